@@ -1,0 +1,276 @@
+"""Align two articles word by word and return the passages they share.
+
+Anchors are word pairs covered by a shared two-word key sequence; anchors close to
+each other in both texts chain into one candidate passage, the words between
+anchors are aligned globally, the ends are extended outwards, and the best-scoring
+stretches of each chain become passages. Because keys fold aliases, spellings and
+inflections, and the gap alignment tolerates substitutions, gaps and OCR noise, a
+spun copy still aligns with its source, word for word and with exact offsets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from .model import Alignment, Span, Token, WordOp
+from .normalize import is_weak
+from .settings import Settings
+
+# Scores of one aligned word pair, and of a word left out on one side.
+EXACT, VARIANT, NEAR, SUBSTITUTED, GAP = 2.0, 2.0, 1.5, -1.0, -1.5
+# A bigram occurring more often than this in one article is boilerplate there.
+_MAX_BIGRAM_REPEATS = 10
+# The tightest Levenshtein similarity at which two OCR'd words count as one.
+_NEAR_SIMILARITY = 0.7
+
+_DEFAULT = Settings()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article's id and tokens: what alignment needs of it."""
+
+    id: str
+    tokens: tuple[Token, ...]
+
+
+def compare(a: Token, b: Token) -> tuple[str, float]:
+    """Classify one word pair as exact, variant, near (OCR noise) or substituted."""
+    if a.key == b.key:
+        if a.surface.casefold() == b.surface.casefold():
+            return "exact", EXACT
+        return "variant", VARIANT
+    sa, sb = a.surface.casefold(), b.surface.casefold()
+    if min(len(sa), len(sb)) >= 4 and Levenshtein.normalized_similarity(sa, sb) >= _NEAR_SIMILARITY:
+        return "near", NEAR
+    return "substituted", SUBSTITUTED
+
+
+def _anchors(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[tuple[int, int]]:
+    """Word pairs covered by a shared key bigram that is not made of weak words only."""
+    where: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j in range(len(b) - 1):
+        k1, k2 = b[j].key, b[j + 1].key
+        if is_weak(k1) and is_weak(k2):
+            continue
+        where[(k1, k2)].append(j)
+    pairs: set[tuple[int, int]] = set()
+    for i in range(len(a) - 1):
+        js = where.get((a[i].key, a[i + 1].key))
+        if not js or len(js) > _MAX_BIGRAM_REPEATS:
+            continue
+        for j in js:
+            pairs.add((i, j))
+            pairs.add((i + 1, j + 1))
+    return sorted(pairs)
+
+
+def _chains(anchors: list[tuple[int, int]], max_gap: int) -> list[list[tuple[int, int]]]:
+    """Group anchors into chains increasing in both texts with bounded gaps."""
+    chains: list[list[tuple[int, int]]] = []
+    active: list[int] = []
+    for i, j in anchors:
+        best, best_cost = -1, None
+        still_active = []
+        for c in active:
+            li, lj = chains[c][-1]
+            if i - li > max_gap:
+                continue
+            still_active.append(c)
+            di, dj = i - li, j - lj
+            if 0 < di and 0 < dj <= max_gap and abs(di - dj) <= max_gap // 2:
+                cost = di + dj
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = c, cost
+        active = still_active
+        if best >= 0:
+            chains[best].append((i, j))
+        else:
+            chains.append([(i, j)])
+            active.append(len(chains) - 1)
+    return chains
+
+
+# An aligned step: kind, index in a (or -1), index in b (or -1), score.
+Step = tuple[str, int, int, float]
+
+
+def _global(a: tuple[Token, ...], ia: range, b: tuple[Token, ...], jb: range) -> list[Step]:
+    """Needleman-Wunsch over two short word ranges."""
+    n, m = len(ia), len(jb)
+    if n == 0 or m == 0:
+        return [("deleted", i, -1, GAP) for i in ia] + [("inserted", -1, j, GAP) for j in jb]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for x in range(1, n + 1):
+        score[x][0] = x * GAP
+    for y in range(1, m + 1):
+        score[0][y] = y * GAP
+    pair = {}
+    for x in range(1, n + 1):
+        row, prev = score[x], score[x - 1]
+        for y in range(1, m + 1):
+            kind, s = compare(a[ia[x - 1]], b[jb[y - 1]])
+            pair[x, y] = (kind, s)
+            row[y] = max(prev[y - 1] + s, prev[y] + GAP, row[y - 1] + GAP)
+    return _traceback(score, pair, ia, jb, n, m, stop_at_zero=False)
+
+
+def _traceback(score, pair, ia, jb, x, y, stop_at_zero) -> list[Step]:
+    steps: list[Step] = []
+    while x > 0 or y > 0:
+        if stop_at_zero and score[x][y] <= 0:
+            break
+        if x > 0 and y > 0:
+            kind, s = pair[x, y]
+            if abs(score[x][y] - (score[x - 1][y - 1] + s)) < 1e-9:
+                steps.append((kind, ia[x - 1], jb[y - 1], s))
+                x, y = x - 1, y - 1
+                continue
+        if x > 0 and abs(score[x][y] - (score[x - 1][y] + GAP)) < 1e-9:
+            steps.append(("deleted", ia[x - 1], -1, GAP))
+            x -= 1
+        else:
+            steps.append(("inserted", -1, jb[y - 1], GAP))
+            y -= 1
+    steps.reverse()
+    return steps
+
+
+def _extend(a: tuple[Token, ...], ia: range, b: tuple[Token, ...], jb: range) -> list[Step]:
+    """Best-scoring alignment of prefixes of ``ia`` and ``jb`` (ends free, may be empty)."""
+    n, m = len(ia), len(jb)
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for x in range(1, n + 1):
+        score[x][0] = x * GAP
+    for y in range(1, m + 1):
+        score[0][y] = y * GAP
+    pair = {}
+    best, bx, by = 0.0, 0, 0
+    for x in range(1, n + 1):
+        row, prev = score[x], score[x - 1]
+        for y in range(1, m + 1):
+            kind, s = compare(a[ia[x - 1]], b[jb[y - 1]])
+            pair[x, y] = (kind, s)
+            v = max(prev[y - 1] + s, prev[y] + GAP, row[y - 1] + GAP)
+            row[y] = v
+            if v > best:
+                best, bx, by = v, x, y
+    return _traceback(score, pair, ia, jb, bx, by, stop_at_zero=False)
+
+
+def _chain_steps(chain, a, b, max_gap) -> list[Step]:
+    steps: list[Step] = []
+    (i0, j0) = chain[0]
+    left = _extend(a, range(i0 - 1, max(-1, i0 - 1 - max_gap), -1),
+                   b, range(j0 - 1, max(-1, j0 - 1 - max_gap), -1))
+    steps.extend(reversed(left))
+    for k, (i, j) in enumerate(chain):
+        kind, s = compare(a[i], b[j])
+        steps.append((kind, i, j, s))
+        if k + 1 < len(chain):
+            ni, nj = chain[k + 1]
+            steps.extend(_global(a, range(i + 1, ni), b, range(j + 1, nj)))
+    (il, jl) = chain[-1]
+    steps.extend(_extend(a, range(il + 1, min(len(a), il + 1 + max_gap)),
+                         b, range(jl + 1, min(len(b), jl + 1 + max_gap))))
+    return steps
+
+
+def _best_stretches(steps: list[Step], lo: int, hi: int, min_score: float) -> list[tuple[int, int]]:
+    """Maximal-scoring stretches of ``steps[lo:hi]`` scoring at least ``min_score``."""
+    best, best_lo, best_hi = 0.0, lo, lo
+    run, run_lo = 0.0, lo
+    for k in range(lo, hi):
+        if run <= 0:
+            run, run_lo = 0.0, k
+        run += steps[k][3]
+        if run > best:
+            best, best_lo, best_hi = run, run_lo, k + 1
+    if best < min_score:
+        return []
+    return (_best_stretches(steps, lo, best_lo, min_score) + [(best_lo, best_hi)]
+            + _best_stretches(steps, best_hi, hi, min_score))
+
+
+def _to_alignment(steps: list[Step], a: Document, b: Document) -> Alignment:
+    ia = [s[1] for s in steps if s[1] >= 0]
+    jb = [s[2] for s in steps if s[2] >= 0]
+    counts = defaultdict(int)
+    for kind, *_ in steps:
+        counts[kind] += 1
+    matched = counts["exact"] + counts["variant"] + counts["near"]
+    ops = tuple(
+        WordOp(kind, a.tokens[i].surface if i >= 0 else "", b.tokens[j].surface if j >= 0 else "")
+        for kind, i, j, _ in steps
+    )
+    return Alignment(
+        a=Span(a.id, a.tokens[ia[0]].start, a.tokens[ia[-1]].end),
+        b=Span(b.id, b.tokens[jb[0]].start, b.tokens[jb[-1]].end),
+        score=round(sum(s[3] for s in steps), 2),
+        similarity=round(matched / max(len(ia), len(jb)), 3),
+        exact=counts["exact"],
+        variant=counts["variant"] + counts["near"],
+        substituted=counts["substituted"],
+        gaps=counts["inserted"] + counts["deleted"],
+        ops=ops,
+    )
+
+
+def _merge(found: list[Alignment], merge_chars: int) -> list[Alignment]:
+    """Join passages that follow each other closely in both articles; drop contained ones."""
+    found.sort(key=lambda x: (x.a.start, x.b.start))
+    out: list[Alignment] = []
+    for cur in found:
+        if out:
+            prev = out[-1]
+            contained = (cur.a.start >= prev.a.start and cur.a.end <= prev.a.end
+                         and cur.b.start >= prev.b.start and cur.b.end <= prev.b.end)
+            if contained:
+                continue
+            gap_a, gap_b = cur.a.start - prev.a.end, cur.b.start - prev.b.end
+            if -merge_chars <= gap_a <= merge_chars and -merge_chars <= gap_b <= merge_chars \
+                    and cur.a.end > prev.a.end and cur.b.end > prev.b.end:
+                out[-1] = Alignment(
+                    a=Span(prev.a.article, prev.a.start, cur.a.end),
+                    b=Span(prev.b.article, prev.b.start, cur.b.end),
+                    score=round(prev.score + cur.score, 2),
+                    similarity=round(min(prev.similarity, cur.similarity), 3),
+                    exact=prev.exact + cur.exact, variant=prev.variant + cur.variant,
+                    substituted=prev.substituted + cur.substituted,
+                    gaps=prev.gaps + cur.gaps + 1,
+                    ops=prev.ops + (WordOp("gap", "…", "…"),) + cur.ops,
+                )
+                continue
+        out.append(cur)
+    return out
+
+
+def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Alignment]:
+    """Return the passages ``a`` and ``b`` share, ordered by their start in ``a``.
+
+    The result does not depend on argument order: ``align(b, a)`` gives the same
+    passages with the sides swapped.
+
+    >>> from newstrace.normalize import tokenize
+    >>> t1 = "Officials said the bridge over the river will close for repairs next month."
+    >>> t2 = "The bridge across the river is to close for repair next month, officials said."
+    >>> [(x.a.start, x.a.end) for x in align(Document("1", tuple(tokenize(t1))), Document("2", tuple(tokenize(t2))), Settings(min_words=5, min_score=8))]
+    [(15, 74)]
+    """
+    if a.id > b.id:
+        return sorted((x.swapped() for x in align(b, a, settings)), key=lambda x: (x.a.start, x.b.start))
+    found: list[Alignment] = []
+    for chain in _chains(_anchors(a.tokens, b.tokens), settings.max_gap):
+        if len(chain) < 3:
+            continue
+        steps = _chain_steps(chain, a.tokens, b.tokens, settings.max_gap)
+        for lo, hi in _best_stretches(steps, 0, len(steps), settings.min_score):
+            stretch = steps[lo:hi]
+            words_a = sum(1 for s in stretch if s[1] >= 0)
+            words_b = sum(1 for s in stretch if s[2] >= 0)
+            if min(words_a, words_b) >= settings.min_words:
+                found.append(_to_alignment(stretch, a, b))
+    return _merge(found, settings.merge_chars)

@@ -1,0 +1,50 @@
+"""Exceptions raised by newstrace.
+
+Every error newstrace raises on purpose derives from :class:`NewstraceError`::
+
+    NewstraceError
+    ├── InputError          a file or record could not be read as an article
+    ├── StoreError          the store is missing, of another schema version, or inconsistent
+    ├── SettingsError       a setting, flag or alias file is invalid
+    └── MissingExtraError   an optional part is used but its extra is not installed
+
+Messages name the file (and line or record) and say what to do about it.
+"""
+
+from __future__ import annotations
+
+
+class NewstraceError(Exception):
+    """Base of every error newstrace raises on purpose."""
+
+
+class InputError(NewstraceError):
+    """A file or one record in it cannot be ingested."""
+
+    def __init__(self, file: str, line: int | None, problem: str, hint: str = ""):
+        self.file = file
+        self.line = line
+        self.problem = problem
+        self.hint = hint
+        where = f"{file}:{line}" if line is not None else file
+        message = f"{where}: {problem}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class StoreError(NewstraceError):
+    """The store cannot be opened or used."""
+
+
+class SettingsError(NewstraceError):
+    """A setting, flag or data file given by the user is invalid."""
+
+
+class MissingExtraError(NewstraceError):
+    """An optional feature needs an extra that is not installed."""
+
+    def __init__(self, feature: str, extra: str):
+        super().__init__(
+            f"{feature} needs the '{extra}' extra: pip install 'newstrace[{extra}]'"
+        )

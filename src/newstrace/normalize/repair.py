@@ -1,0 +1,136 @@
+"""Repair text (mojibake, Unicode forms, invisible characters) and keep a map back.
+
+The repaired text is what tokens are cut from; :class:`RepairedText` maps every
+offset in it back to the original characters, so reported spans always slice the
+text the user gave.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters the UTF-8 continuation bytes 0x80-0xBF become when UTF-8 is misread
+# as Windows-1252 (bytes it leaves undefined survive as C1 control characters).
+_BYTE_OF: dict[str, int] = {}
+for _b in range(0x80, 0x100):
+    try:
+        _BYTE_OF[bytes([_b]).decode("cp1252")] = _b
+    except UnicodeDecodeError:
+        pass
+    # Text misread as Latin-1 instead keeps the raw code point.
+    _BYTE_OF[chr(_b)] = _b
+_CONTINUATION = "".join(re.escape(c) for c, b in _BYTE_OF.items() if b < 0xC0)
+_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
+
+# Invisible characters that only get in the way of matching words.
+_DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+
+@dataclass(frozen=True, slots=True)
+class RepairedText:
+    """Repaired text plus anchors ``(repaired_offset, original_offset)`` where the two part."""
+
+    text: str
+    anchors: tuple[tuple[int, int], ...] = ()
+
+    def to_original(self, offset: int) -> int:
+        """Map an offset in the repaired text to the original text."""
+        if not self.anchors:
+            return offset
+        i = bisect.bisect_right(self.anchors, (offset, float("inf"))) - 1
+        if i < 0:
+            return offset
+        rep, orig = self.anchors[i]
+        return orig + (offset - rep)
+
+
+def _fix_mojibake(run: str) -> str | None:
+    try:
+        return bytes(_BYTE_OF[c] for c in run).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return None
+
+
+def repair(text: str) -> RepairedText:
+    """Repair mojibake, compose Unicode (NFC) and drop invisible characters.
+
+    >>> r = repair("caf\\u00c3\\u00a9 \\u00e2\\u0080\\u0099")
+    >>> r.text, r.to_original(5)
+    ('café ’', 6)
+    """
+    pieces: list[str] = []
+    anchors: list[tuple[int, int]] = []
+    out_len = 0
+    i = 0
+    n = len(text)
+    shifted = False
+
+    def emit(piece: str, orig_start: int, orig_end: int) -> None:
+        nonlocal out_len, shifted
+        # An anchor is needed where the running shift changes.
+        if piece and (shifted or len(piece) != orig_end - orig_start):
+            anchors.append((out_len, orig_start))
+        pieces.append(piece)
+        out_len += len(piece)
+        if len(piece) != orig_end - orig_start:
+            shifted = True
+            anchors.append((out_len, orig_end))
+
+    plain_start = 0
+    while i < n:
+        c = text[i]
+        replacement = None
+        end = i + 1
+        if "\u00c2" <= c <= "\u00f4":
+            m = _MOJIBAKE.match(text, i)
+            if m:
+                fixed = _fix_mojibake(m.group())
+                if fixed is not None:
+                    replacement, end = fixed, m.end()
+        elif c in _DROP:
+            replacement = ""
+        elif unicodedata.combining(c) and i > 0:
+            # Compose the combining run with its base character.
+            j = i
+            while j < n and unicodedata.combining(text[j]):
+                j += 1
+            composed = unicodedata.normalize("NFC", text[i - 1 : j])
+            if len(composed) != j - i + 1:
+                # The base character is already emitted; re-emit it composed.
+                if plain_start < i - 1:
+                    emit(text[plain_start : i - 1], plain_start, i - 1)
+                    plain_start = i - 1
+                emit(composed, i - 1, j)
+                plain_start = i = j
+                continue
+            i = j
+            continue
+        if replacement is not None:
+            if plain_start < i:
+                emit(text[plain_start:i], plain_start, i)
+            emit(replacement, i, end)
+            plain_start = i = end
+            continue
+        i += 1
+    if plain_start < n:
+        emit(text[plain_start:n], plain_start, n)
+    repaired = "".join(pieces)
+    if not anchors:
+        return RepairedText(repaired)
+    return RepairedText(repaired, _compact(anchors))
+
+
+def _compact(anchors: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Drop anchors that the previous one already implies."""
+    kept: list[tuple[int, int]] = []
+    for rep, orig in anchors:
+        if kept and rep - kept[-1][0] == orig - kept[-1][1]:
+            continue
+        if kept and kept[-1][0] == rep:
+            kept[-1] = (rep, orig)
+            continue
+        kept.append((rep, orig))
+    return tuple(kept)

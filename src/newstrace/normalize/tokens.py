@@ -1,0 +1,186 @@
+"""Cut text into word tokens with offsets and give each a spin-robust match key.
+
+A key is the same for an alias and its canonical form ("USA" and "United States"),
+for British and American spellings ("defence", "defense") and for inflections
+("talks", "talked"), so that spun copies share keys with their source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import snowballstemmer
+
+from ..errors import SettingsError
+from ..model import Token
+from .repair import repair
+
+_WORD = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # initialisms: U.S., U.N.
+    r"|[^\W_]+(?:['’\-][^\W_]+)*",
+)
+
+# British spellings and the American forms they are keyed to; applied before stemming.
+_SPELLING = [
+    (re.compile(r"(..)our(s?)$"), r"\1or\2"),  # colour, labour (not four, your)
+    (re.compile(r"(...)is(e|ed|es|ing|ation|ations)$"), r"\1iz\2"),  # organise
+    (re.compile(r"(..)ys(e|ed|es|ing)$"), r"\1yz\2"),  # analyse
+    (re.compile(r"(..[^aeiou])tre(s?)$"), r"\1ter\2"),  # centre, theatre
+    (re.compile(r"(..)ence$"), r"\1ense"),  # defence, offence
+    (re.compile(r"(..)ogue(s?)$"), r"\1og\2"),  # catalogue
+    (re.compile(r"(..)ll(ed|ing|er)$"), r"\1l\2"),  # travelled
+]
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=500_000)
+def word_key(word: str) -> str:
+    """Return the match key of one word: folded, respelled and stemmed.
+
+    >>> word_key("Defence") == word_key("defense"), word_key("talks") == word_key("talked")
+    (True, True)
+    """
+    w = unicodedata.normalize("NFKD", word.casefold())
+    w = "".join(c for c in w if c.isalnum())
+    if w.endswith("s") and (word.endswith("'s") or word.endswith("’s")):
+        w = w[:-1]
+    if len(w) > 5:
+        for pattern, repl in _SPELLING:
+            w2 = pattern.sub(repl, w)
+            if w2 != w:
+                w = w2
+                break
+    return _stemmer.stemWord(w) if w.isalpha() else w
+
+
+@dataclass(frozen=True, slots=True)
+class AliasTable:
+    """Multi-word alias forms keyed by their first word: form tokens, case-sensitive flag, canonical key."""
+
+    by_first: dict[str, tuple[tuple[tuple[str, ...], bool, str], ...]]
+
+
+def _form_words(form: str) -> list[str]:
+    return [m.group() for m in _WORD.finditer(form)]
+
+
+def parse_aliases(lines: list[str], source: str) -> dict[str, list[str]]:
+    """Parse alias lines into {canonical: [forms]}; raise SettingsError naming the line."""
+    groups: dict[str, list[str]] = {}
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        forms = [f.strip() for f in line.split("|")]
+        if len(forms) < 2 or not all(forms) or not all(_form_words(f) for f in forms):
+            raise SettingsError(
+                f"{source}:{number}: an alias line needs two or more non-empty forms "
+                f"separated by '|', got {line!r}"
+            )
+        groups.setdefault(forms[0], []).extend(forms[1:])
+    return groups
+
+
+def load_aliases(extra_files: tuple[str, ...] = ()) -> AliasTable:
+    """Load the shipped alias table plus the user's files (same format)."""
+    shipped = resources.files("newstrace").joinpath("data/aliases.txt").read_text("utf-8")
+    groups = parse_aliases(shipped.splitlines(), "newstrace/data/aliases.txt")
+    for path in extra_files:
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{path}: cannot read alias file: {exc}") from exc
+        for canonical, forms in parse_aliases(text.splitlines(), path).items():
+            groups.setdefault(canonical, []).extend(forms)
+    return _build_table(tuple((c, tuple(f)) for c, f in groups.items()))
+
+
+@lru_cache(maxsize=8)
+def _build_table(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> AliasTable:
+    by_first: dict[str, list] = {}
+    for canonical, forms in groups:
+        key = "=" + "_".join(word_key(w) for w in _form_words(canonical))
+        for form in (canonical, *forms):
+            words = _form_words(form)
+            exact_case = any(c.isupper() for w in words for c in w[1:]) or (
+                len(words) == 1 and len(words[0]) <= 3 and words[0].isupper()
+            )
+            norm = tuple(w if exact_case else w.casefold() for w in words)
+            by_first.setdefault(norm[0].casefold(), []).append((norm, exact_case, key))
+    return AliasTable(
+        {k: tuple(sorted(v, key=lambda f: -len(f[0]))) for k, v in by_first.items()}
+    )
+
+
+DEFAULT_ALIASES: AliasTable | None = None
+
+
+def default_aliases() -> AliasTable:
+    global DEFAULT_ALIASES
+    if DEFAULT_ALIASES is None:
+        DEFAULT_ALIASES = load_aliases()
+    return DEFAULT_ALIASES
+
+
+def tokenize(text: str, aliases: AliasTable | None = None) -> list[Token]:
+    """Return the word tokens of ``text`` with offsets into ``text`` itself.
+
+    The text is repaired first; offsets are mapped back to the characters given.
+    Alias forms spanning several words become one token.
+
+    >>> [t.key for t in tokenize("The U.S. and the Russian Federation")]
+    ['the', '=unit_state', 'and', 'the', '=russia']
+    """
+    aliases = aliases or default_aliases()
+    fixed = repair(text)
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(fixed.text)]
+    # Aliases are looked up without a possessive ending: "Russia's" is "Russia".
+    bases = [w[:-2] if w.endswith(("'s", "’s")) else w for _, _, w in words]
+    tokens: list[Token] = []
+    i = 0
+    back = fixed.to_original
+    while i < len(words):
+        start, end, word = words[i]
+        matched = None
+        for form, exact_case, key in aliases.by_first.get(bases[i].casefold(), ()):
+            n = len(form)
+            if i + n > len(words):
+                continue
+            got = tuple(bases[i : i + n])
+            if not exact_case:
+                got = tuple(w.casefold() for w in got)
+            if got == form:
+                matched = (n, key)
+                break
+        if matched:
+            n, key = matched
+            end = words[i + n - 1][1]
+            s, e = back(start), back(end)
+            tokens.append(Token(s, e, key, text[s:e]))
+            i += n
+            continue
+        s, e = back(start), back(end)
+        tokens.append(Token(s, e, word_key(word), text[s:e]))
+        i += 1
+    return tokens
+
+
+_FUNCTION_WORDS = """a an the and or but nor of in on at to for from by with without about as into
+onto upon over under than then that this these those there here is are was were be been being
+am has have had having do does did not no so if it its he him his she her hers they them their
+we us our you your i me my who whom whose which what when where why how all any each both some
+such other more most much many few only very can could will would shall should may might must
+also just too up down out off said says one two mr mrs""".split()
+
+STOPWORDS = frozenset(word_key(w) for w in _FUNCTION_WORDS)
+
+
+def is_weak(key: str) -> bool:
+    """Tell whether a key is too common or short to anchor a match on its own."""
+    return key in STOPWORDS or len(key) <= 2

@@ -1,0 +1,241 @@
+"""Read PAN text-alignment corpora, write detections, and score them (Potthast et al., 2010).
+
+A corpus is laid out as in PAN 2013: a ``pairs`` file, ``susp/`` and ``src/``
+folders of documents, optionally ``distractors/``, and one folder of gold XML per
+kind of reuse. Scores are the character-level macro precision and recall,
+granularity and plagdet of "An Evaluation Framework for Plagiarism Detection".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from .errors import InputError
+from .model import Alignment
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A plagiarism case or detection: character ranges in a suspicious and a source document."""
+
+    susp: str
+    src: str
+    susp_start: int
+    susp_end: int
+    src_start: int
+    src_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    precision: float
+    recall: float
+    granularity: float
+    plagdet: float
+    cases: int
+    detections: int
+
+
+def read_document(path: Path) -> str:
+    """Read one corpus document exactly as PAN offsets count it (UTF-8, newlines kept)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), None, f"not valid UTF-8 at byte {exc.start}") from exc
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read: {exc.strerror}") from exc
+
+
+def read_pairs(corpus: Path) -> list[tuple[str, str]]:
+    """Read the ``pairs`` file: (suspicious, source) document names."""
+    path = corpus / "pairs"
+    pairs = []
+    for number, line in enumerate(read_document(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 2:
+            raise InputError(str(path), number, "expected two document names", "SUSP SRC per line")
+        pairs.append((parts[0], parts[1]))
+    return pairs
+
+
+def susp_folder(corpus: Path) -> Path:
+    for name in ("susp", "suspicious-documents"):
+        if (corpus / name).is_dir():
+            return corpus / name
+    return corpus / "susp"
+
+
+def src_folder(corpus: Path) -> Path:
+    for name in ("src", "source-documents"):
+        if (corpus / name).is_dir():
+            return corpus / name
+    return corpus / "src"
+
+
+def kind_folders(corpus: Path) -> list[Path]:
+    """The gold folders: every folder holding XML files named SUSP-SRC.xml."""
+    return sorted(p for p in corpus.iterdir()
+                  if p.is_dir() and any(p.glob("*-*.xml")) and p.name not in {"susp", "src"})
+
+
+_FEATURE = re.compile(r"<feature\b([^>]*)/?>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+def read_cases(xml_path: Path, name: str = "plagiarism") -> list[Case]:
+    """Read the features called ``name`` from one PAN XML file."""
+    try:
+        root = ET.parse(xml_path).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise InputError(str(xml_path), None, f"not a PAN XML file: {exc}") from exc
+    susp = root.get("reference", "")
+    cases = []
+    for feature in root.iter("feature"):
+        if feature.get("name") != name:
+            continue
+        to, tl = int(feature.get("this_offset")), int(feature.get("this_length"))
+        so, sl = int(feature.get("source_offset")), int(feature.get("source_length"))
+        cases.append(Case(susp, feature.get("source_reference", ""), to, to + tl, so, so + sl))
+    return cases
+
+
+def write_detections(path: Path, susp: str, src: str, alignments: list[Alignment]) -> None:
+    """Write one detection XML; each alignment's ``a`` side lies in ``susp``."""
+    lines = [f"<document reference={quoteattr(susp)}>"]
+    for al in sorted(alignments, key=lambda x: (x.a.start, x.b.start)):
+        lines.append(
+            f'<feature name="detected-plagiarism" this_offset="{al.a.start}" '
+            f'this_length="{al.a.end - al.a.start}" source_reference={quoteattr(src)} '
+            f'source_offset="{al.b.start}" source_length="{al.b.end - al.b.start}"/>'
+        )
+    lines.append("</document>")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _covered(lo: int, hi: int, ranges: list[tuple[int, int]]) -> int:
+    """Characters of [lo, hi) covered by the union of ``ranges``."""
+    clipped = sorted((max(lo, a), min(hi, b)) for a, b in ranges if a < hi and b > lo)
+    total, cur_lo, cur_hi = 0, None, None
+    for a, b in clipped:
+        if cur_hi is None or a > cur_hi:
+            if cur_hi is not None:
+                total += cur_hi - cur_lo
+            cur_lo, cur_hi = a, b
+        else:
+            cur_hi = max(cur_hi, b)
+    if cur_hi is not None:
+        total += cur_hi - cur_lo
+    return total
+
+
+def _detects(r: Case, s: Case) -> bool:
+    return (r.susp == s.susp and r.src == s.src
+            and r.susp_start < s.susp_end and s.susp_start < r.susp_end
+            and r.src_start < s.src_end and s.src_start < r.src_end)
+
+
+def _overlap_share(x: Case, others: list[Case]) -> float:
+    """Share of x's characters (both sides) covered by ``others`` that overlap it."""
+    hit = [o for o in others if _detects(o, x)]
+    if not hit:
+        return 0.0
+    covered = (_covered(x.susp_start, x.susp_end, [(o.susp_start, o.susp_end) for o in hit])
+               + _covered(x.src_start, x.src_end, [(o.src_start, o.src_end) for o in hit]))
+    return covered / ((x.susp_end - x.susp_start) + (x.src_end - x.src_start))
+
+
+def score(cases: list[Case], detections: list[Case]) -> Scores:
+    """PAN character-level macro precision, recall, granularity and plagdet."""
+    by_pair_d: dict[tuple[str, str], list[Case]] = defaultdict(list)
+    by_pair_c: dict[tuple[str, str], list[Case]] = defaultdict(list)
+    for d in detections:
+        by_pair_d[d.susp, d.src].append(d)
+    for c in cases:
+        by_pair_c[c.susp, c.src].append(c)
+    recall = (sum(_overlap_share(c, by_pair_d[c.susp, c.src]) for c in cases) / len(cases)
+              if cases else 1.0)
+    precision = (sum(_overlap_share(d, by_pair_c[d.susp, d.src]) for d in detections) / len(detections)
+                 if detections else 1.0)
+    detected = [sum(1 for d in by_pair_d[c.susp, c.src] if _detects(d, c)) for c in cases]
+    detected = [n for n in detected if n]
+    granularity = sum(detected) / len(detected) if detected else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(round(precision, 4), round(recall, 4), round(granularity, 4),
+                  round(f1 / math.log2(1 + granularity), 4), len(cases), len(detections))
+
+
+def score_corpus(corpus: Path, detections_dir: Path, collection: bool = False) -> dict[str, Scores]:
+    """Score a folder of detection XML against a corpus, per kind folder and overall.
+
+    With ``collection``, the overall row also counts detections in pairs the gold
+    does not list, as false positives.
+    """
+    rows: dict[str, Scores] = {}
+    all_cases: list[Case] = []
+    all_detections: list[Case] = []
+    listed: set[str] = set()
+    for folder in kind_folders(corpus):
+        cases, found = [], []
+        for xml in sorted(folder.glob("*.xml")):
+            listed.add(xml.name)
+            cases.extend(read_cases(xml))
+            det = detections_dir / xml.name
+            if det.exists():
+                found.extend(read_cases(det, "detected-plagiarism"))
+        rows[folder.name] = score(cases, found)
+        all_cases += cases
+        all_detections += found
+    if collection:
+        for det in sorted(detections_dir.glob("*.xml")):
+            if det.name not in listed:
+                all_detections.extend(read_cases(det, "detected-plagiarism"))
+    rows["overall"] = score(all_cases, all_detections)
+    return rows
+
+
+def format_scores(rows: dict[str, Scores]) -> str:
+    """Render score rows as an aligned plain-text table."""
+    head = f"{'kind':<20} {'prec':>7} {'rec':>7} {'gran':>7} {'plagdet':>8} {'cases':>6} {'dets':>6}"
+    lines = [head]
+    for name, s in rows.items():
+        lines.append(f"{name:<20} {s.precision:7.4f} {s.recall:7.4f} {s.granularity:7.4f} "
+                     f"{s.plagdet:8.4f} {s.cases:6d} {s.detections:6d}")
+    return "\n".join(lines)
+
+
+def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
+    """Align every listed pair of a PAN corpus and write one detection XML per pair.
+
+    Returns the number of passages written.
+    """
+    from .align import Document, align
+    from .normalize import load_aliases, tokenize
+    from .settings import Settings
+
+    settings = settings or Settings()
+    aliases = aliases or load_aliases(settings.aliases)
+    out.mkdir(parents=True, exist_ok=True)
+    docs: dict[Path, Document] = {}
+
+    def document(path: Path) -> Document:
+        if path not in docs:
+            docs[path] = Document(path.name, tuple(tokenize(read_document(path), aliases)))
+        return docs[path]
+
+    written = 0
+    for susp, src in read_pairs(corpus):
+        a = document(susp_folder(corpus) / susp)
+        b = document(src_folder(corpus) / src)
+        found = align(a, b, settings) if a.id != b.id else []
+        write_detections(out / f"{Path(susp).stem}-{Path(src).stem}.xml", susp, src, found)
+        written += len(found)
+    return written
