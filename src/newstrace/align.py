@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from .model import Alignment, Span, Token, WordOp
-from .normalize import is_weak
+from .normalize import is_weak, tokenize
 from .settings import Settings
 
 # Scores of one aligned word pair, and of a word left out on one side.
@@ -34,7 +34,13 @@ class Document:
     """An article's id and tokens: what alignment needs of it."""
 
     id: str
+    text: str
     tokens: tuple[Token, ...]
+
+    @classmethod
+    def from_text(cls, id: str, text: str, aliases=None) -> "Document":
+        """Tokenize ``text`` (repairing it on the way) into a Document."""
+        return cls(id, text, tuple(tokenize(text, aliases)))
 
 
 def compare(a: Token, b: Token) -> tuple[str, float]:
@@ -195,6 +201,55 @@ def _best_stretches(steps: list[Step], lo: int, hi: int, min_score: float) -> li
             + _best_stretches(steps, best_hi, hi, min_score))
 
 
+_CLOSING = set(".,;:!?\"'”’)]»")
+_OPENING = set("\"'“‘([«„")
+_SENTENCE_END = set(".!?")
+
+
+def _sentence_edge_before(doc: Document, i: int) -> bool:
+    """Tell whether word ``i`` opens a sentence (or the text)."""
+    k = doc.tokens[i].start - 1
+    while k >= 0 and (doc.text[k].isspace() or doc.text[k] in _OPENING):
+        k -= 1
+    return k < 0 or doc.text[k] in _SENTENCE_END
+
+
+def _sentence_edge_after(doc: Document, i: int) -> bool:
+    """Tell whether word ``i`` closes a sentence (or the text)."""
+    k = doc.tokens[i].end
+    return k >= len(doc.text) or doc.text[k] in _SENTENCE_END
+
+
+def _complete_sentences(steps: list[Step], a: Document, b: Document) -> list[Step]:
+    """Take in a substituted word at either end when it completes a sentence on both sides.
+
+    A spinner swaps the last word of a sentence as readily as any other; without
+    this the passage would stop one word short of the copied sentence.
+    """
+    first_a = next(s[1] for s in steps if s[1] >= 0)
+    first_b = next(s[2] for s in steps if s[2] >= 0)
+    last_a = next(s[1] for s in reversed(steps) if s[1] >= 0)
+    last_b = next(s[2] for s in reversed(steps) if s[2] >= 0)
+    if first_a > 0 and first_b > 0 and _sentence_edge_before(a, first_a - 1) \
+            and _sentence_edge_before(b, first_b - 1):
+        kind, score = compare(a.tokens[first_a - 1], b.tokens[first_b - 1])
+        steps = [(kind, first_a - 1, first_b - 1, score)] + steps
+    if last_a + 1 < len(a.tokens) and last_b + 1 < len(b.tokens) \
+            and _sentence_edge_after(a, last_a + 1) and _sentence_edge_after(b, last_b + 1):
+        kind, score = compare(a.tokens[last_a + 1], b.tokens[last_b + 1])
+        steps = steps + [(kind, last_a + 1, last_b + 1, score)]
+    return steps
+
+
+def _edge(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """Widen a word span over the punctuation attached to its first and last word."""
+    while start > 0 and doc.text[start - 1] in _OPENING:
+        start -= 1
+    while end < len(doc.text) and doc.text[end] in _CLOSING:
+        end += 1
+    return start, end
+
+
 def _to_alignment(steps: list[Step], a: Document, b: Document) -> Alignment:
     ia = [s[1] for s in steps if s[1] >= 0]
     jb = [s[2] for s in steps if s[2] >= 0]
@@ -207,8 +262,8 @@ def _to_alignment(steps: list[Step], a: Document, b: Document) -> Alignment:
         for kind, i, j, _ in steps
     )
     return Alignment(
-        a=Span(a.id, a.tokens[ia[0]].start, a.tokens[ia[-1]].end),
-        b=Span(b.id, b.tokens[jb[0]].start, b.tokens[jb[-1]].end),
+        a=Span(a.id, *_edge(a, a.tokens[ia[0]].start, a.tokens[ia[-1]].end)),
+        b=Span(b.id, *_edge(b, b.tokens[jb[0]].start, b.tokens[jb[-1]].end)),
         score=round(sum(s[3] for s in steps), 2),
         similarity=round(matched / max(len(ia), len(jb)), 3),
         exact=counts["exact"],
@@ -248,6 +303,22 @@ def _merge(found: list[Alignment], merge_chars: int) -> list[Alignment]:
     return out
 
 
+def _overlap(x: Span, y: Span) -> float:
+    """Share of the shorter span that the two spans have in common."""
+    common = min(x.end, y.end) - max(x.start, y.start)
+    return max(0, common) / max(1, min(x.end - x.start, y.end - y.start))
+
+
+def _one_to_one(found: list[Alignment]) -> list[Alignment]:
+    """Keep, for text repeated in one article, only its best match in the other."""
+    ranked = sorted(found, key=lambda x: (-x.score, x.a.start, x.b.start))
+    kept: list[Alignment] = []
+    for cand in ranked:
+        if all(_overlap(cand.a, k.a) < 0.5 and _overlap(cand.b, k.b) < 0.5 for k in kept):
+            kept.append(cand)
+    return sorted(kept, key=lambda x: (x.a.start, x.b.start))
+
+
 def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Alignment]:
     """Return the passages ``a`` and ``b`` share, ordered by their start in ``a``.
 
@@ -257,8 +328,9 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
     >>> from newstrace.normalize import tokenize
     >>> t1 = "Officials said the bridge over the river will close for repairs next month."
     >>> t2 = "The bridge across the river is to close for repair next month, officials said."
-    >>> [(x.a.start, x.a.end) for x in align(Document("1", tuple(tokenize(t1))), Document("2", tuple(tokenize(t2))), Settings(min_words=5, min_score=8))]
-    [(15, 74)]
+    >>> found = align(Document.from_text("1", t1), Document.from_text("2", t2), Settings(min_words=5, min_score=8))
+    >>> [t1[x.a.start:x.a.end] for x in found]
+    ['the bridge over the river will close for repairs next month.']
     """
     if a.id > b.id:
         return sorted((x.swapped() for x in align(b, a, settings)), key=lambda x: (x.a.start, x.b.start))
@@ -268,9 +340,9 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
             continue
         steps = _chain_steps(chain, a.tokens, b.tokens, settings.max_gap)
         for lo, hi in _best_stretches(steps, 0, len(steps), settings.min_score):
-            stretch = steps[lo:hi]
+            stretch = _complete_sentences(steps[lo:hi], a, b)
             words_a = sum(1 for s in stretch if s[1] >= 0)
             words_b = sum(1 for s in stretch if s[2] >= 0)
             if min(words_a, words_b) >= settings.min_words:
                 found.append(_to_alignment(stretch, a, b))
-    return _merge(found, settings.merge_chars)
+    return _one_to_one(_merge(found, settings.merge_chars))

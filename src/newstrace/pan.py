@@ -218,7 +218,7 @@ def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
     Returns the number of passages written.
     """
     from .align import Document, align
-    from .normalize import load_aliases, tokenize
+    from .normalize import load_aliases
     from .settings import Settings
 
     settings = settings or Settings()
@@ -228,7 +228,7 @@ def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
 
     def document(path: Path) -> Document:
         if path not in docs:
-            docs[path] = Document(path.name, tuple(tokenize(read_document(path), aliases)))
+            docs[path] = Document.from_text(path.name, read_document(path), aliases)
         return docs[path]
 
     written = 0
