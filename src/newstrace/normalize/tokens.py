@@ -18,7 +18,7 @@ import snowballstemmer
 
 from ..errors import SettingsError
 from ..model import Token
-from .repair import repair
+from .text import repair
 
 _WORD = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # initialisms: U.S., U.N.
@@ -140,36 +140,41 @@ def tokenize(text: str, aliases: AliasTable | None = None) -> list[Token]:
     aliases = aliases or default_aliases()
     fixed = repair(text)
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(fixed.text)]
-    # Aliases are looked up without a possessive ending: "Russia's" is "Russia".
-    bases = [w[:-2] if w.endswith(("'s", "’s")) else w for _, _, w in words]
+    by_first = aliases.by_first
+    back = fixed.to_original if fixed.anchors else None
     tokens: list[Token] = []
+    append = tokens.append
     i = 0
-    back = fixed.to_original
-    while i < len(words):
+    n_words = len(words)
+    while i < n_words:
         start, end, word = words[i]
-        matched = None
-        for form, exact_case, key in aliases.by_first.get(bases[i].casefold(), ()):
-            n = len(form)
-            if i + n > len(words):
-                continue
-            got = tuple(bases[i : i + n])
-            if not exact_case:
-                got = tuple(w.casefold() for w in got)
-            if got == form:
-                matched = (n, key)
-                break
-        if matched:
-            n, key = matched
-            end = words[i + n - 1][1]
-            s, e = back(start), back(end)
-            tokens.append(Token(s, e, key, text[s:e]))
-            i += n
-            continue
-        s, e = back(start), back(end)
-        tokens.append(Token(s, e, word_key(word), text[s:e]))
+        key = None
+        forms = by_first.get(_base(word).casefold())
+        if forms:
+            for form, exact_case, alias_key in forms:
+                n = len(form)
+                if i + n > n_words:
+                    continue
+                got = tuple(_base(w) for _, _, w in words[i : i + n])
+                if not exact_case:
+                    got = tuple(w.casefold() for w in got)
+                if got == form:
+                    key = alias_key
+                    end = words[i + n - 1][1]
+                    i += n - 1
+                    break
+        if key is None:
+            key = word_key(word)
+        if back is not None:
+            start, end = back(start), back(end)
+        append(Token(start, end, key, text[start:end]))
         i += 1
     return tokens
 
+
+def _base(word: str) -> str:
+    """The word without a possessive ending: aliases match "Russia's" as "Russia"."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 _FUNCTION_WORDS = """a an the and or but nor of in on at to for from by with without about as into
 onto upon over under than then that this these those there here is are was were be been being

@@ -27,6 +27,11 @@ _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
 
 # Invisible characters that only get in the way of matching words.
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+# Where repair may have work: mojibake lead bytes, invisible and combining characters.
+_SUSPECT = re.compile(
+    "[\u00c2-\u00f4\u00ad\u200b-\u200d\u2060\ufeff"
+    "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +69,6 @@ def repair(text: str) -> RepairedText:
     pieces: list[str] = []
     anchors: list[tuple[int, int]] = []
     out_len = 0
-    i = 0
-    n = len(text)
     shifted = False
 
     def emit(piece: str, orig_start: int, orig_end: int) -> None:
@@ -79,42 +82,39 @@ def repair(text: str) -> RepairedText:
             shifted = True
             anchors.append((out_len, orig_end))
 
+    if text.isascii():
+        return RepairedText(text)
     plain_start = 0
-    while i < n:
+    n = len(text)
+    for m in _SUSPECT.finditer(text):
+        i = m.start()
+        if i < plain_start:
+            continue
         c = text[i]
-        replacement = None
-        end = i + 1
-        if "\u00c2" <= c <= "\u00f4":
-            m = _MOJIBAKE.match(text, i)
-            if m:
-                fixed = _fix_mojibake(m.group())
-                if fixed is not None:
-                    replacement, end = fixed, m.end()
-        elif c in _DROP:
-            replacement = ""
-        elif unicodedata.combining(c) and i > 0:
-            # Compose the combining run with its base character.
-            j = i
-            while j < n and unicodedata.combining(text[j]):
-                j += 1
-            composed = unicodedata.normalize("NFC", text[i - 1 : j])
-            if len(composed) != j - i + 1:
-                # The base character is already emitted; re-emit it composed.
-                if plain_start < i - 1:
-                    emit(text[plain_start : i - 1], plain_start, i - 1)
-                    plain_start = i - 1
-                emit(composed, i - 1, j)
-                plain_start = i = j
+        if c in _DROP:
+            replacement, end = "", i + 1
+        elif unicodedata.combining(c):
+            # Compose the combining run with the base character before it.
+            end = i
+            while end < n and unicodedata.combining(text[end]):
+                end += 1
+            if i == 0 or i - 1 < plain_start:
                 continue
-            i = j
-            continue
-        if replacement is not None:
-            if plain_start < i:
-                emit(text[plain_start:i], plain_start, i)
-            emit(replacement, i, end)
-            plain_start = i = end
-            continue
-        i += 1
+            composed = unicodedata.normalize("NFC", text[i - 1 : end])
+            if len(composed) == end - i + 1:
+                continue
+            i -= 1
+            replacement = composed
+        else:
+            mm = _MOJIBAKE.match(text, i)
+            fixed = _fix_mojibake(mm.group()) if mm else None
+            if fixed is None:
+                continue
+            replacement, end = fixed, mm.end()
+        if plain_start < i:
+            emit(text[plain_start:i], plain_start, i)
+        emit(replacement, i, end)
+        plain_start = end
     if plain_start < n:
         emit(text[plain_start:n], plain_start, n)
     repaired = "".join(pieces)

@@ -1,0 +1,154 @@
+"""The local engine: ingest into the store, then find and align candidate pairs on every core.
+
+Workers only compute (tokens, shingles, alignments); the driver alone writes to
+the store, one transaction per batch, so an interrupted run keeps what it
+committed and a rerun picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from itertools import islice
+
+import numpy as np
+
+from ..align import Document, align
+from ..candidates import Candidate, find_candidates, shingles
+from ..errors import InputError
+from ..ingest import read_articles
+from ..model import Alignment, Article
+from ..normalize import load_aliases
+from ..settings import Settings
+from ..store import IngestSummary, Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def _quiet(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def ingest(store: Store, paths, settings: Settings = Settings(), mapping: dict | None = None,
+           progress: Progress = _quiet, run_id: int | None = None) -> IngestSummary:
+    """Read ``paths`` into the store, one transaction per batch.
+
+    With ``settings.on_error == "raise"`` the first bad item raises InputError,
+    after the articles read before it are committed.
+    """
+    summary = IngestSummary()
+    batch: list = []
+    done = 0
+    try:
+        for item in read_articles(paths, mapping, settings.on_error):
+            batch.append(item)
+            if len(batch) >= settings.batch_size:
+                store.add_batch(batch, run_id, summary)
+                done += len(batch)
+                batch = []
+                progress("ingest", done, None)
+    except InputError:
+        store.add_batch(batch, run_id, summary)
+        raise
+    store.add_batch(batch, run_id, summary)
+    progress("ingest", done + len(batch), done + len(batch))
+    return summary
+
+
+@dataclass(slots=True)
+class DetectSummary:
+    articles: int = 0
+    candidates: int = 0
+    compared: int = 0
+    passages: int = 0
+
+    def as_dict(self) -> dict:
+        return {"articles": self.articles, "candidate_pairs": self.candidates,
+                "pairs_aligned": self.compared, "passages": self.passages}
+
+
+# Worker state: the alias table and the settings, loaded once per process.
+_worker: dict = {}
+
+
+def _init_worker(settings: Settings) -> None:
+    _worker["settings"] = settings
+    _worker["aliases"] = load_aliases(settings.aliases)
+
+
+def _prepare(article: tuple[str, str]) -> tuple[str, np.ndarray]:
+    """Stage: one article's shingles."""
+    doc = Document.from_text(article[0], article[1], _worker["aliases"])
+    return doc.id, shingles(doc.tokens, _worker["settings"].ngram)
+
+
+def _align_group(group: tuple[tuple[str, str], list[tuple[str, str]]]) -> list[Alignment]:
+    """Stage: align one article with each of its candidate partners."""
+    (a_id, a_text), partners = group
+    aliases, settings = _worker["aliases"], _worker["settings"]
+    a = Document.from_text(a_id, a_text, aliases)
+    found: list[Alignment] = []
+    for b_id, b_text in partners:
+        found.extend(align(a, Document.from_text(b_id, b_text, aliases), settings))
+    return found
+
+
+def _map(fn, items: list, settings: Settings, chunksize: int = 1) -> Iterator:
+    workers = settings.workers or os.cpu_count() or 1
+    if workers <= 1 or len(items) < 2 * workers:
+        _init_worker(settings)
+        yield from map(fn, items)
+        return
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        yield from pool.map(fn, items, chunksize=chunksize)
+
+
+def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progress = _quiet,
+                 run_id: int | None = None) -> DetectSummary:
+    """Find candidate pairs among the store's distinct articles and align those not yet compared."""
+    summary = DetectSummary()
+    texts = {a.id: a.text for a in store.articles(distinct_only=True)}
+    summary.articles = len(texts)
+    config = f"n={settings.ngram};aliases={','.join(settings.aliases)}"
+    known = store.shingles(config)
+    todo = [(i, t) for i, t in texts.items() if i not in known]
+    for batch in _batches(_map(_prepare, todo, settings, chunksize=16), settings.batch_size):
+        store.add_shingles(batch, config)
+        known.update(batch)
+        progress("shingle", len(known), len(texts))
+    shingled = [(i, known[i]) for i in sorted(texts)]
+    compared = store.compared()
+    pairs = [c for c in find_candidates(shingled, settings) if (c.a, c.b) not in compared]
+    summary.candidates = len(pairs)
+    by_a: dict[str, list[str]] = {}
+    for c in pairs:
+        by_a.setdefault(c.a, []).append(c.b)
+    groups = [((a, texts[a]), [(b, texts[b]) for b in bs]) for a, bs in sorted(by_a.items())]
+    done = 0
+    for batch_groups, results in _zip_batches(groups, _map(_align_group, groups, settings), 64):
+        done_pairs = [(g[0][0], b[0]) for g in batch_groups for b in g[1]]
+        found = [al for r in results for al in r]
+        store.add_alignments(done_pairs, found, run_id)
+        summary.compared += len(done_pairs)
+        summary.passages += len(found)
+        done += len(batch_groups)
+        progress("align", summary.compared, len(pairs))
+    return summary
+
+
+def _zip_batches(groups: list, results: Iterator, size: int):
+    for start in range(0, len(groups), size):
+        chunk = groups[start : start + size]
+        yield chunk, list(islice(results, len(chunk)))

@@ -1,0 +1,83 @@
+"""Read articles from files: folders of .txt, JSON Lines, CSV, HTML pages (gzip or not).
+
+:func:`read_articles` yields :class:`~newstrace.model.Article` records and, for
+input that cannot be read, :class:`~newstrace.model.Skip` records (or raises
+:class:`~newstrace.errors.InputError` when ``on_error="raise"``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Article, Skip
+from .records import FIELDS, parse_mapping
+from .readers import READERS, reader_for
+
+__all__ = ["FIELDS", "read_articles", "parse_mapping", "supported_suffixes"]
+
+log = logging.getLogger(__name__)
+
+
+def supported_suffixes() -> list[str]:
+    """File endings newstrace reads (each also gzip-compressed, with .gz)."""
+    return sorted(READERS)
+
+
+def _files(path: Path) -> Iterator[Path]:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
+                if reader_for(child) is None:
+                    log.info("%s: not an article file type, passed over", child)
+                    continue
+                yield child
+    else:
+        yield path
+
+
+def read_articles(
+    paths: Iterable[str | Path],
+    mapping: dict[str, str] | None = None,
+    on_error: str = "raise",
+) -> Iterator[Article | Skip]:
+    """Yield the articles in ``paths`` (files or folders), in a stable order.
+
+    ``mapping`` renames input fields (``{"title": "headline"}``) for JSON Lines
+    and CSV. With ``on_error="skip"``, unreadable items are yielded as Skip
+    records instead of raising InputError.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a1.txt").write_text("Title\\n\\nBody text.")
+    >>> [(a.id, a.title) for a in read_articles([d])]
+    [('a1', 'Title')]
+    """
+    if on_error not in {"raise", "skip"}:
+        raise ValueError("on_error must be 'raise' or 'skip'")
+    for root in paths:
+        root = Path(root)
+        if not root.exists():
+            error = InputError(str(root), None, "no such file or folder")
+            if on_error == "raise":
+                raise error
+            yield Skip(str(root), None, error.problem)
+            continue
+        for file in _files(root):
+            reader = reader_for(file)
+            try:
+                if reader is None:
+                    raise InputError(str(file), None, "unsupported file type",
+                                     "use " + ", ".join(supported_suffixes()))
+                for item in reader(file, mapping or {}):
+                    if isinstance(item, InputError):
+                        if on_error == "raise":
+                            raise item
+                        yield Skip(item.file, item.line, item.problem)
+                    else:
+                        yield item
+            except InputError as error:
+                if on_error == "raise":
+                    raise
+                yield Skip(error.file, error.line, error.problem)

@@ -1,0 +1,146 @@
+"""One reader per file type: each yields Articles, or InputErrors for bad records.
+
+A reader raises InputError when the whole file is unusable and yields one when
+only a record is, so that a skipping run keeps the rest of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Article
+from .html import extract_html
+from .records import FIELDS, column_for, make_article
+
+Reader = Callable[[Path, dict], Iterator["Article | InputError"]]
+
+
+def read_text_file(path: Path) -> str:
+    """Read a file (gunzipping .gz) as UTF-8, keeping newlines as they are."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read the file: {exc.strerror or exc}",
+                         "check that it exists and is readable") from exc
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(str(path), None, f"not a valid gzip file: {exc}") from exc
+    if b"\x00" in data[:8192]:
+        raise InputError(str(path), None, "binary file (it holds NUL bytes)",
+                         "newstrace reads UTF-8 text, JSON Lines, CSV and HTML")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(str(path), line, f"invalid UTF-8 at byte {exc.start}",
+                         "re-save the file as UTF-8") from exc
+
+
+def read_txt(path: Path, mapping: dict) -> Iterator[Article | InputError]:
+    """A plain-text article: the first non-empty line is the title, the file name the id."""
+    text = read_text_file(path)
+    lines = text.splitlines()
+    title_index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if title_index is None:
+        raise InputError(str(path), None, "empty article: the file is blank")
+    if not any(line.strip() for line in lines[title_index + 1:]):
+        raise InputError(str(path), title_index + 1, "empty article: a title but no body")
+    stem = path.name[: -len(".gz")] if path.name.endswith(".gz") else path.name
+    yield make_article({"title": lines[title_index].strip(), "text": text}, str(path), None,
+                       default_id=Path(stem).stem)
+
+
+def read_jsonl(path: Path, mapping: dict) -> Iterator[Article | InputError]:
+    """JSON Lines: one article object per line."""
+    text = read_text_file(path)
+    stem = Path(path.name.removesuffix(".gz")).stem
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(str(path), number, f"malformed JSON: {exc.msg} at column {exc.colno}",
+                             "each line must be one JSON object")
+            continue
+        if not isinstance(record, dict):
+            yield InputError(str(path), number, f"expected a JSON object, got {type(record).__name__}")
+            continue
+        fields = {}
+        for field in FIELDS:
+            column = column_for(field, record, mapping)
+            if column is not None:
+                fields[field] = record[column]
+        if "text" not in fields and "text" in mapping:
+            yield InputError(str(path), number, f"no field {mapping['text']!r} for the text",
+                             f"fields are {', '.join(record)}")
+            continue
+        try:
+            yield make_article(fields, str(path), number, default_id=f"{stem}-{number}")
+        except InputError as error:
+            yield error
+
+
+def read_csv(path: Path, mapping: dict) -> Iterator[Article | InputError]:
+    """CSV (or TSV) with a header row; columns are found by name or by ``mapping``."""
+    text = read_text_file(path)
+    delimiter = "\t" if ".tsv" in path.suffixes else ","
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns = reader.fieldnames or []
+    missing = [f"{f}={c}" for f, c in mapping.items() if c not in columns]
+    if missing or column_for("text", columns, mapping) is None:
+        raise InputError(
+            str(path), 1,
+            f"no column for {', '.join(missing) if missing else 'the text'}; the columns are "
+            f"{', '.join(columns) or '(none)'}",
+            "map them with --map text=COLUMN",
+        )
+    where = {f: column_for(f, columns, mapping) for f in FIELDS}
+    stem = Path(path.name.removesuffix(".gz")).stem
+    start = reader.line_num + 1
+    try:
+        for row in reader:
+            fields = {f: row[c] for f, c in where.items() if c is not None}
+            try:
+                yield make_article(fields, str(path), start, default_id=f"{stem}-{start}")
+            except InputError as error:
+                yield error
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(str(path), reader.line_num, f"malformed CSV: {exc}") from exc
+
+
+def read_html(path: Path, mapping: dict) -> Iterator[Article | InputError]:
+    """An HTML page: the article text is what its paragraphs and headings say."""
+    page = extract_html(read_text_file(path))
+    stem = Path(path.name.removesuffix(".gz")).stem
+    fields = {k: v for k, v in page.items() if v}
+    yield make_article(fields, str(path), None, default_id=stem)
+
+
+READERS: dict[str, Reader] = {
+    ".txt": read_txt,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".csv": read_csv,
+    ".tsv": read_csv,
+    ".html": read_html,
+    ".htm": read_html,
+}
+
+
+def reader_for(path: Path) -> Reader | None:
+    """The reader for a file name (``a.jsonl.gz`` is read as JSON Lines), or None."""
+    name = path.name.lower().removesuffix(".gz")
+    return READERS.get(Path(name).suffix)

@@ -1,0 +1,317 @@
+"""The SQLite store: plain tables, WAL, foreign keys, a schema version, one writer.
+
+Any SQLite tool can read the file. Writes go through one connection in
+transactions, so an interrupted run keeps every batch it committed and readers
+never see half a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import StoreError
+from ..model import Alignment, Article, Origin, Skip, Span, WordOp
+from ..normalize import repair
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    settings TEXT NOT NULL,
+    summary TEXT
+);
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    url TEXT,
+    source TEXT,
+    title TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    language TEXT,
+    text TEXT,                      -- NULL for an exact duplicate: see duplicate_of
+    text_hash TEXT NOT NULL,        -- sha1 of the repaired, whitespace-folded text
+    duplicate_of TEXT REFERENCES articles(id),
+    origin_file TEXT,
+    origin_line INTEGER,
+    run_id INTEGER REFERENCES runs(id),
+    CHECK ((text IS NULL) = (duplicate_of IS NOT NULL))
+);
+CREATE INDEX articles_text_hash ON articles(text_hash);
+CREATE INDEX articles_published ON articles(published);
+CREATE TABLE skips (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id),
+    file TEXT NOT NULL,
+    line INTEGER,
+    reason TEXT NOT NULL,
+    UNIQUE (file, line, reason)
+);
+CREATE TABLE shingles (
+    article TEXT NOT NULL REFERENCES articles(id),
+    config TEXT NOT NULL,           -- n-gram size and alias files the hashes were made with
+    hashes BLOB NOT NULL,           -- sorted little-endian uint64 hashes of key n-grams
+    PRIMARY KEY (article, config)
+) WITHOUT ROWID;
+CREATE TABLE compared_pairs (
+    a_article TEXT NOT NULL REFERENCES articles(id),
+    b_article TEXT NOT NULL REFERENCES articles(id),
+    run_id INTEGER REFERENCES runs(id),
+    PRIMARY KEY (a_article, b_article),
+    CHECK (a_article < b_article)
+) WITHOUT ROWID;
+CREATE TABLE alignments (
+    id INTEGER PRIMARY KEY,
+    a_article TEXT NOT NULL REFERENCES articles(id),
+    a_start INTEGER NOT NULL,
+    a_end INTEGER NOT NULL,
+    b_article TEXT NOT NULL REFERENCES articles(id),
+    b_start INTEGER NOT NULL,
+    b_end INTEGER NOT NULL,
+    score REAL NOT NULL,
+    similarity REAL NOT NULL,
+    exact INTEGER NOT NULL,
+    variant INTEGER NOT NULL,
+    substituted INTEGER NOT NULL,
+    gaps INTEGER NOT NULL,
+    ops TEXT NOT NULL,              -- JSON list of [kind, word in a, word in b]
+    run_id INTEGER REFERENCES runs(id),
+    CHECK (a_article < b_article),
+    UNIQUE (a_article, a_start, a_end, b_article, b_start, b_end)
+);
+CREATE INDEX alignments_b ON alignments(b_article);
+"""
+
+
+def text_hash(text: str) -> str:
+    """Hash of an article's repaired text with white space folded: equal for exact duplicates."""
+    folded = " ".join(repair(text).text.split())
+    return hashlib.sha1(folded.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What one ingest did."""
+
+    added: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    skip_reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"added": self.added, "duplicates": self.duplicates,
+                "unchanged": self.unchanged, "skipped": self.skipped}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """A newstrace SQLite file. Open it with :func:`open_store`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        self.conn = conn
+        self.path = path
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # runs -----------------------------------------------------------------
+    def start_run(self, command: str, settings: dict) -> int:
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT INTO runs (command, started, settings) VALUES (?, ?, ?)",
+                (command, _now(), json.dumps(settings, sort_keys=True)))
+        return cur.lastrowid
+
+    def finish_run(self, run_id: int, summary: dict) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE runs SET finished = ?, summary = ? WHERE id = ?",
+                              (_now(), json.dumps(summary, sort_keys=True), run_id))
+
+    # articles -------------------------------------------------------------
+    def add_batch(self, items: Iterable[Article | Skip], run_id: int | None,
+                  summary: IngestSummary) -> None:
+        """Store one batch of articles and skips in a single transaction."""
+        with self.conn:
+            for item in items:
+                if isinstance(item, Skip):
+                    self._add_skip(item, run_id, summary)
+                else:
+                    self._add_article(item, run_id, summary)
+
+    def _add_skip(self, skip: Skip, run_id: int | None, summary: IngestSummary) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO skips (run_id, file, line, reason) VALUES (?, ?, ?, ?)",
+                          (run_id, skip.file, skip.line, skip.reason))
+        summary.skipped += 1
+        summary.skip_reasons.append(f"{skip.file}{':' + str(skip.line) if skip.line else ''}: {skip.reason}")
+
+    def _add_article(self, article: Article, run_id: int | None, summary: IngestSummary) -> None:
+        digest = text_hash(article.text)
+        row = self.conn.execute("SELECT text_hash, origin_file, origin_line FROM articles WHERE id = ?",
+                                (article.id,)).fetchone()
+        origin = article.origin or Origin("")
+        if row is not None:
+            if row[0] == digest:
+                summary.unchanged += 1
+                return
+            where = f"{row[1]}:{row[2]}" if row[2] else row[1]
+            self._add_skip(Skip(origin.file, origin.line,
+                                f"id {article.id!r} was already ingested from {where} with another "
+                                "text; give this article another id"), run_id, summary)
+            return
+        first = self.conn.execute(
+            "SELECT id FROM articles WHERE text_hash = ? AND duplicate_of IS NULL", (digest,)).fetchone()
+        self.conn.execute(
+            "INSERT INTO articles (id, url, source, title, published, language, text, text_hash,"
+            " duplicate_of, origin_file, origin_line, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (article.id, article.url, article.source, article.title, article.published,
+             article.language, None if first else article.text, digest,
+             first[0] if first else None, origin.file, origin.line, run_id))
+        if first:
+            summary.duplicates += 1
+        else:
+            summary.added += 1
+
+    def _article(self, row) -> Article:
+        return Article(id=row[0], url=row[1], source=row[2], title=row[3], published=row[4],
+                       language=row[5], text=row[6], origin=Origin(row[7], row[8]))
+
+    _ARTICLE_COLUMNS = ("a.id, a.url, a.source, a.title, a.published, a.language,"
+                        " coalesce(a.text, d.text), a.origin_file, a.origin_line")
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles a LEFT JOIN articles d"
+            " ON d.id = a.duplicate_of WHERE a.id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def articles(self, distinct_only: bool = False) -> Iterator[Article]:
+        """All articles ordered by id; with ``distinct_only``, exact duplicates are left out."""
+        where = "WHERE a.duplicate_of IS NULL" if distinct_only else ""
+        for row in self.conn.execute(
+                f"SELECT {self._ARTICLE_COLUMNS} FROM articles a LEFT JOIN articles d"
+                f" ON d.id = a.duplicate_of {where} ORDER BY a.id"):
+            yield self._article(row)
+
+    def duplicates_of(self, article_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", (article_id,))]
+
+    def duplicate_of(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def count(self, table: str) -> int:
+        if not re.fullmatch(r"[a-z_]+", table):
+            raise ValueError(table)
+        return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def skips(self) -> list[Skip]:
+        return [Skip(*r) for r in self.conn.execute("SELECT file, line, reason FROM skips ORDER BY id")]
+
+    # candidate index -----------------------------------------------------
+    def shingles(self, config: str) -> dict[str, np.ndarray]:
+        """The stored shingle hashes of every article, made with ``config``."""
+        return {a: np.frombuffer(h, dtype="<u8") for a, h in self.conn.execute(
+            "SELECT article, hashes FROM shingles WHERE config = ?", (config,))}
+
+    def add_shingles(self, items: Iterable[tuple[str, np.ndarray]], config: str) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO shingles (article, config, hashes) VALUES (?, ?, ?)",
+                [(a, config, h.astype("<u8").tobytes()) for a, h in items])
+
+    # alignments -----------------------------------------------------------
+    def compared(self) -> set[tuple[str, str]]:
+        return set(self.conn.execute("SELECT a_article, b_article FROM compared_pairs"))
+
+    def add_alignments(self, pairs: Iterable[tuple[str, str]], found: Iterable[Alignment],
+                       run_id: int | None) -> None:
+        """Record compared pairs and the passages found in them, in one transaction."""
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO compared_pairs (a_article, b_article, run_id) VALUES (?, ?, ?)",
+                [(min(a, b), max(a, b), run_id) for a, b in pairs])
+            rows = []
+            for al in found:
+                if al.a.article > al.b.article:
+                    al = al.swapped()
+                rows.append((al.a.article, al.a.start, al.a.end, al.b.article, al.b.start, al.b.end,
+                             al.score, al.similarity, al.exact, al.variant, al.substituted, al.gaps,
+                             json.dumps([[o.kind, o.a, o.b] for o in al.ops], ensure_ascii=False),
+                             run_id))
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO alignments (a_article, a_start, a_end, b_article, b_start, b_end,"
+                " score, similarity, exact, variant, substituted, gaps, ops, run_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def alignments(self, article_id: str | None = None) -> list[Alignment]:
+        """Stored passages, all or those of one article (that article on side ``a``)."""
+        sql = ("SELECT a_article, a_start, a_end, b_article, b_start, b_end, score, similarity,"
+               " exact, variant, substituted, gaps, ops FROM alignments")
+        args: tuple = ()
+        if article_id is not None:
+            sql += " WHERE a_article = ? OR b_article = ?"
+            args = (article_id, article_id)
+        out = []
+        for r in self.conn.execute(sql + " ORDER BY a_article, a_start, b_article, b_start", args):
+            al = Alignment(Span(r[0], r[1], r[2]), Span(r[3], r[4], r[5]), r[6], r[7], r[8], r[9],
+                           r[10], r[11], tuple(WordOp(*o) for o in json.loads(r[12])))
+            if article_id is not None and al.a.article != article_id:
+                al = al.swapped()
+            out.append(al)
+        return out
+
+
+def open_store(path: str | Path, create: bool = True) -> Store:
+    """Open (or create) a store file and check its schema version.
+
+    >>> import tempfile, os
+    >>> s = open_store(os.path.join(tempfile.mkdtemp(), "t.db")); s.count("articles")
+    0
+    """
+    path = str(path)
+    if not create and not Path(path).exists():
+        raise StoreError(f"{path}: no such store; create it with 'newstrace ingest PATH --db {path}'")
+    try:
+        conn = sqlite3.connect(path, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        has_meta = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if not has_meta:
+            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise StoreError(f"{path}: this SQLite file is not a newstrace store")
+            with conn:
+                conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
+                conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        version = int(conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open as a newstrace store: {exc}") from exc
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise StoreError(f"{path}: store schema version {version}, this newstrace reads "
+                         f"version {SCHEMA_VERSION}")
+    return Store(conn, path)
