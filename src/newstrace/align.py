@@ -11,7 +11,7 @@ spun copy still aligns with its source, word for word and with exact offsets.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
@@ -31,16 +31,29 @@ _DEFAULT = Settings()
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """An article's id and tokens: what alignment needs of it."""
+    """What alignment needs of an article: its id, text, tokens and an index of key bigrams."""
 
     id: str
     text: str
     tokens: tuple[Token, ...]
+    bigrams: dict[tuple[str, str], list[int]] = field(compare=False, repr=False, default_factory=dict)
 
     @classmethod
     def from_text(cls, id: str, text: str, aliases=None) -> "Document":
         """Tokenize ``text`` (repairing it on the way) into a Document."""
-        return cls(id, text, tuple(tokenize(text, aliases)))
+        tokens = tuple(tokenize(text, aliases))
+        return cls(id, text, tokens, _bigram_index(tokens))
+
+
+def _bigram_index(tokens: tuple[Token, ...]) -> dict[tuple[str, str], list[int]]:
+    """Where each key bigram that is not made of weak words only starts."""
+    where: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j in range(len(tokens) - 1):
+        k1, k2 = tokens[j].key, tokens[j + 1].key
+        if is_weak(k1) and is_weak(k2):
+            continue
+        where[(k1, k2)].append(j)
+    return dict(where)
 
 
 def compare(a: Token, b: Token) -> tuple[str, float]:
@@ -55,20 +68,19 @@ def compare(a: Token, b: Token) -> tuple[str, float]:
     return "substituted", SUBSTITUTED
 
 
-def _anchors(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[tuple[int, int]]:
+def _anchors(a: Document, b: Document) -> list[tuple[int, int]]:
     """Word pairs covered by a shared key bigram that is not made of weak words only."""
-    where: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for j in range(len(b) - 1):
-        k1, k2 = b[j].key, b[j + 1].key
-        if is_weak(k1) and is_weak(k2):
-            continue
-        where[(k1, k2)].append(j)
+    small, large = (a.bigrams, b.bigrams) if len(a.bigrams) <= len(b.bigrams) else (b.bigrams, a.bigrams)
     pairs: set[tuple[int, int]] = set()
-    for i in range(len(a) - 1):
-        js = where.get((a[i].key, a[i + 1].key))
-        if not js or len(js) > _MAX_BIGRAM_REPEATS:
+    for bigram, here in small.items():
+        there = large.get(bigram)
+        if not there or len(here) > _MAX_BIGRAM_REPEATS or len(there) > _MAX_BIGRAM_REPEATS:
             continue
-        for j in js:
+        if small is a.bigrams:
+            found = [(i, j) for i in here for j in there]
+        else:
+            found = [(i, j) for i in there for j in here]
+        for i, j in found:
             pairs.add((i, j))
             pairs.add((i + 1, j + 1))
     return sorted(pairs)
@@ -335,7 +347,7 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
     if a.id > b.id:
         return sorted((x.swapped() for x in align(b, a, settings)), key=lambda x: (x.a.start, x.b.start))
     found: list[Alignment] = []
-    for chain in _chains(_anchors(a.tokens, b.tokens), settings.max_gap):
+    for chain in _chains(_anchors(a, b), settings.max_gap):
         if len(chain) < 3:
             continue
         steps = _chain_steps(chain, a.tokens, b.tokens, settings.max_gap)

@@ -239,3 +239,54 @@ def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
         write_detections(out / f"{Path(susp).stem}-{Path(src).stem}.xml", susp, src, found)
         written += len(found)
     return written
+
+
+def collection_documents(corpus: Path) -> dict[str, str]:
+    """Every document of a corpus by file name, with the folder it came from."""
+    folders = [susp_folder(corpus), src_folder(corpus), corpus / "distractors"]
+    found: dict[str, str] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.txt")):
+                found.setdefault(path.name, folder.name)
+    return found
+
+
+def detect_collection(corpus: Path, out: Path, settings=None, progress=None) -> tuple[int, int]:
+    """Ingest every document of a corpus as one collection, find reuse without the pairs
+    list, and write one detection XML per (suspicious, source) pair with passages.
+
+    Returns (files written, passages written).
+    """
+    import tempfile
+
+    from .engines.local import detect_reuse
+    from .model import Article, Origin
+    from .settings import Settings
+    from .store import IngestSummary, open_store
+
+    settings = settings or Settings()
+    out.mkdir(parents=True, exist_ok=True)
+    docs = collection_documents(corpus)
+    susp_name = susp_folder(corpus).name
+    with tempfile.TemporaryDirectory(prefix="newstrace-pan-") as tmp, \
+            open_store(Path(tmp) / "collection.db") as store:
+        summary = IngestSummary()
+        articles = []
+        for name, folder in docs.items():
+            path = corpus / folder / name
+            articles.append(Article(id=name, text=read_document(path), origin=Origin(str(path))))
+            if len(articles) >= settings.batch_size:
+                store.add_batch(articles, None, summary)
+                articles = []
+        store.add_batch(articles, None, summary)
+        detect_reuse(store, settings, progress or (lambda *a: None))
+        by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
+        for al in store.alignments():
+            a_susp, b_susp = docs[al.a.article] == susp_name, docs[al.b.article] == susp_name
+            if b_susp and not a_susp:
+                al = al.swapped()
+            by_pair[al.a.article, al.b.article].append(al)
+    for (susp, src), found in sorted(by_pair.items()):
+        write_detections(out / f"{Path(susp).stem}-{Path(src).stem}.xml", susp, src, found)
+    return len(by_pair), sum(len(v) for v in by_pair.values())

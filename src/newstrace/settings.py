@@ -18,10 +18,10 @@ class Settings:
     # ingest
     on_error: str = "raise"  # raise | skip
     # candidates
-    ngram: int = 3  # words per hashed shingle in the candidate index
+    ngram: int = 4  # words per hashed shingle in the candidate index
     max_df: float = 0.02  # shingles in more than this share of articles are boilerplate
-    min_df_count: int = 50  # ... but the cutoff never falls below this many articles
-    min_shared: int = 2  # shingles two articles must share to become a candidate pair
+    min_df_count: int = 10  # ... but the cutoff never falls below this many articles
+    min_shared: int = 3  # shingles two articles must share to become a candidate pair
     # alignment
     aliases: tuple[str, ...] = ()  # extra alias files
     max_gap: int = 12  # words skipped between two anchors of one passage

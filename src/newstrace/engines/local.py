@@ -8,20 +8,21 @@ committed and a rerun picks up where it stopped.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from itertools import islice
 
 import numpy as np
 
 from ..align import Document, align
-from ..candidates import Candidate, find_candidates, shingles
+from ..candidates import find_candidates, shingles
 from ..errors import InputError
 from ..ingest import read_articles
-from ..model import Alignment, Article
+from ..model import Alignment
 from ..normalize import load_aliases
 from ..settings import Settings
 from ..store import IngestSummary, Store
@@ -79,39 +80,57 @@ class DetectSummary:
                 "pairs_aligned": self.compared, "passages": self.passages}
 
 
-# Worker state: the alias table and the settings, loaded once per process.
+# Worker state, set in the driver before the pool forks so workers share it
+# copy-on-write: the settings, the alias table and the texts of the collection.
 _worker: dict = {}
 
 
-def _init_worker(settings: Settings) -> None:
+def _setup(settings: Settings, texts: dict[str, str] | None = None) -> None:
     _worker["settings"] = settings
     _worker["aliases"] = load_aliases(settings.aliases)
+    _worker["texts"] = texts or {}
+    _worker["documents"] = OrderedDict()
 
 
-def _prepare(article: tuple[str, str]) -> tuple[str, np.ndarray]:
+def _document(article_id: str) -> Document:
+    """A worker's tokenized article, from a small LRU cache (partners recur across pairs)."""
+    cache: OrderedDict = _worker["documents"]
+    doc = cache.get(article_id)
+    if doc is None:
+        doc = Document.from_text(article_id, _worker["texts"][article_id], _worker["aliases"])
+        cache[article_id] = doc
+        if len(cache) > _DOCUMENT_CACHE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(article_id)
+    return doc
+
+
+_DOCUMENT_CACHE = 2048
+
+
+def _prepare(article_id: str) -> tuple[str, np.ndarray]:
     """Stage: one article's shingles."""
-    doc = Document.from_text(article[0], article[1], _worker["aliases"])
-    return doc.id, shingles(doc.tokens, _worker["settings"].ngram)
+    doc = Document.from_text(article_id, _worker["texts"][article_id], _worker["aliases"])
+    return article_id, shingles(doc.tokens, _worker["settings"].ngram)
 
 
-def _align_group(group: tuple[tuple[str, str], list[tuple[str, str]]]) -> list[Alignment]:
+def _align_group(group: tuple[str, list[str]]) -> list[Alignment]:
     """Stage: align one article with each of its candidate partners."""
-    (a_id, a_text), partners = group
-    aliases, settings = _worker["aliases"], _worker["settings"]
-    a = Document.from_text(a_id, a_text, aliases)
-    found: list[Alignment] = []
-    for b_id, b_text in partners:
-        found.extend(align(a, Document.from_text(b_id, b_text, aliases), settings))
-    return found
+    a_id, partners = group
+    a = _document(a_id)
+    return [al for b_id in partners for al in align(a, _document(b_id), _worker["settings"])]
 
 
-def _map(fn, items: list, settings: Settings, chunksize: int = 1) -> Iterator:
+def _map(fn, items: list, settings: Settings, texts: dict[str, str], chunksize: int = 1) -> Iterator:
     workers = settings.workers or os.cpu_count() or 1
+    _setup(settings, texts)
     if workers <= 1 or len(items) < 2 * workers:
-        _init_worker(settings)
         yield from map(fn, items)
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    # fork: workers inherit the texts instead of receiving them pickled, pair by pair.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield from pool.map(fn, items, chunksize=chunksize)
 
 
@@ -123,8 +142,8 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     summary.articles = len(texts)
     config = f"n={settings.ngram};aliases={','.join(settings.aliases)}"
     known = store.shingles(config)
-    todo = [(i, t) for i, t in texts.items() if i not in known]
-    for batch in _batches(_map(_prepare, todo, settings, chunksize=16), settings.batch_size):
+    todo = [i for i in texts if i not in known]
+    for batch in _batches(_map(_prepare, todo, settings, texts, chunksize=16), settings.batch_size):
         store.add_shingles(batch, config)
         known.update(batch)
         progress("shingle", len(known), len(texts))
@@ -135,10 +154,10 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     by_a: dict[str, list[str]] = {}
     for c in pairs:
         by_a.setdefault(c.a, []).append(c.b)
-    groups = [((a, texts[a]), [(b, texts[b]) for b in bs]) for a, bs in sorted(by_a.items())]
+    groups = sorted(by_a.items())
     done = 0
-    for batch_groups, results in _zip_batches(groups, _map(_align_group, groups, settings), 64):
-        done_pairs = [(g[0][0], b[0]) for g in batch_groups for b in g[1]]
+    for batch_groups, results in _zip_batches(groups, _map(_align_group, groups, settings, texts), 64):
+        done_pairs = [(a, b) for a, bs in batch_groups for b in bs]
         found = [al for r in results for al in r]
         store.add_alignments(done_pairs, found, run_id)
         summary.compared += len(done_pairs)

@@ -39,6 +39,20 @@ _SPELLING = [
 _stemmer = snowballstemmer.stemmer("english")
 
 
+def _irregular_forms() -> dict[str, str]:
+    table = resources.files("newstrace").joinpath("data/irregular.txt").read_text("utf-8")
+    forms = {}
+    for line in table.splitlines():
+        words = line.split()
+        if words and not line.startswith("#"):
+            for word in words[1:]:
+                forms.setdefault(word, words[0])
+    return forms
+
+
+_IRREGULAR = _irregular_forms()
+
+
 @lru_cache(maxsize=500_000)
 def word_key(word: str) -> str:
     """Return the match key of one word: folded, respelled and stemmed.
@@ -50,6 +64,7 @@ def word_key(word: str) -> str:
     w = "".join(c for c in w if c.isalnum())
     if w.endswith("s") and (word.endswith("'s") or word.endswith("’s")):
         w = w[:-1]
+    w = _IRREGULAR.get(w, w)
     if len(w) > 5:
         for pattern, repl in _SPELLING:
             w2 = pattern.sub(repl, w)

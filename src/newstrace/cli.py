@@ -1,0 +1,278 @@
+"""The ``newstrace`` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import __version__
+from .engines.local import detect_reuse, ingest
+from .errors import NewstraceError
+from .ingest import parse_mapping
+from .report import article_report, render_text, trace_report
+from .settings import Settings, load_settings
+from .store import open_store
+
+log = logging.getLogger("newstrace")
+
+# Settings each command exposes as flags (kebab-case of the Settings field).
+_INGEST = ("on_error", "batch_size")
+_DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "aliases", "max_gap", "min_words",
+           "min_score", "merge_chars", "workers")
+_HELP = {
+    "on_error": "what to do with unreadable input: raise (stop) or skip (record and go on)",
+    "batch_size": "articles per transaction",
+    "ngram": "words per shingle in the candidate index",
+    "max_df": "drop shingles found in more than this share of articles (boilerplate)",
+    "min_df_count": "never drop a shingle found in fewer articles than this",
+    "min_shared": "shingles two articles must share to be aligned",
+    "aliases": "extra alias/spelling file (repeatable; format of data/aliases.txt)",
+    "max_gap": "longest run of unmatched words inside one passage",
+    "min_words": "shortest passage reported, in words",
+    "min_score": "weakest passage reported (2 points per exact word)",
+    "merge_chars": "passages closer than this many characters in both articles are joined",
+    "workers": "processes to use (0: one per core)",
+}
+
+
+def _add_settings(parser: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
+    defaults = Settings()
+    for name in names:
+        default = getattr(defaults, name)
+        flag = "--" + name.replace("_", "-")
+        if isinstance(default, tuple):
+            parser.add_argument(flag, dest=name, action="append", metavar="FILE", help=_HELP[name])
+        elif name == "on_error":
+            parser.add_argument(flag, dest=name, choices=["raise", "skip"],
+                                help=f"{_HELP[name]} (default: {default})")
+        else:
+            parser.add_argument(flag, dest=name, type=type(default), metavar="N",
+                                help=f"{_HELP[name]} (default: {default})")
+
+
+def _settings(args) -> Settings:
+    overrides = {f.name: getattr(args, f.name, None) for f in dataclasses.fields(Settings)}
+    return load_settings(overrides, getattr(args, "config", None))
+
+
+class _Progress:
+    """A one-line progress display with rate and ETA, drawn only on a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.stage = None
+        self.t0 = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if stage != self.stage:
+            if self.stage:
+                sys.stderr.write("\n")
+            self.stage, self.t0 = stage, now
+        if now - self.last < 0.1 and done != total:
+            return
+        self.last = now
+        rate = done / max(now - self.t0, 1e-9)
+        line = f"\r{stage:<8} {done:>9,}"
+        if total:
+            eta = (total - done) / rate if rate else 0
+            bar = "#" * int(30 * done / total)
+            line += f"/{total:,} [{bar:<30}] {rate:,.0f}/s ETA {eta:,.0f}s"
+        else:
+            line += f" {rate:,.0f}/s"
+        sys.stderr.write(line)
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.stage:
+            sys.stderr.write("\n")
+
+
+def _cmd_ingest(args) -> int:
+    settings = _settings(args)
+    progress = _Progress(sys.stderr.isatty() and not args.quiet)
+    with open_store(args.db) as store:
+        run = store.start_run("ingest", settings.to_dict())
+        try:
+            summary = ingest(store, args.paths, settings, parse_mapping(args.map), progress, run)
+        finally:
+            progress.close()
+        store.finish_run(run, summary.as_dict())
+    print(f"ingested into {args.db}: {summary.added} added, {summary.duplicates} exact duplicates "
+          f"linked, {summary.unchanged} unchanged, {summary.skipped} skipped")
+    for reason in summary.skip_reasons:
+        print(f"  skipped {reason}")
+    return 0
+
+
+def _cmd_trace(args) -> int:
+    settings = _settings(args)
+    progress = _Progress(sys.stderr.isatty() and not args.quiet)
+    tmp = None
+    db = args.db
+    if db is None:
+        tmp = tempfile.TemporaryDirectory(prefix="newstrace-")
+        db = os.path.join(tmp.name, "trace.db")
+    try:
+        with open_store(db) as store:
+            run = store.start_run("trace", settings.to_dict())
+            try:
+                ing = ingest(store, args.paths, settings, parse_mapping(args.map), progress, run)
+                det = detect_reuse(store, settings, progress, run)
+            finally:
+                progress.close()
+            summary = {**ing.as_dict(), **det.as_dict()}
+            store.finish_run(run, summary)
+            report = trace_report(store, summary)
+            if args.db is None:
+                report["store"] = None
+    finally:
+        if tmp:
+            tmp.cleanup()
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(render_text(report, colour=sys.stdout.isatty()))
+    return 0
+
+
+def _cmd_detect(args) -> int:
+    settings = _settings(args)
+    progress = _Progress(sys.stderr.isatty() and not args.quiet)
+    with open_store(args.db, create=False) as store:
+        run = store.start_run("detect", settings.to_dict())
+        try:
+            summary = detect_reuse(store, settings, progress, run)
+        finally:
+            progress.close()
+        store.finish_run(run, summary.as_dict())
+    print(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.as_dict().items()))
+    return 0
+
+
+def _cmd_report(args) -> int:
+    with open_store(args.db, create=False) as store:
+        try:
+            report = article_report(store, args.article)
+        except KeyError:
+            raise NewstraceError(f"{args.db}: no article with id {args.article!r}") from None
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(render_text({"articles": [report]}, colour=sys.stdout.isatty()))
+    return 0
+
+
+def _cmd_pan_detect(args) -> int:
+    from .pan import detect_collection, detect_pairs
+
+    settings = _settings(args)
+    out = Path(args.out)
+    if args.collection:
+        progress = _Progress(sys.stderr.isatty() and not args.quiet)
+        try:
+            pairs, passages = detect_collection(Path(args.corpus), out, settings, progress)
+        finally:
+            progress.close()
+        print(f"wrote {pairs} detection files ({passages} passages) to {out}")
+    else:
+        passages = detect_pairs(Path(args.corpus), out, settings)
+        print(f"wrote detections for the listed pairs ({passages} passages) to {out}")
+    return 0
+
+
+def _cmd_pan_score(args) -> int:
+    from .pan import format_scores, score_corpus
+
+    print(format_scores(score_corpus(Path(args.corpus), Path(args.detections), args.collection)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newstrace",
+        description="Trace where news text comes from: shared passages, their sources, their changes.")
+    parser.add_argument("--version", action="version", version=f"newstrace {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeatable)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log only errors, no progress")
+    parser.add_argument("--config", metavar="FILE", help="settings file (default: ./newstrace.toml)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="read articles into a store")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .jsonl, .csv, .html; .gz too)")
+    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store (created if missing)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="take FIELD (id, url, source, title, published, language, text) from COLUMN")
+    _add_settings(p, _INGEST)
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("trace", help="ingest, find shared passages, and report them per article")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of articles")
+    p.add_argument("--db", metavar="FILE", help="keep the results in this store (default: a temporary one)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
+    p.add_argument("--json", action="store_true", help="print JSON (schema: docs/trace.schema.json)")
+    _add_settings(p, _INGEST + _DETECT)
+    p.set_defaults(func=_cmd_trace)
+
+    p = sub.add_parser("detect", help="find and align candidate pairs among a store's articles")
+    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
+    _add_settings(p, _DETECT)
+    p.set_defaults(func=_cmd_detect)
+
+    p = sub.add_parser("report", help="show one article's shared passages")
+    p.add_argument("article", metavar="ARTICLE_ID")
+    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_report)
+
+    pan = sub.add_parser("pan", help="PAN text-alignment corpora: detect and score")
+    pan_sub = pan.add_subparsers(dest="pan_command", required=True, metavar="COMMAND")
+    p = pan_sub.add_parser("detect", help="write detection XML for a PAN corpus")
+    p.add_argument("corpus", metavar="CORPUS_DIR")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the detection XML files")
+    p.add_argument("--collection", action="store_true",
+                   help="treat every document as one collection and find the pairs yourself")
+    _add_settings(p, _DETECT)
+    p.set_defaults(func=_cmd_pan_detect)
+    p = pan_sub.add_parser("score", help="score detection XML against a PAN corpus")
+    p.add_argument("corpus", metavar="CORPUS_DIR")
+    p.add_argument("detections", metavar="DETECTIONS_DIR")
+    p.add_argument("--collection", action="store_true",
+                   help="count detections in pairs the gold does not list as false positives")
+    p.set_defaults(func=_cmd_pan_score)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except NewstraceError as exc:
+        print(f"newstrace: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader (head, less) went away: not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("newstrace: interrupted; committed batches are kept, rerun to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
