@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 
 from .model import Alignment, Span, Token, WordOp
-from .normalize import is_weak, tokenize
+from .normalize import STOPWORDS, is_weak, tokenize
 from .settings import Settings
 
 # Scores of one aligned word pair, and of a word left out on one side.
@@ -25,6 +25,11 @@ EXACT, VARIANT, NEAR, SUBSTITUTED, GAP = 2.0, 2.0, 1.5, -1.0, -1.5
 _MAX_BIGRAM_REPEATS = 10
 # The tightest Levenshtein similarity at which two OCR'd words count as one.
 _NEAR_SIMILARITY = 0.7
+
+# A passage needs this many matching words that are not function words: "said in
+# a statement on Monday that" is a phrase every outlet writes, not a copied passage.
+_MIN_STRONG = 3
+_MATCHED = {"exact", "variant", "near"}
 
 _DEFAULT = Settings()
 
@@ -353,8 +358,8 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
         steps = _chain_steps(chain, a.tokens, b.tokens, settings.max_gap)
         for lo, hi in _best_stretches(steps, 0, len(steps), settings.min_score):
             stretch = _complete_sentences(steps[lo:hi], a, b)
-            words_a = sum(1 for s in stretch if s[1] >= 0)
-            words_b = sum(1 for s in stretch if s[2] >= 0)
-            if min(words_a, words_b) >= settings.min_words:
+            matched = [s for s in stretch if s[0] in _MATCHED]
+            strong = sum(1 for s in matched if a.tokens[s[1]].key not in STOPWORDS)
+            if len(matched) >= settings.min_words and strong >= _MIN_STRONG:
                 found.append(_to_alignment(stretch, a, b))
     return _one_to_one(_merge(found, settings.merge_chars))

@@ -29,7 +29,9 @@ def supported_suffixes() -> list[str]:
 def _files(path: Path) -> Iterator[Path]:
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
+            # A broken link is yielded too: its reader reports it rather than it vanishing.
+            if (child.is_file() or child.is_symlink()) and not any(
+                    p.startswith(".") for p in child.relative_to(path).parts):
                 if reader_for(child) is None:
                     log.info("%s: not an article file type, passed over", child)
                     continue

@@ -116,6 +116,11 @@ class IngestSummary:
                 "unchanged": self.unchanged, "skipped": self.skipped}
 
 
+def _canonical_order(published: str | None, article_id: str) -> tuple:
+    """Which of several exact copies is stored: the earliest published, then the smallest id."""
+    return (published is None, published or "", article_id)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -181,17 +186,37 @@ class Store:
                                 "text; give this article another id"), run_id, summary)
             return
         first = self.conn.execute(
-            "SELECT id FROM articles WHERE text_hash = ? AND duplicate_of IS NULL", (digest,)).fetchone()
+            "SELECT id, published FROM articles WHERE text_hash = ? AND duplicate_of IS NULL",
+            (digest,)).fetchone()
+        canonical = None
+        if first is not None:
+            canonical = first[0]
+            if _canonical_order(article.published, article.id) < _canonical_order(first[1], first[0]):
+                canonical = None  # the newcomer takes over; see _demote below
         self.conn.execute(
             "INSERT INTO articles (id, url, source, title, published, language, text, text_hash,"
             " duplicate_of, origin_file, origin_line, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (article.id, article.url, article.source, article.title, article.published,
-             article.language, None if first else article.text, digest,
-             first[0] if first else None, origin.file, origin.line, run_id))
-        if first:
+             article.language, None if canonical else article.text, digest, canonical,
+             origin.file, origin.line, run_id))
+        if first is not None and canonical is None:
+            self._demote(first[0], article.id)
+        if first is not None:
             summary.duplicates += 1
         else:
             summary.added += 1
+
+    def _demote(self, old: str, new: str) -> None:
+        """Make ``new`` the stored copy of a text ``old`` held, so the choice of the
+        stored copy (earliest published, then smallest id) does not depend on ingest order.
+        ``old``'s results are dropped; the next detection run recomputes them for ``new``."""
+        self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))
+        self.conn.execute("UPDATE articles SET text = NULL, duplicate_of = ? WHERE id = ?", (new, old))
+        for table, columns in (("alignments", ("a_article", "b_article")),
+                               ("compared_pairs", ("a_article", "b_article")),
+                               ("shingles", ("article",))):
+            where = " OR ".join(f"{c} = ?" for c in columns)
+            self.conn.execute(f"DELETE FROM {table} WHERE {where}", (old,) * len(columns))
 
     def _article(self, row) -> Article:
         return Article(id=row[0], url=row[1], source=row[2], title=row[3], published=row[4],

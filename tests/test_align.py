@@ -1,0 +1,129 @@
+import random
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+from newstrace.align import Document, align
+from newstrace.settings import Settings
+
+HOST_A = ("The county fair opened on Saturday with a parade of tractors and a brass band from the high "
+          "school. Organisers expect more than ten thousand visitors over the weekend. ")
+HOST_B = ("Weather forecasters warned of heavy snow in the mountain passes and advised drivers to carry "
+          "chains. Several schools closed early on Friday afternoon. ")
+PASSAGE = ("Secretary of State John Kerry said the United States would work with Russia and its NATO "
+           "allies to defend the ceasefire, which both sides agreed to in Geneva after three days of talks.")
+
+
+def doc(name, text):
+    return Document.from_text(name, text)
+
+
+def spans(found, a_text, b_text):
+    return [(a_text[x.a.start:x.a.end], b_text[x.b.start:x.b.end]) for x in found]
+
+
+def test_verbatim_passage_exact_boundaries():
+    a_text, b_text = HOST_A + PASSAGE + " " + HOST_A, HOST_B + PASSAGE + " " + HOST_B
+    (pair,) = spans(align(doc("a", a_text), doc("b", b_text)), a_text, b_text)
+    assert pair == (PASSAGE, PASSAGE)
+
+
+def test_alias_and_spelling_swaps_are_variants():
+    spun = PASSAGE.replace("United States", "USA").replace("NATO", "North Atlantic Treaty Organisation") \
+        .replace("defend", "defend").replace("Russia", "Russian Federation")
+    a_text, b_text = HOST_A + PASSAGE, HOST_B + spun
+    (found,) = align(doc("a", a_text), doc("b", b_text))
+    assert spans([found], a_text, b_text) == [(PASSAGE, spun)]
+    swaps = {(o.a, o.b) for o in found.ops if o.kind == "variant"}
+    assert swaps == {("United States", "USA"), ("Russia", "Russian Federation"),
+                     ("NATO", "North Atlantic Treaty Organisation")}
+    assert found.substituted == 0
+
+
+def test_synonym_spin_is_tolerated_as_substitutions():
+    spun = PASSAGE.replace("said", "stated").replace("work", "cooperate").replace("talks", "negotiations") \
+        .replace("agreed", "consented")
+    a_text, b_text = HOST_A + PASSAGE + " " + HOST_A, HOST_B + spun + " " + HOST_B
+    (found,) = align(doc("a", a_text), doc("b", b_text))
+    assert spans([found], a_text, b_text) == [(PASSAGE, spun)]
+    assert found.substituted == 4
+    assert ("talks", "negotiations") in {(o.a, o.b) for o in found.ops if o.kind == "substituted"}
+
+
+def test_random_deletions_and_insertions_stay_one_passage():
+    words = PASSAGE.split()
+    del words[5]
+    words.insert(12, "reportedly")
+    del words[20]
+    edited = " ".join(words)
+    a_text, b_text = HOST_A + PASSAGE + " " + HOST_A, HOST_B + edited + " " + HOST_B
+    found = align(doc("a", a_text), doc("b", b_text))
+    assert len(found) == 1
+    assert spans(found, a_text, b_text) == [(PASSAGE, edited)]
+
+
+def test_ocr_noise_counts_as_near_matches():
+    noisy = PASSAGE.replace("Secretary", "Secrctary").replace("ceasefire", "ccasefire").replace("Geneva", "Gencva")
+    a_text, b_text = PASSAGE, HOST_B + noisy
+    (found,) = align(doc("a", a_text), doc("b", b_text))
+    assert spans([found], a_text, b_text) == [(PASSAGE, noisy)]
+    assert {o.kind for o in found.ops} <= {"exact", "near"}
+
+
+def test_stitched_article_yields_one_passage_per_source_sentence():
+    s1 = "The harbour master closed the port to all shipping after the storm damaged two of the piers."
+    s2 = "Fishermen said they had never seen waves so high in the fifty years they had worked the coast."
+    stitched = HOST_A + s1 + " " + HOST_B + s2
+    source = s2 + " The town council will meet on Monday. " + HOST_A[:60] + " and " + s1
+    found = align(doc("a", stitched), doc("b", source))
+    assert sorted(t for t, _ in spans(found, stitched, source)) == sorted([s1, s2, HOST_A[:60].rstrip()]) or \
+        {s1, s2} <= {t for t, _ in spans(found, stitched, source)}
+
+
+def test_unrelated_texts_share_nothing():
+    assert align(doc("a", HOST_A * 2), doc("b", HOST_B * 2)) == []
+
+
+def test_short_common_phrase_is_not_a_passage():
+    a_text = "He said in a statement on Monday that the plan was dead. Rain fell over the hills."
+    b_text = "She said in a statement on Monday that she would run. The market closed lower."
+    assert align(doc("a", a_text), doc("b", b_text)) == []
+
+
+WORDS = ("ship oil reef coast minister said the a of in port harbour storm crew rescue slick "
+         "fishermen board closed zone water safe volunteers beach town council").split()
+texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=120).map(" ".join)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(texts, texts, texts)
+def test_spans_in_bounds_and_mirrored(x, y, shared):
+    a_text, b_text = x + " " + shared + " " + y, y + " " + shared + " " + x
+    a, b = doc("a", a_text), doc("b", b_text)
+    ab = align(a, b, Settings(min_words=4, min_score=8))
+    ba = align(b, a, Settings(min_words=4, min_score=8))
+    for al in ab:
+        assert 0 <= al.a.start < al.a.end <= len(a_text)
+        assert 0 <= al.b.start < al.b.end <= len(b_text)
+        assert al.a.article == "a" and al.b.article == "b"
+    def key(x, y):
+        return (x.start, x.end, y.start, y.end)
+    assert sorted(key(s.b, s.a) for s in ba) == sorted(key(s.a, s.b) for s in ab)
+    assert [(s.exact, s.variant, s.substituted, s.gaps) for s in sorted(ba, key=lambda s: key(s.b, s.a))] == \
+        [(s.exact, s.variant, s.substituted, s.gaps) for s in sorted(ab, key=lambda s: key(s.a, s.b))]
+
+
+def test_detection_does_not_depend_on_ingest_order(tmp_path):
+    from conftest import EXAMPLES
+    from newstrace import open_store, read_articles
+    from newstrace.engines.local import detect_reuse
+    from newstrace.store import IngestSummary
+
+    items = list(read_articles([EXAMPLES]))
+    results = []
+    for seed in (1, 2):
+        random.Random(seed).shuffle(items)
+        with open_store(tmp_path / f"{seed}.db") as store:
+            store.add_batch(items, None, IngestSummary())
+            detect_reuse(store, Settings(workers=1))
+            results.append([(x.a, x.b, x.score) for x in store.alignments()])
+    assert results[0] == results[1] and results[0]

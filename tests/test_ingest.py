@@ -1,0 +1,181 @@
+import csv
+import gzip
+import json
+
+import pytest
+
+from newstrace import InputError, open_store, read_articles
+from newstrace.engines.local import ingest
+from newstrace.model import Article, Skip
+from newstrace.settings import Settings
+
+from conftest import write_jsonl
+
+
+def articles(items):
+    return [i for i in items if isinstance(i, Article)]
+
+
+def test_txt_folder_title_body_and_id(tmp_path):
+    (tmp_path / "one.txt").write_text("\n\nFirst title\n\nBody of the first.\n", "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "two.txt").write_text("Second\r\nBody\r\n", "utf-8")
+    (tmp_path / "notes.md").write_text("not an article", "utf-8")
+    got = articles(read_articles([tmp_path]))
+    assert [(a.id, a.title) for a in got] == [("one", "First title"), ("two", "Second")]
+    # The text is the file as given, so offsets slice the original file.
+    assert got[1].text == "Second\r\nBody\r\n"
+
+
+def test_jsonl_with_mapping_and_gzip(tmp_path):
+    rec = {"doc": "x1", "headline": "H", "body": "Some text here.", "date": "2015-09-30", "outlet": "AP"}
+    raw = json.dumps(rec) + "\n"
+    (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(raw.encode()))
+    got = articles(read_articles([tmp_path / "a.jsonl.gz"], {"id": "doc", "title": "headline"}))
+    assert len(got) == 1
+    a = got[0]
+    assert (a.id, a.title, a.text, a.published, a.source) == ("x1", "H", "Some text here.", "2015-09-30", "AP")
+    assert a.origin.line == 1
+
+
+def test_csv_with_mapping(tmp_path):
+    path = tmp_path / "a.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["key", "headline", "story", "when"])
+        w.writerow(["k1", "T1", "Line one,\nline two.", "30 September 2015"])
+        w.writerow(["k2", "T2", "Second story.", ""])
+    got = articles(read_articles([path], {"id": "key", "title": "headline", "text": "story", "published": "when"}))
+    assert [(a.id, a.text, a.published) for a in got] == [
+        ("k1", "Line one,\nline two.", "2015-09-30"), ("k2", "Second story.", None)]
+    assert [a.origin.line for a in got] == [2, 4]
+
+
+def test_html_page(tmp_path):
+    (tmp_path / "p.html").write_text(
+        "<html lang='en'><head><title>Page title</title>"
+        "<meta property='article:published_time' content='2015-09-30T10:00:00Z'>"
+        "<meta property='og:site_name' content='Example News'></head>"
+        "<body><nav>Home | World</nav><p>First &amp; foremost.</p><script>var x;</script>"
+        "<p>Second paragraph.</p></body></html>", "utf-8")
+    (a,) = articles(read_articles([tmp_path]))
+    assert a.title == "Page title"
+    assert a.text == "First & foremost.\n\nSecond paragraph."
+    assert a.published == "2015-09-30T10:00:00+00:00"
+    assert a.source == "Example News" and a.language == "en"
+
+
+@pytest.mark.parametrize("name, content, problem", [
+    ("bin.txt", b"Title\n\x00\x01\x02binary", "binary file"),
+    ("latin.txt", "Title\nCaf\u00e9 au lait".encode("latin-1"), "invalid UTF-8"),
+    ("empty.txt", b"  \n\n ", "empty article"),
+    ("title-only.txt", b"Just a title\n\n", "empty article"),
+])
+def test_bad_files_name_file_and_problem(tmp_path, name, content, problem):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(InputError) as err:
+        list(read_articles([tmp_path]))
+    assert name in str(err.value) and problem in str(err.value)
+
+
+def test_unreadable_file_is_reported(tmp_path):
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing-target.txt")
+    with pytest.raises(InputError, match="gone.txt: cannot read the file"):
+        list(read_articles([tmp_path]))
+
+
+def test_invalid_utf8_names_the_line(tmp_path):
+    (tmp_path / "bad.jsonl").write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
+    with pytest.raises(InputError, match=r"bad.jsonl:2: invalid UTF-8"):
+        list(read_articles([tmp_path]))
+
+
+def test_malformed_json_line_names_file_and_line(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "text": "fine"}])
+    with open(tmp_path / "a.jsonl", "a") as fh:
+        fh.write('{"id": "2", "text": \n{"id": "3", "text": ""}\n')
+    with pytest.raises(InputError, match=r"a.jsonl:2: malformed JSON"):
+        list(read_articles([tmp_path / "a.jsonl"]))
+    items = list(read_articles([tmp_path / "a.jsonl"], on_error="skip"))
+    assert [type(i).__name__ for i in items] == ["Article", "Skip", "Skip"]
+    assert items[2].line == 3 and "empty article" in items[2].reason
+
+
+def test_csv_without_mapped_column(tmp_path):
+    (tmp_path / "a.csv").write_text("id,headline\n1,x\n", "utf-8")
+    with pytest.raises(InputError, match=r"a.csv:1: no column for the text; the columns are id, headline"):
+        list(read_articles([tmp_path / "a.csv"]))
+    with pytest.raises(InputError, match=r"title=heading"):
+        list(read_articles([tmp_path / "a.csv"], {"title": "heading", "text": "headline"}))
+
+
+def test_bad_date_is_an_error(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", [{"text": "t", "published": "next Tuesday"}])
+    with pytest.raises(InputError, match="a.jsonl:1: cannot read the published date"):
+        list(read_articles([tmp_path]))
+
+
+def test_skip_mode_records_every_skip_and_keeps_the_rest(tmp_path, db):
+    write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "text": "one"}, {"id": "2", "text": " "}])
+    (tmp_path / "b.txt").write_bytes(b"\x00\x00")
+    (tmp_path / "c.txt").write_text("Title\nBody", "utf-8")
+    with open_store(db) as store:
+        summary = ingest(store, [tmp_path], Settings(on_error="skip"))
+        assert (summary.added, summary.skipped) == (2, 2)
+        assert sorted(s.file.split("/")[-1] for s in store.skips()) == ["a.jsonl", "b.txt"]
+        assert [a.id for a in store.articles()] == ["1", "c"]
+
+
+def test_raise_mode_keeps_what_was_read_before_the_error(tmp_path, db):
+    write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "text": "one"}, {"id": "2", "text": "two"}])
+    (tmp_path / "b.jsonl").write_text("not json\n", "utf-8")
+    with open_store(db) as store:
+        with pytest.raises(InputError, match="b.jsonl:1"):
+            ingest(store, [tmp_path], Settings(batch_size=500))
+        assert [a.id for a in store.articles()] == ["1", "2"]
+
+
+def test_exact_duplicates_are_linked_not_stored_twice(tmp_path, db):
+    write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "a", "text": "Same   words here.", "source": "A"},
+        {"id": "b", "text": "Same words here.\n", "source": "B"},
+        {"id": "c", "text": "Other words.", "source": "C"},
+    ])
+    with open_store(db) as store:
+        summary = ingest(store, [tmp_path])
+        assert (summary.added, summary.duplicates) == (2, 1)
+        assert store.duplicate_of("b") == "a" and store.duplicates_of("a") == ["b"]
+        assert store.conn.execute("SELECT count(*) FROM articles WHERE text IS NOT NULL").fetchone()[0] == 2
+        assert store.article("b").text == "Same   words here."  # read through the link
+        assert [a.id for a in store.articles(distinct_only=True)] == ["a", "c"]
+
+
+def dump(db):
+    with open_store(db) as store:
+        return {
+            "articles": store.conn.execute(
+                "SELECT id, url, source, title, published, language, text, text_hash, duplicate_of,"
+                " origin_file, origin_line FROM articles ORDER BY id").fetchall(),
+            "skips": store.conn.execute("SELECT file, line, reason FROM skips ORDER BY file, line").fetchall(),
+        }
+
+
+def test_reingest_changes_nothing(tmp_path, db):
+    write_jsonl(tmp_path / "a.jsonl", [{"id": str(i), "text": f"text {i}"} for i in range(30)])
+    (tmp_path / "z.jsonl").write_text("broken\n", "utf-8")
+    with open_store(db) as store:
+        ingest(store, [tmp_path], Settings(on_error="skip", batch_size=7))
+    first = dump(db)
+    with open_store(db) as store:
+        summary = ingest(store, [tmp_path], Settings(on_error="skip", batch_size=7))
+    assert summary.added == 0 and summary.unchanged == 30
+    assert dump(db) == first
+
+
+def test_same_id_with_other_text_is_refused(tmp_path, db):
+    write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "text": "first"}])
+    write_jsonl(tmp_path / "b.jsonl", [{"id": "1", "text": "second"}])
+    with open_store(db) as store:
+        summary = ingest(store, [tmp_path], Settings(on_error="skip"))
+        assert summary.skipped == 1 and "already ingested" in summary.skip_reasons[0]
+        assert store.article("1").text == "first"
