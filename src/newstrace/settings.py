@@ -28,8 +28,6 @@ class Settings:
     min_words: int = 8  # shortest passage reported, in words on each side
     min_score: float = 14.0  # weakest passage reported (2 points per exact word)
     merge_chars: int = 80  # passages closer than this in both articles are one
-    # provenance
-    recycled_days: int = 180
     # engine
     workers: int = 0  # 0: one per core
     batch_size: int = 500

@@ -23,9 +23,9 @@ _SYNONYMS = {
 
 
 def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
-    """Parse ``["title=headline", ...]`` into ``{"title": "headline"}``."""
+    """Parse ``["title=headline,published=date", ...]`` into ``{"title": "headline", ...}``."""
     mapping = {}
-    for pair in pairs or ():
+    for pair in (p for group in pairs or () for p in group.split(",")):
         field, sep, column = pair.partition("=")
         field = field.strip()
         if not sep or not column.strip():

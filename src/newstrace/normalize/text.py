@@ -53,10 +53,17 @@ class RepairedText:
 
 
 def _fix_mojibake(run: str) -> str | None:
+    """The character a misread UTF-8 sequence stood for, if it is one that news text uses."""
     try:
-        return bytes(_BYTE_OF[c] for c in run).decode("utf-8")
+        fixed = bytes(_BYTE_OF[c] for c in run).decode("utf-8")
     except (KeyError, UnicodeDecodeError):
         return None
+    # Latin letters, Greek and Cyrillic, punctuation, currency and letterlike symbols;
+    # anything else (a CJK character from "é—" plus a stray byte) is a false alarm.
+    code = ord(fixed[0])
+    if 0x80 <= code <= 0x52F or 0x2000 <= code <= 0x214F:
+        return fixed
+    return None
 
 
 def repair(text: str) -> RepairedText:
@@ -107,10 +114,16 @@ def repair(text: str) -> RepairedText:
             replacement = composed
         else:
             mm = _MOJIBAKE.match(text, i)
-            fixed = _fix_mojibake(mm.group()) if mm else None
+            if not mm:
+                continue
+            # The run may take in a character that was not part of the broken one.
+            for end in range(mm.end(), i + 1, -1):
+                fixed = _fix_mojibake(text[i:end])
+                if fixed is not None:
+                    break
             if fixed is None:
                 continue
-            replacement, end = fixed, mm.end()
+            replacement = fixed
         if plain_start < i:
             emit(text[plain_start:i], plain_start, i)
         emit(replacement, i, end)
