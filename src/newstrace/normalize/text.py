@@ -36,20 +36,23 @@ _SUSPECT = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class RepairedText:
-    """Repaired text plus anchors ``(repaired_offset, original_offset)`` where the two part."""
+    """Repaired text plus the way back to the original.
+
+    ``layers`` holds one tuple of anchors ``(repaired_offset, original_offset)`` per
+    repair pass that changed something (mojibake can be encoded twice), first pass first.
+    """
 
     text: str
-    anchors: tuple[tuple[int, int], ...] = ()
+    layers: tuple[tuple[tuple[int, int], ...], ...] = ()
 
     def to_original(self, offset: int) -> int:
         """Map an offset in the repaired text to the original text."""
-        if not self.anchors:
-            return offset
-        i = bisect.bisect_right(self.anchors, (offset, float("inf"))) - 1
-        if i < 0:
-            return offset
-        rep, orig = self.anchors[i]
-        return orig + (offset - rep)
+        for anchors in reversed(self.layers):
+            i = bisect.bisect_right(anchors, (offset, float("inf"))) - 1
+            if i >= 0:
+                rep, orig = anchors[i]
+                offset = orig + (offset - rep)
+        return offset
 
 
 def _fix_mojibake(run: str) -> str | None:
@@ -69,10 +72,24 @@ def _fix_mojibake(run: str) -> str | None:
 def repair(text: str) -> RepairedText:
     """Repair mojibake, compose Unicode (NFC) and drop invisible characters.
 
+    Passes repeat until nothing changes (at most three), so mojibake of mojibake is
+    undone too and repairing repaired text changes nothing.
+
     >>> r = repair("caf\\u00c3\\u00a9 \\u00e2\\u0080\\u0099")
     >>> r.text, r.to_original(5)
     ('café ’', 6)
     """
+    layers = []
+    for _ in range(3):
+        text, anchors = _repair_pass(text)
+        if not anchors:
+            break
+        layers.append(anchors)
+    return RepairedText(text, tuple(layers))
+
+
+def _repair_pass(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """One pass of :func:`repair`: the new text and its anchors (empty if unchanged)."""
     pieces: list[str] = []
     anchors: list[tuple[int, int]] = []
     out_len = 0
@@ -90,7 +107,7 @@ def repair(text: str) -> RepairedText:
             anchors.append((out_len, orig_end))
 
     if text.isascii():
-        return RepairedText(text)
+        return text, ()
     plain_start = 0
     n = len(text)
     for m in _SUSPECT.finditer(text):
@@ -130,10 +147,9 @@ def repair(text: str) -> RepairedText:
         plain_start = end
     if plain_start < n:
         emit(text[plain_start:n], plain_start, n)
-    repaired = "".join(pieces)
     if not anchors:
-        return RepairedText(repaired)
-    return RepairedText(repaired, _compact(anchors))
+        return text, ()
+    return "".join(pieces), _compact(anchors)
 
 
 def _compact(anchors: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
