@@ -258,6 +258,39 @@ def _complete_sentences(steps: list[Step], a: Document, b: Document) -> list[Ste
     return steps
 
 
+def _is_function_word_match(step: Step, a: Document) -> bool:
+    return step[0] in _MATCHED and a.tokens[step[1]].key in STOPWORDS
+
+
+def _trim_edges(steps: list[Step], a: Document, b: Document) -> list[Step]:
+    """Drop function words that cling to a passage's ends without belonging to it.
+
+    Two cases: a function word matched beyond a substitution or gap at the edge
+    ("the [weekend/coast]. The harbour..."), and function words that open the next
+    sentence after the copied one ends ("... the coast. The").
+    """
+    lo, hi = 0, len(steps)
+    while True:
+        start_lo, start_hi = lo, hi
+        if hi - lo > 1 and _is_function_word_match(steps[hi - 1], a) and steps[hi - 2][0] not in _MATCHED:
+            hi -= 1
+            while hi > lo and steps[hi - 1][0] not in _MATCHED:
+                hi -= 1
+        if hi - lo > 1 and _is_function_word_match(steps[lo], a) and steps[lo + 1][0] not in _MATCHED:
+            lo += 1
+            while lo < hi and steps[lo][0] not in _MATCHED:
+                lo += 1
+        # A trailing run of function words that starts a sentence in both texts.
+        k = hi
+        while k > lo and _is_function_word_match(steps[k - 1], a):
+            k -= 1
+        if lo < k < hi and steps[k - 1][0] in _MATCHED \
+                and _sentence_edge_after(a, steps[k - 1][1]) and _sentence_edge_after(b, steps[k - 1][2]):
+            hi = k
+        if (lo, hi) == (start_lo, start_hi):
+            return steps[lo:hi]
+
+
 def _edge(doc: Document, start: int, end: int) -> tuple[int, int]:
     """Widen a word span over the punctuation attached to its first and last word."""
     while start > 0 and doc.text[start - 1] in _OPENING:
@@ -291,33 +324,54 @@ def _to_alignment(steps: list[Step], a: Document, b: Document) -> Alignment:
     )
 
 
+def _gap(x: Span, y: Span) -> int:
+    """Characters between two spans of one article (0 when they touch or overlap)."""
+    return max(0, max(x.start, y.start) - min(x.end, y.end))
+
+
+def _near(x: Span, y: Span, merge_chars: int) -> bool:
+    """Tell whether two spans are close enough to be parts of one passage: within
+    ``merge_chars``, or within the length of the shorter one (long passages
+    rewritten sentence by sentence break into long parts with longer gaps)."""
+    return _gap(x, y) <= max(merge_chars, min(x.end - x.start, y.end - y.start))
+
+
+def _join(x: Alignment, y: Alignment) -> Alignment:
+    first, second = (x, y) if (x.a.start, x.b.start) <= (y.a.start, y.b.start) else (y, x)
+    return Alignment(
+        a=Span(x.a.article, min(x.a.start, y.a.start), max(x.a.end, y.a.end)),
+        b=Span(x.b.article, min(x.b.start, y.b.start), max(x.b.end, y.b.end)),
+        score=round(x.score + y.score, 2),
+        similarity=round(min(x.similarity, y.similarity), 3),
+        exact=x.exact + y.exact, variant=x.variant + y.variant,
+        substituted=x.substituted + y.substituted, gaps=x.gaps + y.gaps + 1,
+        ops=first.ops + (WordOp("gap", "…", "…"),) + second.ops,
+    )
+
+
 def _merge(found: list[Alignment], merge_chars: int) -> list[Alignment]:
-    """Join passages that follow each other closely in both articles; drop contained ones."""
-    found.sort(key=lambda x: (x.a.start, x.b.start))
-    out: list[Alignment] = []
-    for cur in found:
-        if out:
-            prev = out[-1]
-            contained = (cur.a.start >= prev.a.start and cur.a.end <= prev.a.end
-                         and cur.b.start >= prev.b.start and cur.b.end <= prev.b.end)
-            if contained:
-                continue
-            gap_a, gap_b = cur.a.start - prev.a.end, cur.b.start - prev.b.end
-            if -merge_chars <= gap_a <= merge_chars and -merge_chars <= gap_b <= merge_chars \
-                    and cur.a.end > prev.a.end and cur.b.end > prev.b.end:
-                out[-1] = Alignment(
-                    a=Span(prev.a.article, prev.a.start, cur.a.end),
-                    b=Span(prev.b.article, prev.b.start, cur.b.end),
-                    score=round(prev.score + cur.score, 2),
-                    similarity=round(min(prev.similarity, cur.similarity), 3),
-                    exact=prev.exact + cur.exact, variant=prev.variant + cur.variant,
-                    substituted=prev.substituted + cur.substituted,
-                    gaps=prev.gaps + cur.gaps + 1,
-                    ops=prev.ops + (WordOp("gap", "…", "…"),) + cur.ops,
-                )
-                continue
-        out.append(cur)
-    return out
+    """Join passages lying close to each other (see :func:`_near`) in both articles.
+
+    Order is not required: a copy that shuffled sentences or clauses still comes
+    out as one passage. Passages contained in another are dropped.
+    """
+    merged = sorted(found, key=lambda x: (x.a.start, x.b.start))
+    changed = True
+    while changed:
+        changed = False
+        out: list[Alignment] = []
+        for cur in merged:
+            for k, prev in enumerate(out):
+                if _near(cur.a, prev.a, merge_chars) and _near(cur.b, prev.b, merge_chars):
+                    inside = (prev.a.start <= cur.a.start and cur.a.end <= prev.a.end
+                              and prev.b.start <= cur.b.start and cur.b.end <= prev.b.end)
+                    out[k] = prev if inside else _join(prev, cur)
+                    changed = changed or not inside
+                    break
+            else:
+                out.append(cur)
+        merged = sorted(out, key=lambda x: (x.a.start, x.b.start))
+    return merged
 
 
 def _overlap(x: Span, y: Span) -> float:
@@ -357,7 +411,10 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
             continue
         steps = _chain_steps(chain, a.tokens, b.tokens, settings.max_gap)
         for lo, hi in _best_stretches(steps, 0, len(steps), settings.min_score):
-            stretch = _complete_sentences(steps[lo:hi], a, b)
+            stretch = _trim_edges(steps[lo:hi], a, b)
+            if not stretch:
+                continue
+            stretch = _complete_sentences(stretch, a, b)
             matched = [s for s in stretch if s[0] in _MATCHED]
             strong = sum(1 for s in matched if a.tokens[s[1]].key not in STOPWORDS)
             if len(matched) >= settings.min_words and strong >= _MIN_STRONG:

@@ -54,8 +54,15 @@ def read_document(path: Path) -> str:
 
 
 def read_pairs(corpus: Path) -> list[tuple[str, str]]:
-    """Read the ``pairs`` file: (suspicious, source) document names."""
+    """Read the ``pairs`` file: (suspicious, source) document names.
+
+    A corpus without one (the PAN-PC-09/11 layout) pairs every suspicious document
+    with every source document.
+    """
     path = corpus / "pairs"
+    if not path.exists():
+        return [(s.name, r.name) for s in sorted(susp_folder(corpus).glob("*.txt"))
+                for r in sorted(src_folder(corpus).glob("*.txt"))]
     pairs = []
     for number, line in enumerate(read_document(path).splitlines(), 1):
         if not line.strip():
@@ -173,32 +180,59 @@ def score(cases: list[Case], detections: list[Case]) -> Scores:
                   round(f1 / math.log2(1 + granularity), 4), len(cases), len(detections))
 
 
-def score_corpus(corpus: Path, detections_dir: Path, collection: bool = False) -> dict[str, Scores]:
-    """Score a folder of detection XML against a corpus, per kind folder and overall.
+def gold(corpus: Path) -> dict[str, tuple[list[Case], set[tuple[str, str]] | None]]:
+    """The gold cases per kind, with the pairs each kind covers.
 
-    With ``collection``, the overall row also counts detections in pairs the gold
-    does not list, as false positives.
+    PAN 2013 layout: one folder per kind, one XML per listed pair. PAN-PC-09/11
+    layout (no ``pairs`` file; one XML per suspicious document beside it): one kind,
+    "all", covering every pair (None), since every pair is compared.
     """
+    kinds: dict[str, tuple[list[Case], set[tuple[str, str]] | None]] = {}
+    if (corpus / "pairs").exists():
+        for folder in kind_folders(corpus):
+            cases: list[Case] = []
+            pairs: set[tuple[str, str]] = set()
+            for xml in sorted(folder.glob("*.xml")):
+                susp, _, src = xml.stem.partition("-source")
+                pairs.add((susp + ".txt", "source" + src + ".txt"))
+                cases.extend(read_cases(xml))
+            kinds[folder.name] = (cases, pairs)
+    else:
+        cases = [c for xml in sorted(susp_folder(corpus).glob("*.xml")) for c in read_cases(xml)]
+        kinds["all"] = (cases, None)
+    return kinds
+
+
+def score_corpus(corpus: Path, detections_dir: Path, collection: bool = False) -> dict[str, Scores]:
+    """Score a folder of detection XML against a corpus, per kind and overall.
+
+    Detections are matched to cases by the documents their features name. Without
+    ``collection``, only detections in pairs the gold lists are scored; with it,
+    the overall row counts every detection, so reuse found between documents that
+    share nothing in the gold is a false positive.
+    """
+    found: dict[tuple[str, str], list[Case]] = defaultdict(list)
+    for xml in sorted(detections_dir.glob("*.xml")):
+        for d in read_cases(xml, "detected-plagiarism"):
+            found[d.susp, d.src].append(d)
     rows: dict[str, Scores] = {}
     all_cases: list[Case] = []
-    all_detections: list[Case] = []
-    listed: set[str] = set()
-    for folder in kind_folders(corpus):
-        cases, found = [], []
-        for xml in sorted(folder.glob("*.xml")):
-            listed.add(xml.name)
-            cases.extend(read_cases(xml))
-            det = detections_dir / xml.name
-            if det.exists():
-                found.extend(read_cases(det, "detected-plagiarism"))
-        rows[folder.name] = score(cases, found)
+    listed: set[tuple[str, str]] = set()
+    every_pair = False
+    for kind, (cases, pairs) in gold(corpus).items():
+        if pairs is None:
+            every_pair = True
+            kind_found = [d for ds in found.values() for d in ds]
+        else:
+            listed |= pairs
+            kind_found = [d for pair in sorted(pairs) for d in found.get(pair, ())]
+        rows[kind] = score(cases, kind_found)
         all_cases += cases
-        all_detections += found
-    if collection:
-        for det in sorted(detections_dir.glob("*.xml")):
-            if det.name not in listed:
-                all_detections.extend(read_cases(det, "detected-plagiarism"))
-    rows["overall"] = score(all_cases, all_detections)
+    if collection or every_pair:
+        overall_found = [d for ds in found.values() for d in ds]
+    else:
+        overall_found = [d for pair in sorted(listed) for d in found.get(pair, ())]
+    rows["overall"] = score(all_cases, overall_found)
     return rows
 
 

@@ -27,7 +27,7 @@ class Settings:
     max_gap: int = 12  # words skipped between two anchors of one passage
     min_words: int = 8  # shortest passage reported, in words on each side
     min_score: float = 14.0  # weakest passage reported (2 points per exact word)
-    merge_chars: int = 80  # passages closer than this in both articles are one
+    merge_chars: int = 400  # passages closer than this (or than their length) in both articles are one
     # engine
     workers: int = 0  # 0: one per core
     batch_size: int = 500
