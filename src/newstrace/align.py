@@ -23,6 +23,9 @@ from .settings import Settings
 EXACT, VARIANT, NEAR, SUBSTITUTED, GAP = 2.0, 2.0, 1.5, -1.0, -1.5
 # A bigram occurring more often than this in one article is boilerplate there.
 _MAX_BIGRAM_REPEATS = 10
+# Edge extension: how far the two sides may drift apart, and how far below the best
+# score a row may fall before extension stops.
+_BAND, _X_DROP = 4, 6.0
 # The tightest Levenshtein similarity at which two OCR'd words count as one.
 _NEAR_SIMILARITY = 0.7
 
@@ -64,12 +67,15 @@ def _bigram_index(tokens: tuple[Token, ...]) -> dict[tuple[str, str], list[int]]
 def compare(a: Token, b: Token) -> tuple[str, float]:
     """Classify one word pair as exact, variant, near (OCR noise) or substituted."""
     if a.key == b.key:
-        if a.surface.casefold() == b.surface.casefold():
+        if a.surface == b.surface or a.surface.casefold() == b.surface.casefold():
             return "exact", EXACT
         return "variant", VARIANT
-    sa, sb = a.surface.casefold(), b.surface.casefold()
-    if min(len(sa), len(sb)) >= 4 and Levenshtein.normalized_similarity(sa, sb) >= _NEAR_SIMILARITY:
-        return "near", NEAR
+    la, lb = len(a.surface), len(b.surface)
+    # Words whose lengths differ by more than 30% cannot reach the similarity: skip the work.
+    if la >= 4 and lb >= 4 and abs(la - lb) <= (1 - _NEAR_SIMILARITY) * max(la, lb):
+        if Levenshtein.normalized_similarity(a.surface.casefold(), b.surface.casefold(),
+                                             score_cutoff=_NEAR_SIMILARITY):
+            return "near", NEAR
     return "substituted", SUBSTITUTED
 
 
@@ -163,24 +169,36 @@ def _traceback(score, pair, ia, jb, x, y, stop_at_zero) -> list[Step]:
 
 
 def _extend(a: tuple[Token, ...], ia: range, b: tuple[Token, ...], jb: range) -> list[Step]:
-    """Best-scoring alignment of prefixes of ``ia`` and ``jb`` (ends free, may be empty)."""
+    """Best-scoring alignment of prefixes of ``ia`` and ``jb`` (ends free, may be empty).
+
+    Banded (the two sides drift at most ``_BAND`` words apart) and stopped early once
+    a whole row falls ``_X_DROP`` below the best: past the end of a copied passage
+    nothing matches, and most chains end there.
+    """
     n, m = len(ia), len(jb)
-    score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for x in range(1, n + 1):
-        score[x][0] = x * GAP
-    for y in range(1, m + 1):
+    neg = float("-inf")
+    score = [[neg] * (m + 1) for _ in range(n + 1)]
+    score[0][0] = 0.0
+    for y in range(1, min(m, _BAND) + 1):
         score[0][y] = y * GAP
     pair = {}
     best, bx, by = 0.0, 0, 0
     for x in range(1, n + 1):
         row, prev = score[x], score[x - 1]
-        for y in range(1, m + 1):
+        if x <= _BAND:
+            row[0] = x * GAP
+        row_best = neg
+        for y in range(max(1, x - _BAND), min(m, x + _BAND) + 1):
             kind, s = compare(a[ia[x - 1]], b[jb[y - 1]])
             pair[x, y] = (kind, s)
             v = max(prev[y - 1] + s, prev[y] + GAP, row[y - 1] + GAP)
             row[y] = v
+            if v > row_best:
+                row_best = v
             if v > best:
                 best, bx, by = v, x, y
+        if row_best < best - _X_DROP:
+            break
     return _traceback(score, pair, ia, jb, bx, by, stop_at_zero=False)
 
 
@@ -407,7 +425,7 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
         return sorted((x.swapped() for x in align(b, a, settings)), key=lambda x: (x.a.start, x.b.start))
     found: list[Alignment] = []
     for chain in _chains(_anchors(a, b), settings.max_gap):
-        if len(chain) < 3:
+        if len(chain) < 4:
             continue
         steps = _chain_steps(chain, a.tokens, b.tokens, settings.max_gap)
         for lo, hi in _best_stretches(steps, 0, len(steps), settings.min_score):

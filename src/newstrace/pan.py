@@ -286,11 +286,13 @@ def collection_documents(corpus: Path) -> dict[str, str]:
     return found
 
 
-def detect_collection(corpus: Path, out: Path, settings=None, progress=None) -> tuple[int, int]:
+def detect_collection(corpus: Path, out: Path, settings=None, progress=None, stats: dict | None = None
+                      ) -> tuple[int, int]:
     """Ingest every document of a corpus as one collection, find reuse without the pairs
     list, and write one detection XML per (suspicious, source) pair with passages.
 
-    Returns (files written, passages written).
+    Returns (files written, passages written); ``stats``, if given, receives the
+    detection summary.
     """
     import tempfile
 
@@ -314,7 +316,9 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None) -> 
                 store.add_batch(articles, None, summary)
                 articles = []
         store.add_batch(articles, None, summary)
-        detect_reuse(store, settings, progress or (lambda *a: None))
+        summary = detect_reuse(store, settings, progress or (lambda *a: None))
+        if stats is not None:
+            stats.update(summary.as_dict(), seconds=summary.seconds)
         by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
         for al in store.alignments():
             a_susp, b_susp = docs[al.a.article] == susp_name, docs[al.b.article] == susp_name

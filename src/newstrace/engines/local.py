@@ -13,7 +13,8 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
@@ -70,10 +71,13 @@ def ingest(store: Store, paths, settings: Settings = Settings(), mapping: dict |
 
 @dataclass(slots=True)
 class DetectSummary:
+    """What one detection run did, and the seconds each stage took."""
+
     articles: int = 0
     candidates: int = 0
     compared: int = 0
     passages: int = 0
+    seconds: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {"articles": self.articles, "candidate_pairs": self.candidates,
@@ -138,6 +142,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
                  run_id: int | None = None) -> DetectSummary:
     """Find candidate pairs among the store's distinct articles and align those not yet compared."""
     summary = DetectSummary()
+    clock = time.perf_counter()
     texts = {a.id: a.text for a in store.articles(distinct_only=True)}
     summary.articles = len(texts)
     config = f"n={settings.ngram};aliases={','.join(settings.aliases)}"
@@ -147,10 +152,14 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
         store.add_shingles(batch, config)
         known.update(batch)
         progress("shingle", len(known), len(texts))
+    summary.seconds["shingles"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
     shingled = [(i, known[i]) for i in sorted(texts)]
     compared = store.compared()
     pairs = [c for c in find_candidates(shingled, settings) if (c.a, c.b) not in compared]
     summary.candidates = len(pairs)
+    summary.seconds["candidates"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
     by_a: dict[str, list[str]] = {}
     for c in pairs:
         by_a.setdefault(c.a, []).append(c.b)
@@ -164,6 +173,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
         summary.passages += len(found)
         done += len(batch_groups)
         progress("align", summary.compared, len(pairs))
+    summary.seconds["align"] = round(time.perf_counter() - clock, 3)
     return summary
 
 
