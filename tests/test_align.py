@@ -143,3 +143,32 @@ def test_detection_does_not_depend_on_ingest_order(tmp_path):
             detect_reuse(store, Settings(workers=1))
             results.append([(x.a, x.b, x.score) for x in store.alignments()])
     assert results[0] == results[1] and results[0]
+
+
+def test_incremental_detection_equals_one_run(tmp_path):
+    """Adding articles later aligns only their pairs and ends where one run would."""
+    from conftest import EXAMPLES
+    from newstrace import open_store, read_articles
+    from newstrace.engines.local import detect_reuse
+    from newstrace.store import IngestSummary
+
+    items = sorted(read_articles([EXAMPLES]), key=lambda a: a.id)
+    with open_store(tmp_path / "once.db") as store:
+        store.add_batch(items, None, IngestSummary())
+        detect_reuse(store, Settings(workers=1))
+        once = [(x.a, x.b, x.score) for x in store.alignments()]
+    with open_store(tmp_path / "twice.db") as store:
+        store.add_batch(items[::2], None, IngestSummary())
+        first = detect_reuse(store, Settings(workers=1), run_id=store.start_run("detect", {}))
+        store.add_batch(items[1::2], None, IngestSummary())
+        run = store.start_run("detect", {})
+        second = detect_reuse(store, Settings(workers=1), run_id=run)
+        assert second.compared > 0 and first.compared > 0
+        # The second run aligned only pairs with at least one new article.
+        new_ids = {a.id for a in items[1::2]}
+        second_pairs = store.conn.execute(
+            "SELECT a_article, b_article FROM compared_pairs WHERE run_id = ?", (run,)).fetchall()
+        assert len(second_pairs) == second.compared
+        assert all(a in new_ids or b in new_ids for a, b in second_pairs)
+        assert [(x.a, x.b, x.score) for x in store.alignments()] == once
+        assert detect_reuse(store, Settings(workers=1)).compared == 0

@@ -25,7 +25,7 @@ class Settings:
     # alignment
     aliases: tuple[str, ...] = ()  # extra alias files
     max_gap: int = 12  # words skipped between two anchors of one passage
-    min_words: int = 8  # shortest passage reported, in words on each side
+    min_words: int = 10  # fewest matching words in a passage
     min_score: float = 14.0  # weakest passage reported (2 points per exact word)
     merge_chars: int = 400  # passages closer than this (or than their length) in both articles are one
     # engine
