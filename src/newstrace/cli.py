@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .engines.local import detect_reuse, ingest
+from .engines.local import detect_reuse, ingest, trace_provenance
 from .errors import NewstraceError
 from .ingest import parse_mapping
-from .report import article_report, render_text, trace_report
+from .report import article_report, render_html, render_text, trace_report
 from .settings import Settings, load_settings
 from .store import open_store
 
@@ -25,7 +25,7 @@ log = logging.getLogger("newstrace")
 # Settings each command exposes as flags (kebab-case of the Settings field).
 _INGEST = ("on_error", "batch_size")
 _DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "aliases", "max_gap", "min_words",
-           "min_score", "merge_chars", "workers")
+           "min_score", "merge_chars", "workers", "recycled_days")
 _HELP = {
     "on_error": "what to do with unreadable input: raise (stop) or skip (record and go on)",
     "batch_size": "articles per transaction",
@@ -39,6 +39,7 @@ _HELP = {
     "min_score": "weakest passage reported (2 points per exact word)",
     "merge_chars": "passages closer than this many characters in both articles are joined",
     "workers": "processes to use (0: one per core)",
+    "recycled_days": "text first published this many days before an article counts as recycled",
 }
 
 
@@ -129,9 +130,10 @@ def _cmd_trace(args) -> int:
             try:
                 ing = ingest(store, args.paths, settings, parse_mapping(args.map), progress, run)
                 det = detect_reuse(store, settings, progress, run)
+                prov = trace_provenance(store, settings, run)
             finally:
                 progress.close()
-            summary = {**ing.as_dict(), **det.as_dict()}
+            summary = {**ing.as_dict(), **det.as_dict(), **prov}
             store.finish_run(run, summary)
             report = trace_report(store, summary)
             if args.db is None:
@@ -153,11 +155,12 @@ def _cmd_detect(args) -> int:
     with open_store(args.db, create=False) as store:
         run = store.start_run("detect", settings.to_dict())
         try:
-            summary = detect_reuse(store, settings, progress, run)
+            summary = {**detect_reuse(store, settings, progress, run).as_dict(),
+                       **trace_provenance(store, settings, run)}
         finally:
             progress.close()
-        store.finish_run(run, summary.as_dict())
-    print(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.as_dict().items()))
+        store.finish_run(run, summary)
+    print(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
     return 0
 
 
@@ -167,11 +170,34 @@ def _cmd_report(args) -> int:
             report = article_report(store, args.article)
         except KeyError:
             raise NewstraceError(f"{args.db}: no article with id {args.article!r}") from None
+        if args.html:
+            Path(args.html).write_text(render_html(report, store.article(args.article).text), "utf-8")
+            print(f"wrote {args.html}")
+            return 0
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print(render_text({"articles": [report]}, colour=sys.stdout.isatty()))
+    return 0
+
+
+def _cmd_clusters(args) -> int:
+    with open_store(args.db, create=False) as store:
+        clusters = store.clusters(limit=args.limit)
+    if args.json:
+        json.dump(clusters, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for c in clusters:
+        dates = sorted(s["published"] for s in c["spans"] if s["published"])
+        outlets = sorted({s["source"] for s in c["spans"] if s["source"]})
+        spread = f"{dates[0][:10]} .. {dates[-1][:10]}" if dates else "undated"
+        print(f"cluster {c['id']}: {c['size']} articles, {len(outlets)} outlets, {spread}")
+        print(f"  earliest: {', '.join(c['earliest']) or 'unknown'} — {c['ordering']}")
+        for e in c["edges"]:
+            if e["parent"]:
+                print(f"    {e['child']} <- {e['parent']}")
     return 0
 
 
@@ -235,7 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("article", metavar="ARTICLE_ID")
     p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--html", metavar="FILE", help="write one self-contained HTML page instead")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("clusters", help="list the largest reuse clusters")
+    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="how many clusters (default: 20)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_clusters)
 
     pan = sub.add_parser("pan", help="PAN text-alignment corpora: detect and score")
     pan_sub = pan.add_subparsers(dest="pan_command", required=True, metavar="COMMAND")

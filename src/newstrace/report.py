@@ -7,6 +7,7 @@ import shutil
 import textwrap
 
 from .model import Alignment, Article
+from .provenance import earlier
 from .store import Store
 
 SCHEMA_ID = "https://newstrace.example/schemas/trace-1.json"
@@ -22,6 +23,7 @@ def _passage(al: Alignment, this: Article, other: Article) -> dict:
         "other": _meta(other),
         "this_span": {"start": al.a.start, "end": al.a.end, "text": this.text[al.a.start:al.a.end]},
         "other_span": {"start": al.b.start, "end": al.b.end, "text": other.text[al.b.start:al.b.end]},
+        "other_is_earlier": earlier(other.published, this.published),
         "score": al.score,
         "similarity": al.similarity,
         "words": {"exact": al.exact, "variant": al.variant, "substituted": al.substituted,
@@ -50,6 +52,15 @@ def article_report(store: Store, article_id: str) -> dict:
         "duplicate_of": store.duplicate_of(article_id),
         "duplicates": store.duplicates_of(article_id),
         "shared": passages,
+        "signals": store.signals(article_id),
+        "clusters": [
+            {"id": c["id"], "size": c["size"], "earliest": c["earliest"],
+             "first_published": c["first_published"], "ordering": c["ordering"],
+             "copied_from": next((e["parent"] for e in c["edges"] if e["child"] == article_id), None),
+             "evidence": next((e["evidence"] for e in c["edges"] if e["child"] == article_id), None),
+             "spans": [s for s in c["spans"] if s["article"] == article_id]}
+            for c in store.clusters(article_id)
+        ],
     }
 
 
@@ -66,6 +77,32 @@ def trace_report(store: Store, summary: dict | None = None) -> dict:
 
 # --- text rendering ---------------------------------------------------------
 
+def _signal_lines(art: dict) -> list[str]:
+    sig = art.get("signals")
+    if not sig:
+        return []
+    lines = [f"  originality {sig['originality']:.0%}: {sig['reused_share']:.0%} of the text appeared "
+             f"earlier elsewhere, from {sig['source_count']} earliest source(s)"
+             + (f": {', '.join(sig['sources'])}" if sig["sources"] else "")]
+    if sig["copied_from"] and sig["copied_from"] != sig["sources"]:
+        lines.append(f"  most likely copied from: {', '.join(sig['copied_from'])}")
+    if sig["swaps"]:
+        swaps = ", ".join(f"{w['copy_word']!r} for {w['source_word']!r}" for w in sig["swaps"][:12])
+        lines.append(f"  spin rate {sig['spin_rate']:.0%}; swaps against the source: {swaps}")
+    for r in sig["recycled"]:
+        lines.append(f"  recycled: [{r['start']}:{r['end']}] first published {r['first_published']} "
+                     f"by {r['source']}")
+    if sig["stitched_score"] >= 0.5 and sig["source_count"] >= 3:
+        lines.append(f"  stitched from {sig['source_count']} sources (score {sig['stitched_score']:.2f})")
+    if sig["spin_hints"]:
+        hints = ", ".join(f"{h['text']!r} at {h['start']}" for h in sig["spin_hints"])
+        lines.append(f"  spin hints (alias forms spinners use, no source needed): {hints}")
+    for c in art.get("clusters", []):
+        lines.append(f"  reuse cluster {c['id']} ({c['size']} articles): {c['ordering']}")
+    return lines
+
+
+
 _MARK = {  # how a word is marked in each column when the two sides differ
     "variant": ("~", "~"), "near": ("~", "~"), "substituted": ("[", "]"),
     "inserted": ("{+", "+}"), "deleted": ("{-", "-}"), "gap": ("", ""),
@@ -81,6 +118,11 @@ def _word(kind: str, word: str, colour: bool) -> str:
     if colour and kind in _COLOUR:
         return f"\033[{_COLOUR[kind]}m{marked}\033[0m"
     return marked
+
+
+def _source_colour(article_id: str) -> int:
+    """A stable terminal colour (31-36) for a source article."""
+    return 31 + sum(article_id.encode()) % 6
 
 
 def _visible_len(s: str) -> int:
@@ -130,6 +172,7 @@ def render_text(report: dict, colour: bool = False, width: int | None = None) ->
         out.append(head + (f" ({meta})" if meta else ""))
         if art.get("duplicate_of"):
             out.append(f"  exact duplicate of {art['duplicate_of']}")
+        out.extend(_signal_lines(art))
         if not art["shared"]:
             out.append("  no passage shared with another article")
             continue
@@ -138,9 +181,12 @@ def render_text(report: dict, colour: bool = False, width: int | None = None) ->
             ometa = ", ".join(x for x in (o.get("source"), o.get("published")) if x)
             w = p["words"]
             out.append("")
+            order = {True: "earlier", False: "not earlier", None: "order unknown"}[p["other_is_earlier"]]
+            name = f"{o['id']} [{p['other_span']['start']}:{p['other_span']['end']}]"
+            if colour:
+                name = f"\033[1;{_source_colour(o['id'])}m{name}\033[0m"
             out.append(f"  shares [{p['this_span']['start']}:{p['this_span']['end']}] with "
-                       f"{o['id']} [{p['other_span']['start']}:{p['other_span']['end']}]"
-                       + (f" ({ometa})" if ometa else ""))
+                       f"{name} ({', '.join(x for x in (ometa, order) if x)})")
             out.append(f"  similarity {p['similarity']:.2f}: {w['exact']} words exact, "
                        f"{w['variant']} variant, {w['substituted']} substituted, {w['gaps']} gaps")
             out.append(textwrap.indent("\n".join(side_by_side(p["alignment"], width - 4, colour)), "    "))
@@ -148,3 +194,79 @@ def render_text(report: dict, colour: bool = False, width: int | None = None) ->
     out.append("marks: ~variant~ (alias, spelling, inflection, OCR)  [substituted]  "
                "{-only here-}  {+only in the other+}")
     return "\n".join(out)
+
+
+# --- HTML ---------------------------------------------------------------------
+
+_PALETTE = ["#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff", "#ffc6ff", "#fdffb6", "#a0c4ff", "#ffadad"]
+
+_CSS = """
+body{font:16px/1.5 Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.5rem}.meta{color:#555}.text{white-space:pre-wrap;border:1px solid #ddd;padding:1rem}
+mark{padding:0 .1em;border-radius:.2em}mark a{color:inherit;text-decoration:none}
+.legend span{display:inline-block;margin:.2rem .5rem .2rem 0;padding:0 .4rem;border-radius:.2em}
+table.sbs{width:100%;border-collapse:collapse;font-size:.9rem}table.sbs td{vertical-align:top;width:50%;
+padding:.3rem;border-top:1px solid #eee}.variant,.near{background:#fff3b0}.substituted{background:#ffc9c9}
+.deleted,.inserted{background:#c9e4ff}.signals li{margin:.2rem 0}details{margin:.5rem 0}
+"""
+
+
+def render_html(report: dict, text: str) -> str:
+    """One self-contained HTML page for an article report. Every piece of article data is escaped."""
+    from html import escape
+
+    passages = report["shared"]
+    sources: list[str] = []
+    for p in passages:
+        if p["other"]["id"] not in sources:
+            sources.append(p["other"]["id"])
+    colour = {sid: _PALETTE[k % len(_PALETTE)] for k, sid in enumerate(sources)}
+    cuts = sorted({0, len(text)} | {p["this_span"][k] for p in passages for k in ("start", "end")})
+    body = []
+    for lo, hi in zip(cuts, cuts[1:]):
+        covering = [k for k, p in enumerate(passages) if p["this_span"]["start"] <= lo and hi <= p["this_span"]["end"]]
+        piece = escape(text[lo:hi])
+        if covering:
+            k = covering[0]
+            sid = passages[k]["other"]["id"]
+            title = escape("also in " + ", ".join(sorted({passages[j]["other"]["id"] for j in covering})), quote=True)
+            piece = (f'<mark style="background:{colour[sid]}" title="{title}">'
+                     f'<a href="#passage-{k}">{piece}</a></mark>')
+        body.append(piece)
+    legend = "".join(
+        f'<span style="background:{colour[sid]}">{escape(sid)}'
+        f'{escape(" · " + (p["other"]["source"] or "")) if p["other"]["source"] else ""}'
+        f'{escape(" · " + (p["other"]["published"] or "")) if p["other"]["published"] else ""}</span>'
+        for sid in sources for p in [next(q for q in passages if q["other"]["id"] == sid)])
+    blocks = []
+    for k, p in enumerate(passages):
+        rows = "".join(
+            f'<tr><td class="{escape(op["kind"])}">{escape(op["this"])}</td>'
+            f'<td class="{escape(op["kind"])}">{escape(op["other"])}</td></tr>'
+            for op in p["alignment"])
+        w = p["words"]
+        blocks.append(
+            f'<details id="passage-{k}"><summary>[{p["this_span"]["start"]}:{p["this_span"]["end"]}] '
+            f'shared with {escape(p["other"]["id"])} — similarity {p["similarity"]:.2f}, {w["exact"]} exact, '
+            f'{w["variant"]} variant, {w["substituted"]} substituted</summary>'
+            f'<table class="sbs"><tr><th>this article</th><th>{escape(p["other"]["id"])}</th></tr>{rows}</table>'
+            f'</details>')
+    signals = []
+    sig = report.get("signals")
+    if sig:
+        signals.append(f"<li>originality {sig['originality']:.0%}; {sig['reused_share']:.0%} appeared earlier "
+                       f"elsewhere; earliest sources: {escape(', '.join(sig['sources']) or 'none')}</li>")
+        if sig["swaps"]:
+            signals.append("<li>spin rate {:.0%}; swaps: {}</li>".format(sig["spin_rate"], escape(", ".join(
+                f"{w['copy_word']} for {w['source_word']}" for w in sig["swaps"]))))
+        for r in sig["recycled"]:
+            signals.append(f"<li>recycled [{r['start']}:{r['end']}] first published "
+                           f"{escape(str(r['first_published']))} by {escape(r['source'])}</li>")
+        if sig["spin_hints"]:
+            signals.append("<li>spin hints: " + escape(", ".join(h["text"] for h in sig["spin_hints"])) + "</li>")
+    meta = " · ".join(escape(x) for x in (report.get("source"), report.get("published"), report["id"]) if x)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<title>{escape(report.get("title") or report["id"])} — newstrace</title><style>{_CSS}</style></head>'
+            f'<body><h1>{escape(report.get("title") or report["id"])}</h1><p class="meta">{meta}</p>'
+            f'<ul class="signals">{"".join(signals)}</ul><div class="legend">{legend}</div>'
+            f'<div class="text">{"".join(body)}</div><h2>Shared passages</h2>{"".join(blocks)}</body></html>')

@@ -28,6 +28,8 @@ class Settings:
     min_words: int = 10  # fewest matching words in a passage
     min_score: float = 14.0  # weakest passage reported (2 points per exact word)
     merge_chars: int = 400  # passages closer than this (or than their length) in both articles are one
+    # provenance
+    recycled_days: int = 180  # text first published this many days earlier counts as recycled
     # engine
     workers: int = 0  # 0: one per core
     batch_size: int = 500

@@ -8,6 +8,7 @@ for British and American spellings ("defence", "defense") and for inflections
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,14 +72,19 @@ def word_key(word: str) -> str:
             if w2 != w:
                 w = w2
                 break
-    return _stemmer.stemWord(w) if w.isalpha() else w
+    # Interned: the same key is one string in every token that has it.
+    return sys.intern(_stemmer.stemWord(w) if w.isalpha() else w)
 
 
 @dataclass(frozen=True, slots=True)
 class AliasTable:
-    """Multi-word alias forms keyed by their first word: form tokens, case-sensitive flag, canonical key."""
+    """Alias forms keyed by their first word: (form words, case-sensitive, canonical key).
+
+    ``hints`` holds the forms marked ``*`` in the table: forms spinners use.
+    """
 
     by_first: dict[str, tuple[tuple[tuple[str, ...], bool, str], ...]]
+    hints: frozenset[tuple[str, ...]] = frozenset()
 
 
 def _form_words(form: str) -> list[str]:
@@ -93,7 +99,7 @@ def parse_aliases(lines: list[str], source: str) -> dict[str, list[str]]:
         if not line or line.startswith("#"):
             continue
         forms = [f.strip() for f in line.split("|")]
-        if len(forms) < 2 or not all(forms) or not all(_form_words(f) for f in forms):
+        if len(forms) < 2 or not all(forms) or not all(_form_words(f.lstrip("*")) for f in forms):
             raise SettingsError(
                 f"{source}:{number}: an alias line needs two or more non-empty forms "
                 f"separated by '|', got {line!r}"
@@ -119,17 +125,22 @@ def load_aliases(extra_files: tuple[str, ...] = ()) -> AliasTable:
 @lru_cache(maxsize=8)
 def _build_table(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> AliasTable:
     by_first: dict[str, list] = {}
+    hints = set()
     for canonical, forms in groups:
-        key = "=" + "_".join(word_key(w) for w in _form_words(canonical))
+        key = "=" + "_".join(word_key(w) for w in _form_words(canonical.lstrip("*")))
         for form in (canonical, *forms):
-            words = _form_words(form)
+            hinted = form.startswith("*")
+            words = _form_words(form.lstrip("*"))
             exact_case = any(c.isupper() for w in words for c in w[1:]) or (
                 len(words) == 1 and len(words[0]) <= 3 and words[0].isupper()
             )
             norm = tuple(w if exact_case else w.casefold() for w in words)
             by_first.setdefault(norm[0].casefold(), []).append((norm, exact_case, key))
+            if hinted:
+                hints.add(norm)
     return AliasTable(
-        {k: tuple(sorted(v, key=lambda f: -len(f[0]))) for k, v in by_first.items()}
+        {k: tuple(sorted(v, key=lambda f: -len(f[0]))) for k, v in by_first.items()},
+        frozenset(hints),
     )
 
 
@@ -185,6 +196,23 @@ def tokenize(text: str, aliases: AliasTable | None = None) -> list[Token]:
         append(Token(start, end, key, text[start:end]))
         i += 1
     return tokens
+
+
+def spin_hints(text: str, aliases: AliasTable | None = None) -> list[tuple[int, int, str]]:
+    """Spans of alias forms that spinners use (marked ``*`` in the alias table).
+
+    >>> spin_hints("Russian Federation troops and the USA.")
+    [(0, 18, 'Russian Federation'), (34, 37, 'USA')]
+    """
+    aliases = aliases or default_aliases()
+    found = []
+    for tok in tokenize(text, aliases):
+        if not tok.key.startswith("="):
+            continue
+        words = tuple(_base(w) for w in _form_words(tok.surface))
+        if words in aliases.hints or tuple(w.casefold() for w in words) in aliases.hints:
+            found.append((tok.start, tok.end, tok.surface))
+    return found
 
 
 def _base(word: str) -> str:

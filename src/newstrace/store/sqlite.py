@@ -92,6 +92,39 @@ CREATE TABLE alignments (
     UNIQUE (a_article, a_start, a_end, b_article, b_start, b_end)
 );
 CREATE INDEX alignments_b ON alignments(b_article);
+-- Provenance is recomputed as a whole from the alignments and replaced in one transaction.
+CREATE TABLE clusters (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,          -- member articles
+    earliest TEXT NOT NULL,         -- JSON list of article ids (several when tied, none when undated)
+    first_published TEXT,
+    ordering TEXT NOT NULL,         -- how the earliest was decided, or why it could not be
+    run_id INTEGER REFERENCES runs(id)
+);
+CREATE TABLE cluster_spans (
+    cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+    article TEXT NOT NULL REFERENCES articles(id),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+);
+CREATE INDEX cluster_spans_article ON cluster_spans(article);
+CREATE TABLE copy_edges (
+    cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+    child TEXT NOT NULL REFERENCES articles(id),
+    parent TEXT REFERENCES articles(id),
+    evidence TEXT NOT NULL
+);
+CREATE TABLE signals (
+    article TEXT PRIMARY KEY REFERENCES articles(id),
+    reused_share REAL NOT NULL,
+    originality REAL NOT NULL,
+    sources INTEGER NOT NULL,
+    spin_rate REAL NOT NULL,
+    stitched_score REAL NOT NULL,
+    recycled_chars INTEGER NOT NULL,
+    spin_hints INTEGER NOT NULL,
+    details TEXT NOT NULL           -- JSON: the passages, swaps and hints behind the figures
+);
 """
 
 
@@ -290,6 +323,80 @@ class Store:
                 "INSERT OR IGNORE INTO alignments (a_article, a_start, a_end, b_article, b_start, b_end,"
                 " score, similarity, exact, variant, substituted, gaps, ops, run_id)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    # provenance -------------------------------------------------------------
+    def replace_provenance(self, clusters, signals: dict, hints: dict, run_id: int | None) -> None:
+        """Replace all clusters, copy edges and signals in one transaction."""
+        with self.conn:
+            for table in ("copy_edges", "cluster_spans", "clusters", "signals"):
+                self.conn.execute(f"DELETE FROM {table}")
+            for c in clusters:
+                self.conn.execute(
+                    "INSERT INTO clusters (id, size, earliest, first_published, ordering, run_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (c.id, len(c.articles), json.dumps(list(c.earliest)), c.first_published, c.ordering, run_id))
+                self.conn.executemany(
+                    "INSERT INTO cluster_spans (cluster_id, article, start, end) VALUES (?, ?, ?, ?)",
+                    [(c.id, s.article, s.start, s.end) for s in c.spans])
+                self.conn.executemany(
+                    "INSERT INTO copy_edges (cluster_id, child, parent, evidence) VALUES (?, ?, ?, ?)",
+                    [(c.id, e.child, e.parent, e.evidence) for e in c.edges])
+            rows = []
+            for article, sig in signals.items():
+                details = {
+                    "sources": list(sig.sources),
+                    "copied_from": list(sig.copied_from),
+                    "reused_spans": [{"start": r[0].start, "end": r[0].end, "source": r[1], "copied_from": r[2]}
+                                     for r in sig.reused_spans],
+                    "swaps": [{"source_word": w.source_word, "copy_word": w.copy_word, "kind": w.kind,
+                               "count": w.count} for w in sig.swaps],
+                    "recycled": [{"start": r[0].start, "end": r[0].end, "source": r[1], "first_published": r[2]}
+                                 for r in sig.recycled],
+                    "spin_hints": [{"start": h[0], "end": h[1], "text": h[2]} for h in hints.get(article, [])],
+                }
+                rows.append((article, sig.reused_share, sig.originality, len(sig.sources), sig.spin_rate,
+                             sig.stitched_score, sig.recycled_chars,
+                             len(hints.get(article, [])), json.dumps(details, ensure_ascii=False)))
+            self.conn.executemany("INSERT INTO signals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def signals(self, article_id: str) -> dict | None:
+        row = self.conn.execute(
+            "SELECT reused_share, originality, sources, spin_rate, stitched_score, recycled_chars,"
+            " spin_hints, details FROM signals WHERE article = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        keys = ("reused_share", "originality", "source_count", "spin_rate", "stitched_score",
+                "recycled_chars", "spin_hint_count")
+        return {**dict(zip(keys, row[:7])), **json.loads(row[7])}
+
+    def clusters(self, article_id: str | None = None, limit: int | None = None) -> list[dict]:
+        """Clusters, largest first (or those holding ``article_id``), with spans and copy edges."""
+        sql = "SELECT id, size, earliest, first_published, ordering FROM clusters"
+        args: list = []
+        if article_id is not None:
+            sql += " WHERE id IN (SELECT cluster_id FROM cluster_spans WHERE article = ?)"
+            args.append(article_id)
+        sql += " ORDER BY size DESC, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        out = []
+        for cid, size, earliest, first, ordering in self.conn.execute(sql, args).fetchall():
+            spans = self.conn.execute(
+                "SELECT s.article, s.start, s.end, a.source, a.published FROM cluster_spans s"
+                " JOIN articles a ON a.id = s.article WHERE cluster_id = ? ORDER BY a.published, s.article",
+                (cid,)).fetchall()
+            edges = self.conn.execute(
+                "SELECT child, parent, evidence FROM copy_edges WHERE cluster_id = ? ORDER BY child",
+                (cid,)).fetchall()
+            out.append({
+                "id": cid, "size": size, "earliest": json.loads(earliest), "first_published": first,
+                "ordering": ordering,
+                "spans": [{"article": a, "start": s, "end": e, "source": src, "published": pub}
+                          for a, s, e, src, pub in spans],
+                "edges": [{"child": c, "parent": p, "evidence": ev} for c, p, ev in edges],
+            })
+        return out
 
     def alignments(self, article_id: str | None = None) -> list[Alignment]:
         """Stored passages, all or those of one article (that article on side ``a``)."""

@@ -1,0 +1,376 @@
+"""Provenance: reuse clusters, earliest sources, copy trees and per-article signals.
+
+:func:`trace` is a pure function of the collection's metadata and its aligned
+passages. Spans of one article merge only when they overlap substantially, so
+one long article cannot chain unrelated passages into one cluster ("snowballing").
+Ordering is by publication date and time; where dates are missing or equal the
+result says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from .model import Alignment, Span
+
+# Two spans of one article are one node when they share this much of the shorter...
+_MERGE_SHORTER = 0.5
+# ...and this much of the longer: a quote inside a long passage stays a cluster of its
+# own, so a long article cannot chain its unrelated parts together.
+_MERGE_LONGER = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """What provenance needs to know of an article."""
+
+    id: str
+    published: str | None
+    source: str | None
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class CopyEdge:
+    """In a cluster's copy tree: ``child`` most likely copied from ``parent``, and why."""
+
+    child: str
+    parent: str | None
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseCluster:
+    """Passages that travelled together: one or more spans per member article."""
+
+    id: int
+    spans: tuple[Span, ...]
+    earliest: tuple[str, ...]  # several when tied; empty when no member is dated
+    first_published: str | None
+    ordering: str  # how the earliest source was decided, or why it could not be
+    edges: tuple[CopyEdge, ...]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(sorted({s.article for s in self.spans}))
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """A word of a source replaced in a copy: ``source_word`` became ``copy_word``."""
+
+    source_word: str
+    copy_word: str
+    kind: str  # variant (alias, spelling, inflection) or substituted
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Per-article figures, each with the passages behind it."""
+
+    article: str
+    reused_share: float  # share of the text that appeared earlier elsewhere
+    originality: float
+    sources: tuple[str, ...]  # earliest publishers of the reused passages
+    copied_from: tuple[str, ...]  # the earlier copies it most likely took them from
+    spin_rate: float  # variant and substituted words among the words of reused text
+    swaps: tuple[Swap, ...]  # against the copies it took from
+    recycled: tuple[tuple[Span, str, str], ...]  # (span here, earliest article, its date)
+    recycled_chars: int
+    stitched_score: float  # 0: all reused text from one source; towards 1: spread over many
+    reused_spans: tuple[tuple[Span, str, str | None], ...]  # (span here, earliest source, copied from)
+
+
+# --- dates -----------------------------------------------------------------------
+
+def _moment(published: str | None) -> tuple[date, datetime | None] | None:
+    """(day, exact UTC time or None for a date only) of an ISO date or datetime."""
+    if not published:
+        return None
+    try:
+        if len(published) <= 10:
+            return date.fromisoformat(published), None
+        when = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    when = when.astimezone(timezone.utc)
+    return when.date(), when
+
+
+def earlier(x: str | None, y: str | None) -> bool | None:
+    """True if ``x`` was published before ``y``, False if not, None if it cannot be told.
+
+    >>> earlier("2015-09-30", "2015-10-01"), earlier("2015-09-30", "2015-09-30T10:00:00"), earlier(None, "2015-09-30")
+    (True, None, None)
+    """
+    mx, my = _moment(x), _moment(y)
+    if mx is None or my is None:
+        return None
+    if mx[0] != my[0]:
+        return mx[0] < my[0]
+    if mx[1] is None or my[1] is None or mx[1] == my[1]:
+        return None
+    return mx[1] < my[1]
+
+
+def _days_between(x: str, y: str) -> int | None:
+    mx, my = _moment(x), _moment(y)
+    if mx is None or my is None:
+        return None
+    return (my[0] - mx[0]).days
+
+
+# --- clusters ----------------------------------------------------------------------
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, x: int, y: int) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+
+
+def _same_text(x: Span, y: Span) -> bool:
+    common = min(x.end, y.end) - max(x.start, y.start)
+    if common <= 0:
+        return False
+    lx, ly = x.end - x.start, y.end - y.start
+    return common >= _MERGE_SHORTER * min(lx, ly) and common >= _MERGE_LONGER * max(lx, ly)
+
+
+def _merge_spans(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.article, s.start, s.end)):
+        if out and out[-1].article == s.article and s.start <= out[-1].end:
+            out[-1] = Span(s.article, out[-1].start, max(out[-1].end, s.end))
+        else:
+            out.append(s)
+    return out
+
+
+def _order_note(members: list[ArticleMeta], earliest: list[str]) -> str:
+    dated = [m for m in members if _moment(m.published)]
+    if not dated:
+        return "no member has a publication date: the earliest source cannot be told"
+    undated = len(members) - len(dated)
+    note = ""
+    if len(earliest) > 1:
+        note = f"{len(earliest)} members share the earliest date and cannot be ordered"
+    else:
+        first = next(m for m in members if m.id == earliest[0])
+        note = f"earliest by publication date: {first.published}" + (f" ({first.source})" if first.source else "")
+    if undated:
+        note += f"; {undated} member(s) without a date are left out of the ordering"
+    return note
+
+
+def _differences(al: Alignment) -> int:
+    return sum(1 for o in al.ops if o.kind != "exact")
+
+
+def _difference_rate(al: Alignment) -> float:
+    """Differing words per aligned word: comparable between long and trimmed copies."""
+    return round(_differences(al) / max(1, len(al.ops)), 3)
+
+
+def _copy_edges(members: list[ArticleMeta], earliest: list[str],
+                links: dict[tuple[str, str], Alignment]) -> list[CopyEdge]:
+    """For each member, the earlier member it most likely copied from.
+
+    Closest first: the direct alignment with the fewest differing words per aligned
+    word (a copy that carries another copy's spun words differs least from that
+    copy), then the higher similarity, then the earlier publication.
+    """
+    edges = []
+    by_id = {m.id: m for m in members}
+    for m in sorted(members, key=lambda m: m.id):
+        if m.id in earliest:
+            edges.append(CopyEdge(m.id, None, "earliest known source"))
+            continue
+        if _moment(m.published) is None:
+            edges.append(CopyEdge(m.id, None, "no publication date: its place in the tree is unknown"))
+            continue
+        before = [p for p in members if p.id != m.id and earlier(p.published, m.published)]
+        if not before:
+            edges.append(CopyEdge(m.id, None, "published on the same date as the earliest members: "
+                                              "the order cannot be told"))
+            continue
+        direct = [(p, links[min(p.id, m.id), max(p.id, m.id)]) for p in before
+                  if (min(p.id, m.id), max(p.id, m.id)) in links]
+        if direct:
+            def rank(item):
+                p, al = item
+                when = _moment(p.published)
+                return (_difference_rate(al), -al.similarity, when[0],
+                        when[1] or datetime.min.replace(tzinfo=timezone.utc), p.id)
+            parent, al = min(direct, key=rank)
+            edges.append(CopyEdge(m.id, parent.id,
+                                  f"closest earlier copy: {_differences(al)} of {len(al.ops)} words differ, similarity "
+                                  f"{al.similarity:.2f}; published {parent.published} before {m.published}"))
+        else:
+            first = sorted(before, key=lambda p: (_moment(p.published)[0], p.id))[0]
+            edges.append(CopyEdge(m.id, first.id, "no direct alignment with an earlier copy; "
+                                                  f"attached to the earliest ({first.published})"))
+    return [e for e in edges if e.child in by_id]
+
+
+def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta]) -> list[ReuseCluster]:
+    """Group aligned passages into reuse clusters with earliest sources and copy trees."""
+    nodes: list[Span] = []
+    index: dict[tuple[str, int, int], int] = {}
+    for al in alignments:
+        for s in (al.a, al.b):
+            key = (s.article, s.start, s.end)
+            if key not in index:
+                index[key] = len(nodes)
+                nodes.append(s)
+    uf = _UnionFind(len(nodes))
+    for al in alignments:
+        uf.union(index[(al.a.article, al.a.start, al.a.end)], index[(al.b.article, al.b.start, al.b.end)])
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for k, s in enumerate(nodes):
+        by_article[s.article].append(k)
+    for ks in by_article.values():
+        ks.sort(key=lambda k: (nodes[k].start, nodes[k].end))
+        for x in range(len(ks)):
+            for y in range(x + 1, len(ks)):
+                if nodes[ks[y]].start >= nodes[ks[x]].end:
+                    break
+                if _same_text(nodes[ks[x]], nodes[ks[y]]):
+                    uf.union(ks[x], ks[y])
+    groups: dict[int, list[Span]] = defaultdict(list)
+    for k, s in enumerate(nodes):
+        groups[uf.find(k)].append(s)
+    links: dict[tuple[str, str], Alignment] = {}
+    for al in alignments:
+        key = (min(al.a.article, al.b.article), max(al.a.article, al.b.article))
+        if key not in links or al.score > links[key].score:
+            links[key] = al
+    clusters = []
+    for spans in groups.values():
+        spans = _merge_spans(spans)
+        ids = sorted({s.article for s in spans})
+        if len(ids) < 2:
+            continue
+        members = [meta[i] for i in ids if i in meta]
+        dated = [m for m in members if _moment(m.published)]
+        earliest = sorted(m.id for m in dated
+                          if not any(earlier(o.published, m.published) for o in dated if o.id != m.id))
+        # Members that cannot be ordered against an earlier-dated one are not earliest.
+        if earliest:
+            first_day = min(_moment(m.published)[0] for m in dated)
+            earliest = [i for i in earliest if _moment(meta[i].published)[0] == first_day]
+        member_links = {k: v for k, v in links.items() if k[0] in ids and k[1] in ids}
+        clusters.append(ReuseCluster(
+            id=0, spans=tuple(spans), earliest=tuple(earliest),
+            first_published=min((m.published for m in dated if m.id in earliest), default=None),
+            ordering=_order_note(members, earliest),
+            edges=tuple(_copy_edges(members, earliest, member_links)),
+        ))
+    clusters.sort(key=lambda c: (-len(c.articles), c.spans[0].article, c.spans[0].start))
+    return [ReuseCluster(k + 1, c.spans, c.earliest, c.first_published, c.ordering, c.edges)
+            for k, c in enumerate(clusters)]
+
+
+# --- signals -----------------------------------------------------------------------
+
+def _covered(spans: list[Span]) -> int:
+    total, end = 0, -1
+    for s in sorted(spans, key=lambda s: s.start):
+        if s.start >= end:
+            total += s.end - s.start
+            end = s.end
+        elif s.end > end:
+            total += s.end - end
+            end = s.end
+    return total
+
+
+def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dict[str, ArticleMeta],
+                    clusters: list[ReuseCluster], recycled_days: int = 180) -> Signals:
+    """The signals of one article; ``alignments`` are its own, seen from its side (``a``).
+
+    A span counts as reused when a cluster holding it has an earliest source
+    published before this article. Swaps and the spin rate are measured against
+    the copy it most likely took the text from (its parent in the copy tree).
+    """
+    reused: list[tuple[Span, str, str | None]] = []
+    per_origin: dict[str, list[Span]] = defaultdict(list)
+    parents: set[str] = set()
+    recycled = []
+    for c in clusters:
+        if article.id not in c.articles or not c.earliest or article.id in c.earliest:
+            continue
+        origin = c.earliest[0]
+        if not earlier(meta[origin].published, article.published):
+            continue
+        parent = next((e.parent for e in c.edges if e.child == article.id), None)
+        if parent:
+            parents.add(parent)
+        gap = _days_between(c.first_published, article.published)
+        for span in c.spans:
+            if span.article != article.id:
+                continue
+            reused.append((span, origin, parent))
+            per_origin[origin].append(span)
+            if gap is not None and gap > recycled_days:
+                recycled.append((span, origin, c.first_published))
+    swaps: Counter = Counter()
+    aligned_words = changed_words = 0
+    # Each stretch of this article counts once, with the best alignment to a parent.
+    counted: list[Span] = []
+    for al in sorted(alignments, key=lambda x: (-x.score, x.a.start, x.b.article)):
+        if al.b.article not in parents or any(_same_text(al.a, c) for c in counted):
+            continue
+        counted.append(al.a)
+        aligned_words += al.exact + al.variant + al.substituted
+        for op in al.ops:
+            if op.kind in ("variant", "substituted"):  # "near" is OCR noise, not spin
+                changed_words += 1
+                swaps[(op.b, op.a, op.kind)] += 1
+    share = _covered([r[0] for r in reused]) / article.length if article.length else 0.0
+    share = min(1.0, share)
+    per_source = sorted((_covered(v) for v in per_origin.values()), reverse=True)
+    stitched = 1 - per_source[0] / sum(per_source) if len(per_source) > 1 else 0.0
+    return Signals(
+        article=article.id,
+        reused_share=round(share, 4),
+        originality=round(1 - share, 4),
+        sources=tuple(sorted(per_origin)),
+        copied_from=tuple(sorted(parents)),
+        spin_rate=round(changed_words / aligned_words, 4) if aligned_words else 0.0,
+        swaps=tuple(Swap(s, c, k, n) for (s, c, k), n in sorted(swaps.items(), key=lambda x: (-x[1], x[0]))),
+        recycled=tuple(sorted(recycled, key=lambda r: r[0].start)),
+        recycled_chars=_covered([r[0] for r in recycled]),
+        stitched_score=round(stitched, 4),
+        reused_spans=tuple(sorted(reused, key=lambda r: (r[0].start, r[1]))),
+    )
+
+
+def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
+          recycled_days: int = 180) -> tuple[list[ReuseCluster], dict[str, Signals]]:
+    """Clusters with earliest sources and copy trees, and every article's signals.
+
+    A pure function: the same metadata and passages give the same result, in any order.
+    """
+    clusters = build_clusters(alignments, meta)
+    own: dict[str, list[Alignment]] = defaultdict(list)
+    for al in alignments:
+        own[al.a.article].append(al)
+        own[al.b.article].append(al.swapped())
+    signals = {i: article_signals(m, own.get(i, []), meta, clusters, recycled_days)
+               for i, m in sorted(meta.items())}
+    return clusters, signals

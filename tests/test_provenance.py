@@ -1,0 +1,135 @@
+import random
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+from newstrace.model import Alignment, Span
+from newstrace.provenance import ArticleMeta, earlier, trace
+from newstrace.store import open_store
+from newstrace.engines.local import detect_reuse, ingest, trace_provenance
+
+from conftest import EXAMPLES
+
+
+def examples_store(tmp_path):
+    store = open_store(tmp_path / "ex.db")
+    ingest(store, [EXAMPLES])
+    detect_reuse(store)
+    trace_provenance(store)
+    return store
+
+
+def test_examples_provenance(tmp_path):
+    with examples_store(tmp_path) as store:
+        # The wire story is the earliest source of its reprints.
+        for reprint in ("reprint-002", "reprint-003", "reprint-004"):
+            sig = store.signals(reprint)
+            assert "wire-001" in sig["sources"] and sig["copied_from"] == ["wire-001"]
+            assert sig["reused_share"] > 0.8
+        assert store.signals("wire-001")["sources"] == ["official-008"]  # it quotes the ministry
+        # Spun copies show their swaps against the source.
+        spun = store.signals("spun-005")
+        swaps = {(w["source_word"], w["copy_word"]) for w in spun["swaps"]}
+        assert {("U.S.", "USA"), ("defense", "defence"), ("percent", "per cent"), ("ship", "vessel")} <= swaps
+        assert spun["spin_rate"] > 0.05
+        # The copy of the spun copy came from it: it carries the same spun words.
+        assert store.signals("spun-006")["copied_from"] == ["spun-005"]
+        # The stitched article lists each of its sources.
+        stitched = store.signals("stitched-009")
+        assert set(stitched["sources"]) == {"wire-001", "local-007", "analysis-010", "old-2019-011"}
+        assert stitched["stitched_score"] >= 0.5
+        # The article recycling an old story is flagged with the old date.
+        recycled = store.signals("recycled-012")["recycled"]
+        assert recycled and {r["first_published"][:10] for r in recycled} == {"2019-06-14"}
+        assert store.signals("followup-017")["recycled"] == []
+        # Spin hints without any source; unrelated articles are original.
+        assert [h["text"] for h in store.signals("spun-005")["spin_hints"]] == ["USA"]
+        assert store.signals("unrelated-015")["originality"] == 1.0
+        # The undated blog post is left out of the ordering, and says so.
+        blog_clusters = [c for c in store.clusters() if any(s["article"] == "blog-022" for s in c["spans"])]
+        assert blog_clusters and all("without a date" in c["ordering"] for c in blog_clusters)
+
+
+def test_seeds_spin_hints_and_no_earlier_source(seeds, tmp_path):
+    with open_store(tmp_path / "s.db") as store:
+        ingest(store, [seeds])
+        detect_reuse(store)
+        trace_provenance(store)
+        a, b = store.signals("000_42dd6faced488f56"), store.signals("001_54937bc7f3b177c2")
+        hints_a = [h["text"] for h in a["spin_hints"]]
+        assert hints_a.count("Russian Federation") == 3 and "North Atlantic Treaty Organisation" in hints_a
+        assert "USA" in hints_a and [h["text"] for h in b["spin_hints"]] == ["USA", "USA"]
+        (cluster,) = store.clusters()
+        assert cluster["earliest"] == [] and "no member has a publication date" in cluster["ordering"]
+        assert a["sources"] == [] and b["sources"] == [] and a["reused_share"] == 0.0
+
+
+def test_earlier_says_when_it_cannot_tell():
+    assert earlier("2015-09-30T10:00:00+00:00", "2015-09-30T12:00:00+02:00") is None  # same instant
+    assert earlier("2015-09-30T09:00:00+00:00", "2015-09-30T12:00:00+02:00") is True
+    assert earlier("2015-09-30", "2015-09-30T12:00:00") is None
+    assert earlier("2015-09-29", None) is None
+
+
+# --- properties on random collections ------------------------------------------
+
+dates = st.one_of(st.none(), st.dates(min_value=__import__("datetime").date(2015, 1, 1),
+                                      max_value=__import__("datetime").date(2015, 1, 20)).map(str))
+
+
+@st.composite
+def collections(draw):
+    n = draw(st.integers(2, 7))
+    meta = {f"a{k}": ArticleMeta(f"a{k}", draw(dates), f"outlet{k % 3}", 1000) for k in range(n)}
+    alignments = []
+    for _ in range(draw(st.integers(1, 12))):
+        x, y = sorted(draw(st.lists(st.sampled_from(sorted(meta)), min_size=2, max_size=2, unique=True)))
+        s1, s2 = draw(st.integers(0, 800)), draw(st.integers(0, 800))
+        length = draw(st.integers(50, 199))
+        alignments.append(Alignment(Span(x, s1, s1 + length), Span(y, s2, s2 + length),
+                                    float(length), draw(st.floats(0.5, 1.0)), length // 6, 0, 0, 0, ()))
+    return meta, alignments
+
+
+def _canon(clusters):
+    return sorted((tuple((s.article, s.start, s.end) for s in c.spans), c.earliest,
+                   tuple(sorted((e.child, e.parent) for e in c.edges))) for c in clusters)
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(collections(), st.randoms(use_true_random=False))
+def test_earliest_is_earliest_tree_is_a_tree_and_order_does_not_matter(data, rnd):
+    meta, alignments = data
+    clusters, signals = trace(meta, alignments)
+    for c in clusters:
+        members = set(c.articles)
+        for first in c.earliest:
+            # Nothing in the cluster was published before an earliest member.
+            assert not any(earlier(meta[m].published, meta[first].published) for m in members)
+        parent = {e.child: e.parent for e in c.edges}
+        assert set(parent) == members
+        for child in members:  # following parents always ends, at a root
+            seen = set()
+            node = child
+            while node is not None:
+                assert node not in seen
+                seen.add(node)
+                if parent[node] is not None:
+                    assert earlier(meta[parent[node]].published, meta[node].published)
+                node = parent[node]
+    shuffled = list(alignments)
+    rnd.shuffle(shuffled)
+    meta_shuffled = dict(sorted(meta.items(), key=lambda kv: rnd.random()))
+    again, signals_again = trace(meta_shuffled, shuffled)
+    assert _canon(again) == _canon(clusters)
+    assert signals_again == signals
+
+
+def test_one_long_article_does_not_chain_unrelated_passages():
+    meta = {k: ArticleMeta(k, f"2015-01-0{i + 1}", None, 5000) for i, k in enumerate(["long", "x", "y"])}
+    # "long" holds a passage shared with x and, far away, another shared with y.
+    alignments = [
+        Alignment(Span("long", 0, 3000), Span("x", 0, 3000), 100.0, 1.0, 500, 0, 0, 0, ()),
+        Alignment(Span("long", 2800, 3100), Span("y", 0, 300), 50.0, 1.0, 50, 0, 0, 0, ()),
+    ]
+    clusters, _ = trace(meta, alignments)
+    assert sorted(c.articles for c in clusters) == [("long", "x"), ("long", "y")]
