@@ -24,7 +24,7 @@ log = logging.getLogger("newstrace")
 
 # Settings each command exposes as flags (kebab-case of the Settings field).
 _INGEST = ("on_error", "batch_size")
-_DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "aliases", "max_gap", "min_words",
+_DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "aliases", "max_gap", "min_words",
            "min_score", "merge_chars", "workers", "recycled_days")
 _HELP = {
     "on_error": "what to do with unreadable input: raise (stop) or skip (record and go on)",
@@ -32,7 +32,8 @@ _HELP = {
     "ngram": "words per shingle in the candidate index",
     "max_df": "drop shingles found in more than this share of articles (boilerplate)",
     "min_df_count": "never drop a shingle found in fewer articles than this",
-    "min_shared": "shingles two articles must share to be aligned",
+    "min_shared": "shingles two articles must share to be aligned...",
+    "window": "... within this many words of each other",
     "aliases": "extra alias/spelling file (repeatable; format of data/aliases.txt)",
     "max_gap": "longest run of unmatched words inside one passage",
     "min_words": "shortest passage reported, in words",

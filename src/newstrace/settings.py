@@ -21,7 +21,8 @@ class Settings:
     ngram: int = 4  # words per hashed shingle in the candidate index
     max_df: float = 0.02  # shingles in more than this share of articles are boilerplate
     min_df_count: int = 10  # ... but the cutoff never falls below this many articles
-    min_shared: int = 3  # shingles two articles must share to become a candidate pair
+    min_shared: int = 3  # shingles two articles must share to become a candidate pair...
+    window: int = 30  # ... within this many words of each other
     # alignment
     aliases: tuple[str, ...] = ()  # extra alias files
     max_gap: int = 12  # words skipped between two anchors of one passage

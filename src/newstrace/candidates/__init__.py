@@ -28,11 +28,10 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """Two articles worth aligning (``a < b``) and how many shingles they share."""
+    """Two articles worth aligning (``a < b``)."""
 
     a: str
     b: str
-    shared: int
 
 
 @lru_cache(maxsize=1_000_000)
@@ -41,15 +40,17 @@ def _key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def shingles(tokens: tuple[Token, ...] | list[Token], n: int) -> np.ndarray:
-    """Return the sorted unique hashes of the article's key n-grams (weak-only n-grams left out).
+def shingles(tokens: tuple[Token, ...] | list[Token], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the article's key n-gram hashes (sorted, unique) and the word position of
+    each one's first occurrence. N-grams of weak words only are left out.
 
     >>> from newstrace.normalize import tokenize
-    >>> len(shingles(tokenize("Russia sent jets to Syria on Monday"), 3)) > 0
-    True
+    >>> hashes, positions = shingles(tokenize("Russia sent four jets to Syria on Monday"), 3)
+    >>> len(hashes), sorted(positions.tolist())
+    (6, [0, 1, 2, 3, 4, 5])
     """
     if len(tokens) < n:
-        return np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
     keys = np.fromiter((_key_hash(t.key) for t in tokens), dtype=np.uint64, count=len(tokens))
     strong = np.fromiter((not is_weak(t.key) for t in tokens), dtype=bool, count=len(tokens))
     m = len(tokens) - n + 1
@@ -58,52 +59,65 @@ def shingles(tokens: tuple[Token, ...] | list[Token], n: int) -> np.ndarray:
     for k in range(n):
         mixed ^= keys[k : k + m] * _MIX[k % len(_MIX)]
         any_strong |= strong[k : k + m]
-    return np.unique(mixed[any_strong])
+    hashes, first = np.unique(mixed[any_strong], return_index=True)
+    return hashes, np.flatnonzero(any_strong)[first].astype(np.uint32)
 
 
 def find_candidates(
-    shingled: list[tuple[str, np.ndarray]],
+    shingled: list[tuple[str, np.ndarray, np.ndarray]],
     settings: Settings = Settings(),
     new: set[str] | None = None,
 ) -> list[Candidate]:
-    """Return article pairs sharing at least ``settings.min_shared`` non-boilerplate shingles.
+    """Return article pairs sharing ``settings.min_shared`` non-boilerplate shingles
+    within ``settings.window`` words of each other.
 
-    ``shingled`` holds (article id, shingles) for the whole collection; with
-    ``new``, only pairs that involve a new article are returned (incremental runs).
-    Pairs come sorted, so the result does not depend on input order.
+    ``shingled`` holds (article id, hashes, positions) from :func:`shingles` for the
+    whole collection; with ``new``, only pairs involving a new article are returned
+    (incremental runs). Phrases that two pages share by chance lie scattered over
+    them; a copied passage puts its shared shingles close together, which is what
+    the window asks for. Pairs come sorted: the result does not depend on input order.
     """
     if len(shingled) < 2:
         return []
-    ids = sorted(range(len(shingled)), key=lambda k: shingled[k][0])
-    names = [shingled[k][0] for k in ids]
-    hashes = np.concatenate([shingled[k][1] for k in ids])
+    order = sorted(range(len(shingled)), key=lambda k: shingled[k][0])
+    names = [shingled[k][0] for k in order]
+    hashes = np.concatenate([shingled[k][1] for k in order])
+    positions = np.concatenate([shingled[k][2] for k in order]).astype(np.int64)
     owners = np.concatenate([np.full(len(shingled[k][1]), rank, dtype=np.int64)
-                             for rank, k in enumerate(ids)])
-    order = np.lexsort((owners, hashes))
-    hashes, owners = hashes[order], owners[order]
+                             for rank, k in enumerate(order)])
+    by_hash = np.lexsort((owners, hashes))
+    hashes, owners, positions = hashes[by_hash], owners[by_hash], positions[by_hash]
     # Runs of equal hashes are the postings lists of the index.
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     sizes = np.diff(np.r_[starts, len(hashes)])
     cutoff = max(settings.min_df_count, int(settings.max_df * len(shingled)))
     keep = (sizes >= 2) & (sizes <= cutoff)
-    is_new = None
-    if new is not None:
-        is_new = np.array([name in new for name in names], dtype=bool)
-    pair_codes = []
+    is_new = np.array([name in new for name in names], dtype=bool) if new is not None else None
     n_docs = np.int64(len(names))
+    pending: list[np.ndarray] = []
     for size in np.unique(sizes[keep]):
         group_starts = starts[keep & (sizes == size)]
-        members = owners[group_starts[:, None] + np.arange(size)]  # one row per shingle
+        cells = group_starts[:, None] + np.arange(size)  # one row per shingle
+        members, where = owners[cells], positions[cells]
         for x in range(size):
             for y in range(x + 1, size):
-                a, b = members[:, x], members[:, y]
+                a, b, pos = members[:, x], members[:, y], where[:, x]
                 if is_new is not None:
                     sel = is_new[a] | is_new[b]
-                    a, b = a[sel], b[sel]
-                pair_codes.append(a * n_docs + b)
-    if not pair_codes:
+                    a, b, pos = a[sel], b[sel], pos[sel]
+                # One sortable key per occurrence: the pair, then the position in ``a``.
+                pending.append((a * n_docs + b) << np.int64(32) | pos)
+    if not pending:
         return []
-    codes, counts = np.unique(np.concatenate(pair_codes), return_counts=True)
-    good = counts >= settings.min_shared
-    return [Candidate(names[int(c // n_docs)], names[int(c % n_docs)], int(k))
-            for c, k in zip(codes[good], counts[good])]
+    codes = _windowed(np.concatenate(pending), settings)
+    return [Candidate(names[int(c // n_docs)], names[int(c % n_docs)]) for c in codes]
+
+
+def _windowed(keys: np.ndarray, settings: Settings) -> np.ndarray:
+    """Pair codes whose occurrences put ``min_shared`` shingles within ``window`` words."""
+    keys.sort()
+    pair = keys >> np.int64(32)
+    in_window = np.searchsorted(keys, keys + settings.window, side="left") - np.arange(len(keys))
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    best = np.maximum.reduceat(in_window, starts)
+    return pair[starts][best >= settings.min_shared]

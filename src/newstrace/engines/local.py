@@ -115,7 +115,7 @@ def _document(article_id: str) -> Document:
 _DOCUMENT_CACHE = 512
 
 
-def _prepare(article_id: str) -> tuple[str, np.ndarray]:
+def _prepare(article_id: str) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
     """Stage: one article's shingles."""
     doc = Document.from_text(article_id, _worker["texts"][article_id], _worker["aliases"])
     return article_id, shingles(doc.tokens, _worker["settings"].ngram)
@@ -156,7 +156,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
         progress("shingle", len(known), len(texts))
     summary.seconds["shingles"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()
-    shingled = [(i, known[i]) for i in sorted(texts)]
+    shingled = [(i, *known[i]) for i in sorted(texts)]
     compared = store.compared()
     pairs = [c for c in find_candidates(shingled, settings) if (c.a, c.b) not in compared]
     summary.candidates = len(pairs)

@@ -63,6 +63,7 @@ CREATE TABLE shingles (
     article TEXT NOT NULL REFERENCES articles(id),
     config TEXT NOT NULL,           -- n-gram size and alias files the hashes were made with
     hashes BLOB NOT NULL,           -- sorted little-endian uint64 hashes of key n-grams
+    positions BLOB NOT NULL,        -- little-endian uint32 word position of each hash's first occurrence
     PRIMARY KEY (article, config)
 ) WITHOUT ROWID;
 CREATE TABLE compared_pairs (
@@ -289,16 +290,17 @@ class Store:
         return [Skip(*r) for r in self.conn.execute("SELECT file, line, reason FROM skips ORDER BY id")]
 
     # candidate index -----------------------------------------------------
-    def shingles(self, config: str) -> dict[str, np.ndarray]:
-        """The stored shingle hashes of every article, made with ``config``."""
-        return {a: np.frombuffer(h, dtype="<u8") for a, h in self.conn.execute(
-            "SELECT article, hashes FROM shingles WHERE config = ?", (config,))}
+    def shingles(self, config: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The stored shingles (hashes, positions) of every article, made with ``config``."""
+        return {a: (np.frombuffer(h, dtype="<u8"), np.frombuffer(p, dtype="<u4"))
+                for a, h, p in self.conn.execute(
+                    "SELECT article, hashes, positions FROM shingles WHERE config = ?", (config,))}
 
-    def add_shingles(self, items: Iterable[tuple[str, np.ndarray]], config: str) -> None:
+    def add_shingles(self, items: Iterable[tuple[str, tuple[np.ndarray, np.ndarray]]], config: str) -> None:
         with self.conn:
             self.conn.executemany(
-                "INSERT OR REPLACE INTO shingles (article, config, hashes) VALUES (?, ?, ?)",
-                [(a, config, h.astype("<u8").tobytes()) for a, h in items])
+                "INSERT OR REPLACE INTO shingles (article, config, hashes, positions) VALUES (?, ?, ?, ?)",
+                [(a, config, h.astype("<u8").tobytes(), p.astype("<u4").tobytes()) for a, (h, p) in items])
 
     # alignments -----------------------------------------------------------
     def compared(self) -> set[tuple[str, str]]:
