@@ -10,9 +10,11 @@ spun copy still aligns with its source, word for word and with exact offsets.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .model import Alignment, Span, Token, WordOp
@@ -37,31 +39,65 @@ _MATCHED = {"exact", "variant", "near"}
 _DEFAULT = Settings()
 
 
+class _Tokens:
+    """A read-only sequence of Tokens made on demand from a Document's compact arrays."""
+
+    __slots__ = ("_doc",)
+
+    def __init__(self, doc: "Document"):
+        self._doc = doc
+
+    def __len__(self) -> int:
+        return len(self._doc.keys)
+
+    def __getitem__(self, i: int) -> Token:
+        d = self._doc
+        if i < 0:
+            i += len(d.keys)
+        start, end = d.starts[i], d.ends[i]
+        return Token(start, end, d.keys[i], d.text[start:end])
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
-    """What alignment needs of an article: its id, text, tokens and an index of key bigrams."""
+    """What alignment needs of an article, kept compact (a worker holds thousands):
+    offsets in arrays, keys as interned strings, and a sorted index of key bigrams."""
 
     id: str
     text: str
-    tokens: tuple[Token, ...]
-    bigrams: dict[tuple[str, str], list[int]] = field(compare=False, repr=False, default_factory=dict)
+    starts: array
+    ends: array
+    keys: tuple[str, ...]
+    bigram_codes: np.ndarray = field(compare=False, repr=False)
+    bigram_starts: np.ndarray = field(compare=False, repr=False)
 
     @classmethod
     def from_text(cls, id: str, text: str, aliases=None) -> "Document":
         """Tokenize ``text`` (repairing it on the way) into a Document."""
-        tokens = tuple(tokenize(text, aliases))
-        return cls(id, text, tokens, _bigram_index(tokens))
+        tokens = tokenize(text, aliases)
+        keys = tuple(t.key for t in tokens)
+        codes, starts = _bigram_index(keys)
+        return cls(id, text, array("i", (t.start for t in tokens)), array("i", (t.end for t in tokens)),
+                   keys, codes, starts)
+
+    @property
+    def tokens(self) -> _Tokens:
+        return _Tokens(self)
 
 
-def _bigram_index(tokens: tuple[Token, ...]) -> dict[tuple[str, str], list[int]]:
-    """Where each key bigram that is not made of weak words only starts."""
-    where: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for j in range(len(tokens) - 1):
-        k1, k2 = tokens[j].key, tokens[j + 1].key
-        if is_weak(k1) and is_weak(k2):
-            continue
-        where[(k1, k2)].append(j)
-    return dict(where)
+def _bigram_index(keys: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Hash codes of the key bigrams not made of weak words only, sorted, with their starts.
+
+    The codes use Python's string hash: equal within one process, which is where
+    two documents are aligned.
+    """
+    found = [(hash((keys[j], keys[j + 1])), j) for j in range(len(keys) - 1)
+             if not (is_weak(keys[j]) and is_weak(keys[j + 1]))]
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    found.sort()
+    return (np.fromiter((c for c, _ in found), dtype=np.int64, count=len(found)),
+            np.fromiter((j for _, j in found), dtype=np.int32, count=len(found)))
 
 
 def compare(a: Token, b: Token) -> tuple[str, float]:
@@ -81,19 +117,21 @@ def compare(a: Token, b: Token) -> tuple[str, float]:
 
 def _anchors(a: Document, b: Document) -> list[tuple[int, int]]:
     """Word pairs covered by a shared key bigram that is not made of weak words only."""
-    small, large = (a.bigrams, b.bigrams) if len(a.bigrams) <= len(b.bigrams) else (b.bigrams, a.bigrams)
+    common = np.intersect1d(a.bigram_codes, b.bigram_codes, assume_unique=False)
+    if len(common) == 0:
+        return []
+    a_lo = np.searchsorted(a.bigram_codes, common, "left")
+    a_hi = np.searchsorted(a.bigram_codes, common, "right")
+    b_lo = np.searchsorted(b.bigram_codes, common, "left")
+    b_hi = np.searchsorted(b.bigram_codes, common, "right")
     pairs: set[tuple[int, int]] = set()
-    for bigram, here in small.items():
-        there = large.get(bigram)
-        if not there or len(here) > _MAX_BIGRAM_REPEATS or len(there) > _MAX_BIGRAM_REPEATS:
+    for al, ah, bl, bh in zip(a_lo.tolist(), a_hi.tolist(), b_lo.tolist(), b_hi.tolist()):
+        if ah - al > _MAX_BIGRAM_REPEATS or bh - bl > _MAX_BIGRAM_REPEATS:
             continue
-        if small is a.bigrams:
-            found = [(i, j) for i in here for j in there]
-        else:
-            found = [(i, j) for i in there for j in here]
-        for i, j in found:
-            pairs.add((i, j))
-            pairs.add((i + 1, j + 1))
+        for i in a.bigram_starts[al:ah].tolist():
+            for j in b.bigram_starts[bl:bh].tolist():
+                pairs.add((i, j))
+                pairs.add((i + 1, j + 1))
     return sorted(pairs)
 
 
@@ -127,7 +165,7 @@ def _chains(anchors: list[tuple[int, int]], max_gap: int) -> list[list[tuple[int
 Step = tuple[str, int, int, float]
 
 
-def _global(a: tuple[Token, ...], ia: range, b: tuple[Token, ...], jb: range) -> list[Step]:
+def _global(a, ia: range, b, jb: range) -> list[Step]:
     """Needleman-Wunsch over two short word ranges."""
     n, m = len(ia), len(jb)
     if n == 0 or m == 0:
@@ -138,10 +176,11 @@ def _global(a: tuple[Token, ...], ia: range, b: tuple[Token, ...], jb: range) ->
     for y in range(1, m + 1):
         score[0][y] = y * GAP
     pair = {}
+    ta, tb = [a[i] for i in ia], [b[j] for j in jb]
     for x in range(1, n + 1):
-        row, prev = score[x], score[x - 1]
+        row, prev, tx = score[x], score[x - 1], ta[x - 1]
         for y in range(1, m + 1):
-            kind, s = compare(a[ia[x - 1]], b[jb[y - 1]])
+            kind, s = compare(tx, tb[y - 1])
             pair[x, y] = (kind, s)
             row[y] = max(prev[y - 1] + s, prev[y] + GAP, row[y - 1] + GAP)
     return _traceback(score, pair, ia, jb, n, m, stop_at_zero=False)
@@ -168,7 +207,7 @@ def _traceback(score, pair, ia, jb, x, y, stop_at_zero) -> list[Step]:
     return steps
 
 
-def _extend(a: tuple[Token, ...], ia: range, b: tuple[Token, ...], jb: range) -> list[Step]:
+def _extend(a, ia: range, b, jb: range) -> list[Step]:
     """Best-scoring alignment of prefixes of ``ia`` and ``jb`` (ends free, may be empty).
 
     Banded (the two sides drift at most ``_BAND`` words apart) and stopped early once
@@ -183,13 +222,14 @@ def _extend(a: tuple[Token, ...], ia: range, b: tuple[Token, ...], jb: range) ->
         score[0][y] = y * GAP
     pair = {}
     best, bx, by = 0.0, 0, 0
+    ta, tb = [a[i] for i in ia], [b[j] for j in jb]
     for x in range(1, n + 1):
-        row, prev = score[x], score[x - 1]
+        row, prev, tx = score[x], score[x - 1], ta[x - 1]
         if x <= _BAND:
             row[0] = x * GAP
         row_best = neg
         for y in range(max(1, x - _BAND), min(m, x + _BAND) + 1):
-            kind, s = compare(a[ia[x - 1]], b[jb[y - 1]])
+            kind, s = compare(tx, tb[y - 1])
             pair[x, y] = (kind, s)
             v = max(prev[y - 1] + s, prev[y] + GAP, row[y - 1] + GAP)
             row[y] = v
