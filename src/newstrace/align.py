@@ -85,19 +85,32 @@ class Document:
         return _Tokens(self)
 
 
-def _bigram_index(keys: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Hash codes of the key bigrams not made of weak words only, sorted, with their starts.
+# Small integer ids for keys, given out per process: bigram codes are compared only
+# between documents made in the same process.
+_KEY_IDS: dict[str, int] = {}
+_WEAK_IDS: set[int] = set()
 
-    The codes use Python's string hash: equal within one process, which is where
-    two documents are aligned.
-    """
-    found = [(hash((keys[j], keys[j + 1])), j) for j in range(len(keys) - 1)
-             if not (is_weak(keys[j]) and is_weak(keys[j + 1]))]
-    if not found:
+
+def _key_id(key: str) -> int:
+    found = _KEY_IDS.get(key)
+    if found is None:
+        found = _KEY_IDS[key] = len(_KEY_IDS)
+        if is_weak(key):
+            _WEAK_IDS.add(found)
+    return found
+
+
+def _bigram_index(keys: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the key bigrams not made of weak words only, sorted, with their starts."""
+    if len(keys) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    found.sort()
-    return (np.fromiter((c for c, _ in found), dtype=np.int64, count=len(found)),
-            np.fromiter((j for _, j in found), dtype=np.int32, count=len(found)))
+    ids = np.fromiter((_key_id(k) for k in keys), dtype=np.int64, count=len(keys))
+    weak = np.isin(ids, np.fromiter(_WEAK_IDS, dtype=np.int64, count=len(_WEAK_IDS)))
+    codes = (ids[:-1] << np.int64(32)) | ids[1:]
+    starts = np.flatnonzero(~(weak[:-1] & weak[1:])).astype(np.int32)
+    codes = codes[starts]
+    order = np.argsort(codes, kind="stable")
+    return codes[order], starts[order]
 
 
 def compare(a: Token, b: Token) -> tuple[str, float]:
