@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .engines.local import detect_reuse, ingest, trace_provenance
+from .engines.local import collect_quotes, detect_reuse, ingest, trace_provenance
 from .errors import NewstraceError
 from .ingest import parse_mapping
 from .report import article_report, render_html, render_text, trace_report
@@ -132,9 +132,10 @@ def _cmd_trace(args) -> int:
                 ing = ingest(store, args.paths, settings, parse_mapping(args.map), progress, run)
                 det = detect_reuse(store, settings, progress, run)
                 prov = trace_provenance(store, settings, run)
+                quotes = collect_quotes(store)
             finally:
                 progress.close()
-            summary = {**ing.as_dict(), **det.as_dict(), **prov}
+            summary = {**ing.as_dict(), **det.as_dict(), **prov, **quotes}
             store.finish_run(run, summary)
             report = trace_report(store, summary)
             if args.db is None:
@@ -157,7 +158,7 @@ def _cmd_detect(args) -> int:
         run = store.start_run("detect", settings.to_dict())
         try:
             summary = {**detect_reuse(store, settings, progress, run).as_dict(),
-                       **trace_provenance(store, settings, run)}
+                       **trace_provenance(store, settings, run), **collect_quotes(store)}
         finally:
             progress.close()
         store.finish_run(run, summary)
@@ -180,6 +181,47 @@ def _cmd_report(args) -> int:
         sys.stdout.write("\n")
     else:
         print(render_text({"articles": [report]}, colour=sys.stdout.isatty()))
+    return 0
+
+
+def _is_store(path: str) -> bool:
+    p = Path(path)
+    if not p.is_file():
+        return False
+    with open(p, "rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
+def _cmd_quotes(args) -> int:
+    settings = _settings(args)
+    stores = [p for p in args.paths if _is_store(p)]
+    inputs = [p for p in args.paths if not _is_store(p)]
+    if stores and inputs or len(stores) > 1:
+        raise NewstraceError("give either one store or files and folders of articles, not both")
+    with tempfile.TemporaryDirectory(prefix="newstrace-") as tmp:
+        db = stores[0] if stores else os.path.join(tmp, "quotes.db")
+        with open_store(db) as store:
+            if inputs:
+                ingest(store, inputs, settings, parse_mapping(args.map))
+            collect_quotes(store)
+            quotes = store.quotes()
+    if args.json:
+        json.dump(quotes, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(f"quotes found by the rule-based extractor: {len(quotes)}")
+    by_speaker: dict = {}
+    for q in quotes:
+        by_speaker.setdefault(q["speaker"] or "(unattributed)", []).append(q)
+    for speaker in sorted(by_speaker, key=lambda s: (s == "(unattributed)", s.lower())):
+        print(f"\n{speaker}")
+        for q in by_speaker[speaker]:
+            how = "" if q["how"] == "named" else f" [{q['how']}: {q['speaker_as_written'] or '-'}]"
+            extra = (" first appearance" if q["first_appearance"] else f" {q['variant']}")
+            extra += " CONFLICTING ATTRIBUTIONS" if q["conflicting"] else ""
+            text = q["text"] if len(q["text"]) <= 100 else q["text"][:97] + "..."
+            print(f"  {q['article']} [{q['start']}:{q['end']}] “{text}” ({q['cue'] or 'no cue'}{how};"
+                  f" quote {q['quote_id']}{extra})")
     return 0
 
 
@@ -264,6 +306,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--html", metavar="FILE", help="write one self-contained HTML page instead")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("quotes", help="direct quotations with speakers, linked across articles")
+    p.add_argument("paths", nargs="+", metavar="PATH_OR_DB", help="a store, or files and folders of articles")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
+    p.add_argument("--json", action="store_true", help="print a JSON list of quotations")
+    _add_settings(p, _INGEST)
+    p.set_defaults(func=_cmd_quotes)
 
     p = sub.add_parser("clusters", help="list the largest reuse clusters")
     p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")

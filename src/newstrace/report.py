@@ -53,6 +53,7 @@ def article_report(store: Store, article_id: str) -> dict:
         "duplicates": store.duplicates_of(article_id),
         "shared": passages,
         "signals": store.signals(article_id),
+        "quotes": store.quotes(store.duplicate_of(article_id) or article_id),
         "clusters": [
             {"id": c["id"], "size": c["size"], "earliest": c["earliest"],
              "first_published": c["first_published"], "ordering": c["ordering"],
@@ -99,6 +100,14 @@ def _signal_lines(art: dict) -> list[str]:
         lines.append(f"  spin hints (alias forms spinners use, no source needed): {hints}")
     for c in art.get("clusters", []):
         lines.append(f"  reuse cluster {c['id']} ({c['size']} articles): {c['ordering']}")
+    for q in art.get("quotes", []):
+        who = q["speaker"] or "unattributed"
+        if q["how"] == "pronoun":
+            who += f" (“{q['speaker_as_written']}”)"
+        text = q["text"] if len(q["text"]) <= 70 else q["text"][:67] + "..."
+        lines.append(f"  quote [{q['start']}:{q['end']}] {who}: “{text}”"
+                     + ("" if q["first_appearance"] else f" ({q['variant']}, seen earlier)")
+                     + (" — conflicting attributions" if q["conflicting"] else ""))
     return lines
 
 

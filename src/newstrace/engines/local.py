@@ -26,6 +26,7 @@ from ..ingest import read_articles
 from ..model import Alignment, Span
 from ..normalize import load_aliases, spin_hints, tokenize
 from ..provenance import ArticleMeta, trace
+from ..quotes import extract_quotes, group_quotes
 from ..settings import Settings
 from ..store import IngestSummary, Store
 
@@ -215,6 +216,26 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     clusters, signals = trace(meta, expanded, settings.recycled_days)
     store.replace_provenance(clusters, signals, hints, run_id)
     return {"clusters": len(clusters)}
+
+
+def collect_quotes(store: Store) -> dict:
+    """Extract every article's quotations, link them across the collection, store them."""
+    published: dict[str, str | None] = {}
+    found = []
+    for article in store.articles():
+        published[article.id] = article.published
+        found.extend(extract_quotes(article.id, article.text))
+    rows = []
+    for group in group_quotes(found, published):
+        variant = dict(group.variants)
+        for q in group.members:
+            rows.append((q.article, q.start, q.end, q.text, q.speaker, q.speaker_as_written, q.speaker_start,
+                         q.speaker_end, q.how, q.cue, q.cue_start, q.cue_end, q.secondary_source, q.evidence,
+                         group.quote_id, variant.get(q.article, "exact"), int(q.article in group.first),
+                         int(group.conflicting)))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    store.replace_quotes(rows)
+    return {"quotes": len(rows)}
 
 
 def _zip_batches(groups: list, results: Iterator, size: int):

@@ -126,6 +126,29 @@ CREATE TABLE signals (
     spin_hints INTEGER NOT NULL,
     details TEXT NOT NULL           -- JSON: the passages, swaps and hints behind the figures
 );
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY,
+    article TEXT NOT NULL REFERENCES articles(id),
+    start INTEGER NOT NULL,         -- the quoted text, without its marks
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT,                   -- canonical name; NULL when unattributed
+    speaker_as_written TEXT,
+    speaker_start INTEGER,
+    speaker_end INTEGER,
+    how TEXT NOT NULL,              -- named | pronoun | unattributed
+    cue TEXT,
+    cue_start INTEGER,
+    cue_end INTEGER,
+    secondary_source TEXT,
+    evidence TEXT NOT NULL,
+    quote_id TEXT NOT NULL,         -- equal for the same quotation across articles
+    variant TEXT NOT NULL,          -- exact | trimmed | extended | reworded, against the group's first
+    first_appearance INTEGER NOT NULL,  -- 1 in the article(s) where the quotation appears first
+    conflicting INTEGER NOT NULL    -- 1 when the group is attributed to more than one speaker
+);
+CREATE INDEX quotes_article ON quotes(article);
+CREATE INDEX quotes_quote_id ON quotes(quote_id);
 """
 
 
@@ -360,6 +383,32 @@ class Store:
                              sig.stitched_score, sig.recycled_chars,
                              len(hints.get(article, [])), json.dumps(details, ensure_ascii=False)))
             self.conn.executemany("INSERT INTO signals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    _QUOTE_COLUMNS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start",
+                      "speaker_end", "how", "cue", "cue_start", "cue_end", "secondary_source", "evidence",
+                      "quote_id", "variant", "first_appearance", "conflicting")
+
+    def replace_quotes(self, rows: list[tuple]) -> None:
+        """Replace all quotations (rows in the order of _QUOTE_COLUMNS) in one transaction."""
+        with self.conn:
+            self.conn.execute("DELETE FROM quotes")
+            self.conn.executemany(
+                f"INSERT INTO quotes ({', '.join(self._QUOTE_COLUMNS)}) VALUES "
+                f"({', '.join('?' * len(self._QUOTE_COLUMNS))})", rows)
+
+    def quotes(self, article_id: str | None = None) -> list[dict]:
+        sql = f"SELECT {', '.join(self._QUOTE_COLUMNS)} FROM quotes"
+        args: tuple = ()
+        if article_id is not None:
+            sql += " WHERE article = ?"
+            args = (article_id,)
+        rows = self.conn.execute(sql + " ORDER BY article, start", args).fetchall()
+        out = []
+        for r in rows:
+            q = dict(zip(self._QUOTE_COLUMNS, r))
+            q["first_appearance"], q["conflicting"] = bool(q["first_appearance"]), bool(q["conflicting"])
+            out.append(q)
+        return out
 
     def signals(self, article_id: str) -> dict | None:
         row = self.conn.execute(

@@ -1,0 +1,191 @@
+"""Who said a quotation: speaker, cue, pronoun antecedent, secondary source (rules, no model)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+_CUES = ("said|says|say|told|tells|added|adds|warned|warns|stated|states|explained|explains|noted|notes|"
+         "asked|asks|argued|argues|insisted|insists|claimed|claims|declared|declares|wrote|writes|"
+         "tweeted|posted|announced|announces|replied|replies|responded|continued|recalled|acknowledged|"
+         "admitted|conceded|suggested|urged|stressed|emphasized|emphasised|observed|remarked|commented|"
+         "predicted|complained|cautioned|concluded|confirmed|denied|vowed|promised|pointed out|"
+         "saying|adding|telling|calling|called|describing|described|according to|quoted|quipped|"
+         "shouted|yelled|joked|boasted|told reporters|said in a statement")
+CUE = re.compile(rf"\b(?:{_CUES})\b")
+# A capitalised word that is not a sentence-opening function word.
+_NAME = (r"(?!(?:The|A|An|But|And|If|In|It|Its|This|That|These|Those|However|Meanwhile|When|While|As|At|"
+         r"On|For|With|After|Before|There|Then|So|Yet|Still|Also|Now|Asked|According)\b)[A-Z][\w’'.\-]*")
+_LINK = r"(?:of|the|for|and|in|on|at|de|al|bin|van|von|der|du|la|le)"
+_ROLE = (r"(?:spokesman|spokeswoman|spokesperson|spokesmen|minister|secretary|president|official|officials|"
+         r"chief|head|director|senator|governor|mayor|lawmaker|embassy|ministry|department|agency|adviser|"
+         r"advisor|aide|aides|analyst|leader|chairman|chairwoman|ambassador|envoy|general|colonel|captain|"
+         r"commander|professor|expert|source|sources|candidate|nominee|manager|strategist|campaign|office|"
+         r"board|police|prosecutor|judge|lawyer|attorney|member|members|representative|executive|founder|"
+         r"chairwoman|press secretary|staff|team|voter|voters|supporter|supporters|critic|critics|"
+         r"businessman|businesswoman|billionaire|host|anchor|reporter|writer|columnist|economist|"
+         r"government|administration|company|firm|group|party|committee|council|court|military|army|navy)")
+_PRONOUN = r"(?:he|she|they|He|She|They|I|we|We)"
+SPEAKER = (rf"(?:(?:the|The|a|A|an|An)\s+)?(?:(?:{_NAME}|{_ROLE})\s+(?:{_LINK}\s+)*)*(?:{_NAME}|{_ROLE})")
+_AFTER_CUE_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<cue>{_CUES})\s+(?P<sp>{SPEAKER}|{_PRONOUN})\b")
+_AFTER_SPEAKER_FIRST = re.compile(
+    rf"^[\s,;:—–-]*(?P<sp>{SPEAKER}|{_PRONOUN})\s+(?:(?:also|later|then|once|has|had|have|"
+    rf"previously|recently|simply|again|quickly|flatly|publicly)\s+)?(?P<cue>{_CUES})\b")
+_SPEAKER_AT_END = re.compile(rf"(?P<sp>{SPEAKER}|\b{_PRONOUN})\s*(?:,[^,“”\"]{{1,80}},\s*)?$")
+_SUBJECT = re.compile(rf"^\W*(?P<sp>{SPEAKER}|{_PRONOUN})\b")
+_ACCORDING = re.compile(rf"according to\s+(?P<sp>{SPEAKER})")
+_PRONOUNS = {"he", "she", "they", "i", "we"}
+_TITLES = {"Secretary", "State", "President", "Minister", "Senator", "Sen.", "Gov.", "Governor", "Rep.",
+           "Dr.", "Mr.", "Mrs.", "Ms.", "General", "Gen.", "Col.", "Capt.", "Captain", "Prime", "Foreign",
+           "Defense", "Defence", "Vice", "Chancellor", "Mayor", "Judge", "Justice", "Sir", "Lord",
+           "Spokesman", "Spokeswoman", "Ambassador", "Professor", "Prof.", "Chairman", "Rev.", "Pope",
+           "King", "Queen", "Prince", "Princess", "Representative", "Speaker", "Leader", "Environment"}
+_SENTENCE_END = re.compile(r"[”’\"']?[.!?][”’\"']?\s+(?=[A-Z“\"‘(])|\n")
+
+
+def core_name(as_written: str) -> str:
+    """The name inside a speaker phrase: "Russian Defence Ministry spokesman Igor Konashenkov"
+    -> "Igor Konashenkov"; "the Pentagon" -> "Pentagon"; organisations keep their phrase.
+
+    >>> core_name("Secretary of State John Kerry"), core_name("the US embassy in Syria")
+    ('John Kerry', 'US embassy in Syria')
+    """
+    words = as_written.split()
+    if words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    run: list[str] = []
+    for w in reversed(words):
+        if w[:1].isupper():
+            run.append(w)
+        else:
+            break
+    run.reverse()
+    if len(run) == 1 and len(words) > 1 and words[-2].lower() in _LINK_WORDS:
+        return " ".join(words)  # "embassy in Syria": the phrase is the name
+    while len(run) > 1 and run[0].strip(",") in _TITLES:
+        run = run[1:]
+    if len(run) > 2 and run[-3].strip(",") not in _TITLES:
+        run = run[-3:] if run[-2][-1:] == "." else run[-2:]
+    return " ".join(run) if run else " ".join(words)
+
+
+_LINK_WORDS = {"of", "in", "for", "at", "on"}
+
+
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with quotation contents blanked, so cues inside quotes are not found."""
+    chars = list(text)
+    for s, e in spans:
+        for k in range(s, e):
+            if not chars[k].isspace():
+                chars[k] = "q"
+    return "".join(chars)
+
+
+def _sentence_before(masked: str, quote_open: int) -> int:
+    """Where the sentence holding a quotation starts."""
+    start = masked.rfind("\n", 0, quote_open) + 1
+    for m in _SENTENCE_END.finditer(masked, start, quote_open + 1):
+        start = m.end()
+    return start
+
+
+def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], previous: list) -> tuple:
+    """Speaker fields of the Quote dataclass, in order, for the quotation [start, end)."""
+    masked = _masked(text, spans)
+    open_mark, close_mark = start - 1, end + 1
+    sent_start = _sentence_before(masked, open_mark)
+    para_end = masked.find("\n", close_mark)
+    para_end = len(text) if para_end < 0 else para_end
+    post_end = para_end
+    m_end = _SENTENCE_END.search(masked, close_mark, para_end)
+    if m_end:
+        post_end = m_end.start() + 1
+    post = masked[close_mark:post_end]
+    pre = masked[sent_start:open_mark]
+    speaker = cue = None
+    sp_start = cue_start = 0
+    evidence = ""
+    for pattern in (_AFTER_CUE_FIRST, _AFTER_SPEAKER_FIRST):
+        m = pattern.match(post)
+        if m:
+            speaker, sp_start = m.group("sp"), close_mark + m.start("sp")
+            cue, cue_start = m.group("cue"), close_mark + m.start("cue")
+            evidence = "speaker and cue after the quotation"
+            break
+    if speaker is None:
+        cues = [c for c in CUE.finditer(pre) if c.group() != "according to"]
+        if cues:
+            c = cues[-1]
+            cue, cue_start = c.group(), sent_start + c.start()
+            m = None if cue.endswith("ing") else _SPEAKER_AT_END.search(pre[:c.start()].rstrip())
+            if m:
+                speaker, sp_start = m.group("sp"), sent_start + m.start("sp")
+                evidence = "speaker and cue before the quotation"
+            else:
+                m = _SUBJECT.match(pre)
+                if m:
+                    speaker, sp_start = m.group("sp"), sent_start + m.start("sp")
+                    evidence = "subject of the sentence with the cue"
+    secondary = None
+    acc = _ACCORDING.search(pre + " " + post)
+    if acc:
+        if speaker is None:
+            speaker, cue, evidence = acc.group("sp"), "according to", "according to"
+            sp_start = text.find(speaker, sent_start)
+            cue_start = text.find("according to", sent_start)
+        else:
+            secondary = acc.group("sp")
+    if speaker is None:
+        return (None, None, None, None, "unattributed", None, None, None, secondary, "no speaker or cue found")
+    cue_end = cue_start + len(cue) if cue else None
+    sp_end = sp_start + len(speaker)
+    speaker = text[sp_start:sp_end]
+    if speaker.lower() in _PRONOUNS:
+        antecedent, why = _antecedent(masked, sent_start, previous)
+        return (antecedent, speaker, sp_start, sp_end, "pronoun", cue, cue_start, cue_end, secondary,
+                f"{speaker!r} refers to {antecedent!r}: {why}" if antecedent else f"{speaker!r}: no antecedent found")
+    return (core_name(speaker), speaker, sp_start, sp_end, "named", cue, cue_start, cue_end, secondary, evidence)
+
+
+# Names in running text: no dots, so "Syria. Assad" is two sentences, not one name.
+_WORD = _NAME.replace(".", "")
+_PERSON = re.compile(rf"\b{_WORD}(?:\s+{_WORD})+")
+_SPEAKING = re.compile(rf"(?P<name>{_WORD}(?:\s+{_WORD})*)\s+(?:{_CUES})\b")
+
+
+def _antecedent(masked: str, before: int, previous: list) -> tuple[str | None, str]:
+    """A pronoun's speaker: the nearest earlier speaker (of a quotation, or a name followed
+    by a speech verb) within a few sentences, else the last multi-word name mentioned.
+    ``masked`` has quotation contents blanked, so names inside quotations do not count."""
+    window = max(0, before - 800)
+    candidates = [(q.speaker_start, q.speaker, "the speaker of an earlier quotation")
+                  for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before]
+    candidates += [(m.start(), core_name(m.group("name")), "the last person said to speak before it")
+                   for m in _SPEAKING.finditer(masked, window, before)]
+    if candidates:
+        _, name, why = max(candidates, key=lambda c: c[0])
+        return name, why
+    names = [m.group() for m in _PERSON.finditer(masked, max(0, before - 400), before)]
+    if names:
+        return core_name(names[-1]), "the last name mentioned before it"
+    return None, ""
+
+
+def canonical_speakers(quotes: list) -> list:
+    """Give quotes one name per person: a surname alone, or a longer phrase ending in a
+    known full name, becomes that full name ("Konashenkov" -> "Igor Konashenkov")."""
+    full: dict[str, str] = {}
+    for q in quotes:
+        if q.speaker and " " in q.speaker and q.speaker.split()[-1][:1].isupper():
+            last = q.speaker.split()[-1]
+            if len(q.speaker) > len(full.get(last, "")):
+                full[last] = q.speaker
+    out = []
+    for q in quotes:
+        if q.speaker:
+            last = q.speaker.split()[-1]
+            if last in full and (q.speaker == last or full[last].endswith(q.speaker)):
+                q = replace(q, speaker=full[last])
+        out.append(q)
+    return out

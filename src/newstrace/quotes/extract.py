@@ -1,0 +1,100 @@
+"""Find quotations and attribute them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .attribute import attribute, canonical_speakers
+
+# Opening mark -> marks that may close it. Curly double quotes are sometimes closed
+# with the wrong curl ("crisis“"), so both count.
+_PAIRS = {"“": "”“", "«": "»", "„": "“”", "‘": "’", '"': '"', "»": "«"}
+_MAX_QUOTE = 4000
+_MIN_UNATTRIBUTED_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quotation in one article; ``start``/``end`` delimit the text inside the marks."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None  # canonical name; None when unattributed
+    speaker_as_written: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    how: str  # named | pronoun | unattributed
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    secondary_source: str | None  # "according to TASS"
+    evidence: str  # how the speaker was found (for a pronoun: the antecedent)
+
+
+def _opens(text: str, i: int) -> bool:
+    c = text[i]
+    if c == "‘":
+        # Not an apostrophe: an opening single quote follows space or an opening mark.
+        return i == 0 or text[i - 1].isspace() or text[i - 1] in "(“\"—–-"
+    if c == "»":
+        return False  # »...« (Danish/German style) is rare; « » is the common pair
+    return True
+
+
+def _closes(text: str, k: int, mark: str) -> bool:
+    if mark == "’":
+        return k + 1 >= len(text) or not text[k + 1].isalpha()
+    return True
+
+
+def _find_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each pair of quotation marks."""
+    spans = []
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c in _PAIRS and _opens(text, i):
+            closers = _PAIRS[c]
+            k = i + 1
+            while k < n and k - i < _MAX_QUOTE:
+                ch = text[k]
+                if ch in closers and _closes(text, k, ch):
+                    break
+                if text.startswith("\n\n", k) or (ch == "\n" and k + 1 < n and text[k + 1] == "\n"):
+                    # A quote runs on over paragraphs when the next one reopens it.
+                    j = k
+                    while j < n and text[j].isspace():
+                        j += 1
+                    if j < n and text[j] == c:
+                        k = j + 1
+                        continue
+                    k = n  # unclosed within its paragraph: not a quotation
+                    break
+                k += 1
+            if k < n and text[k] in closers and k > i + 1:
+                spans.append((i + 1, k))
+                i = k + 1
+                continue
+        i += 1
+    return spans
+
+
+def extract_quotes(article_id: str, text: str) -> list[Quote]:
+    """Return the article's quotations with speaker, cue and offsets.
+
+    >>> [(q.text, q.speaker, q.how) for q in extract_quotes("a", "“We will go,” Kerry said. “Soon,” he added.")]
+    [('We will go,', 'Kerry', 'named'), ('Soon,', 'Kerry', 'pronoun')]
+    """
+    quotes: list[Quote] = []
+    spans = _find_spans(text)
+    for start, end in spans:
+        quote = Quote(article_id, start, end, text[start:end], *attribute(text, start, end, spans, quotes))
+        # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
+        if quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
+            continue
+        quotes.append(quote)
+    return canonical_speakers(quotes)
