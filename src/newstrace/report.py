@@ -53,7 +53,7 @@ def article_report(store: Store, article_id: str) -> dict:
         "duplicates": store.duplicates_of(article_id),
         "shared": passages,
         "signals": store.signals(article_id),
-        "quotes": store.quotes(store.duplicate_of(article_id) or article_id),
+        "quotes": store.quotes(article_id),
         "clusters": [
             {"id": c["id"], "size": c["size"], "earliest": c["earliest"],
              "first_published": c["first_published"], "ordering": c["ordering"],
