@@ -27,11 +27,13 @@ _ROLE = (r"(?:spokesman|spokeswoman|spokesperson|spokesmen|minister|secretary|pr
          r"government|administration|company|firm|group|party|committee|council|court|military|army|navy)")
 _PRONOUN = r"(?:he|she|they|He|She|They|I|we|We)"
 SPEAKER = (rf"(?:(?:the|The|a|A|an|An)\s+)?(?:(?:{_NAME}|{_ROLE})\s+(?:{_LINK}\s+)*)*(?:{_NAME}|{_ROLE})")
-_AFTER_CUE_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<cue>{_CUES})\s+(?P<sp>{SPEAKER}|{_PRONOUN})\b")
+_AFTER_CUE_FIRST = re.compile(
+    rf"^[\s,;:—–-]*(?P<cue>{_CUES})\s+(?P<sp>{SPEAKER}|{_PRONOUN}|(?:the|a|an)\s+[\w’'-]+)\b")
 _AFTER_SPEAKER_FIRST = re.compile(
-    rf"^[\s,;:—–-]*(?P<sp>{SPEAKER}|{_PRONOUN})\s+(?:(?:also|later|then|once|has|had|have|"
+    rf"^[\s,;:—–-]*(?:(?:[a-z][\w’'-]*|[A-Z][\w’'-]*’s?)\s+){{0,4}}?(?P<sp>{SPEAKER}|{_PRONOUN})\s+(?:(?:also|later|then|once|has|had|have|"
     rf"previously|recently|simply|again|quickly|flatly|publicly)\s+)?(?P<cue>{_CUES})\b")
 _SPEAKER_AT_END = re.compile(rf"(?P<sp>{SPEAKER}|\b{_PRONOUN})\s*(?:,[^,“”\"]{{1,80}},\s*)?$")
+_INVERTED = re.compile(rf"^\W*(?P<cue>Said|Says|Stated|Added|Asked|Wrote|Explained|Noted)\s+(?P<sp>{SPEAKER})")
 _SUBJECT = re.compile(rf"^\W*(?P<sp>{SPEAKER}|{_PRONOUN})\b")
 _ACCORDING = re.compile(rf"according to\s+(?P<sp>{SPEAKER})")
 _PRONOUNS = {"he", "she", "they", "i", "we"}
@@ -40,7 +42,34 @@ _TITLES = {"Secretary", "State", "President", "Minister", "Senator", "Sen.", "Go
            "Defense", "Defence", "Vice", "Chancellor", "Mayor", "Judge", "Justice", "Sir", "Lord",
            "Spokesman", "Spokeswoman", "Ambassador", "Professor", "Prof.", "Chairman", "Rev.", "Pope",
            "King", "Queen", "Prince", "Princess", "Representative", "Speaker", "Leader", "Environment"}
-_SENTENCE_END = re.compile(r"[”’\"']?[.!?][”’\"']?\s+(?=[A-Z“\"‘(])|\n")
+_SENTENCE_END_RE = re.compile(r"[”’\"']?[.!?][”’\"']?\s+(?=[A-Z“\"‘(])|\n")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "gen", "col", "capt", "lt", "sgt", "st",
+                  "jr", "sr", "prof", "rev", "hon", "pres", "atty", "supt", "no", "vs", "inc", "corp",
+                  "co", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec"}
+
+
+class _SentenceEnds:
+    """Sentence ends, passing over abbreviations ("Gov. Kasich") and initials ("J. Smith")."""
+
+    @staticmethod
+    def finditer(text: str, start: int, end: int):
+        for m in _SENTENCE_END_RE.finditer(text, start, end):
+            if m.group().startswith("."):
+                k = m.start()
+                word_start = k
+                while word_start > 0 and text[word_start - 1].isalpha():
+                    word_start -= 1
+                word = text[word_start:k].lower()
+                if word in _ABBREVIATIONS or len(word) == 1:
+                    continue
+            yield m
+
+    @classmethod
+    def search(cls, text: str, start: int, end: int):
+        return next(cls.finditer(text, start, end), None)
+
+
+_SENTENCE_END = _SentenceEnds
 
 
 def core_name(as_written: str) -> str:
@@ -113,6 +142,12 @@ def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], pre
             cue, cue_start = m.group("cue"), close_mark + m.start("cue")
             evidence = "speaker and cue after the quotation"
             break
+    if speaker is None:
+        m = _INVERTED.match(pre)
+        if m:  # "Said Dorothy Poynter, who grew up with Ali, “We were all so proud.”"
+            speaker, sp_start = m.group("sp"), sent_start + m.start("sp")
+            cue, cue_start = m.group("cue").lower(), sent_start + m.start("cue")
+            evidence = "cue and speaker opening the sentence"
     if speaker is None:
         cues = [c for c in CUE.finditer(pre) if c.group() != "according to"]
         if cues:

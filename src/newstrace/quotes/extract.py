@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .attribute import attribute, canonical_speakers
 
@@ -12,6 +12,8 @@ from .attribute import attribute, canonical_speakers
 _PAIRS = {"“": "”“", "«": "»", "„": "“”", "‘": "’", '"': '"', "»": "«"}
 _MAX_QUOTE = 4000
 _MIN_UNATTRIBUTED_WORDS = 4
+# Characters between two quotations (the attribution) for the second to go on from the first.
+_CONTINUATION_GAP = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +93,19 @@ def extract_quotes(article_id: str, text: str) -> list[Quote]:
     """
     quotes: list[Quote] = []
     spans = _find_spans(text)
+    previous: Quote | None = None
     for start, end in spans:
         quote = Quote(article_id, start, end, text[start:end], *attribute(text, start, end, spans, quotes))
+        if quote.how == "unattributed" and previous is not None and previous.how != "unattributed":
+            between = text[previous.end + 1 : start - 1]
+            # “A,” Trump said. “B.” — B goes on with the same speaker, in the same paragraph.
+            if "\n" not in between and len(between) <= _CONTINUATION_GAP:
+                quote = replace(quote, speaker=previous.speaker, speaker_as_written=previous.speaker_as_written,
+                                speaker_start=previous.speaker_start, speaker_end=previous.speaker_end,
+                                how=previous.how, cue=previous.cue, cue_start=previous.cue_start,
+                                cue_end=previous.cue_end,
+                                evidence="goes on from the quotation before it, in the same paragraph")
+        previous = quote
         # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
         if quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
             continue
