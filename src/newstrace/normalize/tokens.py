@@ -85,6 +85,7 @@ class AliasTable:
 
     by_first: dict[str, tuple[tuple[tuple[str, ...], bool, str], ...]]
     hints: frozenset[tuple[str, ...]] = frozenset()
+    hint_pattern: re.Pattern | None = None
 
 
 def _form_words(form: str) -> list[str]:
@@ -141,7 +142,18 @@ def _build_table(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> AliasTable:
     return AliasTable(
         {k: tuple(sorted(v, key=lambda f: -len(f[0]))) for k, v in by_first.items()},
         frozenset(hints),
+        _hint_pattern(hints, by_first),
     )
+
+
+def _hint_pattern(hints: set, by_first: dict) -> re.Pattern | None:
+    """One regular expression for every hint form, longest first, case as the table says."""
+    exact = {form: case for forms in by_first.values() for form, case, _ in forms}
+    parts = []
+    for form in sorted(hints, key=lambda f: -sum(map(len, f))):
+        body = r"\s+".join(re.escape(w) for w in form)
+        parts.append(body if exact.get(form) else f"(?i:{body})")
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
 
 
 DEFAULT_ALIASES: AliasTable | None = None
@@ -205,14 +217,9 @@ def spin_hints(text: str, aliases: AliasTable | None = None) -> list[tuple[int, 
     [(0, 18, 'Russian Federation'), (34, 37, 'USA')]
     """
     aliases = aliases or default_aliases()
-    found = []
-    for tok in tokenize(text, aliases):
-        if not tok.key.startswith("="):
-            continue
-        words = tuple(_base(w) for w in _form_words(tok.surface))
-        if words in aliases.hints or tuple(w.casefold() for w in words) in aliases.hints:
-            found.append((tok.start, tok.end, tok.surface))
-    return found
+    if aliases.hint_pattern is None:
+        return []
+    return [(m.start(), m.end(), m.group()) for m in aliases.hint_pattern.finditer(text)]
 
 
 def _base(word: str) -> str:
