@@ -53,7 +53,6 @@ def main() -> int:
                 texts[article] = store.article(article).text
             return " ".join(texts[article][start:end].split())
 
-        sizes = collections.Counter(c["size"] for c in clusters)
         buckets = collections.Counter("2" if s == 2 else "3-5" if s <= 5 else "6-10" if s <= 10
                                       else "11-50" if s <= 50 else ">50" for s in (c["size"] for c in clusters))
         md = [f"# Reprint clusters, Chronicling America 1916 (months {', '.join(args.months)})", "",

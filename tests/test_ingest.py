@@ -6,7 +6,7 @@ import pytest
 
 from newstrace import InputError, open_store, read_articles
 from newstrace.engines.local import ingest
-from newstrace.model import Article, Skip
+from newstrace.model import Article
 from newstrace.settings import Settings
 
 from conftest import write_jsonl

@@ -1,4 +1,3 @@
-import random
 
 from hypothesis import given, settings as hsettings, strategies as st
 

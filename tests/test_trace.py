@@ -1,8 +1,6 @@
 import json
-from pathlib import Path
 
 import jsonschema
-import pytest
 
 from newstrace.cli import main
 
