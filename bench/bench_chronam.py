@@ -29,10 +29,13 @@ def main() -> int:
     ap.add_argument("--months", nargs="+", default=["01", "02", "03"])
     ap.add_argument("--db", default="/tmp/newstrace-chronam.db")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "chronam.md"))
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the store of an interrupted run: only what is missing is done")
     args = ap.parse_args()
     files = [Path(args.shared) / "data" / "chronam-1916" / f"chronam-1916-{m}.jsonl.gz" for m in args.months]
-    for suffix in ("", "-wal", "-shm"):
-        Path(args.db + suffix).unlink(missing_ok=True)
+    if not args.resume:
+        for suffix in ("", "-wal", "-shm"):
+            Path(args.db + suffix).unlink(missing_ok=True)
     settings = Settings()
     times = {}
     with open_store(args.db) as store:

@@ -259,6 +259,9 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta]) ->
         key = (min(al.a.article, al.b.article), max(al.a.article, al.b.article))
         if key not in links or al.score > links[key].score:
             links[key] = al
+    links_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in links:
+        links_of[key[0]].append(key)
     clusters = []
     for spans in groups.values():
         spans = _merge_spans(spans)
@@ -273,7 +276,9 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta]) ->
         if earliest:
             first_day = min(_moment(m.published)[0] for m in dated)
             earliest = [i for i in earliest if _moment(meta[i].published)[0] == first_day]
-        member_links = {k: v for k, v in links.items() if k[0] in ids and k[1] in ids}
+        members_set = set(ids)
+        member_links = {k: links[k] for i in ids for k in links_of.get(i, ()) if k[0] in members_set
+                        and k[1] in members_set}
         clusters.append(ReuseCluster(
             id=0, spans=tuple(spans), earliest=tuple(earliest),
             first_published=min((m.published for m in dated if m.id in earliest), default=None),
@@ -301,7 +306,8 @@ def _covered(spans: list[Span]) -> int:
 
 def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dict[str, ArticleMeta],
                     clusters: list[ReuseCluster], recycled_days: int = 180) -> Signals:
-    """The signals of one article; ``alignments`` are its own, seen from its side (``a``).
+    """The signals of one article; ``alignments`` are its own, seen from its side (``a``),
+    and ``clusters`` those that hold it (others are passed over).
 
     A span counts as reused when a cluster holding it has an earliest source
     published before this article. Swaps and the spin rate are measured against
@@ -312,7 +318,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
     parents: set[str] = set()
     recycled = []
     for c in clusters:
-        if article.id not in c.articles or not c.earliest or article.id in c.earliest:
+        if not c.earliest or article.id in c.earliest or article.id not in c.articles:
             continue
         origin = c.earliest[0]
         if not earlier(meta[origin].published, article.published):
@@ -371,6 +377,10 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     for al in alignments:
         own[al.a.article].append(al)
         own[al.b.article].append(al.swapped())
-    signals = {i: article_signals(m, own.get(i, []), meta, clusters, recycled_days)
+    holding: dict[str, list[ReuseCluster]] = defaultdict(list)
+    for c in clusters:
+        for article in c.articles:
+            holding[article].append(c)
+    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days)
                for i, m in sorted(meta.items())}
     return clusters, signals
