@@ -60,7 +60,9 @@ def main() -> int:
                                       else "11-50" if s <= 50 else ">50" for s in (c["size"] for c in clusters))
         md = [f"# Reprint clusters, Chronicling America 1916 (months {', '.join(args.months)})", "",
               f"`python bench/bench_chronam.py --months {' '.join(args.months)}` — default settings, 2 cores.", "",
-              f"- pages: {summary.added + summary.duplicates} ({summary.duplicates} exact duplicates)",
+              f"- pages: {store.count('articles')} "
+              f"({store.conn.execute('SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL').fetchone()[0]}"
+              " exact duplicates)",
               f"- ingest {times['ingest']:.0f} s; detection {times['detect']:.0f} s "
               f"(shingles {det.seconds['shingles']:.0f} s, candidates {det.seconds['candidates']:.0f} s, "
               f"alignment {det.seconds['align']:.0f} s); provenance {times['provenance']:.0f} s",
