@@ -109,12 +109,14 @@ CREATE TABLE cluster_spans (
     end INTEGER NOT NULL
 );
 CREATE INDEX cluster_spans_article ON cluster_spans(article);
+CREATE INDEX cluster_spans_cluster ON cluster_spans(cluster_id);
 CREATE TABLE copy_edges (
     cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
     child TEXT NOT NULL REFERENCES articles(id),
     parent TEXT REFERENCES articles(id),
     evidence TEXT NOT NULL
 );
+CREATE INDEX copy_edges_cluster ON copy_edges(cluster_id);
 CREATE TABLE signals (
     article TEXT PRIMARY KEY REFERENCES articles(id),
     reused_share REAL NOT NULL,
