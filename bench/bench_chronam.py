@@ -40,7 +40,7 @@ def main() -> int:
     times = {}
     with open_store(args.db) as store:
         t = time.perf_counter()
-        summary = ingest(store, files, settings)
+        ingest(store, files, settings)
         times["ingest"] = time.perf_counter() - t
         t = time.perf_counter()
         det = detect_reuse(store, settings)

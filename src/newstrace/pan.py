@@ -296,7 +296,7 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None, sta
     """
     import tempfile
 
-    from .engines.local import detect_reuse
+    from .engines.local import batches, detect_reuse
     from .model import Article, Origin
     from .settings import Settings
     from .store import IngestSummary, open_store
@@ -307,15 +307,10 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None, sta
     susp_name = susp_folder(corpus).name
     with tempfile.TemporaryDirectory(prefix="newstrace-pan-") as tmp, \
             open_store(Path(tmp) / "collection.db") as store:
-        summary = IngestSummary()
-        articles = []
-        for name, folder in docs.items():
-            path = corpus / folder / name
-            articles.append(Article(id=name, text=read_document(path), origin=Origin(str(path))))
-            if len(articles) >= settings.batch_size:
-                store.add_batch(articles, None, summary)
-                articles = []
-        store.add_batch(articles, None, summary)
+        articles = (Article(id=name, text=read_document(corpus / folder / name),
+                            origin=Origin(str(corpus / folder / name))) for name, folder in docs.items())
+        for batch in batches(articles, settings.batch_size):
+            store.add_batch(batch, None, IngestSummary())
         summary = detect_reuse(store, settings, progress or (lambda *a: None))
         if stats is not None:
             stats.update(summary.as_dict(), seconds=summary.seconds)

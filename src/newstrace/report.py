@@ -39,7 +39,8 @@ def article_report(store: Store, article_id: str) -> dict:
     article = store.article(article_id)
     if article is None:
         raise KeyError(article_id)
-    canonical = store.duplicate_of(article_id) or article_id
+    duplicate_of = store.duplicate_of(article_id)
+    canonical = duplicate_of or article_id
     cache: dict[str, Article] = {article_id: article}
     passages = []
     for al in store.alignments(canonical):
@@ -49,7 +50,7 @@ def article_report(store: Store, article_id: str) -> dict:
         **_meta(article),
         "origin": {"file": article.origin.file, "line": article.origin.line} if article.origin else None,
         "length": len(article.text),
-        "duplicate_of": store.duplicate_of(article_id),
+        "duplicate_of": duplicate_of,
         "duplicates": store.duplicates_of(article_id),
         "shared": passages,
         "signals": store.signals(article_id),
@@ -225,11 +226,10 @@ def render_html(report: dict, text: str) -> str:
     from html import escape
 
     passages = report["shared"]
-    sources: list[str] = []
+    others: dict[str, dict] = {}  # each source article once, in order of first passage
     for p in passages:
-        if p["other"]["id"] not in sources:
-            sources.append(p["other"]["id"])
-    colour = {sid: _PALETTE[k % len(_PALETTE)] for k, sid in enumerate(sources)}
+        others.setdefault(p["other"]["id"], p["other"])
+    colour = {sid: _PALETTE[k % len(_PALETTE)] for k, sid in enumerate(others)}
     cuts = sorted({0, len(text)} | {p["this_span"][k] for p in passages for k in ("start", "end")})
     body = []
     for lo, hi in zip(cuts, cuts[1:]):
@@ -243,10 +243,9 @@ def render_html(report: dict, text: str) -> str:
                      f'<a href="#passage-{k}">{piece}</a></mark>')
         body.append(piece)
     legend = "".join(
-        f'<span style="background:{colour[sid]}">{escape(sid)}'
-        f'{escape(" · " + (p["other"]["source"] or "")) if p["other"]["source"] else ""}'
-        f'{escape(" · " + (p["other"]["published"] or "")) if p["other"]["published"] else ""}</span>'
-        for sid in sources for p in [next(q for q in passages if q["other"]["id"] == sid)])
+        f'<span style="background:{colour[sid]}">'
+        f'{escape(" · ".join(x for x in (sid, o["source"], o["published"]) if x))}</span>'
+        for sid, o in others.items())
     blocks = []
     for k, p in enumerate(passages):
         rows = "".join(

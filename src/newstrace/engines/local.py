@@ -39,7 +39,8 @@ def _quiet(stage: str, done: int, total: int | None) -> None:
     pass
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to ``size`` items, in order."""
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
@@ -151,7 +152,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     config = f"n={settings.ngram};aliases={','.join(settings.aliases)}"
     known = store.shingles(config)
     todo = [i for i in texts if i not in known]
-    for batch in _batches(_map(_prepare, todo, settings, texts, chunksize=16), settings.batch_size):
+    for batch in batches(_map(_prepare, todo, settings, texts, chunksize=16), settings.batch_size):
         store.add_shingles(batch, config)
         known.update(batch)
         progress("shingle", len(known), len(texts))
