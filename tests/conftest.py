@@ -30,3 +30,22 @@ def db(tmp_path) -> Path:
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
     return path
+
+
+def build_store(path: Path, *sources: Path) -> Path:
+    """A store holding ``sources`` after the whole pipeline: ingest, detection, provenance, quotes."""
+    from newstrace.engines.local import collect_quotes, detect_reuse, ingest, trace_provenance
+    from newstrace.store import open_store
+
+    with open_store(path) as store:
+        ingest(store, list(sources))
+        detect_reuse(store)
+        trace_provenance(store)
+        collect_quotes(store)
+    return path
+
+
+@pytest.fixture(scope="session")
+def examples_db(tmp_path_factory) -> Path:
+    """The examples/ collection, fully traced, shared by the tests that only read it."""
+    return build_store(tmp_path_factory.mktemp("examples") / "examples.db", EXAMPLES)

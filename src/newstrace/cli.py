@@ -244,6 +244,19 @@ def _cmd_clusters(args) -> int:
     return 0
 
 
+def _cmd_serve(args) -> int:
+    import uvicorn
+
+    from .web import create_app
+
+    app = create_app(args.db)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("serving on %s: anyone who can reach this address can read the store", args.host)
+    print(f"newstrace: serving {args.db} (read-only) at http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    return 0
+
+
 def _cmd_pan_detect(args) -> int:
     from .pan import detect_collection, detect_pairs
 
@@ -319,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, metavar="N", help="how many clusters (default: 20)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_clusters)
+
+    p = sub.add_parser("serve", help="browse a store in a web browser (read-only), with an HTTP API")
+    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.set_defaults(func=_cmd_serve)
 
     pan = sub.add_parser("pan", help="PAN text-alignment corpora: detect and score")
     pan_sub = pan.add_subparsers(dest="pan_command", required=True, metavar="COMMAND")

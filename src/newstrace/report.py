@@ -139,29 +139,31 @@ def _visible_len(s: str) -> int:
     return len(re.sub(r"\033\[[0-9;]*m", "", s))
 
 
+def op_rows(ops: list[dict], width: int, measure=len) -> list[list[dict]]:
+    """Cut aligned words into rows no wider than ``width`` on either side, so each row
+    shows the same stretch of both texts."""
+    rows: list[list[dict]] = [[]]
+    left = right = 0
+    for op in ops:
+        la = measure(op["this"]) + 1 if op["this"] else 0
+        lb = measure(op["other"]) + 1 if op["other"] else 0
+        if (left + la > width or right + lb > width) and rows[-1]:
+            rows.append([])
+            left = right = 0
+        rows[-1].append(op)
+        left, right = left + la, right + lb
+    return rows if rows[-1] else []
+
+
 def side_by_side(ops: list[dict], width: int, colour: bool = False) -> list[str]:
     """Lay the aligned words out in two columns, differing words marked."""
     col = max(20, (width - 3) // 2)
-    rows: list[tuple[str, str]] = []
-    left: list[str] = []
-    right: list[str] = []
-    lw = rw = 0
-    for op in ops:
-        a = _word(op["kind"], op["this"], colour)
-        b = _word(op["kind"], op["other"], colour)
-        la, lb = _visible_len(a), _visible_len(b)
-        if (lw + la + 1 > col or rw + lb + 1 > col) and (left or right):
-            rows.append((" ".join(left), " ".join(right)))
-            left, right, lw, rw = [], [], 0, 0
-        if a:
-            left.append(a)
-            lw += la + 1
-        if b:
-            right.append(b)
-            rw += lb + 1
-    if left or right:
-        rows.append((" ".join(left), " ".join(right)))
-    return [f"{l}{' ' * (col - _visible_len(l))} | {r}" for l, r in rows]
+    lines = []
+    for row in op_rows(ops, col, measure=lambda w: len(w) + 2):  # room for the marks
+        left = " ".join(_word(op["kind"], op["this"], colour) for op in row if op["this"])
+        right = " ".join(_word(op["kind"], op["other"], colour) for op in row if op["other"])
+        lines.append(f"{left}{' ' * max(0, col - _visible_len(left))} | {right}")
+    return lines
 
 
 def render_text(report: dict, colour: bool = False, width: int | None = None) -> str:
@@ -221,19 +223,32 @@ padding:.3rem;border-top:1px solid #eee}.variant,.near{background:#fff3b0}.subst
 """
 
 
+def highlight_pieces(text: str, passages: list[dict]) -> list[tuple[int, int, list[int]]]:
+    """Cut ``text`` where shared passages start and end: ``(start, end, indexes of the
+    passages covering that piece)``, in text order."""
+    cuts = sorted({0, len(text)} | {p["this_span"][k] for p in passages for k in ("start", "end")})
+    spans = [(p["this_span"]["start"], p["this_span"]["end"]) for p in passages]
+    return [(lo, hi, [k for k, (s, e) in enumerate(spans) if s <= lo and hi <= e])
+            for lo, hi in zip(cuts, cuts[1:])]
+
+
+def source_colours(passages: list[dict]) -> dict[str, str]:
+    """A background colour for each source article, in order of its first passage."""
+    colour: dict[str, str] = {}
+    for p in passages:
+        colour.setdefault(p["other"]["id"], _PALETTE[len(colour) % len(_PALETTE)])
+    return colour
+
+
 def render_html(report: dict, text: str) -> str:
     """One self-contained HTML page for an article report. Every piece of article data is escaped."""
     from html import escape
 
     passages = report["shared"]
-    others: dict[str, dict] = {}  # each source article once, in order of first passage
-    for p in passages:
-        others.setdefault(p["other"]["id"], p["other"])
-    colour = {sid: _PALETTE[k % len(_PALETTE)] for k, sid in enumerate(others)}
-    cuts = sorted({0, len(text)} | {p["this_span"][k] for p in passages for k in ("start", "end")})
+    others = {p["other"]["id"]: p["other"] for p in reversed(passages)}
+    colour = source_colours(passages)
     body = []
-    for lo, hi in zip(cuts, cuts[1:]):
-        covering = [k for k, p in enumerate(passages) if p["this_span"]["start"] <= lo and hi <= p["this_span"]["end"]]
+    for lo, hi, covering in highlight_pieces(text, passages):
         piece = escape(text[lo:hi])
         if covering:
             k = covering[0]
@@ -245,7 +260,7 @@ def render_html(report: dict, text: str) -> str:
     legend = "".join(
         f'<span style="background:{colour[sid]}">'
         f'{escape(" · ".join(x for x in (sid, o["source"], o["published"]) if x))}</span>'
-        for sid, o in others.items())
+        for sid, o in ((sid, others[sid]) for sid in colour))
     blocks = []
     for k, p in enumerate(passages):
         rows = "".join(

@@ -22,7 +22,7 @@ from ..errors import StoreError
 from ..model import Alignment, Article, Origin, Skip, Span, WordOp
 from ..normalize import repair
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -152,6 +152,30 @@ CREATE TABLE quotes (
 CREATE INDEX quotes_article ON quotes(article);
 CREATE INDEX quotes_quote_id ON quotes(quote_id);
 """
+
+# Each entry upgrades a store from the version before it; open_store applies them in order.
+_MIGRATIONS = {
+    2: """
+-- Full-text search over titles and texts (duplicates have no text of their own).
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+CREATE INDEX articles_source ON articles(source);
+CREATE INDEX clusters_size ON clusters(size);
+CREATE INDEX signals_reused ON signals(reused_share);
+""",
+}
 
 
 def text_hash(text: str) -> str:
@@ -469,34 +493,49 @@ class Store:
         return out
 
 
-def open_store(path: str | Path, create: bool = True) -> Store:
-    """Open (or create) a store file and check its schema version.
+def open_store(path: str | Path, create: bool = True, read_only: bool = False) -> Store:
+    """Open (or create) a store file, check its schema version and upgrade an older one.
+
+    ``read_only`` opens an existing store for reading only (the web server does): it
+    neither creates nor upgrades anything.
 
     >>> import tempfile, os
     >>> s = open_store(os.path.join(tempfile.mkdtemp(), "t.db")); s.count("articles")
     0
     """
     path = str(path)
-    if not create and not Path(path).exists():
+    if (read_only or not create) and not Path(path).exists():
         raise StoreError(f"{path}: no such store; create it with 'newstrace ingest PATH --db {path}'")
     try:
-        conn = sqlite3.connect(path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=30,
+                                   check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
         has_meta = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
         if not has_meta:
-            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            if read_only or conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 raise StoreError(f"{path}: this SQLite file is not a newstrace store")
             with conn:
                 conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
-                conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
         version = int(conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+        if not read_only:
+            while version < SCHEMA_VERSION and version + 1 in _MIGRATIONS:
+                version += 1
+                conn.executescript("BEGIN;" + _MIGRATIONS[version]
+                                   + f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version';"
+                                   + "COMMIT;")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open as a newstrace store: {exc}") from exc
     if version != SCHEMA_VERSION:
         conn.close()
+        hint = (" (open it once with a newstrace command that writes, such as 'newstrace ingest',"
+                " to upgrade it)" if version < SCHEMA_VERSION else "")
         raise StoreError(f"{path}: store schema version {version}, this newstrace reads "
-                         f"version {SCHEMA_VERSION}")
+                         f"version {SCHEMA_VERSION}{hint}")
     return Store(conn, path)

@@ -1,0 +1,306 @@
+"""Read-only views of a store for people browsing a collection: the data behind the
+web pages and the HTTP API, as plain dicts ready for JSON.
+
+Every list is paged (:class:`Page`). Nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+
+from .errors import NewstraceError
+from .report import article_report
+from .store import Store
+
+MAX_LIMIT = 500
+SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # marks around search hits in snippets; escaped text never holds them
+
+
+class NotFound(NewstraceError):
+    """The asked-for article, cluster or quote is not in the store."""
+
+
+class BadQuery(NewstraceError):
+    """A parameter cannot be used as given; the message says why."""
+
+
+@dataclass(slots=True)
+class Page:
+    items: list
+    total: int
+    limit: int
+    offset: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _check_paging(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise BadQuery(f"offset must be 0 or more, not {offset}")
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query from what a person typed: every word must occur; "quoted words"
+    must occur as a phrase. Operators are not interpreted, so no input is a syntax error."""
+    phrases = re.findall(r'"([^"]*)"|(\S+)', text)
+    terms = []
+    for quoted, bare in phrases:
+        words = re.findall(r"\w+", quoted or bare)
+        if words:
+            terms.append('"' + " ".join(words) + '"')
+    return " ".join(terms)
+
+
+def overview(store: Store, top: int = 10) -> dict:
+    """Counts, most-copied sources, most-copying outlets, largest clusters, reuse by month."""
+    c = store.conn
+    counts = dict(zip(
+        ("articles", "distinct_texts", "outlets", "passages", "clusters", "quotes", "articles_with_reuse"),
+        c.execute("""SELECT (SELECT count(*) FROM articles),
+                            (SELECT count(*) FROM articles WHERE duplicate_of IS NULL),
+                            (SELECT count(DISTINCT source) FROM articles),
+                            (SELECT count(*) FROM alignments),
+                            (SELECT count(*) FROM clusters),
+                            (SELECT count(*) FROM quotes),
+                            (SELECT count(*) FROM signals WHERE reused_share > 0)""").fetchone()))
+    most_copied = [
+        {"id": a, "title": t, "source": s, "published": p, "clusters": n, "copies": copies}
+        for a, t, s, p, n, copies in c.execute(
+            """SELECT e.value, a.title, a.source, a.published, count(*), sum(cl.size) - count(*)
+               FROM clusters cl, json_each(cl.earliest) e JOIN articles a ON a.id = e.value
+               WHERE json_array_length(cl.earliest) = 1
+               GROUP BY e.value ORDER BY sum(cl.size) DESC, e.value LIMIT ?""", (top,))]
+    copying = [
+        {"source": s, "articles": n, "mean_reused_share": round(m, 4), "reusing_articles": r}
+        for s, n, m, r in c.execute(
+            """SELECT a.source, count(*), avg(g.reused_share), sum(g.reused_share > 0)
+               FROM signals g JOIN articles a ON a.id = g.article
+               WHERE a.source IS NOT NULL GROUP BY a.source HAVING sum(g.reused_share > 0) > 0
+               ORDER BY avg(g.reused_share) * count(*) DESC, a.source LIMIT ?""", (top,))]
+    by_month = [
+        {"month": m, "articles": n, "reusing_articles": r, "mean_reused_share": round(s or 0.0, 4)}
+        for m, n, r, s in c.execute(
+            """SELECT substr(a.published, 1, 7) AS month, count(*), sum(coalesce(g.reused_share, 0) > 0),
+                      avg(coalesce(g.reused_share, 0))
+               FROM articles a LEFT JOIN signals g ON g.article = a.id
+               WHERE a.published IS NOT NULL GROUP BY month ORDER BY month""")]
+    return {"counts": counts, "most_copied": most_copied, "most_copying_outlets": copying,
+            "largest_clusters": clusters(store, limit=top).items, "reuse_by_month": by_month}
+
+
+_SORTS = {"published": "a.published IS NULL, a.published, a.id",
+          "-published": "a.published IS NULL, a.published DESC, a.id",
+          "reused": "coalesce(g.reused_share, 0) DESC, a.id",
+          "id": "a.id"}
+
+
+def articles(store: Store, q: str | None = None, outlet: str | None = None,
+             date_from: str | None = None, date_to: str | None = None,
+             min_reused: float | None = None, sort: str = "published",
+             limit: int = 50, offset: int = 0) -> Page:
+    """Articles matching a full-text query and filters, with their signals and a snippet."""
+    _check_paging(limit, offset)
+    if sort not in _SORTS:
+        raise BadQuery(f"sort must be one of {', '.join(_SORTS)}, not {sort!r}")
+    if min_reused is not None and not 0 <= min_reused <= 1:
+        raise BadQuery(f"min_reused is a share between 0 and 1, not {min_reused}")
+    for name, value in (("from", date_from), ("to", date_to)):
+        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise BadQuery(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    where, args = [], []
+    join = ""
+    snippet = "NULL"
+    if q and q.strip():
+        match = fts_query(q)
+        if not match:
+            raise BadQuery(f"the search {q!r} holds no words")
+        # Duplicates have no text of their own: search their stored copy.
+        join = "JOIN articles_fts f ON f.rowid = coalesce(d.rowid, a.rowid)"
+        where.append("articles_fts MATCH ?")
+        args.append(match)
+        snippet = f"snippet(articles_fts, 1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
+    if outlet:
+        where.append("a.source = ?")
+        args.append(outlet)
+    if date_from:
+        where.append("a.published >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("substr(a.published, 1, ?) <= ?")
+        args.extend([len(date_to), date_to])
+    if min_reused is not None:
+        where.append("coalesce(g.reused_share, 0) >= ?")
+        args.append(min_reused)
+    sql_from = (f"FROM articles a LEFT JOIN articles d ON d.id = a.duplicate_of {join}"
+                f" LEFT JOIN signals g ON g.article = coalesce(a.duplicate_of, a.id)"
+                + (" WHERE " + " AND ".join(where) if where else ""))
+    total = store.conn.execute(f"SELECT count(*) {sql_from}", args).fetchone()[0]
+    rows = store.conn.execute(
+        f"SELECT a.id, a.title, a.source, a.published, a.duplicate_of, g.reused_share, g.originality,"
+        f" g.sources, g.spin_rate, g.recycled_chars, g.spin_hints, {snippet}"
+        f" {sql_from} ORDER BY {_SORTS[sort]} LIMIT ? OFFSET ?", args + [limit, offset]).fetchall()
+    keys = ("id", "title", "source", "published", "duplicate_of", "reused_share", "originality",
+            "source_count", "spin_rate", "recycled_chars", "spin_hints", "snippet")
+    return Page([dict(zip(keys, r)) for r in rows], total, limit, offset)
+
+
+def article(store: Store, article_id: str) -> dict:
+    """One article with its text, passages (numbered, each with its source), clusters,
+    quotes and signals."""
+    try:
+        report = article_report(store, article_id)
+    except KeyError:
+        raise NotFound(f"no article {article_id!r} in the store") from None
+    report["text"] = store.article(article_id).text
+    # Earlier sources first: where passages overlap, the page links the first one.
+    report["shared"].sort(key=lambda p: (p["other_is_earlier"] is not True, p["other"]["published"] or "~",
+                                         p["this_span"]["start"], p["other"]["id"]))
+    return report
+
+
+def pair(store: Store, a: str, b: str) -> dict:
+    """The passages two articles share, word by word."""
+    report = article(store, a)
+    if store.article(b) is None:
+        raise NotFound(f"no article {b!r} in the store")
+    target = store.duplicate_of(b) or b
+    passages = [p for p in report["shared"] if p["other"]["id"] == target]
+    return {"a": {k: report[k] for k in ("id", "title", "source", "published")},
+            "b": passages[0]["other"] if passages else _meta(store, b),
+            "passages": passages}
+
+
+def _meta(store: Store, article_id: str) -> dict:
+    art = store.article(article_id)
+    return {"id": art.id, "title": art.title, "source": art.source, "published": art.published,
+            "url": art.url}
+
+
+def clusters(store: Store, min_size: int = 2, limit: int = 50, offset: int = 0) -> Page:
+    """Reuse clusters, largest first, with their spread over time and outlets."""
+    _check_paging(limit, offset)
+    total = store.conn.execute("SELECT count(*) FROM clusters WHERE size >= ?", (min_size,)).fetchone()[0]
+    rows = store.conn.execute(
+        """SELECT c.id, c.size, c.earliest, c.first_published, c.ordering,
+                  (SELECT min(a.published) FROM cluster_spans s JOIN articles a ON a.id = s.article
+                   WHERE s.cluster_id = c.id),
+                  (SELECT max(a.published) FROM cluster_spans s JOIN articles a ON a.id = s.article
+                   WHERE s.cluster_id = c.id),
+                  (SELECT count(DISTINCT a.source) FROM cluster_spans s JOIN articles a ON a.id = s.article
+                   WHERE s.cluster_id = c.id)
+           FROM clusters c WHERE c.size >= ? ORDER BY c.size DESC, c.id LIMIT ? OFFSET ?""",
+        (min_size, limit, offset)).fetchall()
+    items = [{"id": cid, "size": size, "earliest": json.loads(earliest), "first_published": first,
+              "ordering": ordering, "first_date": lo, "last_date": hi, "outlets": outlets}
+             for cid, size, earliest, first, ordering, lo, hi, outlets in rows]
+    return Page(items, total, limit, offset)
+
+
+def cluster(store: Store, cluster_id: int, excerpt: int = 300) -> dict:
+    """One cluster: its copies earliest first, each with an excerpt, and the copy tree."""
+    found = store.conn.execute("SELECT 1 FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
+    if found is None:
+        raise NotFound(f"no cluster {cluster_id} in the store")
+    c = store.conn
+    row = c.execute("SELECT id, size, earliest, first_published, ordering FROM clusters WHERE id = ?",
+                    (cluster_id,)).fetchone()
+    copies = []
+    for art, start, end, title, source, published, text in c.execute(
+            """SELECT s.article, s.start, s.end, a.title, a.source, a.published, coalesce(a.text, d.text)
+               FROM cluster_spans s JOIN articles a ON a.id = s.article
+               LEFT JOIN articles d ON d.id = a.duplicate_of
+               WHERE s.cluster_id = ? ORDER BY a.published IS NULL, a.published, s.article, s.start""",
+            (cluster_id,)):
+        passage = text[start:end]
+        copies.append({"article": art, "title": title, "source": source, "published": published,
+                       "start": start, "end": end,
+                       "excerpt": passage if len(passage) <= excerpt else passage[:excerpt] + "…"})
+    edges = [{"child": ch, "parent": pa, "evidence": ev} for ch, pa, ev in c.execute(
+        "SELECT child, parent, evidence FROM copy_edges WHERE cluster_id = ? ORDER BY child", (cluster_id,))]
+    tree = copy_tree(edges)
+    members = {c["article"]: c for c in copies}
+
+    def describe(nodes):
+        for n in nodes:
+            m = members.get(n["article"], {})
+            n["source"], n["published"] = m.get("source"), m.get("published")
+            describe(n["children"])
+    describe(tree)
+    return {"id": row[0], "size": row[1], "earliest": json.loads(row[2]), "first_published": row[3],
+            "ordering": row[4], "copies": copies, "edges": edges, "tree": tree}
+
+
+def copy_tree(edges: list[dict]) -> list[dict]:
+    """Nest copy edges into trees: ``[{"article", "evidence", "children": [...]}, ...]``, roots first."""
+    nodes = {e["child"]: {"article": e["child"], "evidence": e["evidence"], "children": []} for e in edges}
+    roots = []
+    for e in edges:
+        parent = nodes.get(e["parent"]) if e["parent"] else None
+        if parent is None and e["parent"]:
+            parent = nodes.setdefault(e["parent"], {"article": e["parent"], "evidence": "", "children": []})
+            roots.append(parent)
+        (parent["children"] if parent is not None else roots).append(nodes[e["child"]])
+    return roots
+
+
+def outlets(store: Store, limit: int = 50, offset: int = 0) -> Page:
+    """Outlets with their article counts, how much of their text is reused, and how often
+    they published a passage first."""
+    _check_paging(limit, offset)
+    total = store.conn.execute("SELECT count(DISTINCT coalesce(source, '')) FROM articles").fetchone()[0]
+    rows = store.conn.execute(
+        """WITH firsts AS (
+               SELECT a.source AS source, count(*) AS n FROM clusters c, json_each(c.earliest) e
+               JOIN articles a ON a.id = e.value WHERE json_array_length(c.earliest) = 1 GROUP BY a.source)
+           SELECT a.source, count(*), min(a.published), max(a.published), avg(coalesce(g.reused_share, 0)),
+                  coalesce((SELECT n FROM firsts WHERE firsts.source IS a.source), 0)
+           FROM articles a LEFT JOIN signals g ON g.article = a.id
+           GROUP BY a.source ORDER BY count(*) DESC, a.source LIMIT ? OFFSET ?""",
+        (limit, offset)).fetchall()
+    keys = ("source", "articles", "first_date", "last_date", "mean_reused_share", "first_in_clusters")
+    return Page([dict(zip(keys, r)) for r in rows], total, limit, offset)
+
+
+def quote_groups(store: Store, speaker: str | None = None, limit: int = 50, offset: int = 0) -> Page:
+    """Quotations grouped across articles, most repeated first."""
+    _check_paging(limit, offset)
+    where, args = "", []
+    if speaker:
+        where, args = "WHERE quote_id IN (SELECT quote_id FROM quotes WHERE speaker = ?)", [speaker]
+    total = store.conn.execute(f"SELECT count(DISTINCT quote_id) FROM quotes {where}", args).fetchone()[0]
+    rows = store.conn.execute(
+        f"""SELECT q.quote_id, count(*), count(DISTINCT q.article), max(q.conflicting),
+                   group_concat(DISTINCT q.speaker),
+                   (SELECT text FROM quotes f WHERE f.quote_id = q.quote_id ORDER BY f.first_appearance DESC,
+                    f.article LIMIT 1)
+            FROM quotes q {where} GROUP BY q.quote_id ORDER BY count(DISTINCT q.article) DESC, q.quote_id
+            LIMIT ? OFFSET ?""", args + [limit, offset]).fetchall()
+    items = [{"quote_id": qid, "occurrences": n, "articles": arts, "conflicting": bool(conf),
+              "speakers": sorted(s.split(",")) if s else [], "text": text}
+             for qid, n, arts, conf, s, text in rows]
+    return Page(items, total, limit, offset)
+
+
+def quote_group(store: Store, quote_id: str) -> dict:
+    """One quotation's variants in every article, first appearance first."""
+    rows = store.conn.execute(
+        """SELECT q.article, q.start, q.end, q.text, q.speaker, q.speaker_as_written, q.how, q.cue,
+                  q.secondary_source, q.variant, q.first_appearance, q.conflicting, a.source, a.published, a.title
+           FROM quotes q JOIN articles a ON a.id = q.article WHERE q.quote_id = ?
+           ORDER BY q.first_appearance DESC, a.published IS NULL, a.published, q.article, q.start""",
+        (quote_id,)).fetchall()
+    if not rows:
+        raise NotFound(f"no quotation {quote_id!r} in the store")
+    keys = ("article", "start", "end", "text", "speaker", "speaker_as_written", "how", "cue",
+            "secondary_source", "variant", "first_appearance", "conflicting", "source", "published", "title")
+    variants = [dict(zip(keys, r)) for r in rows]
+    for v in variants:
+        v["first_appearance"], v["conflicting"] = bool(v["first_appearance"]), bool(v["conflicting"])
+    return {"quote_id": quote_id, "conflicting": any(v["conflicting"] for v in variants),
+            "speakers": sorted({v["speaker"] for v in variants if v["speaker"]}),
+            "first": [v for v in variants if v["first_appearance"]], "variants": variants}

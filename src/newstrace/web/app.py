@@ -1,0 +1,314 @@
+"""The web interface and HTTP API: thin routes over :mod:`newstrace.browse`.
+
+Every HTML page has a JSON twin at the same path with ``.json`` appended (the overview's
+is ``/overview.json``); the JSON routes make up the documented API (``/openapi.json``).
+The store is opened read-only for every request. Templates escape everything they
+show: article text, titles and outlets are untrusted.
+"""
+
+
+import re
+from html import escape
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import quote, urlencode
+
+from fastapi import FastAPI, Query, Request
+from fastapi import Path as FastAPIPath
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from .. import __version__, browse
+from ..report import highlight_pieces, op_rows, source_colours
+from ..store import open_store
+
+_HERE = Path(__file__).parent
+
+Limit = Annotated[int, Query(ge=1, le=browse.MAX_LIMIT, description="items per page")]
+Offset = Annotated[int, Query(ge=0, le=10**12, description="items to skip")]
+ClusterId = Annotated[int, FastAPIPath(ge=1, le=2**62, description="a cluster id")]
+
+
+def _snippet(text: str | None) -> Markup:
+    """A search snippet with its hits marked; the text itself is escaped."""
+    if not text:
+        return Markup("")
+    safe = escape(text)
+    return Markup(safe.replace(browse.SNIPPET_OPEN, "<mark>").replace(browse.SNIPPET_CLOSE, "</mark>"))
+
+
+def _article_url(article_id: str, suffix: str = "") -> str:
+    return "/articles/" + quote(article_id, safe="/") + suffix
+
+
+def _web_url(url: str | None) -> str | None:
+    """An article's URL if it is a web address (so never ``javascript:`` or ``data:``)."""
+    if url and re.match(r"https?://", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+def _when(published: str | None) -> str:
+    """A publication time as people read it: '2026-03-02 08:00' (UTC offsets kept unless zero)."""
+    if not published:
+        return "undated"
+    text = published.replace("T", " ").replace("+00:00", "").removesuffix("Z")
+    return text[:-3] if text.endswith(":00") and len(text) > 16 else text
+
+
+def _percent(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0%}"
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("newstrace.web", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters.update(article_url=_article_url, snippet=_snippet, percent=_percent, urlquote=quote,
+                       web_url=_web_url, op_rows=op_rows, when=_when)
+    env.globals.update(version=__version__, urlencode=urlencode)
+    return env
+
+
+def _every_month(months: list[dict]) -> list[dict]:
+    """The months from first to last, those without articles included, so time runs evenly."""
+    known = {m["month"]: m for m in months if re.fullmatch(r"\d{4}-\d{2}", m["month"] or "")}
+    if not known or len(known) != len(months):
+        return months
+    first, last = min(known), max(known)
+    year, month = int(first[:4]), int(first[5:])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last and len(out) < 1200:
+        key = f"{year:04d}-{month:02d}"
+        out.append(known.get(key) or {"month": key, "articles": 0, "reusing_articles": 0, "mean_reused_share": 0.0})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _month_chart(months: list[dict], width: int = 720, height: int = 160) -> dict:
+    """Bar geometry for the reuse-over-time chart (drawn as inline SVG by the template)."""
+    if not months:
+        return {"bars": [], "width": width, "height": height}
+    months = _every_month(months)
+    top = max(m["articles"] for m in months) or 1
+    step = width / len(months)
+    bars = []
+    for k, m in enumerate(months):
+        h_all = height * m["articles"] / top
+        h_reuse = height * m["reusing_articles"] / top
+        bars.append({"x": round(k * step, 1), "w": round(max(step - 2, 1), 1), "h_all": round(h_all, 1),
+                     "h_reuse": round(h_reuse, 1), "y_all": round(height - h_all, 1),
+                     "y_reuse": round(height - h_reuse, 1), **m})
+    return {"bars": bars, "width": width, "height": height, "top": top}
+
+
+def create_app(db_path: str | Path) -> FastAPI:
+    """The web application over one store file, which it only reads."""
+    db_path = str(db_path)
+    open_store(db_path, create=False).close()  # fail now, with a clear message, and upgrade an old store
+    env = _environment()
+    app = FastAPI(title="newstrace", version=__version__,
+                  description="Where news text comes from: shared passages, their first publishers, "
+                              "reuse clusters and quotations of one newstrace store. Read-only.")
+    app.state.db_path = db_path
+    app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
+
+    def store():
+        return open_store(db_path, read_only=True)
+
+    def page(template: str, request: Request, status: int = 200, **context) -> HTMLResponse:
+        html = env.get_template(template).render(request=request, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.endswith(".json")
+
+    @app.exception_handler(browse.NotFound)
+    async def not_found(request: Request, exc: browse.NotFound):
+        if wants_json(request):
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        return page("error.html", request, 404, title="Not found", message=str(exc))
+
+    @app.exception_handler(browse.BadQuery)
+    async def bad_query(request: Request, exc: browse.BadQuery):
+        if wants_json(request):
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return page("error.html", request, 400, title="Bad request", message=str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+                             for e in exc.errors())
+        if wants_json(request):
+            return JSONResponse({"error": problems}, status_code=400)
+        return page("error.html", request, 400, title="Bad request", message=problems)
+
+    _bad = {400: {"description": "a parameter cannot be used as given; `error` says why"}}
+    _missing = {404: {"description": "no such item; `error` says which"}}
+
+    # --- overview ---------------------------------------------------------
+    @app.get("/overview.json", tags=["collection"], responses=_bad)
+    def overview_json() -> dict:
+        """Counts, most-copied sources, most-copying outlets, largest clusters, reuse by month."""
+        with store() as s:
+            return browse.overview(s)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def overview_page(request: Request):
+        with store() as s:
+            data = browse.overview(s)
+        return page("overview.html", request, title="Overview", data=data,
+                    chart=_month_chart(data["reuse_by_month"]))
+
+    # --- articles -----------------------------------------------------------
+    def _articles(s, q, outlet, date_from, date_to, min_reused, sort, limit, offset):
+        return browse.articles(s, q=q, outlet=outlet, date_from=date_from or None, date_to=date_to or None,
+                               min_reused=min_reused, sort=sort, limit=limit, offset=offset)
+
+    date_pattern = r"^$|^\d{4}(-\d{2}(-\d{2})?)?$"
+    ArticleFilters = dict(
+        q=Annotated[str | None, Query(pattern=r"^$|\w", description=(
+            "full-text search: articles holding every word; \"quoted words\" must form a phrase"))],
+        outlet=Annotated[str | None, Query(description="only this outlet (source)")],
+        date_from=Annotated[str | None, Query(alias="from", pattern=date_pattern,
+                                              description="published on or after (YYYY, YYYY-MM or YYYY-MM-DD)")],
+        date_to=Annotated[str | None, Query(alias="to", pattern=date_pattern,
+                                            description="published on or before (YYYY, YYYY-MM or YYYY-MM-DD)")],
+        min_reused=Annotated[float | None, Query(ge=0, le=1, description="at least this share of the text reused")],
+        sort=Annotated[Literal["published", "-published", "reused", "id"], Query(description="order")],
+    )
+
+    @app.get("/articles.json", tags=["articles"], responses=_bad)
+    def articles_json(q: ArticleFilters["q"] = None, outlet: ArticleFilters["outlet"] = None,
+                      date_from: ArticleFilters["date_from"] = None, date_to: ArticleFilters["date_to"] = None,
+                      min_reused: ArticleFilters["min_reused"] = None, sort: ArticleFilters["sort"] = "published",
+                      limit: Limit = 50, offset: Offset = 0) -> dict:
+        """Articles: search their text, filter by outlet, date and reused share; paged."""
+        with store() as s:
+            return _articles(s, q, outlet, date_from, date_to, min_reused, sort, limit, offset).as_dict()
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    def articles_page(request: Request, q: ArticleFilters["q"] = None, outlet: ArticleFilters["outlet"] = None,
+                      date_from: ArticleFilters["date_from"] = None, date_to: ArticleFilters["date_to"] = None,
+                      min_reused: str | None = None, sort: ArticleFilters["sort"] = "published",
+                      limit: Limit = 50, offset: Offset = 0):
+        # A form sends its empty fields too: an empty field is no filter.
+        try:
+            share = float(min_reused) if min_reused else None
+        except ValueError:
+            raise browse.BadQuery(f"min_reused is a share between 0 and 1, not {min_reused!r}") from None
+        with store() as s:
+            result = _articles(s, q, outlet, date_from, date_to, share, sort, limit, offset)
+        params = {k: v for k, v in (("q", q), ("outlet", outlet), ("from", date_from), ("to", date_to),
+                                    ("min_reused", share), ("sort", sort)) if v not in (None, "")}
+        return page("articles.html", request, title="Search" if q else "Articles", result=result,
+                    params=params)
+
+    @app.get("/articles/{article_id:path}.json", tags=["articles"], responses={**_missing})
+    def article_json(article_id: str) -> dict:
+        """One article: its text, shared passages with their sources (word by word), reuse
+        clusters, quotations and signals."""
+        with store() as s:
+            return browse.article(s, article_id)
+
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str):
+        with store() as s:
+            data = browse.article(s, article_id)
+        colours = source_colours(data["shared"])
+        sources = {p["other"]["id"]: p["other"] for p in data["shared"]}
+        spans = [(p["this_span"]["start"], p["this_span"]["end"]) for p in data["shared"]]
+        overlapping = [[j for j, (s2, e2) in enumerate(spans) if j != k and s2 < e and s < e2]
+                       for k, (s, e) in enumerate(spans)]
+        return page("article.html", request, title=data["title"] or data["id"], a=data,
+                    pieces=highlight_pieces(data["text"], data["shared"]), colours=colours,
+                    sources=sources, overlapping=overlapping)
+
+    # --- alignments of a pair -------------------------------------------------
+    PairA = Annotated[str, Query(description="an article id")]
+    PairB = Annotated[str, Query(description="another article id")]
+
+    @app.get("/alignments.json", tags=["articles"], responses={**_bad, **_missing})
+    def pair_json(a: PairA, b: PairB) -> dict:
+        """The passages two articles share, word by word (exact, variant, substituted, gaps)."""
+        with store() as s:
+            return browse.pair(s, a, b)
+
+    @app.get("/alignments", response_class=HTMLResponse, include_in_schema=False)
+    def pair_page(request: Request, a: PairA, b: PairB):
+        with store() as s:
+            data = browse.pair(s, a, b)
+        return page("pair.html", request, title=f"{a} and {b}", data=data)
+
+    # --- clusters -----------------------------------------------------------
+    MinSize = Annotated[int, Query(ge=2, le=10**12, description="only clusters of at least this many articles")]
+
+    @app.get("/clusters.json", tags=["clusters"], responses=_bad)
+    def clusters_json(min_size: MinSize = 2, limit: Limit = 50, offset: Offset = 0) -> dict:
+        """Reuse clusters, largest first, with spread over time and outlets; paged."""
+        with store() as s:
+            return browse.clusters(s, min_size, limit, offset).as_dict()
+
+    @app.get("/clusters", response_class=HTMLResponse, include_in_schema=False)
+    def clusters_page(request: Request, min_size: MinSize = 2, limit: Limit = 50, offset: Offset = 0):
+        with store() as s:
+            result = browse.clusters(s, min_size, limit, offset)
+        return page("clusters.html", request, title="Reuse clusters", result=result,
+                    params={"min_size": min_size})
+
+    @app.get("/clusters/{cluster_id}.json", tags=["clusters"], responses={**_bad, **_missing})
+    def cluster_json(cluster_id: ClusterId) -> dict:
+        """One cluster: its copies earliest first and the copy tree."""
+        with store() as s:
+            return browse.cluster(s, cluster_id)
+
+    @app.get("/clusters/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
+    def cluster_page(request: Request, cluster_id: ClusterId):
+        with store() as s:
+            data = browse.cluster(s, cluster_id)
+        return page("cluster.html", request, title=f"Cluster {cluster_id}", c=data)
+
+    # --- outlets ------------------------------------------------------------
+    @app.get("/outlets.json", tags=["collection"], responses=_bad)
+    def outlets_json(limit: Limit = 50, offset: Offset = 0) -> dict:
+        """Outlets with article counts, reused share and how often they published first; paged."""
+        with store() as s:
+            return browse.outlets(s, limit, offset).as_dict()
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_page(request: Request, limit: Limit = 50, offset: Offset = 0):
+        with store() as s:
+            result = browse.outlets(s, limit, offset)
+        return page("outlets.html", request, title="Outlets", result=result, params={})
+
+    # --- quotes ---------------------------------------------------------------
+    Speaker = Annotated[str | None, Query(description="only quotations attributed to this speaker")]
+
+    @app.get("/quotes.json", tags=["quotes"], responses=_bad)
+    def quotes_json(speaker: Speaker = None, limit: Limit = 50, offset: Offset = 0) -> dict:
+        """Quotations grouped across articles, most repeated first; paged."""
+        with store() as s:
+            return browse.quote_groups(s, speaker, limit, offset).as_dict()
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_page(request: Request, speaker: Speaker = None, limit: Limit = 50, offset: Offset = 0):
+        with store() as s:
+            result = browse.quote_groups(s, speaker, limit, offset)
+        return page("quotes.html", request, title="Quotations", result=result,
+                    params={"speaker": speaker} if speaker else {})
+
+    @app.get("/quotes/{quote_id}.json", tags=["quotes"], responses={**_missing})
+    def quote_json(quote_id: str) -> dict:
+        """One quotation's variants across articles, with its first appearance."""
+        with store() as s:
+            return browse.quote_group(s, quote_id)
+
+    @app.get("/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
+    def quote_page(request: Request, quote_id: str):
+        with store() as s:
+            data = browse.quote_group(s, quote_id)
+        return page("quote.html", request, title="Quotation", g=data)
+
+    return app

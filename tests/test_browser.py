@@ -1,0 +1,200 @@
+"""End-to-end tests in a real headless Chromium against ``newstrace serve``'s app.
+
+They need Debian's chromium (``/usr/bin/chromium``, installed by .ci/run). Without it
+they skip, unless NEWSTRACE_REQUIRE_BROWSER is set (CI sets it), when they fail.
+Screenshots go to test-artifacts/ for people to look at.
+"""
+
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from newstrace.web import create_app
+
+from conftest import ROOT, build_store, write_jsonl
+
+CHROMIUM = os.environ.get("NEWSTRACE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+# Chromium flags for a closed network: no background connections, no first-run work.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("NEWSTRACE_REQUIRE_BROWSER"):
+            pytest.fail(f"no Chromium at {CHROMIUM}; install Debian's chromium package")
+        pytest.skip(f"needs Chromium at {CHROMIUM} (Debian package chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    """The web app served by uvicorn on a free loopback port, in a thread."""
+
+    def __init__(self, db):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=self.port,
+                                                    log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+class Watched:
+    """A page that records console errors, uncaught exceptions and dialogs."""
+
+    def __init__(self, browser):
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+        def dialog(d):
+            self.problems.append(f"dialog: {d.message}")
+            d.dismiss()
+        self.page.on("dialog", dialog)
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_overview_to_stitched_article_to_side_by_side_source(chromium, examples_db):
+    with LiveServer(examples_db) as server:
+        w = Watched(chromium)
+        page = w.page
+        page.goto(server.url + "/")
+        assert page.locator("h1").inner_text() == "Overview"
+        assert page.locator("svg rect.reuse").count() >= 1  # the reuse-over-time chart
+        assert "22" in page.locator("ul.counts").inner_text()
+        w.shot("overview")
+
+        # Search for the stitched article and open it.
+        page.fill("nav input[name=q]", "everything you need to know")
+        page.press("nav input[name=q]", "Enter")
+        page.wait_for_url("**/articles?q=*")
+        page.click("text=Estmark oil disaster: everything you need to know")
+        page.wait_for_url("**/articles/stitched-009")
+        w.shot("stitched-article")
+
+        # Its legend names each source with outlet and date.
+        legend = page.locator(".legend").inner_text()
+        assert "Meridian Press" in legend and "2019-06-14" in legend
+
+        # No passage shows until one is clicked; then it shows beside the text.
+        assert page.locator(".passage:visible").count() == 0
+        mark = page.locator("a.passage-link mark").first
+        mark.click()
+        shown = page.locator(".passage:visible")
+        assert shown.count() == 1
+        table = shown.locator("table.sbs")
+        assert table.is_visible()
+        left = table.locator("tbody tr td:nth-child(1)").all_inner_texts()
+        right = table.locator("tbody tr td:nth-child(2)").all_inner_texts()
+        assert " ".join(left).split() and " ".join(right).split()
+        heading = shown.locator("h3").inner_text()
+        assert "shared with" in heading
+        # The clicked text is the passage of this article shown on the left.
+        assert mark.inner_text().split()[0] in " ".join(left)
+        w.shot("stitched-passage-open")
+
+        # Another passage replaces it.
+        other = page.locator("#text a.passage-link").nth(3)
+        number = other.get_attribute("data-passage")
+        other.click()
+        assert page.locator(".passage:visible").count() == 1
+        assert page.locator(".passage:visible").get_attribute("id") == f"passage-{number}"
+
+        # The cluster page lists the copies earliest first with the copy tree.
+        page.goto(server.url + "/clusters")
+        page.locator("table.list tbody tr td a").first.click()
+        assert page.locator("h2", has_text="Copy tree").is_visible()
+        w.shot("cluster")
+        page.goto(server.url + "/quotes")
+        w.shot("quotes")
+        assert w.problems == []
+
+
+HOSTILE = [
+    {"id": "evil-1", "title": "<script>window.__xss = 'title'</script>Evil title",
+     "source": "<img src=x onerror=\"window.__xss = 'source'\">Evil Outlet",
+     "published": "2026-01-01", "url": "javascript:window.__xss = 'url'",
+     "text": ("The harbour authority said the \"><img src=x onerror=\"window.__xss = 'text'\"> ferry "
+              "<script>window.__xss = 'script'</script> sank near the breakwater on Sunday after its engine "
+              "failed in the storm, and the crew of twelve were rescued by the lifeboat from Port Vell. "
+              "“<b onmouseover=\"window.__xss = 'quote'\">We got them all out</b>,” said "
+              "<i>Captain</i> Mara Lind. " + "x" * 20000 + " end.")},
+    {"id": "evil-2\"><script>window.__xss='id'</script>", "title": "<a href=\"javascript:window.__xss='link'\">click</a>",
+     "source": "Copy Outlet", "published": "2026-01-02", "url": "https://example.org/ok",
+     "text": ("Breaking: the harbour authority said the \"><img src=x onerror=\"window.__xss = 'text'\"> ferry "
+              "<script>window.__xss = 'script'</script> sank near the breakwater on Sunday after its engine "
+              "failed in the storm, and the crew of twelve were rescued by the lifeboat from Port Vell. "
+              "“<b onmouseover=\"window.__xss = 'quote'\">We got them all out</b>,” said "
+              "<i>Captain</i> Mara Lind.")},
+]
+
+
+def test_hostile_articles_render_as_text_and_run_nothing(chromium, tmp_path):
+    db = build_store(tmp_path / "hostile.db", write_jsonl(tmp_path / "hostile.jsonl", HOSTILE))
+    with LiveServer(db) as server:
+        w = Watched(chromium)
+        page = w.page
+        urls = ["/", "/articles", "/articles?q=ferry", "/articles/evil-1", "/outlets", "/clusters", "/quotes"]
+        for url in urls:
+            page.goto(server.url + url)
+            assert page.evaluate("window.__xss") is None, url
+            assert page.locator("script:not([src])").count() == 0, url
+            assert page.locator("img[src=x], b[onmouseover], a[href^='javascript']").count() == 0, url
+        page.goto(server.url + "/articles/evil-1")
+        text = page.locator("#text").inner_text()
+        assert "<script>window.__xss = 'script'</script>" in text  # shown as text, not run
+        assert "<script>window.__xss = 'title'</script>Evil title" in page.locator("h1").inner_text()
+        # The two copies share the hostile passage: open it side by side.
+        page.locator("a.passage-link mark").first.click()
+        shown = page.locator(".passage:visible")
+        assert shown.count() == 1 and "onerror" in shown.locator("table.sbs").inner_text()
+        for selector in ("a.passage-link mark", ".passage:visible a"):
+            page.locator(selector).first.hover()
+        w.shot("hostile-article")
+        # The other article's id holds markup too; its page is reached through a link.
+        page.locator(".passage:visible h3 a").first.click()
+        page.wait_for_load_state()
+        assert "click" in page.locator("h1").inner_text() and page.evaluate("window.__xss") is None
+        cluster = page.locator("a[href^='/clusters/']").first
+        cluster.click()
+        assert page.evaluate("window.__xss") is None
+        quote = server.url + "/quotes"
+        page.goto(quote)
+        page.locator("table.list a").first.click()
+        assert page.evaluate("window.__xss") is None
+        w.shot("hostile-quote")
+        # The long line wraps inside the page instead of widening it.
+        page.goto(server.url + "/articles/evil-1")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280 + 20
+        assert w.problems == []
