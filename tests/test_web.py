@@ -178,6 +178,23 @@ def test_read_only(client, examples_db):
     assert hashlib.sha1(examples_db.read_bytes()).hexdigest() == before
 
 
+def test_overview_follows_a_store_that_changes_while_served(tmp_path):
+    from newstrace.engines.local import ingest
+
+    from conftest import write_jsonl
+    db = tmp_path / "growing.db"
+    first = write_jsonl(tmp_path / "a.jsonl", [{"id": "a1", "title": "One", "text": "A ferry sank."}])
+    with open_store(db) as store:
+        ingest(store, [first])
+    client = TestClient(create_app(db))
+    assert client.get("/overview.json").json()["counts"]["articles"] == 1
+    second = write_jsonl(tmp_path / "b.jsonl", [{"id": "b1", "title": "Two", "text": "A barge sank."}])
+    with open_store(db) as store:
+        ingest(store, [second])
+    assert client.get("/overview.json").json()["counts"]["articles"] == 2
+    assert client.get("/articles.json", params={"q": "barge"}).json()["total"] == 1
+
+
 def test_openapi_lists_every_json_route(client):
     schema = client.get("/openapi.json").json()
     assert schema["openapi"].startswith("3.")

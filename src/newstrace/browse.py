@@ -93,7 +93,8 @@ def overview(store: Store, top: int = 10) -> dict:
             "largest_clusters": clusters(store, limit=top).items, "reuse_by_month": by_month}
 
 
-_SORTS = {"published": "a.published IS NULL, a.published, a.id",
+_SORTS = {"relevance": None,  # best match first (BM25); without a search, by date
+          "published": "a.published IS NULL, a.published, a.id",
           "-published": "a.published IS NULL, a.published DESC, a.id",
           "reused": "coalesce(g.reused_share, 0) DESC, a.id",
           "id": "a.id"}
@@ -101,10 +102,14 @@ _SORTS = {"published": "a.published IS NULL, a.published, a.id",
 
 def articles(store: Store, q: str | None = None, outlet: str | None = None,
              date_from: str | None = None, date_to: str | None = None,
-             min_reused: float | None = None, sort: str = "published",
+             min_reused: float | None = None, sort: str | None = None,
              limit: int = 50, offset: int = 0) -> Page:
-    """Articles matching a full-text query and filters, with their signals and a snippet."""
+    """Articles matching a full-text query and filters, with their signals and a snippet.
+    ``sort`` defaults to relevance with a search, else to publication date."""
     _check_paging(limit, offset)
+    searching = bool(q and q.strip())
+    if sort is None or (sort == "relevance" and not searching):
+        sort = "relevance" if searching else "published"
     if sort not in _SORTS:
         raise BadQuery(f"sort must be one of {', '.join(_SORTS)}, not {sort!r}")
     if min_reused is not None and not 0 <= min_reused <= 1:
@@ -113,17 +118,11 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
         if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
             raise BadQuery(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
     where, args = [], []
-    join = ""
-    snippet = "NULL"
+    match = None
     if q and q.strip():
         match = fts_query(q)
         if not match:
             raise BadQuery(f"the search {q!r} holds no words")
-        # Duplicates have no text of their own: search their stored copy.
-        join = "JOIN articles_fts f ON f.rowid = coalesce(d.rowid, a.rowid)"
-        where.append("articles_fts MATCH ?")
-        args.append(match)
-        snippet = f"snippet(articles_fts, 1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
     if outlet:
         where.append("a.source = ?")
         args.append(outlet)
@@ -136,22 +135,39 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
     if min_reused is not None:
         where.append("coalesce(g.reused_share, 0) >= ?")
         args.append(min_reused)
-    sql_from = (f"FROM articles a LEFT JOIN articles d ON d.id = a.duplicate_of {join}"
-                f" LEFT JOIN signals g ON g.article = coalesce(a.duplicate_of, a.id)"
+    # A search matches once (MATERIALIZED), then drives the query through the index; an exact
+    # duplicate has no text of its own and matches through its stored copy.
+    hits = ("""WITH hits AS MATERIALIZED (SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?),
+               matched AS (SELECT a.id AS id, h.rowid AS fts, h.rank AS rank
+                           FROM hits h JOIN articles a ON a.rowid = h.rowid
+                           UNION ALL
+                           SELECT dup.id, h.rowid, h.rank FROM hits h JOIN articles c ON c.rowid = h.rowid
+                           JOIN articles dup ON dup.duplicate_of = c.id) """ if match else "")
+    sql_from = (("FROM matched h JOIN articles a ON a.id = h.id" if match else "FROM articles a")
+                + " LEFT JOIN signals g ON g.article = coalesce(a.duplicate_of, a.id)"
                 + (" WHERE " + " AND ".join(where) if where else ""))
-    total = store.conn.execute(f"SELECT count(*) {sql_from}", args).fetchone()[0]
+    head = [match] if match else []
+    total = store.conn.execute(f"{hits}SELECT count(*) {sql_from}", head + args).fetchone()[0]
+    order = "h.rank, a.id" if sort == "relevance" else _SORTS[sort]
     rows = store.conn.execute(
-        f"SELECT a.id, a.title, a.source, a.published, a.duplicate_of, g.reused_share, g.originality,"
-        f" g.sources, g.spin_rate, g.recycled_chars, g.spin_hints, {snippet}"
-        f" {sql_from} ORDER BY {_SORTS[sort]} LIMIT ? OFFSET ?", args + [limit, offset]).fetchall()
+        f"{hits}SELECT a.id, a.title, a.source, a.published, a.duplicate_of, g.reused_share, g.originality,"
+        f" g.sources, g.spin_rate, g.recycled_chars, g.spin_hints, {'h.fts' if match else 'NULL'}"
+        f" {sql_from} ORDER BY {order} LIMIT ? OFFSET ?", head + args + [limit, offset]).fetchall()
     keys = ("id", "title", "source", "published", "duplicate_of", "reused_share", "originality",
             "source_count", "spin_rate", "recycled_chars", "spin_hints", "snippet")
-    return Page([dict(zip(keys, r)) for r in rows], total, limit, offset)
+    items = [dict(zip(keys, r)) for r in rows]
+    for item in items:  # snippets for this page only: they cost a pass over each text
+        if item["snippet"] is not None:
+            item["snippet"] = store.conn.execute(
+                f"SELECT snippet(articles_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
+                " FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
+                (match, item["snippet"])).fetchone()[0]
+    return Page(items, total, limit, offset)
 
 
-def article(store: Store, article_id: str) -> dict:
-    """One article with its text, passages (numbered, each with its source), clusters,
-    quotes and signals."""
+def article(store: Store, article_id: str, words: bool = True) -> dict:
+    """One article with its text, passages (each with its source), clusters, quotations and
+    signals. Without ``words``, passages leave out their word-by-word alignment."""
     try:
         report = article_report(store, article_id)
     except KeyError:
@@ -160,6 +176,9 @@ def article(store: Store, article_id: str) -> dict:
     # Earlier sources first: where passages overlap, the page links the first one.
     report["shared"].sort(key=lambda p: (p["other_is_earlier"] is not True, p["other"]["published"] or "~",
                                          p["this_span"]["start"], p["other"]["id"]))
+    if not words:
+        for p in report["shared"]:
+            del p["alignment"], p["differences"]
     return report
 
 
@@ -255,12 +274,17 @@ def outlets(store: Store, limit: int = 50, offset: int = 0) -> Page:
     total = store.conn.execute("SELECT count(DISTINCT coalesce(source, '')) FROM articles").fetchone()[0]
     rows = store.conn.execute(
         """WITH firsts AS (
-               SELECT a.source AS source, count(*) AS n FROM clusters c, json_each(c.earliest) e
-               JOIN articles a ON a.id = e.value WHERE json_array_length(c.earliest) = 1 GROUP BY a.source)
-           SELECT a.source, count(*), min(a.published), max(a.published), avg(coalesce(g.reused_share, 0)),
-                  coalesce((SELECT n FROM firsts WHERE firsts.source IS a.source), 0)
-           FROM articles a LEFT JOIN signals g ON g.article = a.id
-           GROUP BY a.source ORDER BY count(*) DESC, a.source LIMIT ? OFFSET ?""",
+               SELECT coalesce(a.source, '') AS source, count(*) AS n FROM clusters c, json_each(c.earliest) e
+               JOIN articles a ON a.id = e.value WHERE json_array_length(c.earliest) = 1
+               GROUP BY coalesce(a.source, '')),
+           outlets AS (
+               SELECT a.source AS source, count(*) AS n, min(a.published) AS first_date,
+                      max(a.published) AS last_date, avg(coalesce(g.reused_share, 0)) AS reused
+               FROM articles a LEFT JOIN signals g ON g.article = a.id
+               GROUP BY a.source ORDER BY count(*) DESC, a.source LIMIT ? OFFSET ?)
+           SELECT o.source, o.n, o.first_date, o.last_date, o.reused, coalesce(f.n, 0)
+           FROM outlets o LEFT JOIN firsts f ON f.source = coalesce(o.source, '')
+           ORDER BY o.n DESC, o.source""",
         (limit, offset)).fetchall()
     keys = ("source", "articles", "first_date", "last_date", "mean_reused_share", "first_in_clusters")
     return Page([dict(zip(keys, r)) for r in rows], total, limit, offset)

@@ -172,6 +172,7 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 CREATE INDEX articles_source ON articles(source);
+CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
 CREATE INDEX clusters_size ON clusters(size);
 CREATE INDEX signals_reused ON signals(reused_share);
 """,

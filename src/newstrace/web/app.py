@@ -7,6 +7,7 @@ show: article text, titles and outlets are untrusted.
 """
 
 
+import os
 import re
 from html import escape
 from pathlib import Path
@@ -104,6 +105,18 @@ def _month_chart(months: list[dict], width: int = 720, height: int = 160) -> dic
     return {"bars": bars, "width": width, "height": height, "top": top}
 
 
+def _fingerprint(db_path: str) -> tuple:
+    """Changes whenever a writer commits to the store (the file or its WAL changes)."""
+    marks = []
+    for suffix in ("", "-wal"):
+        try:
+            st = os.stat(db_path + suffix)
+            marks.append((st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            marks.append(None)
+    return tuple(marks)
+
+
 def create_app(db_path: str | Path) -> FastAPI:
     """The web application over one store file, which it only reads."""
     db_path = str(db_path)
@@ -117,6 +130,18 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     def store():
         return open_store(db_path, read_only=True)
+
+    # The overview aggregates the whole collection: computed once per state of the store.
+    cached_overview: dict = {}
+
+    def overview() -> dict:
+        mark = _fingerprint(db_path)
+        if cached_overview.get("mark") != mark:
+            with store() as s:
+                cached_overview.update(mark=mark, data=browse.overview(s))
+        return cached_overview["data"]
+
+    overview()  # warm: the first visitor should not wait for it
 
     def page(template: str, request: Request, status: int = 200, **context) -> HTMLResponse:
         html = env.get_template(template).render(request=request, **context)
@@ -152,13 +177,11 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/overview.json", tags=["collection"], responses=_bad)
     def overview_json() -> dict:
         """Counts, most-copied sources, most-copying outlets, largest clusters, reuse by month."""
-        with store() as s:
-            return browse.overview(s)
+        return overview()
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview_page(request: Request):
-        with store() as s:
-            data = browse.overview(s)
+        data = overview()
         return page("overview.html", request, title="Overview", data=data,
                     chart=_month_chart(data["reuse_by_month"]))
 
@@ -177,13 +200,15 @@ def create_app(db_path: str | Path) -> FastAPI:
         date_to=Annotated[str | None, Query(alias="to", pattern=date_pattern,
                                             description="published on or before (YYYY, YYYY-MM or YYYY-MM-DD)")],
         min_reused=Annotated[float | None, Query(ge=0, le=1, description="at least this share of the text reused")],
-        sort=Annotated[Literal["published", "-published", "reused", "id"], Query(description="order")],
+        sort=Annotated[Literal["relevance", "published", "-published", "reused", "id"] | None, Query(
+            description="order: relevance (the default with q; by date without q), published (the default without), "
+                        "-published, reused, id")],
     )
 
     @app.get("/articles.json", tags=["articles"], responses=_bad)
     def articles_json(q: ArticleFilters["q"] = None, outlet: ArticleFilters["outlet"] = None,
                       date_from: ArticleFilters["date_from"] = None, date_to: ArticleFilters["date_to"] = None,
-                      min_reused: ArticleFilters["min_reused"] = None, sort: ArticleFilters["sort"] = "published",
+                      min_reused: ArticleFilters["min_reused"] = None, sort: ArticleFilters["sort"] = None,
                       limit: Limit = 50, offset: Offset = 0) -> dict:
         """Articles: search their text, filter by outlet, date and reused share; paged."""
         with store() as s:
@@ -192,7 +217,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(request: Request, q: ArticleFilters["q"] = None, outlet: ArticleFilters["outlet"] = None,
                       date_from: ArticleFilters["date_from"] = None, date_to: ArticleFilters["date_to"] = None,
-                      min_reused: str | None = None, sort: ArticleFilters["sort"] = "published",
+                      min_reused: str | None = None, sort: ArticleFilters["sort"] = None,
                       limit: Limit = 50, offset: Offset = 0):
         # A form sends its empty fields too: an empty field is no filter.
         try:
@@ -216,10 +241,12 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str):
         with store() as s:
-            data = browse.article(s, article_id)
+            data = browse.article(s, article_id, words=False)  # the page fetches words on a click
         colours = source_colours(data["shared"])
         sources = {p["other"]["id"]: p["other"] for p in data["shared"]}
         spans = [(p["this_span"]["start"], p["this_span"]["end"]) for p in data["shared"]]
+        # Passages over the same text link to each other (a wire story's paragraph may be in
+        # hundreds of papers: the first few are listed, the pair page has them all).
         overlapping = [[j for j, (s2, e2) in enumerate(spans) if j != k and s2 < e and s < e2]
                        for k, (s, e) in enumerate(spans)]
         return page("article.html", request, title=data["title"] or data["id"], a=data,
