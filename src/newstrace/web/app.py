@@ -30,6 +30,18 @@ _HERE = Path(__file__).parent
 
 Limit = Annotated[int, Query(ge=1, le=browse.MAX_LIMIT, description="items per page")]
 Offset = Annotated[int, Query(ge=0, le=10**12, description="items to skip")]
+_DATE = r"^$|^\d{4}(-\d{2}(-\d{2})?)?$"
+SearchText = Annotated[str | None, Query(pattern=r"^$|\w", description=(
+    "full-text search: articles holding every word; \"quoted words\" must form a phrase"))]
+Outlet = Annotated[str | None, Query(description="only this outlet (source)")]
+DateFrom = Annotated[str | None, Query(alias="from", pattern=_DATE,
+                                       description="published on or after (YYYY, YYYY-MM or YYYY-MM-DD)")]
+DateTo = Annotated[str | None, Query(alias="to", pattern=_DATE,
+                                     description="published on or before (YYYY, YYYY-MM or YYYY-MM-DD)")]
+MinReused = Annotated[float | None, Query(ge=0, le=1, description="at least this share of the text reused")]
+Sort = Annotated[Literal["relevance", "published", "-published", "reused", "id"] | None, Query(
+    description="order: relevance (the default with q; by date without q), published (the default without), "
+                "-published, reused, id")]
 ClusterId = Annotated[int, FastAPIPath(ge=1, le=2**62, description="a cluster id")]
 
 
@@ -190,34 +202,19 @@ def create_app(db_path: str | Path) -> FastAPI:
         return browse.articles(s, q=q, outlet=outlet, date_from=date_from or None, date_to=date_to or None,
                                min_reused=min_reused, sort=sort, limit=limit, offset=offset)
 
-    date_pattern = r"^$|^\d{4}(-\d{2}(-\d{2})?)?$"
-    ArticleFilters = dict(
-        q=Annotated[str | None, Query(pattern=r"^$|\w", description=(
-            "full-text search: articles holding every word; \"quoted words\" must form a phrase"))],
-        outlet=Annotated[str | None, Query(description="only this outlet (source)")],
-        date_from=Annotated[str | None, Query(alias="from", pattern=date_pattern,
-                                              description="published on or after (YYYY, YYYY-MM or YYYY-MM-DD)")],
-        date_to=Annotated[str | None, Query(alias="to", pattern=date_pattern,
-                                            description="published on or before (YYYY, YYYY-MM or YYYY-MM-DD)")],
-        min_reused=Annotated[float | None, Query(ge=0, le=1, description="at least this share of the text reused")],
-        sort=Annotated[Literal["relevance", "published", "-published", "reused", "id"] | None, Query(
-            description="order: relevance (the default with q; by date without q), published (the default without), "
-                        "-published, reused, id")],
-    )
-
     @app.get("/articles.json", tags=["articles"], responses=_bad)
-    def articles_json(q: ArticleFilters["q"] = None, outlet: ArticleFilters["outlet"] = None,
-                      date_from: ArticleFilters["date_from"] = None, date_to: ArticleFilters["date_to"] = None,
-                      min_reused: ArticleFilters["min_reused"] = None, sort: ArticleFilters["sort"] = None,
+    def articles_json(q: SearchText = None, outlet: Outlet = None,
+                      date_from: DateFrom = None, date_to: DateTo = None,
+                      min_reused: MinReused = None, sort: Sort = None,
                       limit: Limit = 50, offset: Offset = 0) -> dict:
         """Articles: search their text, filter by outlet, date and reused share; paged."""
         with store() as s:
             return _articles(s, q, outlet, date_from, date_to, min_reused, sort, limit, offset).as_dict()
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
-    def articles_page(request: Request, q: ArticleFilters["q"] = None, outlet: ArticleFilters["outlet"] = None,
-                      date_from: ArticleFilters["date_from"] = None, date_to: ArticleFilters["date_to"] = None,
-                      min_reused: str | None = None, sort: ArticleFilters["sort"] = None,
+    def articles_page(request: Request, q: SearchText = None, outlet: Outlet = None,
+                      date_from: DateFrom = None, date_to: DateTo = None,
+                      min_reused: str | None = None, sort: Sort = None,
                       limit: Limit = 50, offset: Offset = 0):
         # A form sends its empty fields too: an empty field is no filter.
         try:
