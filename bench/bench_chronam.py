@@ -31,20 +31,24 @@ def main() -> int:
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "chronam.md"))
     ap.add_argument("--resume", action="store_true",
                     help="keep the store of an interrupted run: only what is missing is done")
+    ap.add_argument("--provenance-only", action="store_true",
+                    help="rebuild provenance on a store whose detection is done (and report)")
     args = ap.parse_args()
     files = [Path(args.shared) / "data" / "chronam-1916" / f"chronam-1916-{m}.jsonl.gz" for m in args.months]
-    if not args.resume:
+    if not (args.resume or args.provenance_only):
         for suffix in ("", "-wal", "-shm"):
             Path(args.db + suffix).unlink(missing_ok=True)
     settings = Settings()
     times = {}
     with open_store(args.db) as store:
-        t = time.perf_counter()
-        ingest(store, files, settings)
-        times["ingest"] = time.perf_counter() - t
-        t = time.perf_counter()
-        det = detect_reuse(store, settings)
-        times["detect"] = time.perf_counter() - t
+        det = None
+        if not args.provenance_only:
+            t = time.perf_counter()
+            ingest(store, files, settings)
+            times["ingest"] = time.perf_counter() - t
+            t = time.perf_counter()
+            det = detect_reuse(store, settings)
+            times["detect"] = time.perf_counter() - t
         t = time.perf_counter()
         trace_provenance(store, settings)
         times["provenance"] = time.perf_counter() - t
@@ -63,16 +67,22 @@ def main() -> int:
               f"- pages: {store.count('articles')} "
               f"({store.conn.execute('SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL').fetchone()[0]}"
               " exact duplicates)",
-              f"- ingest {times['ingest']:.0f} s; detection {times['detect']:.0f} s "
-              f"(shingles {det.seconds['shingles']:.0f} s, candidates {det.seconds['candidates']:.0f} s, "
-              f"alignment {det.seconds['align']:.0f} s); provenance {times['provenance']:.0f} s",
-              f"- {det.candidates} candidate pairs, {det.passages} passages",
+              (f"- ingest {times['ingest']:.0f} s; detection {times['detect']:.0f} s "
+               f"(shingles {det.seconds['shingles']:.0f} s, candidates {det.seconds['candidates']:.0f} s, "
+               f"alignment {det.seconds['align']:.0f} s); provenance {times['provenance']:.0f} s" if det else
+               f"- provenance only (detection done earlier): {times['provenance']:.0f} s"),
+              (f"- {det.candidates} candidate pairs, {det.passages} passages" if det else
+               f"- {store.count('alignments')} passages"),
               f"- peak memory: driver {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB, "
               f"largest worker {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024} MB",
               f"- clusters: {len(clusters)}; by size: " + ", ".join(f"{k}: {buckets[k]}" for k in
                                                                   ("2", "3-5", "6-10", "11-50", ">50")),
-              "", "## The 20 largest clusters", ""]
-        for c in clusters[:20]:
+              "- by kind: " + ", ".join(
+                  f"{kind} {sum(c['kind'] == kind for c in clusters)} (largest "
+                  f"{max((c['size'] for c in clusters if c['kind'] == kind), default=0)} pages)"
+                  for kind in ("reuse", "recurring", "formula")),
+              "", "## The 20 largest clusters of kind reuse (passages that travelled between papers)", ""]
+        for c in [c for c in clusters if c["kind"] == "reuse"][:20]:
             first = c["earliest"][0] if c["earliest"] else None
             span = next((s for s in c["spans"] if s["article"] == first), c["spans"][0])
             outlets = len({s["source"] for s in c["spans"]})
@@ -85,8 +95,8 @@ def main() -> int:
             first = c["earliest"][0] if c["earliest"] else None
             span = next((s for s in c["spans"] if s["article"] == first), c["spans"][0])
             other = next((s for s in c["spans"] if s["article"] != span["article"]), None)
-            md.append(f"- **cluster {c['id']}** ({c['size']} pages): earliest {span['source']!r} "
-                      f"{span['published']} — {c['ordering']}")
+            md.append(f"- **cluster {c['id']}** ({c['size']} pages, kind {c['kind']}, phrase df "
+                      f"{c['phrase_df']}): earliest {span['source']!r} {span['published']} — {c['ordering']}")
             md.append(f"  - earliest: {text(span['article'], span['start'], span['end'])[:400]!r}")
             if other:
                 md.append(f"  - copy ({other['source']!r}, {other['published']}): "

@@ -132,3 +132,38 @@ def test_one_long_article_does_not_chain_unrelated_passages():
     ]
     clusters, _ = trace(meta, alignments)
     assert sorted(c.articles for c in clusters) == [("long", "x"), ("long", "y")]
+
+
+def test_a_short_shared_formula_does_not_chain_two_stories():
+    meta = {k: ArticleMeta(k, f"2015-01-0{i + 1}", k.upper(), 5000) for i, k in enumerate(["a", "b", "c"])}
+    # b's first 80 characters ("The annual meeting of the ... was held") match a; b's first
+    # 160 characters, that formula and the story after it, match c.
+    alignments = [
+        Alignment(Span("a", 500, 580), Span("b", 0, 80), 30.0, 1.0, 14, 0, 0, 0, ()),
+        Alignment(Span("b", 0, 160), Span("c", 900, 1060), 60.0, 1.0, 28, 0, 0, 0, ()),
+    ]
+    chained, _ = trace(meta, alignments, link_chars=1)
+    assert [c.articles for c in chained] == [("a", "b", "c")]
+    apart, _ = trace(meta, alignments)  # default: passages must share 150 characters to link
+    assert sorted(c.articles for c in apart) == [("a", "b"), ("b", "c")]
+
+
+def test_cluster_kinds_and_formulas_do_not_count_as_reuse():
+    outlets = {"a": "Daily", "b": "Daily", "c": "Herald", "d": "Star", "e": "Post", "f": "Times"}
+    meta = {k: ArticleMeta(k, f"2015-01-0{i + 1}", outlets[k], 1000) for i, k in enumerate("abcdef")}
+    alignments = [
+        Alignment(Span("a", 0, 400), Span("b", 0, 400), 120.0, 1.0, 60, 0, 0, 0, ()),  # the paper's masthead
+        Alignment(Span("c", 0, 600), Span("d", 0, 600), 180.0, 1.0, 90, 0, 0, 0, ()),  # a story it copied
+        Alignment(Span("e", 0, 300), Span("f", 0, 300), 90.0, 1.0, 45, 0, 0, 0, ()),  # "died at his home in"
+    ]
+    # How many articles of the collection hold each passage's n-grams.
+    frequency = {"a": 2.0, "c": 2.0, "e": 40.0}
+    clusters, signals = trace(meta, alignments, phrase_df=lambda al: frequency[al.a.article])
+    kinds = {c.articles: c.kind for c in clusters}
+    assert kinds == {("a", "b"): "recurring", ("c", "d"): "reuse", ("e", "f"): "formula"}
+    assert signals["d"].sources == ("c",) and signals["d"].reused_share == 0.6
+    assert signals["f"].sources == () and signals["f"].reused_share == 0.0
+    assert signals["b"].sources == ("a",)  # its own earlier masthead is still text seen earlier
+    # Without frequencies nothing is called a formula.
+    plain, _ = trace(meta, alignments)
+    assert {c.articles: c.kind for c in plain}[("e", "f")] == "reuse"

@@ -104,16 +104,22 @@ def test_clusters_and_copy_tree(client):
     assert biggest["earliest"] == ["wire-001"]
     dates = [c["published"] for c in biggest["copies"] if c["published"]]
     assert dates == sorted(dates)
-    # The copy tree is rooted at the earliest source and holds every dated member once.
-    seen = []
-
+    # The copy tree holds every member once; every dated copy descends from the earliest source.
     def walk(nodes):
         for n in nodes:
-            seen.append(n["article"])
-            walk(n["children"])
-    walk(biggest["tree"])
-    assert biggest["tree"][0]["article"] == "wire-001" and len(seen) == len(set(seen))
+            yield n["article"]
+            yield from walk(n["children"])
+    seen = list(walk(biggest["tree"]))
+    assert sorted(seen) == sorted({c["article"] for c in biggest["copies"]})
+    wire = next(n for n in biggest["tree"] if n["article"] == "wire-001")
+    dated = {c["article"] for c in biggest["copies"] if c["published"]} - {"wire-001"}
+    assert dated and dated <= set(walk(wire["children"]))
     assert "Copy tree" in client.get(f"/clusters/{biggest['id']}").text
+    for kind in ("reuse", "recurring", "formula"):
+        some = client.get("/clusters.json", params={"kind": kind, "limit": 500}).json()
+        assert all(c["kind"] == kind for c in some["items"]) and some["total"] == len(some["items"])
+    assert sum(client.get("/clusters.json", params={"kind": k}).json()["total"]
+               for k in ("reuse", "recurring", "formula")) == listing["total"]
 
 
 def test_outlets_and_quotes(client):
@@ -140,6 +146,7 @@ def test_outlets_and_quotes(client):
     ("/articles.json?min_reused=2", "min_reused"),
     ("/articles.json?q=%21%21%21", "q"),
     ("/clusters.json?min_size=1", "min_size"),
+    ("/clusters.json?kind=wire", "kind"),
     ("/clusters/abc.json", "cluster_id"),
     ("/alignments.json?a=wire-001", "b"),
 ])

@@ -73,7 +73,7 @@ def overview(store: Store, top: int = 10) -> dict:
         for a, t, s, p, n, copies in c.execute(
             """SELECT e.value, a.title, a.source, a.published, count(*), sum(cl.size) - count(*)
                FROM clusters cl, json_each(cl.earliest) e JOIN articles a ON a.id = e.value
-               WHERE json_array_length(cl.earliest) = 1
+               WHERE json_array_length(cl.earliest) = 1 AND cl.kind = 'reuse'
                GROUP BY e.value ORDER BY sum(cl.size) DESC, e.value LIMIT ?""", (top,))]
     copying = [
         {"source": s, "articles": n, "mean_reused_share": round(m, 4), "reusing_articles": r}
@@ -90,7 +90,7 @@ def overview(store: Store, top: int = 10) -> dict:
                FROM articles a LEFT JOIN signals g ON g.article = a.id
                WHERE a.published IS NOT NULL GROUP BY month ORDER BY month""")]
     return {"counts": counts, "most_copied": most_copied, "most_copying_outlets": copying,
-            "largest_clusters": clusters(store, limit=top).items, "reuse_by_month": by_month}
+            "largest_clusters": clusters(store, kind="reuse", limit=top).items, "reuse_by_month": by_month}
 
 
 _SORTS = {"relevance": None,  # best match first (BM25); without a search, by date
@@ -200,23 +200,35 @@ def _meta(store: Store, article_id: str) -> dict:
             "url": art.url}
 
 
-def clusters(store: Store, min_size: int = 2, limit: int = 50, offset: int = 0) -> Page:
-    """Reuse clusters, largest first, with their spread over time and outlets."""
+CLUSTER_KINDS = ("reuse", "recurring", "formula")
+
+
+def clusters(store: Store, min_size: int = 2, kind: str | None = None, limit: int = 50,
+             offset: int = 0) -> Page:
+    """Reuse clusters, largest first, with their spread over time and outlets; ``kind``
+    keeps one kind (reuse, recurring, formula)."""
     _check_paging(limit, offset)
-    total = store.conn.execute("SELECT count(*) FROM clusters WHERE size >= ?", (min_size,)).fetchone()[0]
+    if kind is not None and kind not in CLUSTER_KINDS:
+        raise BadQuery(f"kind must be one of {', '.join(CLUSTER_KINDS)}, not {kind!r}")
+    where, args = "c.size >= ?", [min_size]
+    if kind:
+        where += " AND c.kind = ?"
+        args.append(kind)
+    total = store.conn.execute(f"SELECT count(*) FROM clusters c WHERE {where}", args).fetchone()[0]
     rows = store.conn.execute(
-        """SELECT c.id, c.size, c.earliest, c.first_published, c.ordering,
+        f"""SELECT c.id, c.size, c.kind, c.phrase_df, c.earliest, c.first_published, c.ordering,
                   (SELECT min(a.published) FROM cluster_spans s JOIN articles a ON a.id = s.article
                    WHERE s.cluster_id = c.id),
                   (SELECT max(a.published) FROM cluster_spans s JOIN articles a ON a.id = s.article
                    WHERE s.cluster_id = c.id),
                   (SELECT count(DISTINCT a.source) FROM cluster_spans s JOIN articles a ON a.id = s.article
                    WHERE s.cluster_id = c.id)
-           FROM clusters c WHERE c.size >= ? ORDER BY c.size DESC, c.id LIMIT ? OFFSET ?""",
-        (min_size, limit, offset)).fetchall()
-    items = [{"id": cid, "size": size, "earliest": json.loads(earliest), "first_published": first,
-              "ordering": ordering, "first_date": lo, "last_date": hi, "outlets": outlets}
-             for cid, size, earliest, first, ordering, lo, hi, outlets in rows]
+           FROM clusters c WHERE {where} ORDER BY c.size DESC, c.id LIMIT ? OFFSET ?""",
+        args + [limit, offset]).fetchall()
+    items = [{"id": cid, "size": size, "kind": kind, "phrase_df": df, "earliest": json.loads(earliest),
+              "first_published": first, "ordering": ordering, "first_date": lo, "last_date": hi,
+              "outlets": outlets}
+             for cid, size, kind, df, earliest, first, ordering, lo, hi, outlets in rows]
     return Page(items, total, limit, offset)
 
 
@@ -226,8 +238,8 @@ def cluster(store: Store, cluster_id: int, excerpt: int = 300) -> dict:
     if found is None:
         raise NotFound(f"no cluster {cluster_id} in the store")
     c = store.conn
-    row = c.execute("SELECT id, size, earliest, first_published, ordering FROM clusters WHERE id = ?",
-                    (cluster_id,)).fetchone()
+    row = c.execute("SELECT id, size, earliest, first_published, ordering, kind, phrase_df FROM clusters"
+                    " WHERE id = ?", (cluster_id,)).fetchone()
     copies = []
     for art, start, end, title, source, published, text in c.execute(
             """SELECT s.article, s.start, s.end, a.title, a.source, a.published, coalesce(a.text, d.text)
@@ -251,7 +263,8 @@ def cluster(store: Store, cluster_id: int, excerpt: int = 300) -> dict:
             describe(n["children"])
     describe(tree)
     return {"id": row[0], "size": row[1], "earliest": json.loads(row[2]), "first_published": row[3],
-            "ordering": row[4], "copies": copies, "edges": edges, "tree": tree}
+            "ordering": row[4], "kind": row[5], "phrase_df": row[6], "copies": copies, "edges": edges,
+            "tree": tree}
 
 
 def copy_tree(edges: list[dict]) -> list[dict]:
@@ -275,7 +288,7 @@ def outlets(store: Store, limit: int = 50, offset: int = 0) -> Page:
     rows = store.conn.execute(
         """WITH firsts AS (
                SELECT coalesce(a.source, '') AS source, count(*) AS n FROM clusters c, json_each(c.earliest) e
-               JOIN articles a ON a.id = e.value WHERE json_array_length(c.earliest) = 1
+               JOIN articles a ON a.id = e.value WHERE json_array_length(c.earliest) = 1 AND c.kind = 'reuse'
                GROUP BY coalesce(a.source, '')),
            outlets AS (
                SELECT a.source AS source, count(*) AS n, min(a.published) AS first_date,

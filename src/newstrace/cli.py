@@ -25,7 +25,7 @@ log = logging.getLogger("newstrace")
 # Settings each command exposes as flags (kebab-case of the Settings field).
 _INGEST = ("on_error", "batch_size")
 _DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "aliases", "max_gap", "min_words",
-           "min_score", "merge_chars", "workers", "recycled_days")
+           "min_score", "merge_chars", "workers", "recycled_days", "link_chars")
 _HELP = {
     "on_error": "what to do with unreadable input: raise (stop) or skip (record and go on)",
     "batch_size": "articles per transaction",
@@ -41,6 +41,7 @@ _HELP = {
     "merge_chars": "passages closer than this many characters in both articles are joined",
     "workers": "processes to use (0: one per core)",
     "recycled_days": "text first published this many days before an article counts as recycled",
+    "link_chars": "passages of one article join one reuse cluster only when they share this many characters",
 }
 
 
@@ -236,7 +237,7 @@ def _cmd_clusters(args) -> int:
         dates = sorted(s["published"] for s in c["spans"] if s["published"])
         outlets = sorted({s["source"] for s in c["spans"] if s["source"]})
         spread = f"{dates[0][:10]} .. {dates[-1][:10]}" if dates else "undated"
-        print(f"cluster {c['id']}: {c['size']} articles, {len(outlets)} outlets, {spread}")
+        print(f"cluster {c['id']} ({c['kind']}): {c['size']} articles, {len(outlets)} outlets, {spread}")
         print(f"  earliest: {', '.join(c['earliest']) or 'unknown'} — {c['ordering']}")
         for e in c["edges"]:
             if e["parent"]:

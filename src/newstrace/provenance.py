@@ -10,16 +10,24 @@ result says so instead of guessing.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from .model import Alignment, Span
+from .model import Alignment, Span, WordOp
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
 # ...and this much of the longer: a quote inside a long passage stays a cluster of its
 # own, so a long article cannot chain its unrelated parts together.
 _MERGE_LONGER = 0.5
+# A cluster is common phrasing, not a copied passage, when its text's n-grams are found in
+# at least this many articles of the collection...
+_FORMULA_MIN_DF = 10
+# ...and in this many times more articles than the cluster holds: a wire story's n-grams
+# are found about where its copies are; "the annual meeting of the ... was held" everywhere.
+_FORMULA_RATIO = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,10 @@ class ReuseCluster:
     first_published: str | None
     ordering: str  # how the earliest source was decided, or why it could not be
     edges: tuple[CopyEdge, ...]
+    # reuse: a passage that travelled between articles; recurring: one outlet repeating
+    # itself (masthead, weather box, standing advertisement); formula: common phrasing.
+    kind: str = "reuse"
+    phrase_df: float | None = None  # median number of articles holding the passage's n-grams
 
     @property
     def articles(self) -> tuple[str, ...]:
@@ -143,9 +155,9 @@ class _UnionFind:
             self.parent[max(rx, ry)] = min(rx, ry)
 
 
-def _same_text(x: Span, y: Span) -> bool:
+def _same_text(x: Span, y: Span, min_chars: int = 1) -> bool:
     common = min(x.end, y.end) - max(x.start, y.start)
-    if common <= 0:
+    if common < max(1, min_chars):
         return False
     lx, ly = x.end - x.start, y.end - y.start
     return common >= _MERGE_SHORTER * min(lx, ly) and common >= _MERGE_LONGER * max(lx, ly)
@@ -178,12 +190,16 @@ def _order_note(members: list[ArticleMeta], earliest: list[str]) -> str:
 
 
 def _differences(al: Alignment) -> int:
-    return sum(1 for o in al.ops if o.kind != "exact")
+    return al.variant + al.substituted + al.gaps
+
+
+def _aligned_words(al: Alignment) -> int:
+    return al.exact + al.variant + al.substituted + al.gaps
 
 
 def _difference_rate(al: Alignment) -> float:
     """Differing words per aligned word: comparable between long and trimmed copies."""
-    return round(_differences(al) / max(1, len(al.ops)), 3)
+    return round(_differences(al) / max(1, _aligned_words(al)), 3)
 
 
 def _copy_edges(members: list[ArticleMeta], earliest: list[str],
@@ -218,7 +234,7 @@ def _copy_edges(members: list[ArticleMeta], earliest: list[str],
                         when[1] or datetime.min.replace(tzinfo=timezone.utc), p.id)
             parent, al = min(direct, key=rank)
             edges.append(CopyEdge(m.id, parent.id,
-                                  f"closest earlier copy: {_differences(al)} of {len(al.ops)} words differ, similarity "
+                                  f"closest earlier copy: {_differences(al)} of {_aligned_words(al)} words differ, similarity "
                                   f"{al.similarity:.2f}; published {parent.published} before {m.published}"))
         else:
             first = sorted(before, key=lambda p: (_moment(p.published)[0], p.id))[0]
@@ -227,8 +243,26 @@ def _copy_edges(members: list[ArticleMeta], earliest: list[str],
     return [e for e in edges if e.child in by_id]
 
 
-def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta]) -> list[ReuseCluster]:
-    """Group aligned passages into reuse clusters with earliest sources and copy trees."""
+def _kind(members: list[ArticleMeta], phrase_df: float | None) -> str:
+    if phrase_df is not None and phrase_df >= max(_FORMULA_MIN_DF, _FORMULA_RATIO * len(members)):
+        return "formula"
+    outlets = {m.source for m in members}
+    if len(outlets) == 1 and None not in outlets:
+        return "recurring"
+    return "reuse"
+
+
+def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
+                   link_chars: int = 150,
+                   phrase_df: Callable[[Alignment], float] | None = None) -> list[ReuseCluster]:
+    """Group aligned passages into reuse clusters with earliest sources and copy trees.
+
+    Two passages of one article are one node only when they share at least ``link_chars``
+    characters (and half of each): a formula ("the annual meeting of the ... was held")
+    is too short to tie the different stories around it into one cluster.
+    ``phrase_df`` tells how many articles of the collection hold a passage's n-grams
+    (the median); with it, clusters of common phrasing are told apart (kind "formula").
+    """
     nodes: list[Span] = []
     index: dict[tuple[str, int, int], int] = {}
     for al in alignments:
@@ -249,7 +283,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta]) ->
             for y in range(x + 1, len(ks)):
                 if nodes[ks[y]].start >= nodes[ks[x]].end:
                     break
-                if _same_text(nodes[ks[x]], nodes[ks[y]]):
+                if _same_text(nodes[ks[x]], nodes[ks[y]], link_chars):
                     uf.union(ks[x], ks[y])
     groups: dict[int, list[Span]] = defaultdict(list)
     for k, s in enumerate(nodes):
@@ -279,18 +313,26 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta]) ->
         members_set = set(ids)
         member_links = {k: links[k] for i in ids for k in links_of.get(i, ()) if k[0] in members_set
                         and k[1] in members_set}
+        df = None
+        if phrase_df is not None and member_links:
+            best = max(member_links.values(), key=lambda al: (al.score, al.a.article, al.a.start))
+            df = phrase_df(best)
         clusters.append(ReuseCluster(
             id=0, spans=tuple(spans), earliest=tuple(earliest),
             first_published=min((m.published for m in dated if m.id in earliest), default=None),
             ordering=_order_note(members, earliest),
             edges=tuple(_copy_edges(members, earliest, member_links)),
+            kind=_kind(members, df), phrase_df=df,
         ))
     clusters.sort(key=lambda c: (-len(c.articles), c.spans[0].article, c.spans[0].start))
-    return [ReuseCluster(k + 1, c.spans, c.earliest, c.first_published, c.ordering, c.edges)
-            for k, c in enumerate(clusters)]
+    return [dataclasses.replace(c, id=k + 1) for k, c in enumerate(clusters)]
 
 
 # --- signals -----------------------------------------------------------------------
+
+def _own_words(al: Alignment) -> tuple[WordOp, ...]:
+    return al.ops
+
 
 def _covered(spans: list[Span]) -> int:
     total, end = 0, -1
@@ -305,7 +347,8 @@ def _covered(spans: list[Span]) -> int:
 
 
 def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dict[str, ArticleMeta],
-                    clusters: list[ReuseCluster], recycled_days: int = 180) -> Signals:
+                    clusters: list[ReuseCluster], recycled_days: int = 180,
+                    words: Callable[[Alignment], Iterable[WordOp]] = _own_words) -> Signals:
     """The signals of one article; ``alignments`` are its own, seen from its side (``a``),
     and ``clusters`` those that hold it (others are passed over).
 
@@ -318,7 +361,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
     parents: set[str] = set()
     recycled = []
     for c in clusters:
-        if not c.earliest or article.id in c.earliest or article.id not in c.articles:
+        if c.kind == "formula" or not c.earliest or article.id in c.earliest or article.id not in c.articles:
             continue
         origin = c.earliest[0]
         if not earlier(meta[origin].published, article.published):
@@ -343,7 +386,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
             continue
         counted.append(al.a)
         aligned_words += al.exact + al.variant + al.substituted
-        for op in al.ops:
+        for op in words(al):
             if op.kind in ("variant", "substituted"):  # "near" is OCR noise, not spin
                 changed_words += 1
                 swaps[(op.b, op.a, op.kind)] += 1
@@ -367,12 +410,18 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
 
 
 def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
-          recycled_days: int = 180) -> tuple[list[ReuseCluster], dict[str, Signals]]:
+          recycled_days: int = 180, link_chars: int = 150,
+          words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
+          phrase_df: Callable[[Alignment], float] | None = None,
+          ) -> tuple[list[ReuseCluster], dict[str, Signals]]:
     """Clusters with earliest sources and copy trees, and every article's signals.
 
     A pure function: the same metadata and passages give the same result, in any order.
+    Only the swaps against a copy's parent need the words of a passage: ``words`` gives
+    them (by default the alignment's own ``ops``), so a large collection can keep its
+    passages' words in the store until they are needed.
     """
-    clusters = build_clusters(alignments, meta)
+    clusters = build_clusters(alignments, meta, link_chars, phrase_df)
     own: dict[str, list[Alignment]] = defaultdict(list)
     for al in alignments:
         own[al.a.article].append(al)
@@ -381,6 +430,6 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     for c in clusters:
         for article in c.articles:
             holding[article].append(c)
-    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days)
+    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words)
                for i, m in sorted(meta.items())}
     return clusters, signals

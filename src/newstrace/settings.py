@@ -31,6 +31,7 @@ class Settings:
     merge_chars: int = 400  # passages closer than this (or than their length) in both articles are one
     # provenance
     recycled_days: int = 180  # text first published this many days earlier counts as recycled
+    link_chars: int = 150  # passages of one article join one cluster only when they share this much text
     # engine
     workers: int = 0  # 0: one per core
     batch_size: int = 500

@@ -149,7 +149,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     clock = time.perf_counter()
     texts = {a.id: a.text for a in store.articles(distinct_only=True)}
     summary.articles = len(texts)
-    config = f"n={settings.ngram};aliases={','.join(settings.aliases)}"
+    config = _shingle_config(settings)
     known = store.shingles(config)
     todo = [i for i in texts if i not in known]
     for batch in batches(_map(_prepare, todo, settings, texts, chunksize=16), settings.batch_size):
@@ -181,6 +181,30 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     return summary
 
 
+def _phrase_frequency(store: Store, settings: Settings, words):
+    """A function giving, for a passage, the median number of articles that hold its key
+    n-grams (from the candidate index), or None when the index is empty."""
+    arrays = [h for h, _ in store.shingles(_shingle_config(settings)).values()]
+    if not arrays:
+        return None
+    hashes, counts = np.unique(np.concatenate(arrays), return_counts=True)
+    del arrays
+    aliases = load_aliases(settings.aliases)
+
+    def median_df(al: Alignment) -> float:
+        surfaces = [op.a for op in words(al) if op.a]
+        found, _ = shingles(tokenize(" ".join(surfaces), aliases), settings.ngram)
+        if not len(found):
+            return 0.0
+        at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
+        return float(np.median(np.where(hashes[at] == found, counts[at], 1)))
+    return median_df
+
+
+def _shingle_config(settings: Settings) -> str:
+    return f"n={settings.ngram};aliases={','.join(settings.aliases)}"
+
+
 def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int | None = None
                      ) -> dict:
     """Build reuse clusters, copy trees and signals from the stored passages and store them.
@@ -198,7 +222,7 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
         if canonical:
             duplicates[canonical].append(article.id)
         hints[article.id] = spin_hints(article.text, aliases)
-    alignments = store.alignments()
+    alignments = store.alignments(words=False)
     expanded = list(alignments)
     for al in alignments:
         for dup_a in [al.a.article] + duplicates.get(al.a.article, []):
@@ -214,7 +238,15 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
             for other in copies[k + 1:]:
                 expanded.append(Alignment(Span(first, 0, whole), Span(other, 0, whole), 2.0 * whole, 1.0,
                                           0, 0, 0, 0, ()))
-    clusters, signals = trace(meta, expanded, settings.recycled_days)
+    stored_as = {dup: canonical for canonical, dups in duplicates.items() for dup in dups}
+
+    def words(al: Alignment):
+        """A passage's words, from the store (a duplicate's passages are stored under its copy)."""
+        return store.alignment_words(Span(stored_as.get(al.a.article, al.a.article), al.a.start, al.a.end),
+                                     Span(stored_as.get(al.b.article, al.b.article), al.b.start, al.b.end))
+
+    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words,
+                              _phrase_frequency(store, settings, words))
     store.replace_provenance(clusters, signals, hints, run_id)
     return {"clusters": len(clusters)}
 

@@ -22,7 +22,7 @@ from ..errors import StoreError
 from ..model import Alignment, Article, Origin, Skip, Span, WordOp
 from ..normalize import repair
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -175,6 +175,13 @@ CREATE INDEX articles_source ON articles(source);
 CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
 CREATE INDEX clusters_size ON clusters(size);
 CREATE INDEX signals_reused ON signals(reused_share);
+""",
+    3: """
+-- What a cluster is: reuse (a passage that travelled), recurring (one outlet repeating
+-- itself) or formula (common phrasing), and the evidence for formula.
+ALTER TABLE clusters ADD COLUMN kind TEXT NOT NULL DEFAULT 'reuse';
+ALTER TABLE clusters ADD COLUMN phrase_df REAL;
+CREATE INDEX clusters_kind_size ON clusters(kind, size);
 """,
 }
 
@@ -384,9 +391,10 @@ class Store:
                 self.conn.execute(f"DELETE FROM {table}")
             for c in clusters:
                 self.conn.execute(
-                    "INSERT INTO clusters (id, size, earliest, first_published, ordering, run_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (c.id, len(c.articles), json.dumps(list(c.earliest)), c.first_published, c.ordering, run_id))
+                    "INSERT INTO clusters (id, size, earliest, first_published, ordering, run_id, kind, phrase_df)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (c.id, len(c.articles), json.dumps(list(c.earliest)), c.first_published, c.ordering, run_id,
+                     c.kind, c.phrase_df))
                 self.conn.executemany(
                     "INSERT INTO cluster_spans (cluster_id, article, start, end) VALUES (?, ?, ?, ?)",
                     [(c.id, s.article, s.start, s.end) for s in c.spans])
@@ -449,7 +457,7 @@ class Store:
 
     def clusters(self, article_id: str | None = None, limit: int | None = None) -> list[dict]:
         """Clusters, largest first (or those holding ``article_id``), with spans and copy edges."""
-        sql = "SELECT id, size, earliest, first_published, ordering FROM clusters"
+        sql = "SELECT id, size, earliest, first_published, ordering, kind, phrase_df FROM clusters"
         args: list = []
         if article_id is not None:
             sql += " WHERE id IN (SELECT cluster_id FROM cluster_spans WHERE article = ?)"
@@ -459,7 +467,7 @@ class Store:
             sql += " LIMIT ?"
             args.append(limit)
         out = []
-        for cid, size, earliest, first, ordering in self.conn.execute(sql, args).fetchall():
+        for cid, size, earliest, first, ordering, kind, phrase_df in self.conn.execute(sql, args).fetchall():
             spans = self.conn.execute(
                 "SELECT s.article, s.start, s.end, a.source, a.published FROM cluster_spans s"
                 " JOIN articles a ON a.id = s.article WHERE cluster_id = ? ORDER BY a.published, s.article",
@@ -469,29 +477,44 @@ class Store:
                 (cid,)).fetchall()
             out.append({
                 "id": cid, "size": size, "earliest": json.loads(earliest), "first_published": first,
-                "ordering": ordering,
+                "ordering": ordering, "kind": kind, "phrase_df": phrase_df,
                 "spans": [{"article": a, "start": s, "end": e, "source": src, "published": pub}
                           for a, s, e, src, pub in spans],
                 "edges": [{"child": c, "parent": p, "evidence": ev} for c, p, ev in edges],
             })
         return out
 
-    def alignments(self, article_id: str | None = None) -> list[Alignment]:
-        """Stored passages, all or those of one article (that article on side ``a``)."""
+    def alignments(self, article_id: str | None = None, words: bool = True) -> list[Alignment]:
+        """Stored passages, all or those of one article (that article on side ``a``).
+        Without ``words`` the word alignment is left in the store (``ops`` is empty):
+        the whole collection's words take gigabytes; see :meth:`alignment_words`."""
         sql = ("SELECT a_article, a_start, a_end, b_article, b_start, b_end, score, similarity,"
-               " exact, variant, substituted, gaps, ops FROM alignments")
+               f" exact, variant, substituted, gaps, {'ops' if words else 'NULL'} FROM alignments")
         args: tuple = ()
         if article_id is not None:
             sql += " WHERE a_article = ? OR b_article = ?"
             args = (article_id, article_id)
         out = []
         for r in self.conn.execute(sql + " ORDER BY a_article, a_start, b_article, b_start", args):
+            ops = tuple(WordOp(*o) for o in json.loads(r[12])) if words else ()
             al = Alignment(Span(r[0], r[1], r[2]), Span(r[3], r[4], r[5]), r[6], r[7], r[8], r[9],
-                           r[10], r[11], tuple(WordOp(*o) for o in json.loads(r[12])))
+                           r[10], r[11], ops)
             if article_id is not None and al.a.article != article_id:
                 al = al.swapped()
             out.append(al)
         return out
+
+    def alignment_words(self, a: Span, b: Span) -> tuple[WordOp, ...]:
+        """The word alignment of the stored passage between spans ``a`` and ``b``, from ``a``'s side."""
+        first, second = (a, b) if a.article < b.article else (b, a)
+        row = self.conn.execute(
+            "SELECT ops FROM alignments WHERE a_article = ? AND a_start = ? AND a_end = ?"
+            " AND b_article = ? AND b_start = ? AND b_end = ?",
+            (first.article, first.start, first.end, second.article, second.start, second.end)).fetchone()
+        if row is None:
+            return ()
+        al = Alignment(first, second, 0.0, 0.0, 0, 0, 0, 0, tuple(WordOp(*o) for o in json.loads(row[0])))
+        return al.ops if first is a else al.swapped().ops
 
 
 def open_store(path: str | Path, create: bool = True, read_only: bool = False) -> Store:

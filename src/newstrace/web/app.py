@@ -268,19 +268,23 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     # --- clusters -----------------------------------------------------------
     MinSize = Annotated[int, Query(ge=2, le=10**12, description="only clusters of at least this many articles")]
+    Kind = Annotated[Literal["reuse", "recurring", "formula"] | None, Query(description=(
+        "only this kind: reuse (a passage that travelled), recurring (one outlet repeating itself), "
+        "formula (common phrasing)"))]
 
     @app.get("/clusters.json", tags=["clusters"], responses=_bad)
-    def clusters_json(min_size: MinSize = 2, limit: Limit = 50, offset: Offset = 0) -> dict:
+    def clusters_json(min_size: MinSize = 2, kind: Kind = None, limit: Limit = 50, offset: Offset = 0) -> dict:
         """Reuse clusters, largest first, with spread over time and outlets; paged."""
         with store() as s:
-            return browse.clusters(s, min_size, limit, offset).as_dict()
+            return browse.clusters(s, min_size, kind, limit, offset).as_dict()
 
     @app.get("/clusters", response_class=HTMLResponse, include_in_schema=False)
-    def clusters_page(request: Request, min_size: MinSize = 2, limit: Limit = 50, offset: Offset = 0):
+    def clusters_page(request: Request, min_size: MinSize = 2, kind: Kind = None, limit: Limit = 50,
+                      offset: Offset = 0):
         with store() as s:
-            result = browse.clusters(s, min_size, limit, offset)
+            result = browse.clusters(s, min_size, kind, limit, offset)
         return page("clusters.html", request, title="Reuse clusters", result=result,
-                    params={"min_size": min_size})
+                    params={"min_size": min_size, **({"kind": kind} if kind else {})})
 
     @app.get("/clusters/{cluster_id}.json", tags=["clusters"], responses={**_bad, **_missing})
     def cluster_json(cluster_id: ClusterId) -> dict:
