@@ -28,6 +28,9 @@ _FORMULA_MIN_DF = 10
 # ...and in this many times more articles than the cluster holds: a wire story's n-grams
 # are found about where its copies are; "the annual meeting of the ... was held" everywhere.
 _FORMULA_RATIO = 4
+# A cluster whose outlets each print it this many times on average is the outlets repeating
+# themselves (weather boxes, standing columns, a running story's recap), not text travelling.
+_RECURRING_PER_OUTLET = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +62,8 @@ class ReuseCluster:
     first_published: str | None
     ordering: str  # how the earliest source was decided, or why it could not be
     edges: tuple[CopyEdge, ...]
-    # reuse: a passage that travelled between articles; recurring: one outlet repeating
-    # itself (masthead, weather box, standing advertisement); formula: common phrasing.
+    # reuse: a passage that travelled between articles; recurring: outlets repeating
+    # themselves (masthead, weather box, standing advertisement); formula: common phrasing.
     kind: str = "reuse"
     phrase_df: float | None = None  # median number of articles holding the passage's n-grams
 
@@ -247,7 +250,7 @@ def _kind(members: list[ArticleMeta], phrase_df: float | None) -> str:
     if phrase_df is not None and phrase_df >= max(_FORMULA_MIN_DF, _FORMULA_RATIO * len(members)):
         return "formula"
     outlets = {m.source for m in members}
-    if len(outlets) == 1 and None not in outlets:
+    if None not in outlets and (len(outlets) == 1 or len(members) >= _RECURRING_PER_OUTLET * len(outlets)):
         return "recurring"
     return "reuse"
 
