@@ -436,3 +436,51 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words)
                for i, m in sorted(meta.items())}
     return clusters, signals
+
+
+# --- helpers both engines use ----------------------------------------------------------
+
+def with_duplicates(alignments: list[Alignment], duplicates: dict[str, list[str]],
+                    lengths: dict[str, int]) -> list[Alignment]:
+    """The passages with every exact duplicate sharing its stored copy's passages, and the
+    whole text with it (only the stored copy of a text is aligned)."""
+    expanded = list(alignments)
+    for al in alignments:
+        for dup_a in [al.a.article] + duplicates.get(al.a.article, []):
+            for dup_b in [al.b.article] + duplicates.get(al.b.article, []):
+                if (dup_a, dup_b) != (al.a.article, al.b.article):
+                    expanded.append(dataclasses.replace(al, a=Span(dup_a, al.a.start, al.a.end),
+                                                        b=Span(dup_b, al.b.start, al.b.end)))
+    for canonical, dups in sorted(duplicates.items()):
+        whole = lengths[canonical]
+        copies = sorted([canonical] + dups)
+        for k, first in enumerate(copies):
+            for other in copies[k + 1:]:
+                expanded.append(Alignment(Span(first, 0, whole), Span(other, 0, whole), 2.0 * whole, 1.0,
+                                          0, 0, 0, 0, ()))
+    return expanded
+
+
+def phrase_frequency(hash_arrays: list, settings, words: Callable[[Alignment], Iterable[WordOp]]
+                     ) -> Callable[[Alignment], float] | None:
+    """A function giving, for a passage, the median number of articles that hold its key
+    n-grams; ``hash_arrays`` are the articles' shingle hashes (one array per article).
+    None when there are none."""
+    import numpy as np
+
+    from .candidates import shingles
+    from .normalize import load_aliases, tokenize
+
+    if not hash_arrays:
+        return None
+    hashes, counts = np.unique(np.concatenate(hash_arrays), return_counts=True)
+    aliases = load_aliases(settings.aliases)
+
+    def median_df(al: Alignment) -> float:
+        surfaces = [op.a for op in words(al) if op.a]
+        found, _ = shingles(tokenize(" ".join(surfaces), aliases), settings.ngram)
+        if not len(found):
+            return 0.0
+        at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
+        return float(np.median(np.where(hashes[at] == found, counts[at], 1)))
+    return median_df

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..ingest import read_articles
 from ..model import Alignment, Span
 from ..normalize import load_aliases, spin_hints, tokenize
-from ..provenance import ArticleMeta, trace
+from ..provenance import ArticleMeta, phrase_frequency, trace, with_duplicates
 from ..quotes import extract_quotes, group_quotes
 from ..settings import Settings
 from ..store import IngestSummary, Store
@@ -181,26 +181,6 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     return summary
 
 
-def _phrase_frequency(store: Store, settings: Settings, words):
-    """A function giving, for a passage, the median number of articles that hold its key
-    n-grams (from the candidate index), or None when the index is empty."""
-    arrays = [h for h, _ in store.shingles(_shingle_config(settings)).values()]
-    if not arrays:
-        return None
-    hashes, counts = np.unique(np.concatenate(arrays), return_counts=True)
-    del arrays
-    aliases = load_aliases(settings.aliases)
-
-    def median_df(al: Alignment) -> float:
-        surfaces = [op.a for op in words(al) if op.a]
-        found, _ = shingles(tokenize(" ".join(surfaces), aliases), settings.ngram)
-        if not len(found):
-            return 0.0
-        at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
-        return float(np.median(np.where(hashes[at] == found, counts[at], 1)))
-    return median_df
-
-
 def _shingle_config(settings: Settings) -> str:
     return f"n={settings.ngram};aliases={','.join(settings.aliases)}"
 
@@ -223,21 +203,7 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
             duplicates[canonical].append(article.id)
         hints[article.id] = spin_hints(article.text, aliases)
     alignments = store.alignments(words=False)
-    expanded = list(alignments)
-    for al in alignments:
-        for dup_a in [al.a.article] + duplicates.get(al.a.article, []):
-            for dup_b in [al.b.article] + duplicates.get(al.b.article, []):
-                if (dup_a, dup_b) != (al.a.article, al.b.article):
-                    expanded.append(Alignment(Span(dup_a, al.a.start, al.a.end), Span(dup_b, al.b.start, al.b.end),
-                                              al.score, al.similarity, al.exact, al.variant, al.substituted,
-                                              al.gaps, al.ops))
-    for canonical, dups in duplicates.items():
-        whole = meta[canonical].length
-        copies = sorted([canonical] + dups)
-        for k, first in enumerate(copies):
-            for other in copies[k + 1:]:
-                expanded.append(Alignment(Span(first, 0, whole), Span(other, 0, whole), 2.0 * whole, 1.0,
-                                          0, 0, 0, 0, ()))
+    expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     stored_as = {dup: canonical for canonical, dups in duplicates.items() for dup in dups}
 
     def words(al: Alignment):
@@ -245,8 +211,9 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
         return store.alignment_words(Span(stored_as.get(al.a.article, al.a.article), al.a.start, al.a.end),
                                      Span(stored_as.get(al.b.article, al.b.article), al.b.start, al.b.end))
 
-    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words,
-                              _phrase_frequency(store, settings, words))
+    frequency = phrase_frequency([h for h, _ in store.shingles(_shingle_config(settings)).values()],
+                                 settings, words)
+    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
     store.replace_provenance(clusters, signals, hints, run_id)
     return {"clusters": len(clusters)}
 

@@ -63,32 +63,41 @@ def read_txt(path: Path, mapping: dict) -> Iterator[Article | InputError]:
 def read_jsonl(path: Path, mapping: dict) -> Iterator[Article | InputError]:
     """JSON Lines: one article object per line."""
     text = read_text_file(path)
-    stem = Path(path.name.removesuffix(".gz")).stem
     for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(str(path), number, f"malformed JSON: {exc.msg} at column {exc.colno}",
-                             "each line must be one JSON object")
-            continue
-        if not isinstance(record, dict):
-            yield InputError(str(path), number, f"expected a JSON object, got {type(record).__name__}")
-            continue
-        fields = {}
-        for field in FIELDS:
-            column = column_for(field, record, mapping)
-            if column is not None:
-                fields[field] = record[column]
-        if "text" not in fields and "text" in mapping:
-            yield InputError(str(path), number, f"no field {mapping['text']!r} for the text",
-                             f"fields are {', '.join(record)}")
-            continue
-        try:
-            yield make_article(fields, str(path), number, default_id=f"{stem}-{number}")
-        except InputError as error:
-            yield error
+        item = parse_jsonl_line(line, str(path), number, mapping)
+        if item is not None:
+            yield item
+
+
+def parse_jsonl_line(line: str, file: str, number: int, mapping: dict) -> Article | InputError | None:
+    """One line of a JSON Lines file: an article, the error that stops it, or None if blank."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputError(file, number, f"malformed JSON: {exc.msg} at column {exc.colno}",
+                          "each line must be one JSON object")
+    if not isinstance(record, dict):
+        return InputError(file, number, f"expected a JSON object, got {type(record).__name__}")
+    return record_article(record, file, number, mapping)
+
+
+def record_article(record: dict, file: str, number: int, mapping: dict) -> Article | InputError:
+    """An article from one record (a JSON object, a Parquet row) with its fields found by name."""
+    fields = {}
+    for field in FIELDS:
+        column = column_for(field, record, mapping)
+        if column is not None:
+            fields[field] = record[column]
+    if "text" not in fields and "text" in mapping:
+        return InputError(file, number, f"no field {mapping['text']!r} for the text",
+                          f"fields are {', '.join(record)}")
+    stem = Path(Path(file).name.removesuffix(".gz")).stem
+    try:
+        return make_article(fields, file, number, default_id=f"{stem}-{number}")
+    except InputError as error:
+        return error
 
 
 def read_csv(path: Path, mapping: dict) -> Iterator[Article | InputError]:

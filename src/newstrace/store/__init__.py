@@ -1,5 +1,6 @@
-"""Where articles and results live: one SQLite file by default."""
+"""The SQLite store."""
 
-from .sqlite import SCHEMA_VERSION, IngestSummary, Store, open_store
+from .sqlite import PROVENANCE_COLUMNS, SCHEMA_VERSION, IngestSummary, Store, open_store, provenance_rows, text_hash
 
-__all__ = ["SCHEMA_VERSION", "IngestSummary", "Store", "open_store"]
+__all__ = ["PROVENANCE_COLUMNS", "SCHEMA_VERSION", "IngestSummary", "Store", "open_store", "provenance_rows",
+           "text_hash"]

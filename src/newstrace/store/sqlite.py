@@ -186,6 +186,41 @@ CREATE INDEX clusters_kind_size ON clusters(kind, size);
 }
 
 
+PROVENANCE_COLUMNS = {
+    "clusters": ("id", "size", "earliest", "first_published", "ordering", "run_id", "kind", "phrase_df"),
+    "cluster_spans": ("cluster_id", "article", "start", "end"),
+    "copy_edges": ("cluster_id", "child", "parent", "evidence"),
+    "signals": ("article", "reused_share", "originality", "sources", "spin_rate", "stitched_score",
+                "recycled_chars", "spin_hints", "details"),
+}
+
+
+def provenance_rows(clusters, signals: dict, hints: dict, run_id: int | None) -> dict[str, list[tuple]]:
+    """The rows of the provenance tables (see PROVENANCE_COLUMNS) for clusters and signals."""
+    rows: dict[str, list[tuple]] = {table: [] for table in PROVENANCE_COLUMNS}
+    for c in clusters:
+        rows["clusters"].append((c.id, len(c.articles), json.dumps(list(c.earliest)), c.first_published,
+                                 c.ordering, run_id, c.kind, c.phrase_df))
+        rows["cluster_spans"].extend((c.id, s.article, s.start, s.end) for s in c.spans)
+        rows["copy_edges"].extend((c.id, e.child, e.parent, e.evidence) for e in c.edges)
+    for article, sig in signals.items():
+        details = {
+            "sources": list(sig.sources),
+            "copied_from": list(sig.copied_from),
+            "reused_spans": [{"start": r[0].start, "end": r[0].end, "source": r[1], "copied_from": r[2]}
+                             for r in sig.reused_spans],
+            "swaps": [{"source_word": w.source_word, "copy_word": w.copy_word, "kind": w.kind,
+                       "count": w.count} for w in sig.swaps],
+            "recycled": [{"start": r[0].start, "end": r[0].end, "source": r[1], "first_published": r[2]}
+                         for r in sig.recycled],
+            "spin_hints": [{"start": h[0], "end": h[1], "text": h[2]} for h in hints.get(article, [])],
+        }
+        rows["signals"].append((article, sig.reused_share, sig.originality, len(sig.sources), sig.spin_rate,
+                                sig.stitched_score, sig.recycled_chars, len(hints.get(article, [])),
+                                json.dumps(details, ensure_ascii=False)))
+    return rows
+
+
 def text_hash(text: str) -> str:
     """Hash of an article's repaired text with white space folded: equal for exact duplicates."""
     folded = " ".join(repair(text).text.split())
@@ -386,38 +421,19 @@ class Store:
     # provenance -------------------------------------------------------------
     def replace_provenance(self, clusters, signals: dict, hints: dict, run_id: int | None) -> None:
         """Replace all clusters, copy edges and signals in one transaction."""
+        self.replace_provenance_rows(provenance_rows(clusters, signals, hints, run_id))
+
+    def replace_provenance_rows(self, rows: dict[str, list[tuple]]) -> None:
+        """Replace the provenance tables with ``rows`` (table -> rows in PROVENANCE_COLUMNS
+        order), in one transaction: what :func:`provenance_rows` makes, or another engine wrote."""
         with self.conn:
             for table in ("copy_edges", "cluster_spans", "clusters", "signals"):
                 self.conn.execute(f"DELETE FROM {table}")
-            for c in clusters:
-                self.conn.execute(
-                    "INSERT INTO clusters (id, size, earliest, first_published, ordering, run_id, kind, phrase_df)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (c.id, len(c.articles), json.dumps(list(c.earliest)), c.first_published, c.ordering, run_id,
-                     c.kind, c.phrase_df))
+            for table in ("clusters", "cluster_spans", "copy_edges", "signals"):
+                columns = PROVENANCE_COLUMNS[table]
                 self.conn.executemany(
-                    "INSERT INTO cluster_spans (cluster_id, article, start, end) VALUES (?, ?, ?, ?)",
-                    [(c.id, s.article, s.start, s.end) for s in c.spans])
-                self.conn.executemany(
-                    "INSERT INTO copy_edges (cluster_id, child, parent, evidence) VALUES (?, ?, ?, ?)",
-                    [(c.id, e.child, e.parent, e.evidence) for e in c.edges])
-            rows = []
-            for article, sig in signals.items():
-                details = {
-                    "sources": list(sig.sources),
-                    "copied_from": list(sig.copied_from),
-                    "reused_spans": [{"start": r[0].start, "end": r[0].end, "source": r[1], "copied_from": r[2]}
-                                     for r in sig.reused_spans],
-                    "swaps": [{"source_word": w.source_word, "copy_word": w.copy_word, "kind": w.kind,
-                               "count": w.count} for w in sig.swaps],
-                    "recycled": [{"start": r[0].start, "end": r[0].end, "source": r[1], "first_published": r[2]}
-                                 for r in sig.recycled],
-                    "spin_hints": [{"start": h[0], "end": h[1], "text": h[2]} for h in hints.get(article, [])],
-                }
-                rows.append((article, sig.reused_share, sig.originality, len(sig.sources), sig.spin_rate,
-                             sig.stitched_score, sig.recycled_chars,
-                             len(hints.get(article, [])), json.dumps(details, ensure_ascii=False)))
-            self.conn.executemany("INSERT INTO signals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    rows.get(table, []))
 
     _QUOTE_COLUMNS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start",
                       "speaker_end", "how", "cue", "cue_start", "cue_end", "secondary_source", "evidence",
