@@ -245,6 +245,51 @@ def _cmd_clusters(args) -> int:
     return 0
 
 
+def _cmd_run(args) -> int:
+    settings = _settings(args)
+    mapping = parse_mapping(args.map)
+    if args.engine == "spark":
+        from .engines import spark
+
+        if not args.out:
+            raise NewstraceError("the Spark engine writes Parquet: give --out DIR")
+        summary = spark.run(args.paths, args.out, settings, mapping, master=args.master)
+        print(f"wrote Parquet tables to {args.out}: " + ", ".join(
+            f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if k != "seconds"))
+        if args.db:
+            with open_store(args.db) as store:
+                loaded = spark.load(args.out, store)
+                collect_quotes(store)
+            print(f"loaded into {args.db}: {loaded['added']} articles, {loaded['passages']} passages, "
+                  f"{loaded['clusters']} clusters")
+        return 0
+    if not args.db:
+        raise NewstraceError("the local engine writes a store: give --db FILE")
+    progress = _Progress(sys.stderr.isatty() and not args.quiet)
+    with open_store(args.db) as store:
+        run = store.start_run("run", settings.to_dict())
+        try:
+            summary = {**ingest(store, args.paths, settings, mapping, progress, run).as_dict(),
+                       **detect_reuse(store, settings, progress, run).as_dict(),
+                       **trace_provenance(store, settings, run), **collect_quotes(store)}
+        finally:
+            progress.close()
+        store.finish_run(run, summary)
+    print(f"{args.db}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
+    return 0
+
+
+def _cmd_load(args) -> int:
+    from .engines import spark
+
+    with open_store(args.db) as store:
+        run = store.start_run("load", {"from": str(args.out)})
+        summary = {**spark.load(args.out, store), **collect_quotes(store)}
+        store.finish_run(run, summary)
+    print(f"loaded {args.out} into {args.db}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    return 0
+
+
 def _cmd_serve(args) -> int:
     import uvicorn
 
@@ -333,6 +378,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, metavar="N", help="how many clusters (default: 20)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_clusters)
+
+    p = sub.add_parser("run", help="the whole pipeline on the local engine or on Spark")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (Spark: JSON Lines and Parquet "
+                   "are read in parallel, other formats on the driver)")
+    p.add_argument("--engine", choices=["local", "spark"], default="local", help="where to run (default: local)")
+    p.add_argument("--db", metavar="FILE", help="the store (local engine); with Spark, also load the output into it")
+    p.add_argument("--out", metavar="DIR", help="Spark engine: folder for the Parquet tables")
+    p.add_argument("--master", default="local[*]", help="Spark master URL (default: local[*])")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
+    _add_settings(p, _INGEST + _DETECT)
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("load", help="bring a Spark run's Parquet output into a store")
+    p.add_argument("out", metavar="DIR", help="the --out folder of 'newstrace run --engine spark'")
+    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store (created if missing)")
+    p.set_defaults(func=_cmd_load)
 
     p = sub.add_parser("serve", help="browse a store in a web browser (read-only), with an HTTP API")
     p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")

@@ -32,6 +32,10 @@ class InputError(NewstraceError):
             message += f" ({hint})"
         super().__init__(message)
 
+    def __reduce__(self):
+        # Rebuilt from its fields when it crosses a process boundary (Spark executors).
+        return InputError, (self.file, self.line, self.problem, self.hint)
+
 
 class StoreError(NewstraceError):
     """The store cannot be opened or used."""

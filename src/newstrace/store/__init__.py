@@ -1,6 +1,7 @@
-"""The SQLite store."""
+"""Where articles and results live: one SQLite file by default."""
 
-from .sqlite import PROVENANCE_COLUMNS, SCHEMA_VERSION, IngestSummary, Store, open_store, provenance_rows, text_hash
+from .sqlite import (PROVENANCE_COLUMNS, SCHEMA_VERSION, IngestSummary, Store, canonical_order, open_store,
+                     provenance_rows, text_hash)
 
-__all__ = ["PROVENANCE_COLUMNS", "SCHEMA_VERSION", "IngestSummary", "Store", "open_store", "provenance_rows",
-           "text_hash"]
+__all__ = ["PROVENANCE_COLUMNS", "SCHEMA_VERSION", "IngestSummary", "Store", "canonical_order", "open_store",
+           "provenance_rows", "text_hash"]

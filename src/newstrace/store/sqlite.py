@@ -242,8 +242,9 @@ class IngestSummary:
                 "unchanged": self.unchanged, "skipped": self.skipped}
 
 
-def _canonical_order(published: str | None, article_id: str) -> tuple:
-    """Which of several exact copies is stored: the earliest published, then the smallest id."""
+def canonical_order(published: str | None, article_id: str) -> tuple:
+    """Which of several exact copies is stored (the smallest): the earliest published, then the
+    smallest id."""
     return (published is None, published or "", article_id)
 
 
@@ -317,7 +318,7 @@ class Store:
         canonical = None
         if first is not None:
             canonical = first[0]
-            if _canonical_order(article.published, article.id) < _canonical_order(first[1], first[0]):
+            if canonical_order(article.published, article.id) < canonical_order(first[1], first[0]):
                 canonical = None  # the newcomer takes over; see _demote below
         self.conn.execute(
             "INSERT INTO articles (id, url, source, title, published, language, text, text_hash,"

@@ -1,0 +1,307 @@
+"""The Apache Spark engine: the local engine's stages as Spark jobs, writing Parquet.
+
+``run`` reads JSON Lines or Parquet (any other format the local readers know is read on
+the driver), and runs the same stage functions as the local engine: records become
+articles with the same readers, exact duplicates are linked the same way, shingles come
+from :func:`~newstrace.candidates.shingles`, candidate pairs pass the same windowed test
+(:func:`~newstrace.candidates.dense_enough`, pair by pair, after a distributed inverted
+index with the same document-frequency cutoff), pairs are aligned with
+:func:`~newstrace.align.align`, and provenance is :func:`~newstrace.provenance.trace` on
+the driver. Output, one Parquet folder per table, in ``OUT``: ``articles``, ``skips``,
+``compared``, ``passages``, ``clusters``, ``cluster_spans``, ``copy_edges``, ``signals``.
+``load`` brings such a folder into a store for the reports, the API and the web pages.
+
+Needs the ``spark`` extra (PySpark and PyArrow) and Java 17.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import OrderedDict, defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from ..align import Document, align
+from ..candidates import dense_enough, shingles
+from ..errors import InputError, NewstraceError
+from ..ingest import read_articles
+from ..ingest.readers import parse_jsonl_line, record_article
+from ..model import Alignment, Article, Origin, Skip, Span, WordOp
+from ..normalize import load_aliases, spin_hints, tokenize
+from ..provenance import ArticleMeta, phrase_frequency, trace, with_duplicates
+from ..settings import Settings
+from ..store import PROVENANCE_COLUMNS, IngestSummary, Store, canonical_order, provenance_rows, text_hash
+
+TABLES = ("articles", "skips", "compared", "passages", "clusters", "cluster_spans", "copy_edges", "signals")
+_ARTICLE_COLUMNS = ("id", "url", "source", "title", "published", "language", "text", "text_hash",
+                    "duplicate_of", "origin_file", "origin_line")
+_PASSAGE_COLUMNS = ("a_article", "a_start", "a_end", "b_article", "b_start", "b_end", "score", "similarity",
+                    "exact", "variant", "substituted", "gaps", "ops")
+_DOCUMENT_CACHE = 2048
+
+
+def _require_spark():
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise NewstraceError("the Spark engine needs PySpark: pip install 'newstrace[spark]'") from None
+
+
+def session(master: str = "local[*]"):
+    """A Spark session; on a cluster, pass its master URL (or use spark-submit's)."""
+    _require_spark()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(master).appName("newstrace")
+    if master.startswith("local"):
+        # Python workers run this interpreter, which has newstrace (on a cluster, the
+        # cluster's Python must have it: pip install newstrace there).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.config("spark.pyspark.python", sys.executable)
+    return (builder
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "8")
+            .getOrCreate())
+
+
+@lru_cache(maxsize=4)
+def _aliases(files: tuple[str, ...]):
+    """The alias table, loaded once per executor process."""
+    return load_aliases(files)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def _files(paths) -> list[Path]:
+    from ..ingest import _files as walk
+
+    found = []
+    for root in paths:
+        root = Path(root)
+        if not root.exists():
+            raise InputError(str(root), None, "no such file or folder")
+        found.extend(walk(root))
+    return found
+
+
+def _records(spark, paths, mapping: dict, on_error: str):
+    """An RDD of Articles and InputErrors from every input file."""
+    sc = spark.sparkContext
+    parts = []
+    for file in _files(paths):
+        name = file.name.removesuffix(".gz")
+        where = str(file)
+        if name.endswith((".jsonl", ".ndjson")):
+            parts.append(sc.textFile(where).zipWithIndex()
+                         .map(lambda li, where=where: parse_jsonl_line(li[0], where, li[1] + 1, mapping))
+                         .filter(lambda item: item is not None))
+        elif name.endswith(".parquet"):
+            parts.append(spark.read.parquet(where).rdd.zipWithIndex()
+                         .map(lambda ri, where=where: record_article(ri[0].asDict(), where, ri[1] + 1, mapping)))
+        else:  # small formats (text files, CSV, HTML) are read on the driver by the local readers
+            parts.append(sc.parallelize([InputError(i.file, i.line, i.reason) if isinstance(i, Skip) else i
+                                         for i in read_articles([file], mapping, on_error)], 1))
+    return sc.union(parts) if parts else sc.parallelize([])
+
+
+def _first_by_origin(x: Article, y: Article) -> Article:
+    return min(x, y, key=lambda a: (a.origin.file, a.origin.line or 0))
+
+
+# --- the run ----------------------------------------------------------------------------
+
+def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict | None = None,
+        spark=None, master: str = "local[*]") -> dict:
+    """Run the whole pipeline on Spark and write its tables as Parquet folders in ``out``."""
+    spark = spark or session(master)
+    sc = spark.sparkContext
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+    mapping = mapping or {}
+    alias_files = tuple(settings.aliases)
+
+    # Articles: one per id (the first read wins, as in the store), exact duplicates linked
+    # to the earliest published copy, then the smallest id.
+    items = _records(spark, paths, mapping, settings.on_error).cache()
+    errors = items.filter(lambda i: isinstance(i, InputError))
+    if settings.on_error == "raise":
+        first = errors.take(1)
+        if first:
+            raise first[0]
+    skips = [(e.file, e.line, e.problem) for e in errors.collect()]
+    by_id = items.filter(lambda i: isinstance(i, Article)).map(lambda a: (a.id, a))
+    chosen = by_id.reduceByKey(_first_by_origin)
+    conflicts = (by_id.join(chosen).filter(lambda kv: kv[1][0].origin != kv[1][1].origin
+                                           and text_hash(kv[1][0].text) != text_hash(kv[1][1].text))
+                 .map(lambda kv: (kv[1][0].origin.file, kv[1][0].origin.line,
+                                  f"id {kv[0]!r} was already read from {kv[1][1].origin.file} with another "
+                                  "text; give this article another id")).collect())
+    skips.extend(conflicts)
+    hashed = chosen.map(lambda kv: (text_hash(kv[1].text), kv[1])).cache()
+    canonical = hashed.reduceByKey(
+        lambda x, y: min(x, y, key=lambda a: canonical_order(a.published, a.id))).mapValues(lambda a: a.id)
+    articles = hashed.join(canonical).map(
+        lambda kv: (kv[1][0], kv[0], None if kv[1][1] == kv[1][0].id else kv[1][1])).cache()
+    distinct = articles.filter(lambda r: r[2] is None).map(lambda r: (r[0].id, r[0].text)).cache()
+    n_distinct = distinct.count()
+    seconds["articles"] = round(time.perf_counter() - clock, 3)
+
+    # Shingles, then candidates from a distributed inverted index.
+    clock = time.perf_counter()
+    ngram = settings.ngram
+    shingled = distinct.mapValues(lambda text: shingles(tokenize(text, _aliases(alias_files)), ngram)).cache()
+    cutoff = max(settings.min_df_count, int(settings.max_df * n_distinct))
+
+    def occurrences(postings):
+        members = sorted(postings)
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                yield (members[x][0], members[y][0]), members[x][1]
+
+    postings = shingled.flatMap(lambda kv: ((int(h), (kv[0], int(p))) for h, p in zip(*kv[1])))
+    candidates = (postings.groupByKey().mapValues(list)
+                  .filter(lambda kv: 2 <= len(kv[1]) <= cutoff)
+                  .flatMap(lambda kv: occurrences(kv[1]))
+                  .groupByKey()
+                  .filter(lambda kv: dense_enough(list(kv[1]), settings))
+                  .keys().cache())
+    n_candidates = candidates.count()
+    seconds["candidates"] = round(time.perf_counter() - clock, 3)
+
+    # Alignment: pairs meet their texts, grouped by the first article so its tokens are
+    # made once per partition run.
+    clock = time.perf_counter()
+    with_texts = (candidates.join(distinct)                      # (a, (b, text_a))
+                  .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))  # (b, (a, text_a))
+                  .join(distinct)                                 # (b, ((a, text_a), text_b))
+                  .map(lambda kv: (kv[1][0][0], (kv[1][0][1], kv[0], kv[1][1]))))
+
+    def align_partition(rows):
+        cache: OrderedDict = OrderedDict()
+        aliases = _aliases(alias_files)
+
+        def document(article_id, text):
+            doc = cache.get(article_id)
+            if doc is None:
+                doc = cache[article_id] = Document.from_text(article_id, text, aliases)
+                if len(cache) > _DOCUMENT_CACHE:
+                    cache.popitem(last=False)
+            else:
+                cache.move_to_end(article_id)
+            return doc
+        for a_id, (a_text, b_id, b_text) in rows:
+            for al in align(document(a_id, a_text), document(b_id, b_text), settings):
+                yield (al.a.article, al.a.start, al.a.end, al.b.article, al.b.start, al.b.end, al.score,
+                       al.similarity, al.exact, al.variant, al.substituted, al.gaps,
+                       json.dumps([[o.kind, o.a, o.b] for o in al.ops], ensure_ascii=False))
+
+    passages = (with_texts.repartitionAndSortWithinPartitions(keyfunc=lambda k: k)
+                .mapPartitions(align_partition).cache())
+    passage_rows = passages.collect()
+    seconds["align"] = round(time.perf_counter() - clock, 3)
+
+    # Provenance on the driver, from the passages without their words (fetched when needed).
+    clock = time.perf_counter()
+    meta_rows = articles.map(lambda r: (r[0].id, r[0].published, r[0].source, len(r[0].text), r[2],
+                                        spin_hints(r[0].text, _aliases(alias_files)))).collect()
+    meta = {i: ArticleMeta(i, pub, src, length) for i, pub, src, length, _, _ in meta_rows}
+    hints = {i: h for i, *_, h in meta_rows}
+    duplicates: dict[str, list[str]] = defaultdict(list)
+    for i, *_, dup_of, _ in meta_rows:
+        if dup_of:
+            duplicates[dup_of].append(i)
+    stored_as = {dup: c for c, dups in duplicates.items() for dup in dups}
+    alignments, ops_of = [], {}
+    for r in passage_rows:
+        al = Alignment(Span(r[0], r[1], r[2]), Span(r[3], r[4], r[5]), r[6], r[7], r[8], r[9], r[10], r[11])
+        alignments.append(al)
+        ops_of[al.a, al.b] = r[12]
+
+    def words(al: Alignment):
+        a = Span(stored_as.get(al.a.article, al.a.article), al.a.start, al.a.end)
+        b = Span(stored_as.get(al.b.article, al.b.article), al.b.start, al.b.end)
+        if (a, b) in ops_of:
+            return tuple(WordOp(*o) for o in json.loads(ops_of[a, b]))
+        if (b, a) in ops_of:
+            flipped = Alignment(b, a, 0.0, 0.0, 0, 0, 0, 0, tuple(WordOp(*o) for o in json.loads(ops_of[b, a])))
+            return flipped.swapped().ops
+        return ()
+
+    frequency = phrase_frequency(shingled.map(lambda kv: kv[1][0]).collect(), settings, words)
+    expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
+    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
+    provenance = provenance_rows(clusters, signals, hints, None)
+    seconds["provenance"] = round(time.perf_counter() - clock, 3)
+
+    # Output.
+    clock = time.perf_counter()
+    _write(spark, articles.map(lambda r: (r[0].id, r[0].url, r[0].source, r[0].title, r[0].published,
+                                          r[0].language, r[0].text, r[1], r[2], r[0].origin.file,
+                                          r[0].origin.line)), out / "articles", _ARTICLE_COLUMNS)
+    _write(spark, sc.parallelize(skips, 1), out / "skips", ("file", "line", "reason"))
+    _write(spark, candidates, out / "compared", ("a_article", "b_article"))
+    _write(spark, passages, out / "passages", _PASSAGE_COLUMNS)
+    for table, columns in PROVENANCE_COLUMNS.items():
+        _write(spark, sc.parallelize(provenance[table], 4), out / table, columns)
+    seconds["write"] = round(time.perf_counter() - clock, 3)
+    summary = {"articles": articles.count(), "distinct": n_distinct, "skipped": len(skips),
+               "candidate_pairs": n_candidates, "passages": len(passage_rows), "clusters": len(clusters),
+               "seconds": seconds}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+_TYPES = {"start": "long", "end": "long", "line": "long", "a_start": "long", "a_end": "long",
+          "b_start": "long", "b_end": "long", "exact": "long", "variant": "long", "substituted": "long",
+          "gaps": "long", "size": "long", "id": "string", "cluster_id": "long", "origin_line": "long",
+          "score": "double", "similarity": "double", "phrase_df": "double", "run_id": "long",
+          "reused_share": "double", "originality": "double", "sources": "long", "spin_rate": "double",
+          "stitched_score": "double", "recycled_chars": "long", "spin_hints": "long"}
+
+
+def _write(spark, rdd, path: Path, columns) -> None:
+    from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
+
+    kinds = {"long": LongType(), "double": DoubleType(), "string": StringType()}
+    types = dict(_TYPES, id="long" if path.name == "clusters" else "string")
+    schema = StructType([StructField(c, kinds[types.get(c, "string")], True) for c in columns])
+    spark.createDataFrame(rdd.map(tuple), schema).write.mode("overwrite").parquet(str(path))
+
+
+# --- loading -----------------------------------------------------------------------------
+
+def _read_table(out: Path, table: str) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    path = out / table
+    if not path.exists():
+        raise NewstraceError(f"{path}: no such table; is {out} the output of 'newstrace run --engine spark'?")
+    return pq.read_table(str(path)).to_pylist()
+
+
+def load(out: str | Path, store: Store, batch_size: int = 500) -> dict:
+    """Bring a Spark run's Parquet output into ``store``: articles, passages, compared pairs,
+    clusters and signals (replacing the store's provenance)."""
+    out = Path(out)
+    summary = IngestSummary()
+    rows = sorted(_read_table(out, "articles"), key=lambda r: r["id"])
+    for k in range(0, len(rows), batch_size):
+        store.add_batch([Article(id=r["id"], text=r["text"], title=r["title"] or "", url=r["url"],
+                                 source=r["source"], published=r["published"], language=r["language"],
+                                 origin=Origin(r["origin_file"] or "", r["origin_line"]))
+                         for r in rows[k:k + batch_size]], None, summary)
+    store.add_batch([Skip(r["file"], r["line"], r["reason"]) for r in _read_table(out, "skips")], None, summary)
+    compared = [(r["a_article"], r["b_article"]) for r in _read_table(out, "compared")]
+    passages = [Alignment(Span(r["a_article"], r["a_start"], r["a_end"]), Span(r["b_article"], r["b_start"], r["b_end"]),
+                          r["score"], r["similarity"], r["exact"], r["variant"], r["substituted"], r["gaps"],
+                          tuple(WordOp(*o) for o in json.loads(r["ops"])))
+                for r in _read_table(out, "passages")]
+    store.add_alignments(compared, passages, None)
+    store.replace_provenance_rows({table: [tuple(r[c] for c in columns) for r in _read_table(out, table)]
+                                   for table, columns in PROVENANCE_COLUMNS.items()})
+    return {**summary.as_dict(), "passages": len(passages), "clusters": store.count("clusters")}
