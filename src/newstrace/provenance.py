@@ -133,6 +133,22 @@ def earlier(x: str | None, y: str | None) -> bool | None:
     return mx[1] < my[1]
 
 
+def first_published(published: dict[str, str | None]) -> list[str]:
+    """The keys published first: those no other is known to precede (several when tied,
+    none when nothing is dated). Linear, unlike asking :func:`earlier` of every pair.
+
+    >>> first_published({"a": "2015-09-30", "b": "2015-09-30T08:00:00", "c": "2015-09-30T09:00:00", "d": None})
+    ['a', 'b']
+    """
+    dated = {k: m for k, m in ((k, _moment(v)) for k, v in published.items()) if m}
+    if not dated:
+        return []
+    day = min(m[0] for m in dated.values())
+    that_day = {k: m for k, m in dated.items() if m[0] == day}
+    first_time = min((m[1] for m in that_day.values() if m[1] is not None), default=None)
+    return sorted(k for k, m in that_day.items() if m[1] is None or m[1] == first_time)
+
+
 def _days_between(x: str, y: str) -> int | None:
     mx, my = _moment(x), _moment(y)
     if mx is None or my is None:
@@ -307,12 +323,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
             continue
         members = [meta[i] for i in ids if i in meta]
         dated = [m for m in members if _moment(m.published)]
-        earliest = sorted(m.id for m in dated
-                          if not any(earlier(o.published, m.published) for o in dated if o.id != m.id))
-        # Members that cannot be ordered against an earlier-dated one are not earliest.
-        if earliest:
-            first_day = min(_moment(m.published)[0] for m in dated)
-            earliest = [i for i in earliest if _moment(meta[i].published)[0] == first_day]
+        earliest = first_published({m.id: m.published for m in dated})
         members_set = set(ids)
         member_links = {k: links[k] for i in ids for k in links_of.get(i, ()) if k[0] in members_set
                         and k[1] in members_set}

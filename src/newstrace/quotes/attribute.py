@@ -101,14 +101,20 @@ def core_name(as_written: str) -> str:
 _LINK_WORDS = {"of", "in", "for", "at", "on"}
 
 
-def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+def mask_quotes(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with quotation contents blanked, so cues inside quotes are not found."""
-    chars = list(text)
-    for s, e in spans:
-        for k in range(s, e):
-            if not chars[k].isspace():
-                chars[k] = "q"
-    return "".join(chars)
+    pieces, at = [], 0
+    for s, e in sorted(spans):
+        if s < at:
+            s = at
+        pieces.append(text[at:s])
+        pieces.append(_NOT_SPACE.sub("q", text[s:e]))
+        at = max(at, e)
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _sentence_before(masked: str, quote_open: int) -> int:
@@ -119,9 +125,12 @@ def _sentence_before(masked: str, quote_open: int) -> int:
     return start
 
 
-def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], previous: list) -> tuple:
-    """Speaker fields of the Quote dataclass, in order, for the quotation [start, end)."""
-    masked = _masked(text, spans)
+def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], previous: list,
+              masked: str | None = None) -> tuple:
+    """Speaker fields of the Quote dataclass, in order, for the quotation [start, end).
+    ``masked`` is :func:`mask_quotes` of the text and spans, when the caller made it already."""
+    if masked is None:
+        masked = mask_quotes(text, spans)
     open_mark, close_mark = start - 1, end + 1
     sent_start = _sentence_before(masked, open_mark)
     para_end = masked.find("\n", close_mark)

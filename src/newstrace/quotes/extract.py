@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .attribute import attribute, canonical_speakers
+from .attribute import attribute, canonical_speakers, mask_quotes
 
 # Opening mark -> marks that may close it. Curly double quotes are sometimes closed
 # with the wrong curl ("crisis“"), so both count.
@@ -92,9 +92,10 @@ def extract_quotes(article_id: str, text: str) -> list[Quote]:
     """
     quotes: list[Quote] = []
     spans = _find_spans(text)
+    masked = mask_quotes(text, spans)  # once per article: it is the size of the text
     previous: Quote | None = None
     for start, end in spans:
-        quote = Quote(article_id, start, end, text[start:end], *attribute(text, start, end, spans, quotes))
+        quote = Quote(article_id, start, end, text[start:end], *attribute(text, start, end, spans, quotes, masked))
         if quote.how == "unattributed" and previous is not None and previous.how != "unattributed":
             between = text[previous.end + 1 : start - 1]
             # “A,” Trump said. “B.” — B goes on with the same speaker, in the same paragraph.

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..normalize import tokenize
-from ..provenance import earlier
+from ..provenance import first_published
 from .attribute import canonical_speakers
 from .extract import Quote
 
@@ -48,15 +48,25 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
     for k, s in enumerate(sets):
         for key in s:
             index[key].append(k)
+    # Partners are looked up through a quotation's rarest words: two quotations sharing 70% of
+    # their words share their rare ones, and common words ("the", "said") would make the
+    # lookup quadratic in the number of quotations.
     for k, s in enumerate(sets):
         if len(s) < 3:
             continue
-        seen: dict[int, int] = defaultdict(int)
-        for key in s:
+        # The shorter of two linked quotations misses at most 30% of its words in the other
+        # (m words), so the other holds at least `needed` of any m + 3 of them: the shorter
+        # one finds its partners among the quotations holding that many of its rarest words.
+        missing = int((1 - _CONTAINED) * len(s) + 1e-9)
+        lookups = min(len(s), missing + 3)
+        needed = lookups - missing
+        hits: dict[int, int] = defaultdict(int)
+        for key in sorted(s, key=lambda key: (len(index[key]), key))[:lookups]:
             for other in index[key]:
-                if other > k:
-                    seen[other] += 1
-        for other, shared in seen.items():
+                hits[other] += 1
+        partners = [o for o, n in hits.items() if n >= needed and o != k and len(sets[o]) >= len(s)]
+        for other in partners:
+            shared = len(s & sets[other])
             if len(sets[other]) >= 3 and shared >= _CONTAINED * min(len(s), len(sets[other])):
                 parent[find(other)] = find(k)
     groups: dict[int, list[int]] = defaultdict(list)
@@ -65,9 +75,7 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
     out = []
     for members in groups.values():
         qs = [quotes[k] for k in members]
-        dated = [q for q in qs if published.get(q.article)]
-        first = sorted({q.article for q in dated if not any(
-            earlier(published.get(o.article), published.get(q.article)) for o in dated)}) if dated else []
+        first = first_published({q.article: published.get(q.article) for q in qs})
         anchor = min(members, key=lambda k: (first and quotes[k].article not in first, -len(keys[k])))
         base = keys[anchor]
         variants = []
