@@ -1,0 +1,121 @@
+"""The Spark engine (PySpark in local mode) gives what the local engine gives.
+
+Needs PySpark and Java. Without them these tests skip, unless NEWSTRACE_REQUIRE_SPARK is
+set (CI sets it), when they fail.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+
+import pytest
+
+from newstrace.pan import collection_documents, read_document
+
+from conftest import EXAMPLES, shared_path, write_jsonl
+
+# What must be equal, table by table (ids of clusters included: both engines number them
+# the same way, largest first).
+COMPARED = {
+    "articles": "SELECT id, duplicate_of, text_hash, title, source, published FROM articles",
+    "compared_pairs": "SELECT a_article, b_article FROM compared_pairs",
+    "alignments": "SELECT a_article, a_start, a_end, b_article, b_start, b_end, score, similarity, exact,"
+                  " variant, substituted, gaps, ops FROM alignments",
+    "clusters": "SELECT id, size, earliest, first_published, ordering, kind, phrase_df FROM clusters",
+    "cluster_spans": "SELECT cluster_id, article, start, end FROM cluster_spans",
+    "copy_edges": "SELECT cluster_id, child, parent, evidence FROM copy_edges",
+    "signals": "SELECT * FROM signals",
+    "quotes": "SELECT article, start, end, speaker, how, quote_id, variant FROM quotes",
+}
+
+
+@pytest.fixture(scope="module")
+def spark():
+    missing = None
+    try:
+        import pyarrow  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        missing = f"needs PySpark and PyArrow (pip install 'newstrace[spark]'): {exc}"
+    if missing is None and not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        missing = "needs Java 17 for Spark"
+    if missing:
+        if os.environ.get("NEWSTRACE_REQUIRE_SPARK"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    from newstrace.engines.spark import session
+
+    spark = session("local[2]")
+    yield spark
+    spark.stop()
+
+
+def _rows(db, sql):
+    return sorted(sqlite3.connect(db).execute(sql).fetchall(), key=repr)
+
+
+def _both_engines(tmp_path, spark, *inputs, quotes=True):
+    from newstrace.engines import spark as engine
+    from newstrace.engines.local import collect_quotes, detect_reuse, ingest, trace_provenance
+    from newstrace.store import open_store
+
+    local_db, spark_db = tmp_path / "local.db", tmp_path / "spark.db"
+    with open_store(local_db) as store:
+        ingest(store, list(inputs))
+        detect_reuse(store)
+        trace_provenance(store)
+        if quotes:
+            collect_quotes(store)
+    summary = engine.run([str(p) for p in inputs], tmp_path / "out", spark=spark)
+    with open_store(spark_db) as store:
+        engine.load(tmp_path / "out", store)
+        if quotes:
+            collect_quotes(store)
+    return local_db, spark_db, summary
+
+
+def test_spark_engine_equals_local_engine_on_examples(tmp_path, spark):
+    local_db, spark_db, summary = _both_engines(tmp_path, spark, EXAMPLES)
+    assert summary["articles"] == 22 and summary["distinct"] == 21 and summary["passages"] > 0
+    for table, sql in COMPARED.items():
+        ours, theirs = _rows(local_db, sql), _rows(spark_db, sql)
+        assert ours and ours == theirs, table
+    # The Parquet tables are all there, and their summary says what was found.
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["clusters"] == summary["clusters"]
+
+
+def test_spark_engine_reads_parquet_and_reports_bad_records(tmp_path, spark):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = [json.loads(line) for line in (EXAMPLES / "articles.jsonl").read_text("utf-8").splitlines()]
+    pq.write_table(pa.Table.from_pylist(records[:12]), tmp_path / "part.parquet")
+    bad = tmp_path / "rest.jsonl"
+    write_jsonl(bad, records[12:])
+    bad.write_text(bad.read_text("utf-8") + "{not json\n", "utf-8")
+
+    from newstrace.engines import spark as engine
+    from newstrace.errors import InputError
+    from newstrace.settings import Settings
+
+    with pytest.raises(InputError, match=r"rest.jsonl:11: malformed JSON"):
+        engine.run([tmp_path / "part.parquet", bad], tmp_path / "raise", spark=spark)
+    summary = engine.run([tmp_path / "part.parquet", bad], tmp_path / "skip", Settings(on_error="skip"),
+                         spark=spark)
+    assert summary["articles"] == 22 and summary["skipped"] == 1
+    skips = pq.read_table(tmp_path / "skip" / "skips").to_pylist()
+    assert skips[0]["file"].endswith("rest.jsonl") and skips[0]["line"] == 11
+
+
+def test_spark_engine_equals_local_engine_on_spinbench(tmp_path, spark):
+    corpus = shared_path("data", "spinbench-dev")
+    docs = collection_documents(corpus)
+    collection = write_jsonl(tmp_path / "spinbench.jsonl",
+                             [{"id": name, "text": read_document(corpus / folder / name)}
+                              for name, folder in docs.items()])
+    local_db, spark_db, summary = _both_engines(tmp_path, spark, collection, quotes=False)
+    assert summary["distinct"] == len(docs) and summary["passages"] > 5000
+    for table in ("compared_pairs", "alignments", "clusters", "cluster_spans", "copy_edges", "signals"):
+        ours, theirs = _rows(local_db, COMPARED[table]), _rows(spark_db, COMPARED[table])
+        assert ours == theirs, table
