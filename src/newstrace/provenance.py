@@ -262,6 +262,12 @@ def _copy_edges(members: list[ArticleMeta], earliest: list[str],
     return [e for e in edges if e.child in by_id]
 
 
+def _strength(al: Alignment) -> tuple:
+    """Orders the passages of one pair: the best first, ties by place (never by input order)."""
+    ends = sorted(((al.a.article, al.a.start, al.a.end), (al.b.article, al.b.start, al.b.end)))
+    return al.score, [(article, -start, -end) for article, start, end in ends]
+
+
 def _kind(members: list[ArticleMeta], phrase_df: float | None) -> str:
     if phrase_df is not None and phrase_df >= max(_FORMULA_MIN_DF, _FORMULA_RATIO * len(members)):
         return "formula"
@@ -310,7 +316,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
     links: dict[tuple[str, str], Alignment] = {}
     for al in alignments:
         key = (min(al.a.article, al.b.article), max(al.a.article, al.b.article))
-        if key not in links or al.score > links[key].score:
+        if key not in links or _strength(al) > _strength(links[key]):
             links[key] = al
     links_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key in links:
@@ -329,7 +335,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
                         and k[1] in members_set}
         df = None
         if phrase_df is not None and member_links:
-            best = max(member_links.values(), key=lambda al: (al.score, al.a.article, al.a.start))
+            best = max(member_links.values(), key=_strength)
             df = phrase_df(best)
         clusters.append(ReuseCluster(
             id=0, spans=tuple(spans), earliest=tuple(earliest),
@@ -395,7 +401,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
     aligned_words = changed_words = 0
     # Each stretch of this article counts once, with the best alignment to a parent.
     counted: list[Span] = []
-    for al in sorted(alignments, key=lambda x: (-x.score, x.a.start, x.b.article)):
+    for al in sorted(alignments, key=lambda x: (-x.score, x.a.start, x.a.end, x.b.article, x.b.start, x.b.end)):
         if al.b.article not in parents or any(_same_text(al.a, c) for c in counted):
             continue
         counted.append(al.a)

@@ -107,6 +107,11 @@ def _records(spark, paths, mapping: dict, on_error: str):
     return sc.union(parts) if parts else sc.parallelize([])
 
 
+def _signed(h: int) -> int:
+    """A 64-bit hash as a signed long (Spark has no unsigned type); equal hashes stay equal."""
+    return h - (1 << 64) if h >= 1 << 63 else h
+
+
 def _first_by_origin(x: Article, y: Article) -> Article:
     return min(x, y, key=lambda a: (a.origin.file, a.origin.line or 0))
 
@@ -163,10 +168,17 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
             for y in range(x + 1, len(members)):
                 yield (members[x][0], members[y][0]), members[x][1]
 
-    postings = shingled.flatMap(lambda kv: ((int(h), (kv[0], int(p))) for h, p in zip(*kv[1])))
-    candidates = (postings.groupByKey().mapValues(list)
-                  .filter(lambda kv: 2 <= len(kv[1]) <= cutoff)
-                  .flatMap(lambda kv: occurrences(kv[1]))
+    # The inverted index is built on the JVM side: most shingles occur once and are dropped
+    # there, with those above the cutoff, before Python sees the postings.
+    from pyspark.sql import functions as F
+
+    rows = shingled.flatMap(lambda kv: ((_signed(int(h)), kv[0], int(p)) for h, p in zip(*kv[1])))
+    index = spark.createDataFrame(rows, "hash long, article string, position long")
+    kept = index.groupBy("hash").count().where((F.col("count") >= 2) & (F.col("count") <= cutoff))
+    postings = (index.join(kept.select("hash"), "hash").groupBy("hash")
+                .agg(F.collect_list(F.struct("article", "position")).alias("postings")))
+    candidates = (postings.select("postings").rdd
+                  .flatMap(lambda row: occurrences([(p["article"], p["position"]) for p in row["postings"]]))
                   .groupByKey()
                   .filter(lambda kv: dense_enough(list(kv[1]), settings))
                   .keys().cache())
@@ -200,7 +212,9 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
                        al.similarity, al.exact, al.variant, al.substituted, al.gaps,
                        json.dumps([[o.kind, o.a, o.b] for o in al.ops], ensure_ascii=False))
 
-    passages = (with_texts.repartitionAndSortWithinPartitions(keyfunc=lambda k: k)
+    # Few, large partitions: each keeps a cache of tokenized articles, and partners recur.
+    passages = (with_texts.repartitionAndSortWithinPartitions(numPartitions=sc.defaultParallelism,
+                                                              keyfunc=lambda k: k)
                 .mapPartitions(align_partition).cache())
     passage_rows = passages.collect()
     seconds["align"] = round(time.perf_counter() - clock, 3)
