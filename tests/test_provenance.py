@@ -167,3 +167,15 @@ def test_cluster_kinds_and_formulas_do_not_count_as_reuse():
     # Without frequencies nothing is called a formula.
     plain, _ = trace(meta, alignments)
     assert {c.articles: c.kind for c in plain}[("e", "f")] == "reuse"
+
+
+def test_clusters_are_numbered_the_same_whatever_the_order_of_passages():
+    meta = {k: ArticleMeta(k, None, None, 5000) for k in ("a", "b", "c")}
+    # Two clusters of the same size starting at the same place of "a": only their ends differ.
+    alignments = [
+        Alignment(Span("a", 100, 300), Span("b", 0, 200), 80.0, 1.0, 40, 0, 0, 0, ()),
+        Alignment(Span("a", 100, 900), Span("c", 0, 800), 80.0, 1.0, 40, 0, 0, 0, ()),
+    ]
+    first, _ = trace(meta, alignments)
+    second, _ = trace(meta, list(reversed(alignments)))
+    assert [(c.id, c.spans) for c in first] == [(c.id, c.spans) for c in second]

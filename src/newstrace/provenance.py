@@ -344,7 +344,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
             edges=tuple(_copy_edges(members, earliest, member_links)),
             kind=_kind(members, df), phrase_df=df,
         ))
-    clusters.sort(key=lambda c: (-len(c.articles), c.spans[0].article, c.spans[0].start))
+    clusters.sort(key=lambda c: (-len(c.articles), [(s.article, s.start, s.end) for s in c.spans]))
     return [dataclasses.replace(c, id=k + 1) for k, c in enumerate(clusters)]
 
 
