@@ -13,10 +13,10 @@ from conftest import shared_path, write_jsonl
 from test_ingest import dump
 
 
-def _count(db) -> int:
+def _count(db, table: str = "articles") -> int:
     try:
         with sqlite3.connect(db, timeout=1) as conn:
-            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     except sqlite3.Error:
         return 0
 
@@ -60,14 +60,6 @@ def test_sigkill_midway_then_rerun_equals_uninterrupted(tmp_path):
     assert _count(killed) == 20000
 
 
-def _pairs(db) -> int:
-    try:
-        with sqlite3.connect(db, timeout=1) as conn:
-            return conn.execute("SELECT count(*) FROM compared_pairs").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-
-
 def _results(db) -> dict:
     with sqlite3.connect(db) as conn:
         return {table: sorted(conn.execute(sql).fetchall(), key=repr) for table, sql in {
@@ -96,17 +88,17 @@ def test_detection_killed_midway_resumes_from_its_last_batch(tmp_path):
 
     reference = tmp_path / "reference.db"
     run(reference)
-    total = _pairs(reference)
+    total = _count(reference, "compared_pairs")
 
     killed = tmp_path / "killed.db"
     proc = run(killed, wait=False)
     deadline = time.time() + 300
-    while _pairs(killed) == 0 and time.time() < deadline and proc.poll() is None:
+    while _count(killed, "compared_pairs") == 0 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert proc.poll() is None, "the run finished before it could be killed; give it more documents"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    done = _pairs(killed)
+    done = _count(killed, "compared_pairs")
     assert 0 < done < total
 
     rerun = run(killed)
