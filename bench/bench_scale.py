@@ -1,0 +1,137 @@
+"""How the cost of a whole trace grows with the collection: Chronicling America 1916.
+
+    python bench/bench_scale.py [--fractions 0.125 0.25 0.5 1] [--months 01 02 03]
+
+For each fraction, a deterministic sample of the pages (every k-th page by id, so a
+smaller sample is part of a larger one) is traced from scratch in a fresh store, in a
+process of its own: ingest, shingles, candidates, alignment, provenance. Reports seconds,
+articles/s and words/s per stage, peak memory (driver and largest worker), and fits the
+exponent b of time = a * pages^b on the whole trace and on each stage (b = 1: linear).
+Writes bench/results/scale.md and scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def sample(files: list[Path], fraction: float, out: Path) -> tuple[int, int]:
+    """Write every (1/fraction)-th page, by id, to ``out``; return (pages, words)."""
+    records = []
+    for f in files:
+        with gzip.open(f, "rt", encoding="utf-8") as lines:
+            records.extend(json.loads(line) for line in lines if line.strip())
+    records.sort(key=lambda r: str(r.get("id")))
+    step = round(1 / fraction)
+    chosen = records[::step]
+    with out.open("w", encoding="utf-8") as w:
+        for r in chosen:
+            w.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return len(chosen), sum(len(str(r.get("text", "")).split()) for r in chosen)
+
+
+def one_run(data: str, db: str) -> dict:
+    """The whole trace of one sample, timed by stage (run in a child process)."""
+    from newstrace.engines.local import detect_reuse, ingest, trace_provenance
+    from newstrace.settings import Settings
+    from newstrace.store import open_store
+
+    settings = Settings()
+    seconds = {}
+    with open_store(db) as store:
+        t = time.perf_counter()
+        ingest(store, [data], settings)
+        seconds["ingest"] = time.perf_counter() - t
+        t = time.perf_counter()
+        det = detect_reuse(store, settings)
+        seconds.update(det.seconds)
+        t = time.perf_counter()
+        prov = trace_provenance(store, settings)
+        seconds["provenance"] = time.perf_counter() - t
+        passages = store.count("alignments")
+    return {"seconds": {k: round(v, 2) for k, v in seconds.items()}, "candidates": det.candidates,
+            "passages": passages, "clusters": prov["clusters"],
+            "driver_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}
+
+
+def exponent(xs: list[float], ys: list[float]) -> float | None:
+    """Least-squares slope of log y on log x."""
+    pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys) if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    var = sum((p[0] - mx) ** 2 for p in pts)
+    return round(sum((p[0] - mx) * (p[1] - my) for p in pts) / var, 2) if var else None
+
+
+def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(one_run(sys.argv[2], sys.argv[3])))
+        return 0
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    ap.add_argument("--months", nargs="+", default=["01", "02", "03"])
+    ap.add_argument("--fractions", nargs="+", type=float, default=[0.125, 0.25, 0.5, 1.0])
+    args = ap.parse_args()
+    files = [Path(args.shared) / "data" / "chronam-1916" / f"chronam-1916-{m}.jsonl.gz" for m in args.months]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="newstrace-scale-") as tmp:
+        for fraction in sorted(args.fractions):
+            data = Path(tmp) / f"sample-{fraction}.jsonl"
+            pages, words = sample(files, fraction, data)
+            db = Path(tmp) / f"sample-{fraction}.db"
+            t = time.perf_counter()
+            done = subprocess.run([sys.executable, __file__, "--child", str(data), str(db)],
+                                  check=True, capture_output=True, text=True)
+            total = time.perf_counter() - t
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            rows.append({"fraction": fraction, "pages": pages, "words": words, "total_seconds": round(total, 1),
+                         **result})
+            print(f"{fraction}: {pages} pages, {total:.0f} s", file=sys.stderr)
+    pages = [r["pages"] for r in rows]
+    fits = {"total": exponent(pages, [r["total_seconds"] for r in rows])}
+    for stage in rows[0]["seconds"]:
+        fits[stage] = exponent(pages, [r["seconds"][stage] for r in rows])
+    fits["candidate pairs"] = exponent(pages, [r["candidates"] for r in rows])
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "scale.json").write_text(json.dumps({"rows": rows, "exponents": fits}, indent=2) + "\n")
+    stages = list(rows[0]["seconds"])
+    lines = [
+        "# Cost curve: Chronicling America 1916, months " + ", ".join(args.months),
+        "",
+        f"`python bench/bench_scale.py --fractions {' '.join(str(f) for f in args.fractions)}` — "
+        f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, shared machine; each sample traced from scratch "
+        "in its own process.",
+        "",
+        "| share | pages | words | total s | pages/s | words/s | " + " | ".join(f"{s} s" for s in stages)
+        + " | candidate pairs | passages | driver MB | worker MB |",
+        "|" + "---:|" * (11 + len(stages)),
+    ]
+    for r in rows:
+        lines.append(f"| {r['fraction']} | {r['pages']:,} | {r['words']:,} | {r['total_seconds']} | "
+                     f"{r['pages'] / r['total_seconds']:.1f} | {r['words'] / r['total_seconds']:,.0f} | "
+                     + " | ".join(str(r["seconds"][s]) for s in stages)
+                     + f" | {r['candidates']:,} | {r['passages']:,} | {r['driver_mb']} | {r['worker_mb']} |")
+    lines += ["", "Fitted exponent b of cost = a · pages^b (1 = linear): "
+              + ", ".join(f"{k} {v}" for k, v in fits.items()) + "."]
+    (RESULTS / "scale.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
