@@ -113,7 +113,7 @@ def test_overview_to_stitched_article_to_side_by_side_source(chromium, examples_
         shown = page.locator(".passage:visible")
         assert shown.count() == 1
         table = shown.locator("table.sbs")
-        assert table.is_visible()
+        table.wait_for(state="visible", timeout=15000)  # its words come from the API
         left = table.locator("tbody tr td:nth-child(1)").all_inner_texts()
         right = table.locator("tbody tr td:nth-child(2)").all_inner_texts()
         assert " ".join(left).split() and " ".join(right).split()
@@ -177,6 +177,7 @@ def test_hostile_articles_render_as_text_and_run_nothing(chromium, tmp_path):
         # The two copies share the hostile passage: open it side by side.
         page.locator("a.passage-link mark").first.click()
         shown = page.locator(".passage:visible")
+        shown.locator("table.sbs").wait_for(state="visible", timeout=15000)
         assert shown.count() == 1 and "onerror" in shown.locator("table.sbs").inner_text()
         for selector in ("a.passage-link mark", ".passage:visible a"):
             page.locator(selector).first.hover()
