@@ -203,7 +203,10 @@ def test_overview_follows_a_store_that_changes_while_served(tmp_path):
 
 
 def test_openapi_lists_every_json_route(client):
+    from openapi_spec_validator import validate
+
     schema = client.get("/openapi.json").json()
+    validate(schema)  # raises on a schema that breaks the OpenAPI specification
     assert schema["openapi"].startswith("3.")
     assert {"/overview.json", "/articles.json", "/articles/{article_id}.json", "/alignments.json",
             "/clusters.json", "/clusters/{cluster_id}.json", "/outlets.json", "/quotes.json",
