@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .errors import NewstraceError
-from .report import article_report
+from .report import article_meta, article_report, shared_passages
 from .store import Store
 
 MAX_LIMIT = 500
@@ -93,7 +93,7 @@ def overview(store: Store, top: int = 10) -> dict:
             "largest_clusters": clusters(store, kind="reuse", limit=top).items, "reuse_by_month": by_month}
 
 
-_SORTS = {"relevance": None,  # best match first (BM25); without a search, by date
+_SORTS = {"relevance": "h.rank, a.id",  # best match first (BM25); without a search, by date
           "published": "a.published IS NULL, a.published, a.id",
           "-published": "a.published IS NULL, a.published DESC, a.id",
           "reused": "coalesce(g.reused_share, 0) DESC, a.id",
@@ -148,11 +148,10 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
                 + (" WHERE " + " AND ".join(where) if where else ""))
     head = [match] if match else []
     total = store.conn.execute(f"{hits}SELECT count(*) {sql_from}", head + args).fetchone()[0]
-    order = "h.rank, a.id" if sort == "relevance" else _SORTS[sort]
     rows = store.conn.execute(
         f"{hits}SELECT a.id, a.title, a.source, a.published, a.duplicate_of, g.reused_share, g.originality,"
         f" g.sources, g.spin_rate, g.recycled_chars, g.spin_hints, {'h.fts' if match else 'NULL'}"
-        f" {sql_from} ORDER BY {order} LIMIT ? OFFSET ?", head + args + [limit, offset]).fetchall()
+        f" {sql_from} ORDER BY {_SORTS[sort]} LIMIT ? OFFSET ?", head + args + [limit, offset]).fetchall()
     keys = ("id", "title", "source", "published", "duplicate_of", "reused_share", "originality",
             "source_count", "spin_rate", "recycled_chars", "spin_hints", "snippet")
     items = [dict(zip(keys, r)) for r in rows]
@@ -165,39 +164,35 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
     return Page(items, total, limit, offset)
 
 
+def _earlier_sources_first(passages: list[dict]) -> list[dict]:
+    """Where passages overlap, the page links the first one: put earlier sources first."""
+    return sorted(passages, key=lambda p: (p["other_is_earlier"] is not True, p["other"]["published"] or "~",
+                                           p["this_span"]["start"], p["other"]["id"]))
+
+
 def article(store: Store, article_id: str, words: bool = True) -> dict:
     """One article with its text, passages (each with its source), clusters, quotations and
     signals. Without ``words``, passages leave out their word-by-word alignment."""
     try:
-        report = article_report(store, article_id)
+        report = article_report(store, article_id, words)
     except KeyError:
         raise NotFound(f"no article {article_id!r} in the store") from None
     report["text"] = store.article(article_id).text
-    # Earlier sources first: where passages overlap, the page links the first one.
-    report["shared"].sort(key=lambda p: (p["other_is_earlier"] is not True, p["other"]["published"] or "~",
-                                         p["this_span"]["start"], p["other"]["id"]))
-    if not words:
-        for p in report["shared"]:
-            del p["alignment"], p["differences"]
+    report["shared"] = _earlier_sources_first(report["shared"])
     return report
 
 
 def pair(store: Store, a: str, b: str) -> dict:
     """The passages two articles share, word by word."""
-    report = article(store, a)
-    if store.article(b) is None:
-        raise NotFound(f"no article {b!r} in the store")
+    this, other = store.article(a), store.article(b)
+    for name, found in ((a, this), (b, other)):
+        if found is None:
+            raise NotFound(f"no article {name!r} in the store")
     target = store.duplicate_of(b) or b
-    passages = [p for p in report["shared"] if p["other"]["id"] == target]
-    return {"a": {k: report[k] for k in ("id", "title", "source", "published")},
-            "b": passages[0]["other"] if passages else _meta(store, b),
+    passages = _earlier_sources_first(shared_passages(store, this, target))
+    return {"a": article_meta(this),
+            "b": passages[0]["other"] if passages else article_meta(other),
             "passages": passages}
-
-
-def _meta(store: Store, article_id: str) -> dict:
-    art = store.article(article_id)
-    return {"id": art.id, "title": art.title, "source": art.source, "published": art.published,
-            "url": art.url}
 
 
 CLUSTER_KINDS = ("reuse", "recurring", "formula")
@@ -234,12 +229,11 @@ def clusters(store: Store, min_size: int = 2, kind: str | None = None, limit: in
 
 def cluster(store: Store, cluster_id: int, excerpt: int = 300) -> dict:
     """One cluster: its copies earliest first, each with an excerpt, and the copy tree."""
-    found = store.conn.execute("SELECT 1 FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
-    if found is None:
-        raise NotFound(f"no cluster {cluster_id} in the store")
     c = store.conn
     row = c.execute("SELECT id, size, earliest, first_published, ordering, kind, phrase_df FROM clusters"
                     " WHERE id = ?", (cluster_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no cluster {cluster_id} in the store")
     copies = []
     for art, start, end, title, source, published, text in c.execute(
             """SELECT s.article, s.start, s.end, a.title, a.source, a.published, coalesce(a.text, d.text)

@@ -118,6 +118,19 @@ def _cmd_ingest(args) -> int:
     return 0
 
 
+def _whole_run(store, command: str, args, settings: Settings, progress: _Progress) -> dict:
+    """Ingest, detection, provenance and quotations on the local engine, as one recorded run."""
+    run = store.start_run(command, settings.to_dict())
+    try:
+        summary = {**ingest(store, args.paths, settings, parse_mapping(args.map), progress, run).as_dict(),
+                   **detect_reuse(store, settings, progress, run).as_dict(),
+                   **trace_provenance(store, settings, run), **collect_quotes(store)}
+    finally:
+        progress.close()
+    store.finish_run(run, summary)
+    return summary
+
+
 def _cmd_trace(args) -> int:
     settings = _settings(args)
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
@@ -128,16 +141,7 @@ def _cmd_trace(args) -> int:
         db = os.path.join(tmp.name, "trace.db")
     try:
         with open_store(db) as store:
-            run = store.start_run("trace", settings.to_dict())
-            try:
-                ing = ingest(store, args.paths, settings, parse_mapping(args.map), progress, run)
-                det = detect_reuse(store, settings, progress, run)
-                prov = trace_provenance(store, settings, run)
-                quotes = collect_quotes(store)
-            finally:
-                progress.close()
-            summary = {**ing.as_dict(), **det.as_dict(), **prov, **quotes}
-            store.finish_run(run, summary)
+            summary = _whole_run(store, "trace", args, settings, progress)
             report = trace_report(store, summary)
             if args.db is None:
                 report["store"] = None
@@ -247,46 +251,38 @@ def _cmd_clusters(args) -> int:
 
 def _cmd_run(args) -> int:
     settings = _settings(args)
-    mapping = parse_mapping(args.map)
     if args.engine == "spark":
         from .engines import spark
 
         if not args.out:
             raise NewstraceError("the Spark engine writes Parquet: give --out DIR")
-        summary = spark.run(args.paths, args.out, settings, mapping, master=args.master)
+        summary = spark.run(args.paths, args.out, settings, parse_mapping(args.map), master=args.master)
         print(f"wrote Parquet tables to {args.out}: " + ", ".join(
             f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if k != "seconds"))
         if args.db:
-            with open_store(args.db) as store:
-                loaded = spark.load(args.out, store)
-                collect_quotes(store)
-            print(f"loaded into {args.db}: {loaded['added']} articles, {loaded['passages']} passages, "
-                  f"{loaded['clusters']} clusters")
+            _load(args.out, args.db)
         return 0
     if not args.db:
         raise NewstraceError("the local engine writes a store: give --db FILE")
-    progress = _Progress(sys.stderr.isatty() and not args.quiet)
     with open_store(args.db) as store:
-        run = store.start_run("run", settings.to_dict())
-        try:
-            summary = {**ingest(store, args.paths, settings, mapping, progress, run).as_dict(),
-                       **detect_reuse(store, settings, progress, run).as_dict(),
-                       **trace_provenance(store, settings, run), **collect_quotes(store)}
-        finally:
-            progress.close()
-        store.finish_run(run, summary)
+        summary = _whole_run(store, "run", args, settings, _Progress(sys.stderr.isatty() and not args.quiet))
     print(f"{args.db}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
     return 0
 
 
-def _cmd_load(args) -> int:
+def _load(out: str, db: str) -> None:
+    """Bring a Spark run's output into a store, as one recorded run, and find its quotations."""
     from .engines import spark
 
-    with open_store(args.db) as store:
-        run = store.start_run("load", {"from": str(args.out)})
-        summary = {**spark.load(args.out, store), **collect_quotes(store)}
+    with open_store(db) as store:
+        run = store.start_run("load", {"from": str(out)})
+        summary = {**spark.load(out, store), **collect_quotes(store)}
         store.finish_run(run, summary)
-    print(f"loaded {args.out} into {args.db}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    print(f"loaded {out} into {db}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+
+def _cmd_load(args) -> int:
+    _load(args.out, args.db)
     return 0
 
 

@@ -91,10 +91,16 @@ class Alignment:
 
     def swapped(self) -> "Alignment":
         """Return the same passage pair seen from the other article."""
-        flip = {"inserted": "deleted", "deleted": "inserted"}
         return Alignment(
             a=self.b, b=self.a, score=self.score, similarity=self.similarity,
             exact=self.exact, variant=self.variant, substituted=self.substituted,
-            gaps=self.gaps,
-            ops=tuple(WordOp(flip.get(o.kind, o.kind), o.b, o.a) for o in self.ops),
+            gaps=self.gaps, ops=flipped(self.ops),
         )
+
+
+_FLIP = {"inserted": "deleted", "deleted": "inserted"}
+
+
+def flipped(ops) -> tuple[WordOp, ...]:
+    """A word alignment seen from the other side."""
+    return tuple(WordOp(_FLIP.get(o.kind, o.kind), o.b, o.a) for o in ops)

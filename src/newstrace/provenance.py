@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from .model import Alignment, Span, WordOp
+from .model import Alignment, Span, WordOp, flipped
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
@@ -476,6 +476,22 @@ def with_duplicates(alignments: list[Alignment], duplicates: dict[str, list[str]
                 expanded.append(Alignment(Span(first, 0, whole), Span(other, 0, whole), 2.0 * whole, 1.0,
                                           0, 0, 0, 0, ()))
     return expanded
+
+
+def stored_words(lookup: Callable[[Span, Span], tuple[WordOp, ...] | None],
+                 duplicates: dict[str, list[str]]) -> Callable[[Alignment], tuple[WordOp, ...]]:
+    """A ``words`` function for :func:`trace` over passages kept elsewhere: ``lookup(a, b)``
+    gives the word alignment stored between spans ``a`` and ``b`` (``a``'s article sorting
+    first), or None. A duplicate's passages are stored under its copy."""
+    stored_as = {dup: canonical for canonical, dups in duplicates.items() for dup in dups}
+
+    def words(al: Alignment) -> tuple[WordOp, ...]:
+        a = Span(stored_as.get(al.a.article, al.a.article), al.a.start, al.a.end)
+        b = Span(stored_as.get(al.b.article, al.b.article), al.b.start, al.b.end)
+        if a.article <= b.article:
+            return lookup(a, b) or ()
+        return flipped(lookup(b, a) or ())
+    return words
 
 
 def phrase_frequency(hash_arrays: list, settings, words: Callable[[Alignment], Iterable[WordOp]]

@@ -13,14 +13,15 @@ from .store import Store
 SCHEMA_ID = "https://newstrace.example/schemas/trace-1.json"
 
 
-def _meta(article: Article) -> dict:
+def article_meta(article: Article) -> dict:
+    """An article's id, title, outlet, date and URL."""
     return {"id": article.id, "title": article.title, "source": article.source,
             "published": article.published, "url": article.url}
 
 
-def _passage(al: Alignment, this: Article, other: Article) -> dict:
-    return {
-        "other": _meta(other),
+def _passage(al: Alignment, this: Article, other: Article, words: bool) -> dict:
+    passage = {
+        "other": article_meta(other),
         "this_span": {"start": al.a.start, "end": al.a.end, "text": this.text[al.a.start:al.a.end]},
         "other_span": {"start": al.b.start, "end": al.b.end, "text": other.text[al.b.start:al.b.end]},
         "other_is_earlier": earlier(other.published, this.published),
@@ -28,26 +29,36 @@ def _passage(al: Alignment, this: Article, other: Article) -> dict:
         "similarity": al.similarity,
         "words": {"exact": al.exact, "variant": al.variant, "substituted": al.substituted,
                   "gaps": al.gaps},
-        "alignment": [{"kind": o.kind, "this": o.a, "other": o.b} for o in al.ops],
-        "differences": [{"kind": o.kind, "this": o.a, "other": o.b}
-                        for o in al.ops if o.kind != "exact"],
     }
+    if words:
+        passage["alignment"] = [{"kind": o.kind, "this": o.a, "other": o.b} for o in al.ops]
+        passage["differences"] = [{"kind": o.kind, "this": o.a, "other": o.b}
+                                  for o in al.ops if o.kind != "exact"]
+    return passage
 
 
-def article_report(store: Store, article_id: str) -> dict:
+def shared_passages(store: Store, article: Article, other_id: str | None = None,
+                    words: bool = True) -> list[dict]:
+    """The passages ``article`` shares (with ``other_id`` only, if given), each with its source;
+    without ``words``, the word-by-word alignment is left in the store."""
+    canonical = store.duplicate_of(article.id) or article.id
+    cache: dict[str, Article] = {article.id: article}
+    passages = []
+    for al in store.alignments(canonical, words=words, other=other_id):
+        other = cache.get(al.b.article) or cache.setdefault(al.b.article, store.article(al.b.article))
+        passages.append(_passage(al, article, other, words))
+    return passages
+
+
+def article_report(store: Store, article_id: str, words: bool = True) -> dict:
     """Everything known about one article's shared passages, as JSON-ready data."""
     article = store.article(article_id)
     if article is None:
         raise KeyError(article_id)
     duplicate_of = store.duplicate_of(article_id)
-    canonical = duplicate_of or article_id
-    cache: dict[str, Article] = {article_id: article}
-    passages = []
-    for al in store.alignments(canonical):
-        other = cache.get(al.b.article) or cache.setdefault(al.b.article, store.article(al.b.article))
-        passages.append(_passage(al, article, other))
+    passages = shared_passages(store, article, words=words)
     return {
-        **_meta(article),
+        **article_meta(article),
         "origin": {"file": article.origin.file, "line": article.origin.line} if article.origin else None,
         "length": len(article.text),
         "duplicate_of": duplicate_of,

@@ -23,9 +23,9 @@ from ..align import Document, align
 from ..candidates import find_candidates, shingles
 from ..errors import InputError
 from ..ingest import read_articles
-from ..model import Alignment, Span
+from ..model import Alignment
 from ..normalize import load_aliases, spin_hints, tokenize
-from ..provenance import ArticleMeta, phrase_frequency, trace, with_duplicates
+from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
 from ..quotes import extract_quotes, group_quotes
 from ..settings import Settings
 from ..store import IngestSummary, Store
@@ -204,13 +204,7 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
         hints[article.id] = spin_hints(article.text, aliases)
     alignments = store.alignments(words=False)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
-    stored_as = {dup: canonical for canonical, dups in duplicates.items() for dup in dups}
-
-    def words(al: Alignment):
-        """A passage's words, from the store (a duplicate's passages are stored under its copy)."""
-        return store.alignment_words(Span(stored_as.get(al.a.article, al.a.article), al.a.start, al.a.end),
-                                     Span(stored_as.get(al.b.article, al.b.article), al.b.start, al.b.end))
-
+    words = stored_words(store.alignment_words, duplicates)
     frequency = phrase_frequency([h for h, _ in store.shingles(_shingle_config(settings)).values()],
                                  settings, words)
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)

@@ -31,9 +31,10 @@ from ..ingest import read_articles
 from ..ingest.readers import parse_jsonl_line, record_article
 from ..model import Alignment, Article, Origin, Skip, Span, WordOp
 from ..normalize import load_aliases, spin_hints, tokenize
-from ..provenance import ArticleMeta, phrase_frequency, trace, with_duplicates
+from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
 from ..settings import Settings
-from ..store import PROVENANCE_COLUMNS, IngestSummary, Store, canonical_order, provenance_rows, text_hash
+from ..store import (PROVENANCE_COLUMNS, IngestSummary, Store, canonical_order, column_types, provenance_rows,
+                     text_hash)
 
 TABLES = ("articles", "skips", "compared", "passages", "clusters", "cluster_spans", "copy_edges", "signals")
 _ARTICLE_COLUMNS = ("id", "url", "source", "title", "published", "language", "text", "text_hash",
@@ -229,23 +230,17 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     for i, *_, dup_of, _ in meta_rows:
         if dup_of:
             duplicates[dup_of].append(i)
-    stored_as = {dup: c for c, dups in duplicates.items() for dup in dups}
     alignments, ops_of = [], {}
     for r in passage_rows:
         al = Alignment(Span(r[0], r[1], r[2]), Span(r[3], r[4], r[5]), r[6], r[7], r[8], r[9], r[10], r[11])
         alignments.append(al)
         ops_of[al.a, al.b] = r[12]
 
-    def words(al: Alignment):
-        a = Span(stored_as.get(al.a.article, al.a.article), al.a.start, al.a.end)
-        b = Span(stored_as.get(al.b.article, al.b.article), al.b.start, al.b.end)
-        if (a, b) in ops_of:
-            return tuple(WordOp(*o) for o in json.loads(ops_of[a, b]))
-        if (b, a) in ops_of:
-            flipped = Alignment(b, a, 0.0, 0.0, 0, 0, 0, 0, tuple(WordOp(*o) for o in json.loads(ops_of[b, a])))
-            return flipped.swapped().ops
-        return ()
+    def lookup(a: Span, b: Span):
+        found = ops_of.get((a, b))
+        return tuple(WordOp(*o) for o in json.loads(found)) if found else None
 
+    words = stored_words(lookup, duplicates)
     frequency = phrase_frequency(shingled.map(lambda kv: kv[1][0]).collect(), settings, words)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
@@ -256,12 +251,12 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     clock = time.perf_counter()
     _write(spark, articles.map(lambda r: (r[0].id, r[0].url, r[0].source, r[0].title, r[0].published,
                                           r[0].language, r[0].text, r[1], r[2], r[0].origin.file,
-                                          r[0].origin.line)), out / "articles", _ARTICLE_COLUMNS)
-    _write(spark, sc.parallelize(skips, 1), out / "skips", ("file", "line", "reason"))
-    _write(spark, candidates, out / "compared", ("a_article", "b_article"))
-    _write(spark, passages, out / "passages", _PASSAGE_COLUMNS)
+                                          r[0].origin.line)), out / "articles", "articles", _ARTICLE_COLUMNS)
+    _write(spark, sc.parallelize(skips, 1), out / "skips", "skips", ("file", "line", "reason"))
+    _write(spark, candidates, out / "compared", "compared_pairs", ("a_article", "b_article"))
+    _write(spark, passages, out / "passages", "alignments", _PASSAGE_COLUMNS)
     for table, columns in PROVENANCE_COLUMNS.items():
-        _write(spark, sc.parallelize(provenance[table], 4), out / table, columns)
+        _write(spark, sc.parallelize(provenance[table], 4), out / table, table, columns)
     seconds["write"] = round(time.perf_counter() - clock, 3)
     summary = {"articles": articles.count(), "distinct": n_distinct, "skipped": len(skips),
                "candidate_pairs": n_candidates, "passages": len(passage_rows), "clusters": len(clusters),
@@ -270,20 +265,12 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     return summary
 
 
-_TYPES = {"start": "long", "end": "long", "line": "long", "a_start": "long", "a_end": "long",
-          "b_start": "long", "b_end": "long", "exact": "long", "variant": "long", "substituted": "long",
-          "gaps": "long", "size": "long", "id": "string", "cluster_id": "long", "origin_line": "long",
-          "score": "double", "similarity": "double", "phrase_df": "double", "run_id": "long",
-          "reused_share": "double", "originality": "double", "sources": "long", "spin_rate": "double",
-          "stitched_score": "double", "recycled_chars": "long", "spin_hints": "long"}
-
-
-def _write(spark, rdd, path: Path, columns) -> None:
-    from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
-
-    kinds = {"long": LongType(), "double": DoubleType(), "string": StringType()}
-    types = dict(_TYPES, id="long" if path.name == "clusters" else "string")
-    schema = StructType([StructField(c, kinds[types.get(c, "string")], True) for c in columns])
+def _write(spark, rdd, path: Path, table: str, columns) -> None:
+    """Write rows of ``columns`` of the store table ``table`` as a Parquet folder, typed as
+    the store declares them."""
+    types = column_types(table)
+    spark_type = {"INTEGER": "long", "REAL": "double"}
+    schema = ", ".join(f"{c} {spark_type.get(types[c], 'string')}" for c in columns)
     spark.createDataFrame(rdd.map(tuple), schema).write.mode("overwrite").parquet(str(path))
 
 

@@ -501,14 +501,18 @@ class Store:
             })
         return out
 
-    def alignments(self, article_id: str | None = None, words: bool = True) -> list[Alignment]:
-        """Stored passages, all or those of one article (that article on side ``a``).
-        Without ``words`` the word alignment is left in the store (``ops`` is empty):
-        the whole collection's words take gigabytes; see :meth:`alignment_words`."""
+    def alignments(self, article_id: str | None = None, words: bool = True,
+                   other: str | None = None) -> list[Alignment]:
+        """Stored passages, all or those of one article (that article on side ``a``), or of
+        one pair (with ``other``). Without ``words`` the word alignment is left in the store
+        (``ops`` is empty): the whole collection's words take gigabytes."""
         sql = ("SELECT a_article, a_start, a_end, b_article, b_start, b_end, score, similarity,"
                f" exact, variant, substituted, gaps, {'ops' if words else 'NULL'} FROM alignments")
         args: tuple = ()
-        if article_id is not None:
+        if article_id is not None and other is not None:
+            sql += " WHERE a_article = ? AND b_article = ?"
+            args = (min(article_id, other), max(article_id, other))
+        elif article_id is not None:
             sql += " WHERE a_article = ? OR b_article = ?"
             args = (article_id, article_id)
         out = []
@@ -521,17 +525,20 @@ class Store:
             out.append(al)
         return out
 
-    def alignment_words(self, a: Span, b: Span) -> tuple[WordOp, ...]:
-        """The word alignment of the stored passage between spans ``a`` and ``b``, from ``a``'s side."""
-        first, second = (a, b) if a.article < b.article else (b, a)
+    def alignment_words(self, a: Span, b: Span) -> tuple[WordOp, ...] | None:
+        """The stored word alignment of the passage between ``a`` and ``b`` (``a``'s article
+        sorting first, as stored), or None."""
         row = self.conn.execute(
             "SELECT ops FROM alignments WHERE a_article = ? AND a_start = ? AND a_end = ?"
             " AND b_article = ? AND b_start = ? AND b_end = ?",
-            (first.article, first.start, first.end, second.article, second.start, second.end)).fetchone()
-        if row is None:
-            return ()
-        al = Alignment(first, second, 0.0, 0.0, 0, 0, 0, 0, tuple(WordOp(*o) for o in json.loads(row[0])))
-        return al.ops if first is a else al.swapped().ops
+            (a.article, a.start, a.end, b.article, b.start, b.end)).fetchone()
+        return tuple(WordOp(*o) for o in json.loads(row[0])) if row else None
+
+
+def column_types(table: str) -> dict[str, str]:
+    """The declared SQLite type of each column of a store table (current schema version)."""
+    with open_store(":memory:") as store:
+        return {name: kind for _, name, kind, *_ in store.conn.execute(f"PRAGMA table_info({table})")}
 
 
 def open_store(path: str | Path, create: bool = True, read_only: bool = False) -> Store:
