@@ -15,8 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 
+from . import _align as _alignc
 from .model import Alignment, Span, Token, WordOp
 from .normalize import STOPWORDS, is_weak, tokenize
 from .settings import Settings
@@ -34,6 +34,8 @@ _NEAR_SIMILARITY = 0.7
 # A passage needs this many matching words that are not function words: "said in
 # a statement on Monday that" is a phrase every outlet writes, not a copied passage.
 _MIN_STRONG = 3
+# Fewer anchors than this in a chain is chance, not a passage.
+_MIN_CHAIN = 4
 _MATCHED = {"exact", "variant", "near"}
 
 _DEFAULT = Settings()
@@ -44,7 +46,7 @@ class _Tokens:
 
     __slots__ = ("_doc",)
 
-    def __init__(self, doc: "Document"):
+    def __init__(self, doc: Document):
         self._doc = doc
 
     def __len__(self) -> int:
@@ -61,34 +63,43 @@ class _Tokens:
 @dataclass(frozen=True, slots=True)
 class Document:
     """What alignment needs of an article, kept compact (a worker holds thousands):
-    offsets in arrays, keys as interned strings, and a sorted index of key bigrams."""
+    offsets in arrays, keys as interned strings, the word view the compiled core
+    reads, and an index of key bigrams (unique codes, sorted, with where their
+    starts lie in ``bigram_starts``)."""
 
     id: str
     text: str
     starts: array
     ends: array
     keys: tuple[str, ...]
+    words: tuple = field(compare=False, repr=False)
     bigram_codes: np.ndarray = field(compare=False, repr=False)
+    bigram_first: np.ndarray = field(compare=False, repr=False)
+    bigram_counts: np.ndarray = field(compare=False, repr=False)
     bigram_starts: np.ndarray = field(compare=False, repr=False)
 
     @classmethod
-    def from_text(cls, id: str, text: str, aliases=None) -> "Document":
+    def from_text(cls, id: str, text: str, aliases=None) -> Document:
         """Tokenize ``text`` (repairing it on the way) into a Document."""
         tokens = tokenize(text, aliases)
         keys = tuple(t.key for t in tokens)
-        codes, starts = _bigram_index(keys)
+        key_ids = np.fromiter((_key_id(k) for k in keys), dtype=np.int32, count=len(keys))
+        folded = [_folded(t.surface) for t in tokens]
+        words = (array("i", key_ids.tobytes()), array("i", (f[0] for f in folded)),
+                 array("i", (len(t.surface) for t in tokens)), tuple(f[1] for f in folded))
         return cls(id, text, array("i", (t.start for t in tokens)), array("i", (t.end for t in tokens)),
-                   keys, codes, starts)
+                   keys, words, *_bigram_index(key_ids))
 
     @property
     def tokens(self) -> _Tokens:
         return _Tokens(self)
 
 
-# Small integer ids for keys, given out per process: bigram codes are compared only
-# between documents made in the same process.
+# Small integer ids for keys and for case-folded words, given out per process:
+# documents are compared only with documents made in the same process.
 _KEY_IDS: dict[str, int] = {}
 _WEAK_IDS: set[int] = set()
+_FOLDED: dict[str, tuple[int, str]] = {}
 
 
 def _key_id(key: str) -> int:
@@ -100,177 +111,76 @@ def _key_id(key: str) -> int:
     return found
 
 
-def _bigram_index(keys: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the key bigrams not made of weak words only, sorted, with their starts."""
-    if len(keys) < 2:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    ids = np.fromiter((_key_id(k) for k in keys), dtype=np.int64, count=len(keys))
+def _folded(surface: str) -> tuple[int, str]:
+    """The id and the text of a word folded for case, one string shared by every copy."""
+    fold = surface.casefold()
+    found = _FOLDED.get(fold)
+    if found is None:
+        found = _FOLDED[fold] = (len(_FOLDED), fold)
+    return found
+
+
+def _bigram_index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The key bigrams not made of weak words only: their unique codes, sorted; where
+    each code's starts begin in the last array and how many there are; the starts."""
+    if len(ids) < 2:
+        return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32),
+                np.zeros(0, dtype=np.int32))
+    ids = ids.astype(np.int64)
     weak = np.isin(ids, np.fromiter(_WEAK_IDS, dtype=np.int64, count=len(_WEAK_IDS)))
     codes = (ids[:-1] << np.int64(32)) | ids[1:]
     starts = np.flatnonzero(~(weak[:-1] & weak[1:])).astype(np.int32)
     codes = codes[starts]
     order = np.argsort(codes, kind="stable")
-    return codes[order], starts[order]
+    codes, starts = codes[order], starts[order]
+    first = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
+    counts = np.diff(np.r_[first, len(codes)])
+    return codes[first], first.astype(np.int32), counts.astype(np.int32), starts
 
 
-def compare(a: Token, b: Token) -> tuple[str, float]:
-    """Classify one word pair as exact, variant, near (OCR noise) or substituted."""
-    if a.key == b.key:
-        if a.surface == b.surface or a.surface.casefold() == b.surface.casefold():
-            return "exact", EXACT
-        return "variant", VARIANT
-    la, lb = len(a.surface), len(b.surface)
-    # Words whose lengths differ by more than 30% cannot reach the similarity: skip the work.
-    if la >= 4 and lb >= 4 and abs(la - lb) <= (1 - _NEAR_SIMILARITY) * max(la, lb):
-        if Levenshtein.normalized_similarity(a.surface.casefold(), b.surface.casefold(),
-                                             score_cutoff=_NEAR_SIMILARITY):
-            return "near", NEAR
-    return "substituted", SUBSTITUTED
+def _anchors(a: Document, b: Document) -> tuple[np.ndarray, np.ndarray]:
+    """Word pairs covered by a shared key bigram that is not made of weak words only,
+    sorted by their word in ``a``, then in ``b``; bigrams repeated more than
+    ``_MAX_BIGRAM_REPEATS`` times in either article give none."""
+    none = np.zeros(0, dtype=np.int32)
+    if len(a.bigram_codes) == 0 or len(b.bigram_codes) == 0:
+        return none, none
+    at = np.searchsorted(b.bigram_codes, a.bigram_codes)
+    at[at == len(b.bigram_codes)] = 0
+    ka = np.flatnonzero(b.bigram_codes[at] == a.bigram_codes)
+    kb = at[ka]
+    ca, cb = a.bigram_counts[ka], b.bigram_counts[kb]
+    keep = (ca <= _MAX_BIGRAM_REPEATS) & (cb <= _MAX_BIGRAM_REPEATS)
+    ka, kb, ca, cb = ka[keep], kb[keep], ca[keep], cb[keep]
+    single = (ca == 1) & (cb == 1)
+    i = [a.bigram_starts[a.bigram_first[ka[single]]]]
+    j = [b.bigram_starts[b.bigram_first[kb[single]]]]
+    for x, y in zip(ka[~single].tolist(), kb[~single].tolist()):
+        ia = a.bigram_starts[a.bigram_first[x]:a.bigram_first[x] + a.bigram_counts[x]]
+        jb = b.bigram_starts[b.bigram_first[y]:b.bigram_first[y] + b.bigram_counts[y]]
+        i.append(np.repeat(ia, len(jb)))
+        j.append(np.tile(jb, len(ia)))
+    i, j = np.concatenate(i).astype(np.int64), np.concatenate(j).astype(np.int64)
+    # Each bigram anchors both of its words.
+    width = len(b.keys) + 1
+    codes = np.unique(np.concatenate([i * width + j, (i + 1) * width + j + 1]))
+    return (codes // width).astype(np.int32), (codes % width).astype(np.int32)
 
 
-def _anchors(a: Document, b: Document) -> list[tuple[int, int]]:
-    """Word pairs covered by a shared key bigram that is not made of weak words only."""
-    common = np.intersect1d(a.bigram_codes, b.bigram_codes, assume_unique=False)
-    if len(common) == 0:
-        return []
-    a_lo = np.searchsorted(a.bigram_codes, common, "left")
-    a_hi = np.searchsorted(a.bigram_codes, common, "right")
-    b_lo = np.searchsorted(b.bigram_codes, common, "left")
-    b_hi = np.searchsorted(b.bigram_codes, common, "right")
-    pairs: set[tuple[int, int]] = set()
-    for al, ah, bl, bh in zip(a_lo.tolist(), a_hi.tolist(), b_lo.tolist(), b_hi.tolist()):
-        if ah - al > _MAX_BIGRAM_REPEATS or bh - bl > _MAX_BIGRAM_REPEATS:
-            continue
-        for i in a.bigram_starts[al:ah].tolist():
-            for j in b.bigram_starts[bl:bh].tolist():
-                pairs.add((i, j))
-                pairs.add((i + 1, j + 1))
-    return sorted(pairs)
-
-
-def _chains(anchors: list[tuple[int, int]], max_gap: int) -> list[list[tuple[int, int]]]:
-    """Group anchors into chains increasing in both texts with bounded gaps."""
-    chains: list[list[tuple[int, int]]] = []
-    active: list[int] = []
-    for i, j in anchors:
-        best, best_cost = -1, None
-        still_active = []
-        for c in active:
-            li, lj = chains[c][-1]
-            if i - li > max_gap:
-                continue
-            still_active.append(c)
-            di, dj = i - li, j - lj
-            if 0 < di and 0 < dj <= max_gap and abs(di - dj) <= max_gap // 2:
-                cost = di + dj
-                if best_cost is None or cost < best_cost:
-                    best, best_cost = c, cost
-        active = still_active
-        if best >= 0:
-            chains[best].append((i, j))
-        else:
-            chains.append([(i, j)])
-            active.append(len(chains) - 1)
-    return chains
-
+# Step kinds, in the order the compiled core numbers them, with their scores.
+_KINDS = ("exact", "variant", "near", "substituted", "deleted", "inserted")
+_alignc.setup(_KINDS, (EXACT, VARIANT, NEAR, SUBSTITUTED, GAP, GAP), GAP, _BAND, _X_DROP, _NEAR_SIMILARITY)
 
 # An aligned step: kind, index in a (or -1), index in b (or -1), score.
 Step = tuple[str, int, int, float]
 
 
-def _global(a, ia: range, b, jb: range) -> list[Step]:
-    """Needleman-Wunsch over two short word ranges."""
-    n, m = len(ia), len(jb)
-    if n == 0 or m == 0:
-        return [("deleted", i, -1, GAP) for i in ia] + [("inserted", -1, j, GAP) for j in jb]
-    score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for x in range(1, n + 1):
-        score[x][0] = x * GAP
-    for y in range(1, m + 1):
-        score[0][y] = y * GAP
-    pair = {}
-    ta, tb = [a[i] for i in ia], [b[j] for j in jb]
-    for x in range(1, n + 1):
-        row, prev, tx = score[x], score[x - 1], ta[x - 1]
-        for y in range(1, m + 1):
-            kind, s = compare(tx, tb[y - 1])
-            pair[x, y] = (kind, s)
-            row[y] = max(prev[y - 1] + s, prev[y] + GAP, row[y - 1] + GAP)
-    return _traceback(score, pair, ia, jb, n, m, stop_at_zero=False)
-
-
-def _traceback(score, pair, ia, jb, x, y, stop_at_zero) -> list[Step]:
-    steps: list[Step] = []
-    while x > 0 or y > 0:
-        if stop_at_zero and score[x][y] <= 0:
-            break
-        if x > 0 and y > 0:
-            kind, s = pair[x, y]
-            if abs(score[x][y] - (score[x - 1][y - 1] + s)) < 1e-9:
-                steps.append((kind, ia[x - 1], jb[y - 1], s))
-                x, y = x - 1, y - 1
-                continue
-        if x > 0 and abs(score[x][y] - (score[x - 1][y] + GAP)) < 1e-9:
-            steps.append(("deleted", ia[x - 1], -1, GAP))
-            x -= 1
-        else:
-            steps.append(("inserted", -1, jb[y - 1], GAP))
-            y -= 1
-    steps.reverse()
-    return steps
-
-
-def _extend(a, ia: range, b, jb: range) -> list[Step]:
-    """Best-scoring alignment of prefixes of ``ia`` and ``jb`` (ends free, may be empty).
-
-    Banded (the two sides drift at most ``_BAND`` words apart) and stopped early once
-    a whole row falls ``_X_DROP`` below the best: past the end of a copied passage
-    nothing matches, and most chains end there.
-    """
-    n, m = len(ia), len(jb)
-    neg = float("-inf")
-    score = [[neg] * (m + 1) for _ in range(n + 1)]
-    score[0][0] = 0.0
-    for y in range(1, min(m, _BAND) + 1):
-        score[0][y] = y * GAP
-    pair = {}
-    best, bx, by = 0.0, 0, 0
-    ta, tb = [a[i] for i in ia], [b[j] for j in jb]
-    for x in range(1, n + 1):
-        row, prev, tx = score[x], score[x - 1], ta[x - 1]
-        if x <= _BAND:
-            row[0] = x * GAP
-        row_best = neg
-        for y in range(max(1, x - _BAND), min(m, x + _BAND) + 1):
-            kind, s = compare(tx, tb[y - 1])
-            pair[x, y] = (kind, s)
-            v = max(prev[y - 1] + s, prev[y] + GAP, row[y - 1] + GAP)
-            row[y] = v
-            if v > row_best:
-                row_best = v
-            if v > best:
-                best, bx, by = v, x, y
-        if row_best < best - _X_DROP:
-            break
-    return _traceback(score, pair, ia, jb, bx, by, stop_at_zero=False)
-
-
-def _chain_steps(chain, a, b, max_gap) -> list[Step]:
-    steps: list[Step] = []
-    (i0, j0) = chain[0]
-    left = _extend(a, range(i0 - 1, max(-1, i0 - 1 - max_gap), -1),
-                   b, range(j0 - 1, max(-1, j0 - 1 - max_gap), -1))
-    steps.extend(reversed(left))
-    for k, (i, j) in enumerate(chain):
-        kind, s = compare(a[i], b[j])
-        steps.append((kind, i, j, s))
-        if k + 1 < len(chain):
-            ni, nj = chain[k + 1]
-            steps.extend(_global(a, range(i + 1, ni), b, range(j + 1, nj)))
-    (il, jl) = chain[-1]
-    steps.extend(_extend(a, range(il + 1, min(len(a), il + 1 + max_gap)),
-                         b, range(jl + 1, min(len(b), jl + 1 + max_gap))))
-    return steps
+def compare(a: Document, i: int, b: Document, j: int) -> tuple[str, float]:
+    """Classify word ``i`` of ``a`` against word ``j`` of ``b``: exact (same key, same
+    letters but for case), variant (same key: alias, spelling, inflection), near (OCR
+    noise: Levenshtein similarity of the folded words at least ``_NEAR_SIMILARITY``)
+    or substituted."""
+    return _alignc.compare(a.words, i, b.words, j)
 
 
 def _best_stretches(steps: list[Step], lo: int, hi: int, min_score: float) -> list[tuple[int, int]]:
@@ -320,11 +230,11 @@ def _complete_sentences(steps: list[Step], a: Document, b: Document) -> list[Ste
     last_b = next(s[2] for s in reversed(steps) if s[2] >= 0)
     if first_a > 0 and first_b > 0 and _sentence_edge_before(a, first_a - 1) \
             and _sentence_edge_before(b, first_b - 1):
-        kind, score = compare(a.tokens[first_a - 1], b.tokens[first_b - 1])
+        kind, score = compare(a, first_a - 1, b, first_b - 1)
         steps = [(kind, first_a - 1, first_b - 1, score)] + steps
     if last_a + 1 < len(a.tokens) and last_b + 1 < len(b.tokens) \
             and _sentence_edge_after(a, last_a + 1) and _sentence_edge_after(b, last_b + 1):
-        kind, score = compare(a.tokens[last_a + 1], b.tokens[last_b + 1])
+        kind, score = compare(a, last_a + 1, b, last_b + 1)
         steps = steps + [(kind, last_a + 1, last_b + 1, score)]
     return steps
 
@@ -477,10 +387,8 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
     if a.id > b.id:
         return sorted((x.swapped() for x in align(b, a, settings)), key=lambda x: (x.a.start, x.b.start))
     found: list[Alignment] = []
-    for chain in _chains(_anchors(a, b), settings.max_gap):
-        if len(chain) < 4:
-            continue
-        steps = _chain_steps(chain, a.tokens, b.tokens, settings.max_gap)
+    anchor_i, anchor_j = _anchors(a, b)
+    for steps in _alignc.chain_steps(anchor_i, anchor_j, settings.max_gap, _MIN_CHAIN, a.words, b.words):
         for lo, hi in _best_stretches(steps, 0, len(steps), settings.min_score):
             stretch = _trim_edges(steps[lo:hi], a, b)
             if not stretch:
