@@ -1,6 +1,6 @@
 /* The inner loops of newstrace.align, compiled: anchor chaining, word comparison and
  * the two dynamic programmes (global alignment between anchors, banded X-drop
- * extension at a chain's ends).
+ * extension at a chain's ends), and finding the anchors themselves.
  *
  * The algorithm, its scores and its tie-breaks are those described in align.py; the
  * constants are given once from there through setup(). Each side of a pair is a
@@ -146,6 +146,113 @@ static void steps_reverse(Steps *s, Py_ssize_t from) {
         t = s->i[lo]; s->i[lo] = s->i[hi]; s->i[hi] = t;
         t = s->j[lo]; s->j[lo] = s->j[hi]; s->j[hi] = t;
     }
+}
+
+
+static int long_buffer(PyObject *obj, Py_buffer *buf, const char *what) {
+    if (PyObject_GetBuffer(obj, buf, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) return -1;
+    const char *f = buf->format ? buf->format : "";
+    if (*f == '<' || *f == '=' || *f == '@') f++;
+    if (buf->itemsize != 8 || (strcmp(f, "q") && strcmp(f, "l"))) {
+        PyErr_Format(PyExc_TypeError, "%s must be a buffer of 64-bit ints", what);
+        PyBuffer_Release(buf);
+        buf->obj = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* A bigram index (unique codes sorted, first position and count of each code's
+ * starts, the starts) as made by align._bigram_index. */
+typedef struct {
+    Py_buffer codes, first, counts, starts;
+    Py_ssize_t n;
+} Bigrams;
+
+static void bigrams_release(Bigrams *g) {
+    if (g->codes.obj) PyBuffer_Release(&g->codes);
+    if (g->first.obj) PyBuffer_Release(&g->first);
+    if (g->counts.obj) PyBuffer_Release(&g->counts);
+    if (g->starts.obj) PyBuffer_Release(&g->starts);
+}
+
+static int bigrams_open(PyObject *tuple, Bigrams *g) {
+    memset(g, 0, sizeof(*g));
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 4) {
+        PyErr_SetString(PyExc_TypeError, "a bigram index is a 4-tuple");
+        return -1;
+    }
+    if (long_buffer(PyTuple_GET_ITEM(tuple, 0), &g->codes, "bigram codes") < 0
+        || int_buffer(PyTuple_GET_ITEM(tuple, 1), &g->first, "bigram firsts") < 0
+        || int_buffer(PyTuple_GET_ITEM(tuple, 2), &g->counts, "bigram counts") < 0
+        || int_buffer(PyTuple_GET_ITEM(tuple, 3), &g->starts, "bigram starts") < 0) {
+        bigrams_release(g);
+        return -1;
+    }
+    g->n = g->codes.len / 8;
+    if (g->first.len / 4 != g->n || g->counts.len / 4 != g->n) {
+        PyErr_SetString(PyExc_ValueError, "the parts of a bigram index differ in length");
+        bigrams_release(g);
+        return -1;
+    }
+    const int *first = g->first.buf, *counts = g->counts.buf;
+    for (Py_ssize_t k = 0; k < g->n; k++)
+        if (first[k] < 0 || counts[k] < 0 || first[k] + (Py_ssize_t)counts[k] > g->starts.len / 4) {
+            PyErr_SetString(PyExc_IndexError, "a bigram index points outside its starts");
+            bigrams_release(g);
+            return -1;
+        }
+    return 0;
+}
+
+static int cmp_long(const void *p, const void *q) {
+    long long x = *(const long long *)p, y = *(const long long *)q;
+    return (x > y) - (x < y);
+}
+
+/* Word pairs covered by a bigram both texts have, repeated at most max_repeats times
+ * in each: both words of the bigram, sorted by i then j, each pair once. */
+static Py_ssize_t find_anchors(const Bigrams *ga, const Bigrams *gb, int max_repeats, Py_ssize_t width,
+                               int **out_i, int **out_j) {
+    const long long *ca = ga->codes.buf, *cb = gb->codes.buf;
+    const int *fa = ga->first.buf, *na = ga->counts.buf, *sa = ga->starts.buf;
+    const int *fb = gb->first.buf, *nb = gb->counts.buf, *sb = gb->starts.buf;
+    Py_ssize_t cap = 1024, n = 0, p = 0, q = 0;
+    long long *found = malloc(cap * sizeof(long long));
+    if (!found) return -1;
+    while (p < ga->n && q < gb->n) {
+        if (ca[p] < cb[q]) { p++; continue; }
+        if (ca[p] > cb[q]) { q++; continue; }
+        if (na[p] <= max_repeats && nb[q] <= max_repeats) {
+            Py_ssize_t need = n + 2 * (Py_ssize_t)na[p] * nb[q];
+            if (need > cap) {
+                while (cap < need) cap *= 2;
+                long long *grown = realloc(found, cap * sizeof(long long));
+                if (!grown) { free(found); return -1; }
+                found = grown;
+            }
+            for (int x = fa[p]; x < fa[p] + na[p]; x++)
+                for (int y = fb[q]; y < fb[q] + nb[q]; y++) {
+                    found[n++] = (long long)sa[x] * width + sb[y];
+                    found[n++] = (long long)(sa[x] + 1) * width + sb[y] + 1;
+                }
+        }
+        p++; q++;
+    }
+    qsort(found, n, sizeof(long long), cmp_long);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (kept == 0 || found[k] != found[kept - 1]) found[kept++] = found[k];
+    int *ai = malloc((kept + 1) * sizeof(int)), *aj = malloc((kept + 1) * sizeof(int));
+    if (!ai || !aj) { free(ai); free(aj); free(found); return -1; }
+    for (Py_ssize_t k = 0; k < kept; k++) {
+        ai[k] = (int)(found[k] / width);
+        aj[k] = (int)(found[k] % width);
+    }
+    free(found);
+    *out_i = ai;
+    *out_j = aj;
+    return kept;
 }
 
 /* Scratch matrices, grown as needed. */
@@ -337,29 +444,31 @@ static int check_ready(void) {
     return ready;
 }
 
-PyDoc_STRVAR(chain_steps_doc,
-"chain_steps(anchor_i, anchor_j, max_gap, min_chain, a_view, b_view) -> list of step lists\n\n"
-"Chain the sorted anchors and return the aligned steps (kind, i, j, score) of every\n"
-"chain of at least min_chain anchors, in the order the chains were opened.");
+PyDoc_STRVAR(align_steps_doc,
+"align_steps(a_bigrams, b_bigrams, max_repeats, max_gap, min_chain, a_view, b_view)\n"
+"-> list of step lists\n\n"
+"Find the anchors of two texts, chain them, and return the aligned steps\n"
+"(kind, i, j, score) of every chain of at least min_chain anchors, in the order the\n"
+"chains were opened.");
 
-static PyObject *py_chain_steps(PyObject *self, PyObject *args) {
-    PyObject *oi, *oj, *oa, *ob;
-    int max_gap, min_chain;
-    if (!check_ready() || !PyArg_ParseTuple(args, "OOiiOO", &oi, &oj, &max_gap, &min_chain, &oa, &ob))
+static PyObject *py_align_steps(PyObject *self, PyObject *args) {
+    PyObject *oga, *ogb, *oa, *ob;
+    int max_repeats, max_gap, min_chain;
+    if (!check_ready()
+        || !PyArg_ParseTuple(args, "OOiiiOO", &oga, &ogb, &max_repeats, &max_gap, &min_chain, &oa, &ob))
         return NULL;
-    Py_buffer bi = {0}, bj = {0};
+    Bigrams ga, gb;
     View a, b;
     PyObject *result = NULL;
-    int *label = NULL, *order = NULL, *start = NULL, *ci = NULL, *cj = NULL;
+    int *ai = NULL, *aj = NULL, *label = NULL, *order = NULL, *start = NULL, *ci = NULL, *cj = NULL;
     Steps steps = {0};
     Grid grid = {0};
-    if (int_buffer(oi, &bi, "anchor_i") < 0) return NULL;
-    if (int_buffer(oj, &bj, "anchor_j") < 0) { PyBuffer_Release(&bi); return NULL; }
-    if (view_open(oa, &a) < 0) { PyBuffer_Release(&bi); PyBuffer_Release(&bj); return NULL; }
-    if (view_open(ob, &b) < 0) { view_release(&a); PyBuffer_Release(&bi); PyBuffer_Release(&bj); return NULL; }
-    Py_ssize_t n = bi.len / 4;
-    const int *ai = bi.buf, *aj = bj.buf;
-    if (bj.len / 4 != n) { PyErr_SetString(PyExc_ValueError, "anchor_i and anchor_j differ in length"); goto done; }
+    if (bigrams_open(oga, &ga) < 0) return NULL;
+    if (bigrams_open(ogb, &gb) < 0) { bigrams_release(&ga); return NULL; }
+    if (view_open(oa, &a) < 0) { bigrams_release(&ga); bigrams_release(&gb); return NULL; }
+    if (view_open(ob, &b) < 0) { view_release(&a); bigrams_release(&ga); bigrams_release(&gb); return NULL; }
+    Py_ssize_t n = find_anchors(&ga, &gb, max_repeats, b.n + 1, &ai, &aj);
+    if (n < 0) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t k = 0; k < n; k++)
         if (ai[k] < 0 || ai[k] >= a.n || aj[k] < 0 || aj[k] >= b.n) {
             PyErr_SetString(PyExc_IndexError, "an anchor lies outside its text");
@@ -370,7 +479,7 @@ static PyObject *py_chain_steps(PyObject *self, PyObject *args) {
     Py_ssize_t chains = make_chains(ai, aj, n, max_gap, label);
     if (chains < 0) { PyErr_NoMemory(); goto done; }
     /* Members of each chain, in anchor order (counting sort by label). */
-    start = calloc(chains + 1, sizeof(int));
+    start = calloc(chains + 2, sizeof(int));
     order = malloc((n + 1) * sizeof(int));
     ci = malloc((n + 1) * sizeof(int));
     cj = malloc((n + 1) * sizeof(int));
@@ -408,11 +517,11 @@ static PyObject *py_chain_steps(PyObject *self, PyObject *args) {
         Py_DECREF(list);
     }
 done:
-    free(label); free(order); free(start); free(ci); free(cj);
+    free(ai); free(aj); free(label); free(order); free(start); free(ci); free(cj);
     free(steps.kind); free(steps.i); free(steps.j);
     free(grid.score); free(grid.kind);
     view_release(&a); view_release(&b);
-    PyBuffer_Release(&bi); PyBuffer_Release(&bj);
+    bigrams_release(&ga); bigrams_release(&gb);
     return result;
 }
 
@@ -463,7 +572,7 @@ static PyObject *py_setup(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"setup", py_setup, METH_VARARGS, setup_doc},
-    {"chain_steps", py_chain_steps, METH_VARARGS, chain_steps_doc},
+    {"align_steps", py_align_steps, METH_VARARGS, align_steps_doc},
     {"compare", py_compare, METH_VARARGS, compare_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -64,8 +64,7 @@ class _Tokens:
 class Document:
     """What alignment needs of an article, kept compact (a worker holds thousands):
     offsets in arrays, keys as interned strings, the word view the compiled core
-    reads, and an index of key bigrams (unique codes, sorted, with where their
-    starts lie in ``bigram_starts``)."""
+    reads (``words``), and the index of key bigrams it finds anchors with."""
 
     id: str
     text: str
@@ -73,10 +72,7 @@ class Document:
     ends: array
     keys: tuple[str, ...]
     words: tuple = field(compare=False, repr=False)
-    bigram_codes: np.ndarray = field(compare=False, repr=False)
-    bigram_first: np.ndarray = field(compare=False, repr=False)
-    bigram_counts: np.ndarray = field(compare=False, repr=False)
-    bigram_starts: np.ndarray = field(compare=False, repr=False)
+    bigrams: tuple = field(compare=False, repr=False)
 
     @classmethod
     def from_text(cls, id: str, text: str, aliases=None) -> Document:
@@ -88,7 +84,7 @@ class Document:
         words = (array("i", key_ids.tobytes()), array("i", (f[0] for f in folded)),
                  array("i", (len(t.surface) for t in tokens)), tuple(f[1] for f in folded))
         return cls(id, text, array("i", (t.start for t in tokens)), array("i", (t.end for t in tokens)),
-                   keys, words, *_bigram_index(key_ids))
+                   keys, words, _bigram_index(key_ids))
 
     @property
     def tokens(self) -> _Tokens:
@@ -136,35 +132,6 @@ def _bigram_index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     first = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
     counts = np.diff(np.r_[first, len(codes)])
     return codes[first], first.astype(np.int32), counts.astype(np.int32), starts
-
-
-def _anchors(a: Document, b: Document) -> tuple[np.ndarray, np.ndarray]:
-    """Word pairs covered by a shared key bigram that is not made of weak words only,
-    sorted by their word in ``a``, then in ``b``; bigrams repeated more than
-    ``_MAX_BIGRAM_REPEATS`` times in either article give none."""
-    none = np.zeros(0, dtype=np.int32)
-    if len(a.bigram_codes) == 0 or len(b.bigram_codes) == 0:
-        return none, none
-    at = np.searchsorted(b.bigram_codes, a.bigram_codes)
-    at[at == len(b.bigram_codes)] = 0
-    ka = np.flatnonzero(b.bigram_codes[at] == a.bigram_codes)
-    kb = at[ka]
-    ca, cb = a.bigram_counts[ka], b.bigram_counts[kb]
-    keep = (ca <= _MAX_BIGRAM_REPEATS) & (cb <= _MAX_BIGRAM_REPEATS)
-    ka, kb, ca, cb = ka[keep], kb[keep], ca[keep], cb[keep]
-    single = (ca == 1) & (cb == 1)
-    i = [a.bigram_starts[a.bigram_first[ka[single]]]]
-    j = [b.bigram_starts[b.bigram_first[kb[single]]]]
-    for x, y in zip(ka[~single].tolist(), kb[~single].tolist()):
-        ia = a.bigram_starts[a.bigram_first[x]:a.bigram_first[x] + a.bigram_counts[x]]
-        jb = b.bigram_starts[b.bigram_first[y]:b.bigram_first[y] + b.bigram_counts[y]]
-        i.append(np.repeat(ia, len(jb)))
-        j.append(np.tile(jb, len(ia)))
-    i, j = np.concatenate(i).astype(np.int64), np.concatenate(j).astype(np.int64)
-    # Each bigram anchors both of its words.
-    width = len(b.keys) + 1
-    codes = np.unique(np.concatenate([i * width + j, (i + 1) * width + j + 1]))
-    return (codes // width).astype(np.int32), (codes % width).astype(np.int32)
 
 
 # Step kinds, in the order the compiled core numbers them, with their scores.
@@ -387,8 +354,8 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
     if a.id > b.id:
         return sorted((x.swapped() for x in align(b, a, settings)), key=lambda x: (x.a.start, x.b.start))
     found: list[Alignment] = []
-    anchor_i, anchor_j = _anchors(a, b)
-    for steps in _alignc.chain_steps(anchor_i, anchor_j, settings.max_gap, _MIN_CHAIN, a.words, b.words):
+    for steps in _alignc.align_steps(a.bigrams, b.bigrams, _MAX_BIGRAM_REPEATS, settings.max_gap, _MIN_CHAIN,
+                                     a.words, b.words):
         for lo, hi in _best_stretches(steps, 0, len(steps), settings.min_score):
             stretch = _trim_edges(steps[lo:hi], a, b)
             if not stretch:
