@@ -31,7 +31,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from newstrace.candidates import find_candidates, shingles
-from newstrace.normalize import tokenize
+from newstrace.normalize import token_columns
 from newstrace.pan import collection_documents, gold, read_document
 from newstrace.settings import Settings
 
@@ -90,7 +90,7 @@ def main() -> int:
     t = time.perf_counter()
     shingled = []
     for name, folder in docs.items():
-        hashes, positions = shingles(tokenize(read_document(corpus / folder / name)), settings.ngram)
+        hashes, positions = shingles(token_columns(read_document(corpus / folder / name))[2], settings.ngram)
         shingled.append((name, hashes, positions))
     t_shingles = time.perf_counter() - t
     n_shingles = sum(len(h) for _, h, _ in shingled)

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _align as _alignc
 from .model import Alignment, Span, Token, WordOp
-from .normalize import STOPWORDS, is_weak, tokenize
+from .normalize import STOPWORDS, is_weak, token_columns
 from .settings import Settings
 
 # Scores of one aligned word pair, and of a word left out on one side.
@@ -77,14 +77,14 @@ class Document:
     @classmethod
     def from_text(cls, id: str, text: str, aliases=None) -> Document:
         """Tokenize ``text`` (repairing it on the way) into a Document."""
-        tokens = tokenize(text, aliases)
-        keys = tuple(t.key for t in tokens)
-        key_ids = np.fromiter((_key_id(k) for k in keys), dtype=np.int32, count=len(keys))
-        folded = [_folded(t.surface) for t in tokens]
-        words = (array("i", key_ids.tobytes()), array("i", (f[0] for f in folded)),
-                 array("i", (len(t.surface) for t in tokens)), tuple(f[1] for f in folded))
-        return cls(id, text, array("i", (t.start for t in tokens)), array("i", (t.end for t in tokens)),
-                   keys, words, _bigram_index(key_ids))
+        starts, ends, keys = token_columns(text, aliases)
+        key_ids = [_key_id(k) for k in keys]
+        surfaces = [text[s:e] for s, e in zip(starts, ends)]
+        folded = [_folded(w) for w in surfaces]
+        words = (array("i", key_ids), array("i", [f[0] for f in folded]),
+                 array("i", [len(w) for w in surfaces]), tuple(f[1] for f in folded))
+        return cls(id, text, array("i", starts), array("i", ends), tuple(keys), words,
+                   _bigram_index(np.array(key_ids, dtype=np.int64)))
 
     @property
     def tokens(self) -> _Tokens:

@@ -502,7 +502,7 @@ def phrase_frequency(hash_arrays: list, settings, words: Callable[[Alignment], I
     import numpy as np
 
     from .candidates import shingles
-    from .normalize import load_aliases, tokenize
+    from .normalize import load_aliases, token_columns
 
     if not hash_arrays:
         return None
@@ -511,7 +511,7 @@ def phrase_frequency(hash_arrays: list, settings, words: Callable[[Alignment], I
 
     def median_df(al: Alignment) -> float:
         surfaces = [op.a for op in words(al) if op.a]
-        found, _ = shingles(tokenize(" ".join(surfaces), aliases), settings.ngram)
+        found, _ = shingles(token_columns(" ".join(surfaces), aliases)[2], settings.ngram)
         if not len(found):
             return 0.0
         at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)

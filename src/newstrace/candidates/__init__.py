@@ -10,12 +10,12 @@ first so that boilerplate does not flood the pairs.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from ..model import Token
 from ..normalize import is_weak
 from ..settings import Settings
 
@@ -35,25 +35,27 @@ class Candidate:
 
 
 @lru_cache(maxsize=1_000_000)
-def _key_hash(key: str) -> int:
-    # A stable hash (Python's own is salted per process): the same in every worker.
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+def _key_facts(key: str) -> tuple[int, bool]:
+    """A key's hash and whether it is strong (not weak). The hash is stable (Python's
+    own is salted per process): the same in every worker."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little"), not is_weak(key)
 
 
-def shingles(tokens: tuple[Token, ...] | list[Token], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the article's key n-gram hashes (sorted, unique) and the word position of
-    each one's first occurrence. N-grams of weak words only are left out.
+def shingles(keys: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the key n-gram hashes of an article's word keys (sorted, unique) and the
+    word position of each one's first occurrence. N-grams of weak words only are left out.
 
-    >>> from newstrace.normalize import tokenize
-    >>> hashes, positions = shingles(tokenize("Russia sent four jets to Syria on Monday"), 3)
+    >>> from newstrace.normalize import token_columns
+    >>> hashes, positions = shingles(token_columns("Russia sent four jets to Syria on Monday")[2], 3)
     >>> len(hashes), sorted(positions.tolist())
     (6, [0, 1, 2, 3, 4, 5])
     """
-    if len(tokens) < n:
+    if len(keys) < n:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
-    keys = np.fromiter((_key_hash(t.key) for t in tokens), dtype=np.uint64, count=len(tokens))
-    strong = np.fromiter((not is_weak(t.key) for t in tokens), dtype=bool, count=len(tokens))
-    m = len(tokens) - n + 1
+    facts = [_key_facts(k) for k in keys]
+    strong = np.fromiter((f[1] for f in facts), dtype=bool, count=len(keys))
+    keys = np.fromiter((f[0] for f in facts), dtype=np.uint64, count=len(keys))
+    m = len(keys) - n + 1
     mixed = np.zeros(m, dtype=np.uint64)
     any_strong = np.zeros(m, dtype=bool)
     for k in range(n):

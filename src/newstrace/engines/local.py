@@ -24,7 +24,7 @@ from ..candidates import find_candidates, shingles
 from ..errors import InputError
 from ..ingest import read_articles
 from ..model import Alignment
-from ..normalize import load_aliases, spin_hints, tokenize
+from ..normalize import load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
 from ..quotes import extract_quotes, group_quotes
 from ..settings import Settings
@@ -119,8 +119,8 @@ _DOCUMENT_CACHE = 8192
 
 def _prepare(article_id: str) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
     """Stage: one article's shingles."""
-    tokens = tokenize(_worker["texts"][article_id], _worker["aliases"])
-    return article_id, shingles(tokens, _worker["settings"].ngram)
+    keys = token_columns(_worker["texts"][article_id], _worker["aliases"])[2]
+    return article_id, shingles(keys, _worker["settings"].ngram)
 
 
 def _align_group(group: tuple[str, list[str]]) -> list[Alignment]:

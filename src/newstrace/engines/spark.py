@@ -30,7 +30,7 @@ from ..errors import InputError, NewstraceError
 from ..ingest import read_articles
 from ..ingest.readers import parse_jsonl_line, record_article
 from ..model import Alignment, Article, Origin, Skip, Span, WordOp
-from ..normalize import load_aliases, spin_hints, tokenize
+from ..normalize import load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
 from ..settings import Settings
 from ..store import (PROVENANCE_COLUMNS, IngestSummary, Store, canonical_order, column_types, provenance_rows,
@@ -160,7 +160,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     # Shingles, then candidates from a distributed inverted index.
     clock = time.perf_counter()
     ngram = settings.ngram
-    shingled = distinct.mapValues(lambda text: shingles(tokenize(text, _aliases(alias_files)), ngram)).cache()
+    shingled = distinct.mapValues(lambda text: shingles(token_columns(text, _aliases(alias_files))[2], ngram)).cache()
     cutoff = max(settings.min_df_count, int(settings.max_df * n_distinct))
 
     def occurrences(postings):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -37,6 +37,10 @@ _SPELLING = [
     (re.compile(r"(..)ll(ed|ing|er)$"), r"\1l\2"),  # travelled
 ]
 
+# Endings at least one of the patterns above needs: most words skip the patterns.
+_SPELLING_ENDINGS = ("our", "ours", "ise", "ised", "ises", "ising", "isation", "isations", "yse", "ysed", "yses",
+                     "ysing", "tre", "tres", "ence", "ogue", "ogues", "lled", "lling", "ller")
+
 _stemmer = snowballstemmer.stemmer("english")
 
 
@@ -61,12 +65,15 @@ def word_key(word: str) -> str:
     >>> word_key("Defence") == word_key("defense"), word_key("talks") == word_key("talked")
     (True, True)
     """
-    w = unicodedata.normalize("NFKD", word.casefold())
-    w = "".join(c for c in w if c.isalnum())
+    w = word.casefold()
+    if not w.isascii():
+        w = unicodedata.normalize("NFKD", w)
+    if not w.isalnum():
+        w = "".join(c for c in w if c.isalnum())
     if w.endswith("s") and (word.endswith("'s") or word.endswith("’s")):
         w = w[:-1]
     w = _IRREGULAR.get(w, w)
-    if len(w) > 5:
+    if len(w) > 5 and w.endswith(_SPELLING_ENDINGS):
         for pattern, repl in _SPELLING:
             w2 = pattern.sub(repl, w)
             if w2 != w:
@@ -86,6 +93,8 @@ class AliasTable:
     by_first: dict[str, tuple[tuple[tuple[str, ...], bool, str], ...]]
     hints: frozenset[tuple[str, ...]] = frozenset()
     hint_pattern: re.Pattern | None = None
+    # What token_columns has learnt of each word: (key, the alias forms it may open).
+    word_memory: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def _form_words(form: str) -> list[str]:
@@ -175,39 +184,60 @@ def tokenize(text: str, aliases: AliasTable | None = None) -> list[Token]:
     >>> [t.key for t in tokenize("The U.S. and the Russian Federation")]
     ['the', '=unit_state', 'and', 'the', '=russia']
     """
+    starts, ends, keys = token_columns(text, aliases)
+    return [Token(s, e, k, text[s:e]) for s, e, k in zip(starts, ends, keys)]
+
+
+# Words whose keys are remembered per alias table before the memory is cleared: OCR'd
+# archives have millions of distinct misspellings.
+_WORD_MEMORY = 2_000_000
+
+
+def token_columns(text: str, aliases: AliasTable | None = None) -> tuple[list[int], list[int], list[str]]:
+    """The tokens of ``text`` as three columns: starts, ends and keys (see :func:`tokenize`).
+
+    Cheaper than Tokens where thousands of articles are cut up: a word's key, or the
+    alias forms it may open, is looked up once per distinct word.
+    """
     aliases = aliases or default_aliases()
     fixed = repair(text)
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(fixed.text)]
-    by_first = aliases.by_first
-    back = fixed.to_original if fixed.layers else None
-    tokens: list[Token] = []
-    append = tokens.append
-    i = 0
-    n_words = len(words)
+    spans = [m.span() for m in _WORD.finditer(fixed.text)]
+    words = [fixed.text[s:e] for s, e in spans]
+    known = aliases.word_memory
+    if len(known) > _WORD_MEMORY:
+        known.clear()
+    starts: list[int] = []
+    ends: list[int] = []
+    keys: list[str] = []
+    i, n_words = 0, len(words)
     while i < n_words:
-        start, end, word = words[i]
-        key = None
-        forms = by_first.get(_base(word).casefold())
+        word = words[i]
+        found = known.get(word)
+        if found is None:
+            found = known[word] = (word_key(word), aliases.by_first.get(_base(word).casefold()))
+        key, forms = found
+        start, end = spans[i]
         if forms:
             for form, exact_case, alias_key in forms:
                 n = len(form)
                 if i + n > n_words:
                     continue
-                got = tuple(_base(w) for _, _, w in words[i : i + n])
+                got = tuple(_base(w) for w in words[i : i + n])
                 if not exact_case:
                     got = tuple(w.casefold() for w in got)
                 if got == form:
                     key = alias_key
-                    end = words[i + n - 1][1]
+                    end = spans[i + n - 1][1]
                     i += n - 1
                     break
-        if key is None:
-            key = word_key(word)
-        if back is not None:
-            start, end = back(start), back(end)
-        append(Token(start, end, key, text[start:end]))
+        starts.append(start)
+        ends.append(end)
+        keys.append(key)
         i += 1
-    return tokens
+    if fixed.layers:
+        starts = [fixed.to_original(x) for x in starts]
+        ends = [fixed.to_original(x) for x in ends]
+    return starts, ends, keys
 
 
 def spin_hints(text: str, aliases: AliasTable | None = None) -> list[tuple[int, int, str]]:
