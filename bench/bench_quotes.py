@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from newstrace.quotes import extract_quotes
+from newstrace.quotes.parse import engine_name, load_parser
 
 _MARKS = "“”\"‘’«»„"
 _PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
@@ -69,7 +70,12 @@ def main() -> int:
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     ap.add_argument("--splits", nargs="+", default=["train", "dev"])
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "quotes.md"))
+    ap.add_argument("--engine", choices=["rules", "nlp"], default="nlp",
+                    help="nlp: spaCy parse with rules (the [nlp] extra); rules: rules only")
     args = ap.parse_args()
+    parser = load_parser() if args.engine == "nlp" else None
+    if args.engine == "nlp" and parser is None:
+        raise SystemExit("the nlp engine needs the [nlp] extra: pip install 'newstrace[nlp]'")
     root = Path(args.shared) / "data" / "polnear"
     c = defaultdict(int)
     started = time.perf_counter()
@@ -89,7 +95,7 @@ def main() -> int:
                     inner = is_direct(text, ev["Content"])
                     if inner:
                         gold.append((inner, ev.get("Source"), ev.get("Cue")))
-            ours = extract_quotes(name, text)
+            ours = extract_quotes(name, text, parser)
             c["gold"] += len(gold)
             c["ours"] += len(ours)
             # A quotation inside any attributed content (a quoted phrase in indirect
@@ -135,8 +141,8 @@ def main() -> int:
     cp = c["cue_ok"] / max(1, c["cue_found"])
     cr = c["cue_ok"] / max(1, c["with_cue"])
     lines = [
-        f"# Quotes on PolNeAR ({', '.join(args.splits)}), rule-based extractor", "",
-        f"`python bench/bench_quotes.py --splits {' '.join(args.splits)}` — {n_docs} articles in {secs:.1f} s "
+        f"# Quotes on PolNeAR ({', '.join(args.splits)}): {engine_name(parser)}", "",
+        f"`python bench/bench_quotes.py --engine {args.engine} --splits {' '.join(args.splits)}` — {n_docs} articles in {secs:.1f} s "
         f"(first annotator's file per article).", "",
         "Direct quotes (attributions whose content is wholly inside quotation marks):", "",
         "| measure | precision | recall | F1 |", "|---|---|---|---|",

