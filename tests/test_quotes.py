@@ -1,18 +1,38 @@
 import json
+import os
+
+import pytest
 
 from newstrace.cli import main
-from newstrace.quotes import extract_quotes
+from newstrace.errors import SettingsError
+from newstrace.quotes import extract_quotes, load_parser, parser_for
 
 from conftest import EXAMPLES
 
 
-def quotes_json(capsys, *paths):
-    assert main(["-q", "quotes", *map(str, paths), "--json"]) == 0
+@pytest.fixture(scope="module")
+def parser():
+    """The spaCy pipeline of the [nlp] extra. Skips without it, unless NEWSTRACE_REQUIRE_NLP is set
+    (CI sets it, so the parse is always tested there)."""
+    found = load_parser()
+    if found is None:
+        message = "needs the [nlp] extra: pip install 'newstrace[nlp]'"
+        if os.environ.get("NEWSTRACE_REQUIRE_NLP"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def quotes_json(capsys, *paths, speakers="rules"):
+    assert main(["-q", "quotes", *map(str, paths), "--json", "--speakers", speakers]) == 0
     return json.loads(capsys.readouterr().out)
 
 
-def test_seed_quotes(seeds, capsys):
-    quotes = quotes_json(capsys, seeds)
+@pytest.mark.parametrize("speakers", ["rules", "parse"])
+def test_seed_quotes(seeds, capsys, speakers, request):
+    if speakers == "parse":
+        request.getfixturevalue("parser")
+    quotes = quotes_json(capsys, seeds, speakers=speakers)
     required = {"article", "text", "start", "end", "speaker", "speaker_as_written", "how", "cue", "quote_id"}
     assert all(required <= set(q) for q in quotes)
     for q in quotes:  # offsets slice the quote text from the original file
@@ -45,8 +65,11 @@ def test_mark_styles_paragraphs_and_positions():
     assert all(text[q.start:q.end] == q.text for q in found.values())
 
 
-def test_examples_quote_variants_and_conflicts(capsys):
-    quotes = quotes_json(capsys, EXAMPLES)
+@pytest.mark.parametrize("speakers", ["rules", "parse"])
+def test_examples_quote_variants_and_conflicts(capsys, speakers, request):
+    if speakers == "parse":
+        request.getfixturevalue("parser")
+    quotes = quotes_json(capsys, EXAMPLES, speakers=speakers)
     rest = [q for q in quotes if q["text"].startswith("We will not rest until every barrel is recovered")]
     assert len({q["quote_id"] for q in rest}) == 1
     by_article = {q["article"]: q for q in rest}
@@ -58,3 +81,42 @@ def test_examples_quote_variants_and_conflicts(capsys):
     spun = [q for q in quotes if "our coast has seen in a generation" in q["text"]]
     assert {q["variant"] for q in spun if q["article"].startswith("spun")} == {"reworded"}
     assert len({q["quote_id"] for q in spun}) == 1
+
+
+# Sentence shapes a list of speech verbs misses and a parse finds.
+_PARSE_CASES = (
+    "“Go back to Univision,” Trump barked as a guard led the reporter out.\n\n"
+    "Cruz continued:\n\n“You look at the questions and you ask who wrote them.”\n\n"
+    "IOWA POLLS NOT WRONG - Michael P. McDonald: “At long last the nomination contests have started.”\n\n"
+    "“That’s a legitimate concern,” Sarandon, 69, told MSNBC on Monday.\n\n"
+    "Clinton slammed the proposal as “divisive.”\n\n"
+    "“We want to avoid miscalculation.”"
+)
+
+
+def test_parse_finds_speakers_the_rules_miss(parser):
+    by_rules = {q.text: q for q in extract_quotes("x", _PARSE_CASES)}
+    by_parse = {q.text: q for q in extract_quotes("x", _PARSE_CASES, parser)}
+    expected = {"Go back to Univision,": ("Trump", "barked"),
+                "You look at the questions and you ask who wrote them.": ("Cruz", "continued"),
+                "At long last the nomination contests have started.": ("Michael P. McDonald", None),
+                "That’s a legitimate concern,": ("Sarandon", "told")}
+    for text, (speaker, cue) in expected.items():
+        assert by_rules[text].how == "unattributed"
+        q = by_parse[text]
+        assert (q.speaker, q.cue, q.how) == (speaker, cue, "named"), q
+        assert _PARSE_CASES[q.speaker_start:q.speaker_end].startswith(q.speaker.split()[0])
+    # A scare-quoted word is not speech, and a bare quotation stays unattributed.
+    assert "divisive." not in by_parse
+    assert by_parse["We want to avoid miscalculation."].how == "unattributed"
+    assert all(_PARSE_CASES[q.start:q.end] == q.text for q in by_parse.values())
+
+
+def test_speakers_setting(capsys, seeds, parser):
+    assert parser_for("rules") is None and parser_for("parse") is parser
+    with pytest.raises(SettingsError, match="speakers"):
+        parser_for("guess")
+    assert main(["quotes", str(seeds), "--speakers", "parse"]) == 0
+    assert "quotes found by spaCy parse" in capsys.readouterr().out
+    assert main(["quotes", str(seeds), "--speakers", "rules"]) == 0
+    assert "quotes found by rules" in capsys.readouterr().out

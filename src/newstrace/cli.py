@@ -16,6 +16,7 @@ from . import __version__
 from .engines.local import collect_quotes, detect_reuse, ingest, trace_provenance
 from .errors import NewstraceError
 from .ingest import parse_mapping
+from .quotes import SPEAKERS, parser_for
 from .report import article_report, render_html, render_text, trace_report
 from .settings import Settings, load_settings
 from .store import open_store
@@ -24,10 +25,13 @@ log = logging.getLogger("newstrace")
 
 # Settings each command exposes as flags (kebab-case of the Settings field).
 _INGEST = ("on_error", "batch_size")
+_QUOTES = ("speakers",)
 _DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "aliases", "max_gap", "min_words",
            "min_score", "merge_chars", "workers", "recycled_days", "link_chars")
 _HELP = {
     "on_error": "what to do with unreadable input: raise (stop) or skip (record and go on)",
+    "speakers": "how speakers of quotations are found: parse (spaCy, the [nlp] extra), rules, or auto "
+                "(the parse when installed)",
     "batch_size": "articles per transaction",
     "ngram": "words per shingle in the candidate index",
     "max_df": "drop shingles found in more than this share of articles (boilerplate)",
@@ -45,6 +49,9 @@ _HELP = {
 }
 
 
+_CHOICES = {"on_error": ["raise", "skip"], "speakers": SPEAKERS}
+
+
 def _add_settings(parser: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
     defaults = Settings()
     for name in names:
@@ -52,9 +59,8 @@ def _add_settings(parser: argparse.ArgumentParser, names: tuple[str, ...]) -> No
         flag = "--" + name.replace("_", "-")
         if isinstance(default, tuple):
             parser.add_argument(flag, dest=name, action="append", metavar="FILE", help=_HELP[name])
-        elif name == "on_error":
-            parser.add_argument(flag, dest=name, choices=["raise", "skip"],
-                                help=f"{_HELP[name]} (default: {default})")
+        elif name in _CHOICES:
+            parser.add_argument(flag, dest=name, choices=_CHOICES[name], help=f"{_HELP[name]} (default: {default})")
         else:
             parser.add_argument(flag, dest=name, type=type(default), metavar="N",
                                 help=f"{_HELP[name]} (default: {default})")
@@ -124,7 +130,7 @@ def _whole_run(store, command: str, args, settings: Settings, progress: _Progres
     try:
         summary = {**ingest(store, args.paths, settings, parse_mapping(args.map), progress, run).as_dict(),
                    **detect_reuse(store, settings, progress, run).as_dict(),
-                   **trace_provenance(store, settings, run), **collect_quotes(store)}
+                   **trace_provenance(store, settings, run), **collect_quotes(store, parser_for(settings.speakers))}
     finally:
         progress.close()
     store.finish_run(run, summary)
@@ -163,7 +169,7 @@ def _cmd_detect(args) -> int:
         run = store.start_run("detect", settings.to_dict())
         try:
             summary = {**detect_reuse(store, settings, progress, run).as_dict(),
-                       **trace_provenance(store, settings, run), **collect_quotes(store)}
+                       **trace_provenance(store, settings, run), **collect_quotes(store, parser_for(settings.speakers))}
         finally:
             progress.close()
         store.finish_run(run, summary)
@@ -208,13 +214,13 @@ def _cmd_quotes(args) -> int:
         with open_store(db) as store:
             if inputs:
                 ingest(store, inputs, settings, parse_mapping(args.map))
-            collect_quotes(store)
+            engine = collect_quotes(store, parser_for(settings.speakers))["quote_engine"]
             quotes = store.quotes()
     if args.json:
         json.dump(quotes, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    print(f"quotes found by the rule-based extractor: {len(quotes)}")
+    print(f"quotes found by {engine}: {len(quotes)}")
     by_speaker: dict = {}
     for q in quotes:
         by_speaker.setdefault(q["speaker"] or "(unattributed)", []).append(q)
@@ -260,7 +266,7 @@ def _cmd_run(args) -> int:
         print(f"wrote Parquet tables to {args.out}: " + ", ".join(
             f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if k != "seconds"))
         if args.db:
-            _load(args.out, args.db)
+            _load(args.out, args.db, settings)
         return 0
     if not args.db:
         raise NewstraceError("the local engine writes a store: give --db FILE")
@@ -270,19 +276,19 @@ def _cmd_run(args) -> int:
     return 0
 
 
-def _load(out: str, db: str) -> None:
+def _load(out: str, db: str, settings: Settings) -> None:
     """Bring a Spark run's output into a store, as one recorded run, and find its quotations."""
     from .engines import spark
 
     with open_store(db) as store:
         run = store.start_run("load", {"from": str(out)})
-        summary = {**spark.load(out, store), **collect_quotes(store)}
+        summary = {**spark.load(out, store), **collect_quotes(store, parser_for(settings.speakers))}
         store.finish_run(run, summary)
     print(f"loaded {out} into {db}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
 
 def _cmd_load(args) -> int:
-    _load(args.out, args.db)
+    _load(args.out, args.db, _settings(args))
     return 0
 
 
@@ -347,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="FILE", help="keep the results in this store (default: a temporary one)")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
     p.add_argument("--json", action="store_true", help="print JSON (schema: docs/trace.schema.json)")
-    _add_settings(p, _INGEST + _DETECT)
+    _add_settings(p, _INGEST + _DETECT + _QUOTES)
     p.set_defaults(func=_cmd_trace)
 
     p = sub.add_parser("detect", help="find and align candidate pairs among a store's articles")
@@ -366,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH_OR_DB", help="a store, or files and folders of articles")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
     p.add_argument("--json", action="store_true", help="print a JSON list of quotations")
-    _add_settings(p, _INGEST)
+    _add_settings(p, _INGEST + _QUOTES)
     p.set_defaults(func=_cmd_quotes)
 
     p = sub.add_parser("clusters", help="list the largest reuse clusters")
@@ -383,12 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="Spark engine: folder for the Parquet tables")
     p.add_argument("--master", default="local[*]", help="Spark master URL (default: local[*])")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
-    _add_settings(p, _INGEST + _DETECT)
+    _add_settings(p, _INGEST + _DETECT + _QUOTES)
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("load", help="bring a Spark run's Parquet output into a store")
     p.add_argument("out", metavar="DIR", help="the --out folder of 'newstrace run --engine spark'")
     p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store (created if missing)")
+    _add_settings(p, _QUOTES)
     p.set_defaults(func=_cmd_load)
 
     p = sub.add_parser("serve", help="browse a store in a web browser (read-only), with an HTTP API")

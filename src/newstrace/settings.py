@@ -32,6 +32,8 @@ class Settings:
     # provenance
     recycled_days: int = 180  # text first published this many days earlier counts as recycled
     link_chars: int = 150  # passages of one article join one cluster only when they share this much text
+    # quotations
+    speakers: str = "auto"  # auto: the spaCy parse when installed, else rules | parse | rules
     # engine
     workers: int = 0  # 0: one per core
     batch_size: int = 500

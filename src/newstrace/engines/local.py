@@ -26,7 +26,7 @@ from ..ingest import read_articles
 from ..model import Alignment
 from ..normalize import load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
-from ..quotes import extract_quotes, group_quotes
+from ..quotes import engine_name, extract_quotes, group_quotes
 from ..settings import Settings
 from ..store import IngestSummary, Store
 
@@ -212,13 +212,15 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     return {"clusters": len(clusters)}
 
 
-def collect_quotes(store: Store) -> dict:
-    """Extract every article's quotations, link them across the collection, store them."""
+def collect_quotes(store: Store, parser=None) -> dict:
+    """Extract every article's quotations, link them across the collection, store them.
+    With a spaCy ``parser`` (:func:`newstrace.quotes.load_parser`) speakers come from
+    the parse where it finds one."""
     published: dict[str, str | None] = {}
     found = []
     for article in store.articles():
         published[article.id] = article.published
-        found.extend(extract_quotes(article.id, article.text))
+        found.extend(extract_quotes(article.id, article.text, parser))
     rows = []
     for group in group_quotes(found, published):
         variant = dict(group.variants)
@@ -229,7 +231,7 @@ def collect_quotes(store: Store) -> dict:
                          int(group.conflicting)))
     rows.sort(key=lambda r: (r[0], r[1]))
     store.replace_quotes(rows)
-    return {"quotes": len(rows)}
+    return {"quotes": len(rows), "quote_engine": engine_name(parser)}
 
 
 def _zip_batches(groups: list, results: Iterator, size: int):

