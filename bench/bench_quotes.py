@@ -39,19 +39,21 @@ def read_ann(path: Path) -> list[dict]:
 
 
 def is_direct(text: str, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The inner span of a content that is wholly quoted, else None."""
+    """The inner span of a content that is wholly quoted, else None. A content may be
+    annotated with its marks (and a comma or full stop after the closing one) or
+    without them."""
     s, e = spans[0][0], spans[-1][1]
-    inner = text[s:e].strip()
-    lead = len(text[s:e]) - len(text[s:e].lstrip())
-    s += lead
-    e = s + len(inner)
-    if inner[:1] in _MARKS and inner.rstrip(".,")[-1:] in _MARKS:
-        inner_s, inner_e = s + 1, e - 1
-        while inner_e > inner_s and text[inner_e - 1] in _MARKS + ".,":
-            inner_e -= 1 if text[inner_e - 1] in _MARKS else 0
-            if text[inner_e - 1] not in _MARKS:
-                break
-        return inner_s, inner_e
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e - s < 2:
+        return None
+    if text[s] in _MARKS:
+        close = e - 1 if text[e - 1] in _MARKS else e - 2 if text[e - 1] in ".," and text[e - 2] in _MARKS else None
+        if close is not None and close > s + 1:
+            return s + 1, close
+        return None
     if s > 0 and text[s - 1] in _MARKS and e < len(text) and text[e] in _MARKS:
         return s, e
     return None

@@ -43,12 +43,20 @@ def _opens(text: str, i: int) -> bool:
         return i == 0 or text[i - 1].isspace() or text[i - 1] in "(“\"—–-"
     if c == "»":
         return False  # »...« (Danish/German style) is rare; « » is the common pair
+    if c == '"':
+        # A straight mark opens only where an opening mark can stand: after space or a
+        # bracket, before a word. Otherwise pairing one stray mark puts every later
+        # quotation of the article out of step.
+        return (i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-/") and (
+            i + 1 < len(text) and not text[i + 1].isspace())
     return True
 
 
 def _closes(text: str, k: int, mark: str) -> bool:
     if mark == "’":
         return k + 1 >= len(text) or not text[k + 1].isalpha()
+    if mark == '"':
+        return not text[k - 1].isspace() and (k + 1 >= len(text) or not text[k + 1].isalnum())
     return True
 
 
@@ -66,7 +74,7 @@ def _find_spans(text: str) -> list[tuple[int, int]]:
                 ch = text[k]
                 if ch in closers and _closes(text, k, ch):
                     break
-                if text.startswith("\n\n", k) or (ch == "\n" and k + 1 < n and text[k + 1] == "\n"):
+                if ch == "\n":
                     # A quote runs on over paragraphs when the next one reopens it.
                     j = k
                     while j < n and text[j].isspace():
@@ -83,6 +91,27 @@ def _find_spans(text: str) -> list[tuple[int, int]]:
                 continue
         i += 1
     return spans
+
+
+# Words that may stay lower-case in a title, and words a title follows ("told ABC's
+# “This Week”", "starred in “Parks and Recreation”").
+_TITLE_SMALL = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+_BEFORE_TITLE = {"on", "in", "of", "with", "titled", "entitled", "called", "named", "show", "program", "programme",
+                 "book", "film", "movie", "series", "song", "album", "column", "segment", "headline"}
+_MAX_TITLE_WORDS = 6
+
+
+def _is_title(text: str, start: int, end: int) -> bool:
+    """A short quotation of capitalised words after a possessive or a word such as "on"
+    or "titled" names a programme, book or film; it is not speech."""
+    words = text[start:end].strip(" ,.!?:;").split()
+    if not words or len(words) > _MAX_TITLE_WORDS:
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_SMALL for w in words):
+        return False
+    before = text[max(0, start - 40):start - 1].rstrip(" \xa0,").split()
+    last = before[-1] if before else ""
+    return last.endswith(("’s", "'s", "s’", "s'")) or last.lower() in _BEFORE_TITLE
 
 
 def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
@@ -113,6 +142,8 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
         previous = quote
         # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
         if quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
+            continue
+        if _is_title(text, quote.start, quote.end):
             continue
         quotes.append(quote)
     return canonical_speakers(quotes)
