@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from newstrace.quotes import extract_quotes
-from newstrace.quotes.parse import engine_name, load_parser
+from newstrace.quotes.parse import attributions, engine_name, load_parser
 
 _MARKS = "“”\"‘’«»„"
 _PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
@@ -63,6 +63,30 @@ def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return x[0] < y[1] and y[0] < x[1]
 
 
+def score_all(c: dict, gold: list[dict], ours: list) -> None:
+    """Count, over every attribution (quoted or not), content matches by overlap (one to
+    one, in text order), and source and cue spans agreeing within matched pairs."""
+    c["all_gold"] += len(gold)
+    c["all_ours"] += len(ours)
+    c["all_gold_source"] += sum(1 for g in gold if g.get("Source"))
+    c["all_gold_cue"] += sum(1 for g in gold if g.get("Cue"))
+    c["all_ours_source"] += sum(1 for a in ours if a.source)
+    c["all_ours_cue"] += sum(1 for a in ours if a.cue)
+    used = set()
+    for a in ours:
+        k = next((k for k, g in enumerate(gold) if k not in used
+                  and any(overlaps(a.content, span) for span in g["Content"])), None)
+        if k is None:
+            continue
+        used.add(k)
+        c["all_match"] += 1
+        g = gold[k]
+        if a.source and g.get("Source") and any(overlaps(a.source, s) for s in g["Source"]):
+            c["all_source_ok"] += 1
+        if a.cue and g.get("Cue") and any(overlaps(a.cue, s) for s in g["Cue"]):
+            c["all_cue_ok"] += 1
+
+
 def norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip().lower()
 
@@ -91,13 +115,16 @@ def main() -> int:
             n_docs += 1
             gold = []
             contents = []
-            for ev in read_ann(ann):
+            events = read_ann(ann)
+            for ev in events:
                 if "Content" in ev:
                     contents.extend(ev["Content"])
                     inner = is_direct(text, ev["Content"])
                     if inner:
                         gold.append((inner, ev.get("Source"), ev.get("Cue")))
             ours = extract_quotes(name, text, parser)
+            if parser is not None:
+                score_all(c, [ev for ev in events if "Content" in ev], attributions(text, ours, parser))
             c["gold"] += len(gold)
             c["ours"] += len(ours)
             # A quotation inside any attributed content (a quoted phrase in indirect
@@ -157,9 +184,21 @@ def main() -> int:
         f"- canonical speaker (our canonical name's surname occurs in the gold source span): "
         f"{c['canonical_ok'] / max(1, c['named_source']):.3f}",
         f"- counts: gold direct quotes {c['gold']}, ours {c['ours']}, matched {c['tp']}", "",
-        "Exact precision still counts against direct quotes only. Indirect speech is not "
-        "extracted yet, so figures on all attributions are not reported.",
+        "Exact precision still counts against direct quotes only.",
     ]
+    if parser is not None:
+        rows = [("content, overlap", c["all_match"] / max(1, c["all_ours"]), c["all_match"] / max(1, c["all_gold"])),
+                ("source span (overlap, within matched attributions)", c["all_source_ok"] / max(1, c["all_ours_source"]),
+                 c["all_source_ok"] / max(1, c["all_gold_source"])),
+                ("cue span (overlap, within matched attributions)", c["all_cue_ok"] / max(1, c["all_ours_cue"]),
+                 c["all_cue_ok"] / max(1, c["all_gold_cue"]))]
+        lines += ["", "All attributions (quoted or not: reported speech, beliefs, \"according to\"):", "",
+                  "| measure | precision | recall | F1 |", "|---|---|---|---|"]
+        lines += [f"| {name} | {p_:.3f} | {r_:.3f} | {f1(p_, r_):.3f} |" for name, p_, r_ in rows]
+        lines += ["", f"- counts: gold attributions {c['all_gold']} ({c['all_gold_source']} with a source), "
+                      f"ours {c['all_ours']}, matched {c['all_match']}",
+                  "- for comparison, Citron (BBC) on PARC 3.0: source F1 0.820, cue F1 0.823, "
+                  "content overlap F1 0.832"]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", "utf-8")

@@ -9,7 +9,7 @@ used; where it finds none, the rules' answer stands.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import SettingsError
@@ -216,3 +216,92 @@ def refine(text: str, quotes: list, parser) -> list:
                           evidence=f"parse: subject of {verb.text!r}, which the quotation hangs from")
         out.append(replace(q, **fields))
     return out
+
+
+# Verbs that attribute a clause to someone without quoting it: speech, and the claims
+# and beliefs news reports ("officials believe the plant will close").
+_REPORTING_VERBS = SPEECH_VERBS | frozenset("""
+believe think feel know expect hope fear suggest indicate show find estimate accuse charge allege
+agree worry doubt insist reckon guess assume imply signal hint predict forecast calculate conclude
+acknowledge recognize recognise learn hear understand realize realise argue contend
+""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who is said to have said or thought what, quoted or not: character spans of the
+    content, of the source (None when the parse finds none) and of the cue."""
+
+    content: tuple[int, int]
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    direct: bool
+
+
+def attributions(text: str, quotes: list, parser) -> list[Attribution]:
+    """Every attribution of an article: its quotations (``quotes``, from
+    :func:`extract_quotes`) and the reported speech and beliefs the parse finds
+    ("Kerry said the talks would go on", "according to TASS, …"). A quotation inside
+    reported speech belongs to that attribution."""
+    found: list[Attribution] = []
+    lo = 0
+    for paragraph in text.split("\n"):
+        if paragraph.strip():
+            found.extend(_indirect(parser(paragraph), lo))
+        lo += len(paragraph) + 1
+    def quoted_share(a: Attribution) -> float:
+        covered = sum(max(0, min(a.content[1], q.end) - max(a.content[0], q.start)) for q in quotes)
+        return covered / max(1, a.content[1] - a.content[0])
+
+    # A clause that is itself a quotation is the quotation's attribution, said once.
+    found = [a for a in found if quoted_share(a) < 0.5]
+    for q in quotes:
+        inside = any(a.content[0] <= q.start and q.end <= a.content[1] for a in found)
+        if not inside:
+            source = (q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
+            cue = (q.cue_start, q.cue_end) if q.cue_start is not None else None
+            found.append(Attribution((q.start, q.end), source, cue, True))
+    return sorted(found, key=lambda a: a.content)
+
+
+def _indirect(doc, offset: int) -> list[Attribution]:
+    out = []
+    for verb in doc:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        cue = (offset + verb.idx, offset + verb.idx + len(verb.text))
+        if verb.lemma_.lower() == "accord" and verb.text.lower() == "according":
+            to = next((c for c in verb.children if c.lower_ == "to"), None)
+            source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            clause = verb.head
+            if source is None or clause.i == verb.i:
+                continue
+            # The clause the phrase hangs from, without the phrase itself.
+            words = [t for t in clause.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+            words = [t for t in words if not t.is_punct] or [clause]
+            out.append(Attribution((offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)),
+                                   _span(source, offset), (cue[0], offset + to.idx + len(to.text)), False))
+            continue
+        if verb.lemma_.lower() not in _REPORTING_VERBS:
+            continue
+        content = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if content is None:
+            continue
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is None:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        words = [t for t in content.subtree if not t.is_punct or t.text in "“”\"‘’"]
+        first = words[0] if words else content
+        if first.lower_ == "that" and len(words) > 1:
+            first = words[1]  # "said that …": the content starts after the complementiser
+        last = words[-1] if words else content
+        out.append(Attribution((offset + first.idx, offset + last.idx + len(last.text)),
+                               _span(subject, offset) if subject is not None else None, cue, False))
+    return out
+
+
+def _span(token, offset: int) -> tuple[int, int]:
+    words = [t for t in token.subtree if not t.is_punct]
+    words = words or [token]
+    return offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)
