@@ -1,5 +1,5 @@
-"""The compiled alignment core; everything else about the package is in pyproject.toml."""
+"""The compiled core (alignment and word scanning); everything else is in pyproject.toml."""
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("newstrace._align", ["src/newstrace/_align.c"], extra_compile_args=["-O2"])])
+setup(ext_modules=[Extension("newstrace._core", ["src/newstrace/_core.c"], extra_compile_args=["-O2"])])

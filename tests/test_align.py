@@ -203,3 +203,29 @@ def test_pair_by_pair_window_test_agrees_with_the_whole_index(seed, n_docs, min_
                 occurrences.setdefault((members[x][0], members[y][0]), []).append(members[x][1])
     one_by_one = {pair for pair, positions in occurrences.items() if dense_enough(positions, settings)}
     assert one_by_one == together
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdeéßİ", min_size=1, max_size=12), st.text(alphabet="abcdeéßİ", min_size=1, max_size=12))
+def test_word_comparison_matches_its_definition(x, y):
+    """The compiled comparison: same key → exact (same letters but for case) or variant;
+    otherwise near when Levenshtein similarity of the case-folded words reaches 0.7
+    (words of four letters or more, lengths within 30%), else substituted."""
+    from rapidfuzz.distance import Levenshtein
+
+    from newstrace.align import compare
+
+    a, b = Document.from_text("a", x), Document.from_text("b", y)
+    if len(a.tokens) != 1 or len(b.tokens) != 1:
+        return
+    ta, tb = a.tokens[0], b.tokens[0]
+    kind, _ = compare(a, 0, b, 0)
+    if ta.key == tb.key:
+        expected = "exact" if ta.surface.casefold() == tb.surface.casefold() else "variant"
+    else:
+        la, lb = len(ta.surface), len(tb.surface)
+        near = (la >= 4 and lb >= 4 and abs(la - lb) <= (1 - 0.7) * max(la, lb)
+                and Levenshtein.normalized_similarity(ta.surface.casefold(), tb.surface.casefold(),
+                                                      score_cutoff=0.7))
+        expected = "near" if near else "substituted"
+    assert kind == expected

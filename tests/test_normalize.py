@@ -1,9 +1,12 @@
-from hypothesis import given, strategies as st
-
-from newstrace.normalize import load_aliases, repair, tokenize, word_key
-from newstrace.errors import SettingsError
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newstrace._core import word_spans
+from newstrace.errors import SettingsError
+from newstrace.normalize import load_aliases, repair, tokenize, word_key
 
 # Text with the troubles repair deals with: mojibake, decomposed accents, invisible characters.
 pieces = st.sampled_from(["caf\u00c3\u00a9", "e\u0301", "\u00e2\u0080\u0099", "\u00ad", "\ufeff", "word",
@@ -71,3 +74,15 @@ def test_bad_alias_file_names_file_and_line(tmp_path):
     extra.write_text("Good | Fine\nonly-one-form\n", "utf-8")
     with pytest.raises(SettingsError, match="bad.txt:2"):
         load_aliases((str(extra),))
+
+
+# The word pattern the compiled scanner implements, as a regular expression.
+_WORD_PATTERN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ.'’-_ 9\n") + ["é", "ß", "İ", "٣", "中", "\u0301", "\xa0", "—"]),
+               max_size=60) | st.text(max_size=60))
+def test_word_scanner_finds_what_the_pattern_finds(text):
+    starts, ends = word_spans(text)
+    assert list(zip(starts, ends)) == [m.span() for m in _WORD_PATTERN.finditer(text)]

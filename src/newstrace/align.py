@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _align as _alignc
+from . import _core
 from .model import Alignment, Span, Token, WordOp
 from .normalize import STOPWORDS, is_weak, token_columns
 from .settings import Settings
@@ -78,24 +78,26 @@ class Document:
     def from_text(cls, id: str, text: str, aliases=None) -> Document:
         """Tokenize ``text`` (repairing it on the way) into a Document."""
         starts, ends, keys = token_columns(text, aliases)
-        key_ids = [_key_id(k) for k in keys]
+        key_ids = np.array([_key_id(k) for k in keys], dtype=np.int32)
         surfaces = [text[s:e] for s, e in zip(starts, ends)]
-        folded = [_folded(w) for w in surfaces]
-        words = (array("i", key_ids), array("i", [f[0] for f in folded]),
-                 array("i", [len(w) for w in surfaces]), tuple(f[1] for f in folded))
+        words = (array("i", key_ids.tobytes()), array("i", map(len, surfaces)), _folded(surfaces))
         return cls(id, text, array("i", starts), array("i", ends), tuple(keys), words,
-                   _bigram_index(np.array(key_ids, dtype=np.int64)))
+                   _bigram_index(key_ids.astype(np.int64)))
 
     @property
     def tokens(self) -> _Tokens:
         return _Tokens(self)
 
 
-# Small integer ids for keys and for case-folded words, given out per process:
-# documents are compared only with documents made in the same process.
+# Small integer ids for keys, given out per process: documents are compared only with
+# documents made in the same process.
 _KEY_IDS: dict[str, int] = {}
 _WEAK_IDS: set[int] = set()
-_FOLDED: dict[str, tuple[int, str]] = {}
+# Case-folded words by surface, so that documents share one string per word; forgotten
+# past _FOLDED_MEMORY words (OCR'd archives have millions), which costs only sharing.
+_FOLDED: dict[str, str] = {}
+_FOLDS: dict[str, str] = {}
+_FOLDED_MEMORY = 1_000_000
 
 
 def _key_id(key: str) -> int:
@@ -107,13 +109,17 @@ def _key_id(key: str) -> int:
     return found
 
 
-def _folded(surface: str) -> tuple[int, str]:
-    """The id and the text of a word folded for case, one string shared by every copy."""
-    fold = surface.casefold()
-    found = _FOLDED.get(fold)
-    if found is None:
-        found = _FOLDED[fold] = (len(_FOLDED), fold)
-    return found
+def _folded(surfaces: list[str]) -> tuple[str, ...]:
+    """The words case-folded, each fold one string shared by every document."""
+    if len(_FOLDED) > _FOLDED_MEMORY:
+        _FOLDED.clear()
+        _FOLDS.clear()
+    folded = [_FOLDED.get(w) for w in surfaces]
+    for k, fold in enumerate(folded):
+        if fold is None:
+            fold = surfaces[k].casefold()
+            folded[k] = _FOLDED[surfaces[k]] = _FOLDS.setdefault(fold, fold)
+    return tuple(folded)
 
 
 def _bigram_index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -136,7 +142,7 @@ def _bigram_index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 # Step kinds, in the order the compiled core numbers them, with their scores.
 _KINDS = ("exact", "variant", "near", "substituted", "deleted", "inserted")
-_alignc.setup(_KINDS, (EXACT, VARIANT, NEAR, SUBSTITUTED, GAP, GAP), GAP, _BAND, _X_DROP, _NEAR_SIMILARITY)
+_core.setup(_KINDS, (EXACT, VARIANT, NEAR, SUBSTITUTED, GAP, GAP), GAP, _BAND, _X_DROP, _NEAR_SIMILARITY)
 
 # An aligned step: kind, index in a (or -1), index in b (or -1), score.
 Step = tuple[str, int, int, float]
@@ -147,7 +153,7 @@ def compare(a: Document, i: int, b: Document, j: int) -> tuple[str, float]:
     letters but for case), variant (same key: alias, spelling, inflection), near (OCR
     noise: Levenshtein similarity of the folded words at least ``_NEAR_SIMILARITY``)
     or substituted."""
-    return _alignc.compare(a.words, i, b.words, j)
+    return _core.compare(a.words, i, b.words, j)
 
 
 def _best_stretches(steps: list[Step], lo: int, hi: int, min_score: float) -> list[tuple[int, int]]:
@@ -354,7 +360,7 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
     if a.id > b.id:
         return sorted((x.swapped() for x in align(b, a, settings)), key=lambda x: (x.a.start, x.b.start))
     found: list[Alignment] = []
-    for steps in _alignc.align_steps(a.bigrams, b.bigrams, _MAX_BIGRAM_REPEATS, settings.max_gap, _MIN_CHAIN,
+    for steps in _core.align_steps(a.bigrams, b.bigrams, _MAX_BIGRAM_REPEATS, settings.max_gap, _MIN_CHAIN,
                                      a.words, b.words):
         for lo, hi in _best_stretches(steps, 0, len(steps), settings.min_score):
             stretch = _trim_edges(steps[lo:hi], a, b)

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+
 # Characters the UTF-8 continuation bytes 0x80-0xBF become when UTF-8 is misread
 # as Windows-1252 (bytes it leaves undefined survive as C1 control characters).
 _BYTE_OF: dict[str, int] = {}
@@ -53,6 +55,16 @@ class RepairedText:
                 rep, orig = anchors[i]
                 offset = orig + (offset - rep)
         return offset
+
+    def to_original_all(self, offsets: list[int]) -> list[int]:
+        """:meth:`to_original` of many offsets at once."""
+        mapped = np.asarray(offsets, dtype=np.int64)
+        for anchors in reversed(self.layers):
+            table = np.asarray(anchors, dtype=np.int64).reshape(-1, 2)
+            i = np.searchsorted(table[:, 0], mapped, side="right") - 1
+            hit = i >= 0
+            mapped = np.where(hit, table[np.maximum(i, 0), 1] + mapped - table[np.maximum(i, 0), 0], mapped)
+        return mapped.tolist()
 
 
 def _fix_mojibake(run: str) -> str | None:

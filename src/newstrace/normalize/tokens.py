@@ -17,14 +17,10 @@ from pathlib import Path
 
 import snowballstemmer
 
+from .._core import word_spans
 from ..errors import SettingsError
 from ..model import Token
 from .text import repair
-
-_WORD = re.compile(
-    r"(?:[A-Za-z]\.){2,}"  # initialisms: U.S., U.N.
-    r"|[^\W_]+(?:['’\-][^\W_]+)*",
-)
 
 # British spellings and the American forms they are keyed to; applied before stemming.
 _SPELLING = [
@@ -98,7 +94,7 @@ class AliasTable:
 
 
 def _form_words(form: str) -> list[str]:
-    return [m.group() for m in _WORD.finditer(form)]
+    return [form[s:e] for s, e in zip(*word_spans(form))]
 
 
 def parse_aliases(lines: list[str], source: str) -> dict[str, list[str]]:
@@ -201,8 +197,8 @@ def token_columns(text: str, aliases: AliasTable | None = None) -> tuple[list[in
     """
     aliases = aliases or default_aliases()
     fixed = repair(text)
-    spans = [m.span() for m in _WORD.finditer(fixed.text)]
-    words = [fixed.text[s:e] for s, e in spans]
+    word_starts, word_ends = word_spans(fixed.text)
+    words = [fixed.text[s:e] for s, e in zip(word_starts, word_ends)]
     known = aliases.word_memory
     if len(known) > _WORD_MEMORY:
         known.clear()
@@ -216,18 +212,22 @@ def token_columns(text: str, aliases: AliasTable | None = None) -> tuple[list[in
         if found is None:
             found = known[word] = (word_key(word), aliases.by_first.get(_base(word).casefold()))
         key, forms = found
-        start, end = spans[i]
+        start, end = word_starts[i], word_ends[i]
         if forms:
             for form, exact_case, alias_key in forms:
                 n = len(form)
                 if i + n > n_words:
                     continue
+                if n > 1:  # most candidates fail on their second word: test it first
+                    second = _base(words[i + 1])
+                    if (second if exact_case else second.casefold()) != form[1]:
+                        continue
                 got = tuple(_base(w) for w in words[i : i + n])
                 if not exact_case:
                     got = tuple(w.casefold() for w in got)
                 if got == form:
                     key = alias_key
-                    end = spans[i + n - 1][1]
+                    end = word_ends[i + n - 1]
                     i += n - 1
                     break
         starts.append(start)
@@ -235,8 +235,7 @@ def token_columns(text: str, aliases: AliasTable | None = None) -> tuple[list[in
         keys.append(key)
         i += 1
     if fixed.layers:
-        starts = [fixed.to_original(x) for x in starts]
-        ends = [fixed.to_original(x) for x in ends]
+        starts, ends = fixed.to_original_all(starts), fixed.to_original_all(ends)
     return starts, ends, keys
 
 

@@ -1,11 +1,13 @@
-/* The inner loops of newstrace.align, compiled: anchor chaining, word comparison and
+/* newstrace's compiled inner loops.
+ *
+ * Alignment (newstrace.align): finding anchors, chaining them, word comparison and
  * the two dynamic programmes (global alignment between anchors, banded X-drop
- * extension at a chain's ends), and finding the anchors themselves.
+ * extension at a chain's ends). Tokens (newstrace.normalize.tokens): the word scanner.
  *
  * The algorithm, its scores and its tie-breaks are those described in align.py; the
  * constants are given once from there through setup(). Each side of a pair is a
- * "word view": a tuple (key ids, folded-surface ids, surface lengths, folded
- * surfaces) made by align.Document.
+ * "word view": a tuple (key ids, surface lengths, case-folded surfaces) made by
+ * align.Document.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -22,14 +24,13 @@ static int band = 4;
 static int ready = 0;
 
 typedef struct {
-    Py_buffer keys, folds, lens;
-    PyObject *words; /* tuple of folded surfaces, for the OCR-near test */
+    Py_buffer keys, lens;
+    PyObject *words; /* tuple of case-folded surfaces */
     Py_ssize_t n;
 } View;
 
 static void view_release(View *v) {
     if (v->keys.obj) PyBuffer_Release(&v->keys);
-    if (v->folds.obj) PyBuffer_Release(&v->folds);
     if (v->lens.obj) PyBuffer_Release(&v->lens);
 }
 
@@ -47,29 +48,32 @@ static int int_buffer(PyObject *obj, Py_buffer *buf, const char *what) {
 
 static int view_open(PyObject *tuple, View *v) {
     memset(v, 0, sizeof(*v));
-    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 4) {
-        PyErr_SetString(PyExc_TypeError, "a word view is a 4-tuple");
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 3) {
+        PyErr_SetString(PyExc_TypeError, "a word view is a 3-tuple");
         return -1;
     }
     if (int_buffer(PyTuple_GET_ITEM(tuple, 0), &v->keys, "key ids") < 0
-        || int_buffer(PyTuple_GET_ITEM(tuple, 1), &v->folds, "folded-surface ids") < 0
-        || int_buffer(PyTuple_GET_ITEM(tuple, 2), &v->lens, "surface lengths") < 0) {
+        || int_buffer(PyTuple_GET_ITEM(tuple, 1), &v->lens, "surface lengths") < 0) {
         view_release(v);
         return -1;
     }
-    v->words = PyTuple_GET_ITEM(tuple, 3);
+    v->words = PyTuple_GET_ITEM(tuple, 2);
     v->n = v->keys.len / 4;
-    if (!PyTuple_Check(v->words) || PyTuple_GET_SIZE(v->words) != v->n
-        || v->folds.len / 4 != v->n || v->lens.len / 4 != v->n) {
+    if (!PyTuple_Check(v->words) || PyTuple_GET_SIZE(v->words) != v->n || v->lens.len / 4 != v->n) {
         PyErr_SetString(PyExc_ValueError, "the parts of a word view differ in length");
         view_release(v);
         return -1;
     }
+    for (Py_ssize_t i = 0; i < v->n; i++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(v->words, i))) {
+            PyErr_SetString(PyExc_TypeError, "the folded words of a word view must be str");
+            view_release(v);
+            return -1;
+        }
     return 0;
 }
 
 #define KEY(v, i) (((const int *)(v)->keys.buf)[i])
-#define FOLD(v, i) (((const int *)(v)->folds.buf)[i])
 #define LEN(v, i) (((const int *)(v)->lens.buf)[i])
 
 /* Levenshtein distance between two strings of code points. */
@@ -100,11 +104,11 @@ static Py_ssize_t levenshtein(PyObject *s, PyObject *t) {
 
 /* Kind of word i of a against word j of b (see align.compare). */
 static int compare(const View *a, Py_ssize_t i, const View *b, Py_ssize_t j) {
-    if (KEY(a, i) == KEY(b, j)) return FOLD(a, i) == FOLD(b, j) ? EXACT : VARIANT;
+    PyObject *s = PyTuple_GET_ITEM(a->words, i), *t = PyTuple_GET_ITEM(b->words, j);
+    if (KEY(a, i) == KEY(b, j)) return s == t || PyUnicode_Compare(s, t) == 0 ? EXACT : VARIANT;
     int la = LEN(a, i), lb = LEN(b, j);
     int longer = la > lb ? la : lb;
     if (la >= 4 && lb >= 4 && abs(la - lb) <= (1 - near_similarity) * longer) {
-        PyObject *s = PyTuple_GET_ITEM(a->words, i), *t = PyTuple_GET_ITEM(b->words, j);
         Py_ssize_t ls = PyUnicode_GET_LENGTH(s), lt = PyUnicode_GET_LENGTH(t);
         Py_ssize_t most = ls > lt ? ls : lt;
         if (most == 0) return NEAR;
@@ -440,7 +444,7 @@ static PyObject *steps_to_list(const Steps *s, Py_ssize_t from) {
 }
 
 static int check_ready(void) {
-    if (!ready) PyErr_SetString(PyExc_RuntimeError, "newstrace._align.setup() was not called");
+    if (!ready) PyErr_SetString(PyExc_RuntimeError, "newstrace._core.setup() was not called");
     return ready;
 }
 
@@ -570,14 +574,79 @@ static PyObject *py_setup(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+PyDoc_STRVAR(word_spans_doc,
+"word_spans(text) -> (starts, ends)\n\n"
+"Where the words of text start and end: what the pattern\n"
+"(?:[A-Za-z]\\.){2,}|[^\\W_]+(?:['\u2019\\-][^\\W_]+)* finds, scanning left to right\n"
+"(initialisms such as U.S. first, then runs of letters and digits joined by\n"
+"apostrophes and hyphens).");
+
+static inline int is_ascii_letter(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static inline int is_joiner(Py_UCS4 c) { return c == '\'' || c == 0x2019 || c == '-'; }
+
+static PyObject *py_word_spans(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "word_spans() needs a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    PyObject *starts = PyList_New(0), *ends = PyList_New(0);
+    if (!starts || !ends) goto fail;
+    Py_ssize_t p = 0;
+    while (p < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, p);
+        Py_ssize_t end = -1;
+        if (is_ascii_letter(c)) {
+            Py_ssize_t q = p, k = 0;
+            while (q + 1 < n && is_ascii_letter(PyUnicode_READ(kind, data, q))
+                   && PyUnicode_READ(kind, data, q + 1) == '.') {
+                q += 2;
+                k++;
+            }
+            if (k >= 2) end = q;
+        }
+        if (end < 0 && Py_UNICODE_ISALNUM(c)) {
+            Py_ssize_t q = p + 1;
+            while (q < n && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, q))) q++;
+            while (q + 1 < n && is_joiner(PyUnicode_READ(kind, data, q))
+                   && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, q + 1))) {
+                q += 2;
+                while (q < n && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, q))) q++;
+            }
+            end = q;
+        }
+        if (end < 0) {
+            p++;
+            continue;
+        }
+        PyObject *a = PyLong_FromSsize_t(p), *b = PyLong_FromSsize_t(end);
+        int failed = !a || !b || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0;
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        if (failed) goto fail;
+        p = end;
+    }
+    PyObject *result = PyTuple_Pack(2, starts, ends);
+    Py_DECREF(starts);
+    Py_DECREF(ends);
+    return result;
+fail:
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"setup", py_setup, METH_VARARGS, setup_doc},
     {"align_steps", py_align_steps, METH_VARARGS, align_steps_doc},
     {"compare", py_compare, METH_VARARGS, compare_doc},
+    {"word_spans", py_word_spans, METH_O, word_spans_doc},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "newstrace._align",
-                                    "Compiled inner loops of newstrace.align.", -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "newstrace._core",
+                                    "newstrace's compiled inner loops (alignment, word scanning).", -1, methods};
 
-PyMODINIT_FUNC PyInit__align(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__core(void) { return PyModule_Create(&module); }
