@@ -5,7 +5,8 @@
 For each fraction, a deterministic sample of the pages (every k-th page by id, so a
 smaller sample is part of a larger one) is traced from scratch in a fresh store, in a
 process of its own: ingest, shingles, candidates, alignment, provenance. Reports seconds,
-articles/s and words/s per stage, peak memory (driver and largest worker), and fits the
+articles/s and words/s per stage, peak memory (driver, largest worker, and the whole
+process tree's proportional set size), and fits the
 exponent b of time = a * pages^b on the whole trace and on each stage (b = 1: linear).
 Writes bench/results/scale.md and scale.json.
 """
@@ -67,6 +68,29 @@ def one_run(data: str, db: str) -> dict:
             "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}
 
 
+def tree_pss_mb(pid: int) -> int:
+    """Memory of a process and all its descendants now: the sum of their proportional set
+    sizes (shared pages counted once in all, as a fork's workers share the driver's)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total // 1024
+
+
 def exponent(xs: list[float], ys: list[float]) -> float | None:
     """Least-squares slope of log y on log x."""
     pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys) if x > 0 and y > 0]
@@ -95,12 +119,19 @@ def main() -> int:
             pages, words = sample(files, fraction, data)
             db = Path(tmp) / f"sample-{fraction}.db"
             t = time.perf_counter()
-            done = subprocess.run([sys.executable, __file__, "--child", str(data), str(db)],
-                                  check=True, capture_output=True, text=True)
+            child = subprocess.Popen([sys.executable, __file__, "--child", str(data), str(db)],
+                                     stdout=subprocess.PIPE, text=True)
+            peak = 0
+            while child.poll() is None:
+                peak = max(peak, tree_pss_mb(child.pid))
+                time.sleep(0.5)
+            out = child.stdout.read()
+            if child.returncode:
+                raise SystemExit(f"the run of {fraction} failed (exit {child.returncode})")
             total = time.perf_counter() - t
-            result = json.loads(done.stdout.strip().splitlines()[-1])
+            result = json.loads(out.strip().splitlines()[-1])
             rows.append({"fraction": fraction, "pages": pages, "words": words, "total_seconds": round(total, 1),
-                         **result})
+                         "total_mb": peak, **result})
             print(f"{fraction}: {pages} pages, {total:.0f} s", file=sys.stderr)
     pages = [r["pages"] for r in rows]
     fits = {"total": exponent(pages, [r["total_seconds"] for r in rows])}
@@ -118,16 +149,20 @@ def main() -> int:
         "in its own process.",
         "",
         "| share | pages | words | total s | pages/s | words/s | " + " | ".join(f"{s} s" for s in stages)
-        + " | candidate pairs | passages | driver MB | worker MB |",
-        "|" + "---:|" * (11 + len(stages)),
+        + " | candidate pairs | passages | driver MB | worker MB | all MB |",
+        "|" + "---:|" * (12 + len(stages)),
     ]
     for r in rows:
         lines.append(f"| {r['fraction']} | {r['pages']:,} | {r['words']:,} | {r['total_seconds']} | "
                      f"{r['pages'] / r['total_seconds']:.1f} | {r['words'] / r['total_seconds']:,.0f} | "
                      + " | ".join(str(r["seconds"][s]) for s in stages)
-                     + f" | {r['candidates']:,} | {r['passages']:,} | {r['driver_mb']} | {r['worker_mb']} |")
+                     + f" | {r['candidates']:,} | {r['passages']:,} | {r['driver_mb']} | {r['worker_mb']} "
+                     f"| {r['total_mb']} |")
     lines += ["", "Fitted exponent b of cost = a · pages^b (1 = linear): "
-              + ", ".join(f"{k} {v}" for k, v in fits.items()) + "."]
+              + ", ".join(f"{k} {v}" for k, v in fits.items()) + ".", "",
+              "Memory: driver and worker MB are peak resident sizes (a forked worker's count includes pages "
+              "it shares with the driver); all MB is the peak of the whole process tree's proportional set "
+              "size, sampled every 0.5 s, which counts shared pages once."]
     (RESULTS / "scale.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0

@@ -81,3 +81,18 @@ def test_examples_trace(capsys):
     assert {"wire-001", "local-007", "analysis-010", "old-2019-011"} <= partners["stitched-009"]
     assert partners["unrelated-015"] == set() and partners["unrelated-016"] == set()
     assert "old-2019-011" in partners["recycled-012"]
+
+
+def test_a_small_align_cache_bounds_memory_without_changing_results(tmp_path):
+    """Aligning workers that keep one tokenized article find the same passages as workers
+    that keep them all (they tokenize again instead)."""
+    import sqlite3
+
+    found = {}
+    for cache in (1, 4096):
+        db = tmp_path / f"cache-{cache}.db"
+        assert main(["-q", "run", str(EXAMPLES), "--db", str(db), "--align-cache", str(cache),
+                     "--workers", "2", "--speakers", "rules"]) == 0
+        found[cache] = sorted(sqlite3.connect(db).execute(
+            "SELECT a_article, a_start, a_end, b_article, b_start, b_end, ops FROM alignments").fetchall())
+    assert found[1] and found[1] == found[4096]

@@ -11,7 +11,7 @@ spun copy still aligns with its source, word for word and with exact offsets.
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,6 +88,26 @@ class Document:
     def tokens(self) -> _Tokens:
         return _Tokens(self)
 
+
+
+class DocumentCache:
+    """Tokenized articles for an aligning worker, which meets the same partners again and
+    again; past ``size`` articles the least recently used is dropped, so a worker's memory
+    is bounded by the ``align_cache`` setting (a newspaper page takes about 200 kB)."""
+
+    def __init__(self, size: int, aliases=None):
+        self._size, self._aliases = max(1, size), aliases
+        self._documents: OrderedDict[str, Document] = OrderedDict()
+
+    def get(self, article_id: str, text: str) -> Document:
+        doc = self._documents.get(article_id)
+        if doc is None:
+            doc = self._documents[article_id] = Document.from_text(article_id, text, self._aliases)
+            if len(self._documents) > self._size:
+                self._documents.popitem(last=False)
+        else:
+            self._documents.move_to_end(article_id)
+        return doc
 
 # Small integer ids for keys, given out per process: documents are compared only with
 # documents made in the same process.

@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections import OrderedDict, defaultdict
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-import time
 from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
 
-from ..align import Document, align
+from ..align import Document, DocumentCache, align
 from ..candidates import find_candidates, shingles
 from ..errors import InputError
 from ..ingest import read_articles
@@ -96,25 +96,12 @@ def _setup(settings: Settings, texts: dict[str, str] | None = None) -> None:
     _worker["settings"] = settings
     _worker["aliases"] = load_aliases(settings.aliases)
     _worker["texts"] = texts or {}
-    _worker["documents"] = OrderedDict()
+    _worker["documents"] = DocumentCache(settings.align_cache, _worker["aliases"])
 
 
 def _document(article_id: str) -> Document:
-    """A worker's tokenized article, from a small LRU cache (partners recur across pairs)."""
-    cache: OrderedDict = _worker["documents"]
-    doc = cache.get(article_id)
-    if doc is None:
-        doc = Document.from_text(article_id, _worker["texts"][article_id], _worker["aliases"])
-        cache[article_id] = doc
-        if len(cache) > _DOCUMENT_CACHE:
-            cache.popitem(last=False)
-    else:
-        cache.move_to_end(article_id)
-    return doc
-
-
-# A Document of a 20,000-character page takes about 150 kB.
-_DOCUMENT_CACHE = 8192
+    """A worker's tokenized article (partners recur across pairs: see DocumentCache)."""
+    return _worker["documents"].get(article_id, _worker["texts"][article_id])
 
 
 def _prepare(article_id: str) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
@@ -161,6 +148,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     shingled = [(i, *known[i]) for i in sorted(texts)]
     compared = store.compared()
     pairs = [c for c in find_candidates(shingled, settings) if (c.a, c.b) not in compared]
+    del shingled, known, compared  # the aligning workers, forked next, need none of it
     summary.candidates = len(pairs)
     summary.seconds["candidates"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()
@@ -168,6 +156,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     for c in pairs:
         by_a.setdefault(c.a, []).append(c.b)
     groups = sorted(by_a.items())
+    del pairs, by_a
     done = 0
     for batch_groups, results in _zip_batches(groups, _map(_align_group, groups, settings, texts), 64):
         done_pairs = [(a, b) for a, bs in batch_groups for b in bs]
@@ -176,7 +165,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
         summary.compared += len(done_pairs)
         summary.passages += len(found)
         done += len(batch_groups)
-        progress("align", summary.compared, len(pairs))
+        progress("align", summary.compared, summary.candidates)
     summary.seconds["align"] = round(time.perf_counter() - clock, 3)
     return summary
 

@@ -20,11 +20,11 @@ import json
 import os
 import sys
 import time
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from ..align import Document, align
+from ..align import DocumentCache, align
 from ..candidates import dense_enough, shingles
 from ..errors import InputError, NewstraceError
 from ..ingest import read_articles
@@ -41,7 +41,6 @@ _ARTICLE_COLUMNS = ("id", "url", "source", "title", "published", "language", "te
                     "duplicate_of", "origin_file", "origin_line")
 _PASSAGE_COLUMNS = ("a_article", "a_start", "a_end", "b_article", "b_start", "b_end", "score", "similarity",
                     "exact", "variant", "substituted", "gaps", "ops")
-_DOCUMENT_CACHE = 2048
 
 
 def _require_spark():
@@ -195,20 +194,9 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
                   .map(lambda kv: (kv[1][0][0], (kv[1][0][1], kv[0], kv[1][1]))))
 
     def align_partition(rows):
-        cache: OrderedDict = OrderedDict()
-        aliases = _aliases(alias_files)
-
-        def document(article_id, text):
-            doc = cache.get(article_id)
-            if doc is None:
-                doc = cache[article_id] = Document.from_text(article_id, text, aliases)
-                if len(cache) > _DOCUMENT_CACHE:
-                    cache.popitem(last=False)
-            else:
-                cache.move_to_end(article_id)
-            return doc
+        documents = DocumentCache(settings.align_cache, _aliases(alias_files))
         for a_id, (a_text, b_id, b_text) in rows:
-            for al in align(document(a_id, a_text), document(b_id, b_text), settings):
+            for al in align(documents.get(a_id, a_text), documents.get(b_id, b_text), settings):
                 yield (al.a.article, al.a.start, al.a.end, al.b.article, al.b.start, al.b.end, al.score,
                        al.similarity, al.exact, al.variant, al.substituted, al.gaps,
                        json.dumps([[o.kind, o.a, o.b] for o in al.ops], ensure_ascii=False))
