@@ -23,6 +23,7 @@ class Settings:
     min_df_count: int = 10  # ... but the cutoff never falls below this many articles
     min_shared: int = 3  # shingles two articles must share to become a candidate pair...
     window: int = 30  # ... within this many words of each other
+    candidate_memory_mb: int = 512  # working memory of the candidate stage (pairs are made in parts to fit)
     # alignment
     aliases: tuple[str, ...] = ()  # extra alias files
     max_gap: int = 12  # words skipped between two anchors of one passage
@@ -36,7 +37,7 @@ class Settings:
     speakers: str = "auto"  # auto: the spaCy parse when installed, else rules | parse | rules
     # engine
     workers: int = 0  # 0: one per core
-    align_cache: int = 4096  # tokenized articles each aligning worker keeps (a newspaper page: about 200 kB)
+    align_cache: int = 8192  # tokenized articles each aligning worker keeps (a newspaper page: about 200 kB)
     batch_size: int = 500
 
     def to_dict(self) -> dict:

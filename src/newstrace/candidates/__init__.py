@@ -83,36 +83,67 @@ def find_candidates(
         return []
     order = sorted(range(len(shingled)), key=lambda k: shingled[k][0])
     names = [shingled[k][0] for k in order]
-    hashes = np.concatenate([shingled[k][1] for k in order])
-    positions = np.concatenate([shingled[k][2] for k in order]).astype(np.int64)
-    owners = np.concatenate([np.full(len(shingled[k][1]), rank, dtype=np.int64)
-                             for rank, k in enumerate(order)])
+    cutoff = max(settings.min_df_count, int(settings.max_df * len(shingled)))
+    # Only shingles in two articles or more, and not boilerplate, can make a pair: most
+    # shingles of a large collection are in one article only. Leaving them out first
+    # keeps the index, and the memory it takes, to the shingles that matter.
+    every, df = np.unique(np.concatenate([shingled[k][1] for k in order]), return_counts=True)
+    shared = every[(df >= 2) & (df <= cutoff)]
+    del every, df
+    kept = [_kept(shingled[k][1], shared) for k in order]
+    hashes = np.concatenate([shingled[k][1][m] for k, m in zip(order, kept)])
+    positions = np.concatenate([shingled[k][2][m] for k, m in zip(order, kept)]).astype(np.int64)
+    owners = np.concatenate([np.full(int(m.sum()), rank, dtype=np.int64) for rank, m in enumerate(kept)])
+    del shared, kept
     by_hash = np.lexsort((owners, hashes))
     hashes, owners, positions = hashes[by_hash], owners[by_hash], positions[by_hash]
+    del by_hash
     # Runs of equal hashes are the postings lists of the index.
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     sizes = np.diff(np.r_[starts, len(hashes)])
-    cutoff = max(settings.min_df_count, int(settings.max_df * len(shingled)))
-    keep = (sizes >= 2) & (sizes <= cutoff)
+    keep = sizes >= 2  # every posting does, but an empty index has none
     is_new = np.array([name in new for name in names], dtype=bool) if new is not None else None
     n_docs = np.int64(len(names))
-    pending: list[np.ndarray] = []
-    for size in np.unique(sizes[keep]):
-        group_starts = starts[keep & (sizes == size)]
-        cells = group_starts[:, None] + np.arange(size)  # one row per shingle
-        members, where = owners[cells], positions[cells]
-        for x in range(size):
-            for y in range(x + 1, size):
-                a, b, pos = members[:, x], members[:, y], where[:, x]
-                if is_new is not None:
-                    sel = is_new[a] | is_new[b]
-                    a, b, pos = a[sel], b[sel], pos[sel]
-                # One sortable key per occurrence: the pair, then the position in ``a``.
-                pending.append((a * n_docs + b) << np.int64(32) | pos)
-    if not pending:
+    group_sizes, group_counts = np.unique(sizes[keep], return_counts=True)
+    occurrences = int(np.sum(group_counts * group_sizes * (group_sizes - 1) // 2))
+    # Pairs are made in parts (by the first article's rank modulo ``parts``) so that the
+    # stage's working memory stays within ``candidate_memory_mb``.
+    parts = max(1, -(-occurrences * _BYTES_PER_OCCURRENCE // (max(1, settings.candidate_memory_mb) << 20)))
+    found: list[np.ndarray] = []
+    for part in range(parts):
+        pending: list[np.ndarray] = []
+        for size in group_sizes:
+            group_starts = starts[keep & (sizes == size)]
+            cells = group_starts[:, None] + np.arange(size)  # one row per shingle
+            members, where = owners[cells], positions[cells]
+            for x in range(size):
+                for y in range(x + 1, size):
+                    a, b, pos = members[:, x], members[:, y], where[:, x]
+                    sel = (a % parts == part) if parts > 1 else None
+                    if is_new is not None:
+                        sel = (is_new[a] | is_new[b]) if sel is None else sel & (is_new[a] | is_new[b])
+                    if sel is not None:
+                        a, b, pos = a[sel], b[sel], pos[sel]
+                    # One sortable key per occurrence: the pair, then the position in ``a``.
+                    pending.append((a * n_docs + b) << np.int64(32) | pos)
+        if pending:
+            found.append(_windowed(np.concatenate(pending), settings))
+    if not found:
         return []
-    codes = _windowed(np.concatenate(pending), settings)
+    codes = np.sort(np.concatenate(found))
     return [Candidate(names[int(c // n_docs)], names[int(c % n_docs)]) for c in codes]
+
+
+def _kept(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """Which of one article's (unique) shingle hashes are in ``shared`` (sorted)."""
+    at = np.searchsorted(shared, hashes)
+    at[at == len(shared)] = 0
+    return shared[at] == hashes if len(shared) else np.zeros(len(hashes), dtype=bool)
+
+
+# Working memory per shared-shingle occurrence: its key, the concatenated copy, and the
+# arrays the window test makes of the same length.
+_BYTES_PER_OCCURRENCE = 48
 
 
 def _windowed(keys: np.ndarray, settings: Settings) -> np.ndarray:
