@@ -174,37 +174,6 @@ def test_incremental_detection_equals_one_run(tmp_path):
         assert detect_reuse(store, Settings(workers=1)).compared == 0
 
 
-@hsettings(max_examples=40, deadline=None)
-@given(st.integers(0, 10_000), st.integers(3, 25), st.sampled_from([2, 3, 4]), st.sampled_from([10, 30]))
-def test_pair_by_pair_window_test_agrees_with_the_whole_index(seed, n_docs, min_shared, window):
-    """The Spark engine tests candidate pairs one at a time with dense_enough; the local
-    engine tests them all at once in find_candidates. Both must keep the same pairs."""
-    import numpy as np
-
-    from newstrace.candidates import dense_enough, find_candidates
-
-    rng = random.Random(seed)
-    settings = Settings(min_shared=min_shared, window=window, min_df_count=n_docs)
-    docs = []
-    for d in range(n_docs):
-        hashes = sorted(rng.sample(range(300), rng.randint(0, 60)))
-        docs.append((f"d{d:02d}", np.array(hashes, dtype=np.uint64),
-                     np.array(rng.sample(range(400), len(hashes)), dtype=np.uint32)))
-    together = {(c.a, c.b) for c in find_candidates(docs, settings)}
-    occurrences: dict = {}
-    postings: dict = {}
-    for name, hashes, positions in docs:
-        for h, p in zip(hashes.tolist(), positions.tolist()):
-            postings.setdefault(h, []).append((name, p))
-    for members in postings.values():
-        members.sort()
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                occurrences.setdefault((members[x][0], members[y][0]), []).append(members[x][1])
-    one_by_one = {pair for pair, positions in occurrences.items() if dense_enough(positions, settings)}
-    assert one_by_one == together
-
-
 @hsettings(max_examples=300, deadline=None)
 @given(st.text(alphabet="abcdeéßİ", min_size=1, max_size=12), st.text(alphabet="abcdeéßİ", min_size=1, max_size=12))
 def test_word_comparison_matches_its_definition(x, y):

@@ -19,7 +19,7 @@ import numpy as np
 from ..normalize import is_weak
 from ..settings import Settings
 
-__all__ = ["Candidate", "dense_enough", "find_candidates", "shingles"]
+__all__ = ["Candidate", "find_candidates", "shingles"]
 
 # Odd multipliers that mix the words of an n-gram into one 64-bit hash.
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
@@ -154,20 +154,3 @@ def _windowed(keys: np.ndarray, settings: Settings) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     best = np.maximum.reduceat(in_window, starts)
     return pair[starts][best >= settings.min_shared]
-
-
-def dense_enough(positions: list[int], settings: Settings = Settings()) -> bool:
-    """For one pair: do ``min_shared`` of its shared shingles lie within ``window`` words?
-
-    ``positions`` are the shared shingles' word positions in the pair's first article
-    (the one whose id sorts first). The same test as :func:`find_candidates` makes for
-    every pair at once; a distributed engine makes it pair by pair.
-    """
-    ordered = sorted(positions)
-    low = 0
-    for high, position in enumerate(ordered):
-        while ordered[low] <= position - settings.window:
-            low += 1
-        if high - low + 1 >= settings.min_shared:
-            return True
-    return False

@@ -3,8 +3,8 @@
 ``run`` reads JSON Lines or Parquet (any other format the local readers know is read on
 the driver), and runs the same stage functions as the local engine: records become
 articles with the same readers, exact duplicates are linked the same way, shingles come
-from :func:`~newstrace.candidates.shingles`, candidate pairs pass the same windowed test
-(:func:`~newstrace.candidates.dense_enough`, pair by pair, after a distributed inverted
+from :func:`~newstrace.candidates.shingles`, candidate pairs pass the windowed test of
+:func:`~newstrace.candidates.find_candidates` (as Spark SQL over a distributed inverted
 index with the same document-frequency cutoff), pairs are aligned with
 :func:`~newstrace.align.align`, and provenance is :func:`~newstrace.provenance.trace` on
 the driver. Output, one Parquet folder per table, in ``OUT``: ``articles``, ``skips``,
@@ -24,8 +24,10 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from ..align import DocumentCache, align
-from ..candidates import dense_enough, shingles
+from ..candidates import shingles
 from ..errors import InputError, NewstraceError
 from ..ingest import read_articles
 from ..ingest.readers import parse_jsonl_line, record_article
@@ -107,16 +109,39 @@ def _records(spark, paths, mapping: dict, on_error: str):
     return sc.union(parts) if parts else sc.parallelize([])
 
 
-def _signed(h: int) -> int:
-    """A 64-bit hash as a signed long (Spark has no unsigned type); equal hashes stay equal."""
-    return h - (1 << 64) if h >= 1 << 63 else h
-
-
 def _first_by_origin(x: Article, y: Article) -> Article:
     return min(x, y, key=lambda a: (a.origin.file, a.origin.line or 0))
 
 
 # --- the run ----------------------------------------------------------------------------
+
+def candidate_pairs(spark, shingled, settings: Settings, n_articles: int):
+    """The candidate stage on Spark: an RDD of (a, b) article pairs, ``a < b``, from an RDD
+    of (article, (hashes, positions)) as :func:`~newstrace.candidates.shingles` makes them.
+
+    The inverted index and the window test run on the JVM side: each article crosses over
+    as one row of arrays, shingles in one article only and those above the cutoff are
+    dropped there, and a pair is kept when ``min_shared`` of its shared shingles lie within
+    ``window`` words in its first article: the test :func:`find_candidates` makes.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    cutoff = max(settings.min_df_count, int(settings.max_df * n_articles))
+    rows = shingled.map(lambda kv: (kv[0], kv[1][0].view(np.int64).tolist(), kv[1][1].astype(np.int64).tolist()))
+    per_article = spark.createDataFrame(rows, "article string, hashes array<long>, positions array<long>")
+    index = (per_article.select("article", F.explode(F.arrays_zip("hashes", "positions")).alias("s"))
+             .select(F.col("s.hashes").alias("hash"), "article", F.col("s.positions").alias("position")))
+    kept = index.groupBy("hash").count().where((F.col("count") >= 2) & (F.col("count") <= cutoff))
+    posted = index.join(kept.select("hash"), "hash")
+    x, y = posted.alias("x"), posted.alias("y")
+    shared = (x.join(y, (F.col("x.hash") == F.col("y.hash")) & (F.col("x.article") < F.col("y.article")))
+              .select(F.col("x.article").alias("a"), F.col("y.article").alias("b"), F.col("x.position").alias("pos")))
+    if settings.min_shared > 1:
+        ahead = F.lead("pos", settings.min_shared - 1).over(Window.partitionBy("a", "b").orderBy("pos"))
+        shared = shared.withColumn("ahead", ahead).where(F.col("ahead") - F.col("pos") < settings.window)
+    return shared.select("a", "b").distinct().rdd.map(lambda r: (r["a"], r["b"]))
+
 
 def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict | None = None,
         spark=None, master: str = "local[*]") -> dict:
@@ -160,28 +185,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     clock = time.perf_counter()
     ngram = settings.ngram
     shingled = distinct.mapValues(lambda text: shingles(token_columns(text, _aliases(alias_files))[2], ngram)).cache()
-    cutoff = max(settings.min_df_count, int(settings.max_df * n_distinct))
-
-    def occurrences(postings):
-        members = sorted(postings)
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                yield (members[x][0], members[y][0]), members[x][1]
-
-    # The inverted index is built on the JVM side: most shingles occur once and are dropped
-    # there, with those above the cutoff, before Python sees the postings.
-    from pyspark.sql import functions as F
-
-    rows = shingled.flatMap(lambda kv: ((_signed(int(h)), kv[0], int(p)) for h, p in zip(*kv[1])))
-    index = spark.createDataFrame(rows, "hash long, article string, position long")
-    kept = index.groupBy("hash").count().where((F.col("count") >= 2) & (F.col("count") <= cutoff))
-    postings = (index.join(kept.select("hash"), "hash").groupBy("hash")
-                .agg(F.collect_list(F.struct("article", "position")).alias("postings")))
-    candidates = (postings.select("postings").rdd
-                  .flatMap(lambda row: occurrences([(p["article"], p["position"]) for p in row["postings"]]))
-                  .groupByKey()
-                  .filter(lambda kv: dense_enough(list(kv[1]), settings))
-                  .keys().cache())
+    candidates = candidate_pairs(spark, shingled, settings, n_distinct).cache()
     n_candidates = candidates.count()
     seconds["candidates"] = round(time.perf_counter() - clock, 3)
 
