@@ -7,7 +7,6 @@ text the user gave.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -49,15 +48,11 @@ class RepairedText:
 
     def to_original(self, offset: int) -> int:
         """Map an offset in the repaired text to the original text."""
-        for anchors in reversed(self.layers):
-            i = bisect.bisect_right(anchors, (offset, float("inf"))) - 1
-            if i >= 0:
-                rep, orig = anchors[i]
-                offset = orig + (offset - rep)
-        return offset
+        return self.to_original_all([offset])[0]
 
     def to_original_all(self, offsets: list[int]) -> list[int]:
-        """:meth:`to_original` of many offsets at once."""
+        """Map offsets in the repaired text to the original text, all at once: through each
+        layer, last first, an offset moves with the last anchor at or before it."""
         mapped = np.asarray(offsets, dtype=np.int64)
         for anchors in reversed(self.layers):
             table = np.asarray(anchors, dtype=np.int64).reshape(-1, 2)
