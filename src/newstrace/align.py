@@ -50,27 +50,26 @@ class _Tokens:
         self._doc = doc
 
     def __len__(self) -> int:
-        return len(self._doc.keys)
+        return len(self._doc.starts)
 
     def __getitem__(self, i: int) -> Token:
         d = self._doc
         if i < 0:
-            i += len(d.keys)
+            i += len(d.starts)
         start, end = d.starts[i], d.ends[i]
-        return Token(start, end, d.keys[i], d.text[start:end])
+        return Token(start, end, _KEY_NAMES[d.words[0][i]], d.text[start:end])
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
     """What alignment needs of an article, kept compact (a worker holds thousands):
-    offsets in arrays, keys as interned strings, the word view the compiled core
+    offsets in arrays, keys as small ids, the word view the compiled core
     reads (``words``), and the index of key bigrams it finds anchors with."""
 
     id: str
     text: str
     starts: array
     ends: array
-    keys: tuple[str, ...]
     words: tuple = field(compare=False, repr=False)
     bigrams: tuple = field(compare=False, repr=False)
 
@@ -81,8 +80,12 @@ class Document:
         key_ids = np.array([_key_id(k) for k in keys], dtype=np.int32)
         surfaces = [text[s:e] for s, e in zip(starts, ends)]
         words = (array("i", key_ids.tobytes()), array("i", map(len, surfaces)), _folded(surfaces))
-        return cls(id, text, array("i", starts), array("i", ends), tuple(keys), words,
-                   _bigram_index(key_ids.astype(np.int64)))
+        return cls(id, text, array("i", starts), array("i", ends), words, _bigram_index(key_ids.astype(np.int64)))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The words' match keys (kept as small ids: a worker holds thousands of documents)."""
+        return tuple(_KEY_NAMES[k] for k in self.words[0])
 
     @property
     def tokens(self) -> _Tokens:
@@ -112,18 +115,20 @@ class DocumentCache:
 # Small integer ids for keys, given out per process: documents are compared only with
 # documents made in the same process.
 _KEY_IDS: dict[str, int] = {}
+_KEY_NAMES: list[str] = []
 _WEAK_IDS: set[int] = set()
 # Case-folded words by surface, so that documents share one string per word; forgotten
 # past _FOLDED_MEMORY words (OCR'd archives have millions), which costs only sharing.
 _FOLDED: dict[str, str] = {}
 _FOLDS: dict[str, str] = {}
-_FOLDED_MEMORY = 1_000_000
+_FOLDED_MEMORY = 300_000
 
 
 def _key_id(key: str) -> int:
     found = _KEY_IDS.get(key)
     if found is None:
         found = _KEY_IDS[key] = len(_KEY_IDS)
+        _KEY_NAMES.append(key)
         if is_weak(key):
             _WEAK_IDS.add(found)
     return found

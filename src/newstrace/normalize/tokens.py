@@ -186,7 +186,7 @@ def tokenize(text: str, aliases: AliasTable | None = None) -> list[Token]:
 
 # Words whose keys are remembered per alias table before the memory is cleared: OCR'd
 # archives have millions of distinct misspellings.
-_WORD_MEMORY = 2_000_000
+_WORD_MEMORY = 500_000
 
 
 def token_columns(text: str, aliases: AliasTable | None = None) -> tuple[list[int], list[int], list[str]]:
