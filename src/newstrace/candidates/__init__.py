@@ -98,24 +98,27 @@ def find_candidates(
     by_hash = np.lexsort((owners, hashes))
     hashes, owners, positions = hashes[by_hash], owners[by_hash], positions[by_hash]
     del by_hash
-    # Runs of equal hashes are the postings lists of the index.
+    if len(hashes) == 0:
+        return []
+    # Runs of equal hashes are the postings lists of the index (each of two articles or more).
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     sizes = np.diff(np.r_[starts, len(hashes)])
-    keep = sizes >= 2  # every posting does, but an empty index has none
     is_new = np.array([name in new for name in names], dtype=bool) if new is not None else None
     n_docs = np.int64(len(names))
-    group_sizes, group_counts = np.unique(sizes[keep], return_counts=True)
+    group_sizes, group_counts = np.unique(sizes, return_counts=True)
     occurrences = int(np.sum(group_counts * group_sizes * (group_sizes - 1) // 2))
     # Pairs are made in parts (by the first article's rank modulo ``parts``) so that the
     # stage's working memory stays within ``candidate_memory_mb``.
     parts = max(1, -(-occurrences * _BYTES_PER_OCCURRENCE // (max(1, settings.candidate_memory_mb) << 20)))
+    # Postings grouped by length: one row per shingle, its articles and their positions.
+    by_size = []
+    for size in group_sizes:
+        cells = starts[sizes == size][:, None] + np.arange(size)
+        by_size.append((size, owners[cells], positions[cells]))
     found: list[np.ndarray] = []
     for part in range(parts):
         pending: list[np.ndarray] = []
-        for size in group_sizes:
-            group_starts = starts[keep & (sizes == size)]
-            cells = group_starts[:, None] + np.arange(size)  # one row per shingle
-            members, where = owners[cells], positions[cells]
+        for size, members, where in by_size:
             for x in range(size):
                 for y in range(x + 1, size):
                     a, b, pos = members[:, x], members[:, y], where[:, x]

@@ -129,7 +129,7 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
         found.append(Quote(article_id, start, end, text[start:end], *attribute(text, start, end, spans, found, masked)))
     quotes: list[Quote] = []
     previous: Quote | None = None
-    for quote in refine(text, found, parser):
+    for quote in refine(text, found, parser, masked):
         if quote.how == "unattributed" and previous is not None and previous.how != "unattributed":
             between = text[previous.end + 1 : quote.start - 1]
             # “A,” Trump said. “B.” — B goes on with the same speaker, in the same paragraph.

