@@ -197,21 +197,3 @@ def test_word_comparison_matches_its_definition(x, y):
                                                       score_cutoff=0.7))
         expected = "near" if near else "substituted"
     assert kind == expected
-
-
-def test_candidates_found_in_parts_equal_candidates_found_at_once():
-    """A small candidate_memory_mb makes the stage find pairs in several passes; the pairs
-    are the same, in the same order."""
-    import numpy as np
-
-    from newstrace.candidates import find_candidates
-
-    rng = random.Random(7)
-    docs = []
-    for d in range(100):
-        hashes = sorted(rng.sample(range(1000), 200))
-        docs.append((f"d{d:03d}", np.array(hashes, dtype=np.uint64),
-                     np.array(rng.sample(range(2000), len(hashes)), dtype=np.uint32)))
-    at_once = find_candidates(docs, Settings(min_df_count=100, window=8))
-    in_parts = find_candidates(docs, Settings(min_df_count=100, window=8, candidate_memory_mb=1))
-    assert 100 < len(at_once) < 4950 and in_parts == at_once

@@ -123,25 +123,23 @@ def test_spark_engine_equals_local_engine_on_spinbench(tmp_path, spark):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_spark_candidate_stage_keeps_the_pairs_the_local_index_keeps(spark, seed):
-    """Spark finds candidate pairs with SQL (an inverted index and a window function); the
+    """Spark finds candidate pairs with SQL (an inverted index and window functions); the
     local engine with numpy over the whole index. On random collections, both keep the same
-    pairs, for several min_shared and window settings."""
+    pairs, for several min_shared, window and partner-bound settings."""
     import random
-
-    import numpy as np
 
     from newstrace.candidates import find_candidates
     from newstrace.engines.spark import candidate_pairs
     from newstrace.settings import Settings
 
+    from test_candidates import random_collection
+
     rng = random.Random(seed)
     n_docs = rng.randint(3, 30)
-    settings = Settings(min_shared=rng.choice([1, 2, 3, 4]), window=rng.choice([5, 10, 30]), min_df_count=n_docs)
-    docs = []
-    for d in range(n_docs):
-        hashes = sorted(rng.sample(range(2**64 - 300, 2**64), rng.randint(0, 60)))  # signed in Spark
-        docs.append((f"d{d:02d}", np.array(hashes, dtype=np.uint64),
-                     np.array(rng.sample(range(400), len(hashes)), dtype=np.uint32)))
-    local = sorted((c.a, c.b) for c in find_candidates(docs, settings))
+    settings = Settings(min_shared=rng.choice([1, 2, 3, 4]), window=rng.choice([5, 10, 30]), min_df_count=n_docs,
+                        max_partners=rng.choice([0, 1, 3]))
+    docs, published = random_collection(rng, n_docs, 300, 400)  # hashes near 2**64: signed in Spark
+    local = sorted((c.a, c.b) for c in find_candidates(docs, settings, published))
     rdd = spark.sparkContext.parallelize([(name, (h, p)) for name, h, p in docs], 2)
-    assert sorted(candidate_pairs(spark, rdd, settings, n_docs).collect()) == local
+    dates = spark.sparkContext.parallelize(sorted(published.items()), 2)
+    assert sorted(candidate_pairs(spark, rdd, settings, n_docs, dates).collect()) == local

@@ -26,7 +26,7 @@ log = logging.getLogger("newstrace")
 # Settings each command exposes as flags (kebab-case of the Settings field).
 _INGEST = ("on_error", "batch_size")
 _QUOTES = ("speakers",)
-_DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "candidate_memory_mb", "aliases", "max_gap",
+_DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "max_partners", "candidate_memory_mb", "aliases", "max_gap",
            "min_words", "min_score", "merge_chars", "workers", "align_cache", "recycled_days", "link_chars")
 _HELP = {
     "on_error": "what to do with unreadable input: raise (stop) or skip (record and go on)",
@@ -44,6 +44,8 @@ _HELP = {
     "min_score": "weakest passage reported (2 points per exact word)",
     "merge_chars": "passages closer than this many characters in both articles are joined",
     "workers": "processes to use (0: one per core)",
+    "max_partners": "a shingle held by many articles pairs each with the earliest holder and the N published "
+                    "just before it (0: every two holders; bounds the pairs of widely copied text)",
     "candidate_memory_mb": "working memory of the candidate stage in MB (pairs are found in parts to fit)",
     "align_cache": "tokenized articles each aligning worker keeps (bounds its memory: a newspaper page is about 200 kB)",
     "recycled_days": "text first published this many days before an article counts as recycled",

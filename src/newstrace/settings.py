@@ -23,6 +23,7 @@ class Settings:
     min_df_count: int = 10  # ... but the cutoff never falls below this many articles
     min_shared: int = 3  # shingles two articles must share to become a candidate pair...
     window: int = 30  # ... within this many words of each other
+    max_partners: int = 4  # 0: a shingle pairs all its articles; k: each with the earliest and the k just before it
     candidate_memory_mb: int = 512  # working memory of the candidate stage (pairs are made in parts to fit)
     # alignment
     aliases: tuple[str, ...] = ()  # extra alias files

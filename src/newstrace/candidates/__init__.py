@@ -10,7 +10,7 @@ first so that boilerplate does not flood the pairs.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,16 +68,17 @@ def shingles(keys: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
 def find_candidates(
     shingled: list[tuple[str, np.ndarray, np.ndarray]],
     settings: Settings = Settings(),
-    new: set[str] | None = None,
+    published: Mapping[str, str | None] | None = None,
 ) -> list[Candidate]:
     """Return article pairs sharing ``settings.min_shared`` non-boilerplate shingles
     within ``settings.window`` words of each other.
 
     ``shingled`` holds (article id, hashes, positions) from :func:`shingles` for the
-    whole collection; with ``new``, only pairs involving a new article are returned
-    (incremental runs). Phrases that two pages share by chance lie scattered over
-    them; a copied passage puts its shared shingles close together, which is what
-    the window asks for. Pairs come sorted: the result does not depend on input order.
+    whole collection. Phrases that two pages share by chance lie scattered over them; a
+    copied passage puts its shared shingles close together, which is what the window
+    asks for. With ``settings.max_partners`` = k, a shingle held by several articles
+    counts towards fewer pairs: see :func:`_partner_columns`; ``published`` (ISO dates)
+    orders the holders. Pairs come sorted: the result does not depend on input order.
     """
     if len(shingled) < 2:
         return []
@@ -95,7 +96,9 @@ def find_candidates(
     positions = np.concatenate([shingled[k][2][m] for k, m in zip(order, kept)]).astype(np.int64)
     owners = np.concatenate([np.full(int(m.sum()), rank, dtype=np.int64) for rank, m in enumerate(kept)])
     del shared, kept
-    by_hash = np.lexsort((owners, hashes))
+    # Within a shingle's postings, holders in order of publication (then id).
+    age = _age(names, published) if settings.max_partners > 0 else np.arange(len(names), dtype=np.int64)
+    by_hash = np.lexsort((age[owners], hashes))
     hashes, owners, positions = hashes[by_hash], owners[by_hash], positions[by_hash]
     del by_hash
     if len(hashes) == 0:
@@ -103,10 +106,10 @@ def find_candidates(
     # Runs of equal hashes are the postings lists of the index (each of two articles or more).
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     sizes = np.diff(np.r_[starts, len(hashes)])
-    is_new = np.array([name in new for name in names], dtype=bool) if new is not None else None
     n_docs = np.int64(len(names))
     group_sizes, group_counts = np.unique(sizes, return_counts=True)
-    occurrences = int(np.sum(group_counts * group_sizes * (group_sizes - 1) // 2))
+    columns = {int(size): _partner_columns(int(size), settings.max_partners) for size in group_sizes}
+    occurrences = int(sum(count * len(columns[int(size)]) for size, count in zip(group_sizes, group_counts)))
     # Pairs are made in parts (by the first article's rank modulo ``parts``) so that the
     # stage's working memory stays within ``candidate_memory_mb``.
     parts = max(1, -(-occurrences * _BYTES_PER_OCCURRENCE // (max(1, settings.candidate_memory_mb) << 20)))
@@ -114,27 +117,60 @@ def find_candidates(
     by_size = []
     for size in group_sizes:
         cells = starts[sizes == size][:, None] + np.arange(size)
-        by_size.append((size, owners[cells], positions[cells]))
+        by_size.append((int(size), owners[cells], positions[cells]))
     found: list[np.ndarray] = []
     for part in range(parts):
         pending: list[np.ndarray] = []
         for size, members, where in by_size:
-            for x in range(size):
-                for y in range(x + 1, size):
-                    a, b, pos = members[:, x], members[:, y], where[:, x]
-                    sel = (a % parts == part) if parts > 1 else None
-                    if is_new is not None:
-                        sel = (is_new[a] | is_new[b]) if sel is None else sel & (is_new[a] | is_new[b])
-                    if sel is not None:
-                        a, b, pos = a[sel], b[sel], pos[sel]
-                    # One sortable key per occurrence: the pair, then the position in ``a``.
-                    pending.append((a * n_docs + b) << np.int64(32) | pos)
+            for x, y in columns[size]:
+                # The pair by id order; the window is tested in the first article by id.
+                first = members[:, x] < members[:, y]
+                a = np.where(first, members[:, x], members[:, y])
+                b = np.where(first, members[:, y], members[:, x])
+                pos = np.where(first, where[:, x], where[:, y])
+                if parts > 1:
+                    sel = a % parts == part
+                    a, b, pos = a[sel], b[sel], pos[sel]
+                # One sortable key per occurrence: the pair, then the position in ``a``.
+                pending.append((a * n_docs + b) << np.int64(32) | pos)
         if pending:
             found.append(_windowed(np.concatenate(pending), settings))
     if not found:
         return []
     codes = np.sort(np.concatenate(found))
     return [Candidate(names[int(c // n_docs)], names[int(c % n_docs)]) for c in codes]
+
+
+def _partner_columns(size: int, max_partners: int) -> list[tuple[int, int]]:
+    """Which holders of a shingle (columns of a postings row of ``size`` articles, earliest
+    first) count it as shared: every two, or with ``max_partners`` = k, each holder with
+    the k published just before it and with the earliest.
+
+    A wire story printed by a hundred papers makes every copy a candidate with every
+    other: pairs grow with the square of the collection. Pairing each copy with the
+    copies printed just before it (among them, most likely, the one it was taken from)
+    and with the first printing (which ties every copy to the first in one reuse
+    cluster) keeps the pairs linear in the collection.
+
+    >>> _partner_columns(4, 0)
+    [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    >>> _partner_columns(5, 1)
+    [(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (2, 3), (3, 4)]
+    """
+    if max_partners <= 0 or size <= max_partners + 2:
+        return [(x, y) for x in range(size) for y in range(x + 1, size)]
+    return sorted({(0, y) for y in range(1, size)}
+                  | {(y - d, y) for y in range(1, size) for d in range(1, max_partners + 1) if y - d >= 0})
+
+
+def _age(names: list[str], published: Mapping[str, str | None] | None) -> np.ndarray:
+    """Each article's rank by publication (ISO dates sort as text; undated last), then id."""
+    published = published or {}
+    ranked = sorted(range(len(names)), key=lambda k: (published.get(names[k]) is None,
+                                                      published.get(names[k]) or "", names[k]))
+    age = np.empty(len(names), dtype=np.int64)
+    age[ranked] = np.arange(len(names))
+    return age
 
 
 def _kept(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:

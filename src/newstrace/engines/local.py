@@ -134,7 +134,9 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     """Find candidate pairs among the store's distinct articles and align those not yet compared."""
     summary = DetectSummary()
     clock = time.perf_counter()
-    texts = {a.id: a.text for a in store.articles(distinct_only=True)}
+    texts, published = {}, {}
+    for article in store.articles(distinct_only=True):
+        texts[article.id], published[article.id] = article.text, article.published
     summary.articles = len(texts)
     config = _shingle_config(settings)
     known = store.shingles(config)
@@ -147,8 +149,8 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     clock = time.perf_counter()
     shingled = [(i, *known[i]) for i in sorted(texts)]
     compared = store.compared()
-    pairs = [c for c in find_candidates(shingled, settings) if (c.a, c.b) not in compared]
-    del shingled, known, compared  # the aligning workers, forked next, need none of it
+    pairs = [c for c in find_candidates(shingled, settings, published) if (c.a, c.b) not in compared]
+    del shingled, known, compared, published  # the aligning workers, forked next, need none of it
     summary.candidates = len(pairs)
     summary.seconds["candidates"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()

@@ -115,14 +115,17 @@ def _first_by_origin(x: Article, y: Article) -> Article:
 
 # --- the run ----------------------------------------------------------------------------
 
-def candidate_pairs(spark, shingled, settings: Settings, n_articles: int):
+def candidate_pairs(spark, shingled, settings: Settings, n_articles: int, published=None):
     """The candidate stage on Spark: an RDD of (a, b) article pairs, ``a < b``, from an RDD
-    of (article, (hashes, positions)) as :func:`~newstrace.candidates.shingles` makes them.
+    of (article, (hashes, positions)) as :func:`~newstrace.candidates.shingles` makes them,
+    and (for ``settings.max_partners``) an RDD of (article, published date or None).
 
     The inverted index and the window test run on the JVM side: each article crosses over
     as one row of arrays, shingles in one article only and those above the cutoff are
-    dropped there, and a pair is kept when ``min_shared`` of its shared shingles lie within
-    ``window`` words in its first article: the test :func:`find_candidates` makes.
+    dropped there, a shingle pairs its holders as :func:`find_candidates` does (each with
+    the earliest and the ``max_partners`` published just before it), and a pair is kept
+    when ``min_shared`` of its shared shingles lie within ``window`` words in its first
+    article.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -135,7 +138,17 @@ def candidate_pairs(spark, shingled, settings: Settings, n_articles: int):
     kept = index.groupBy("hash").count().where((F.col("count") >= 2) & (F.col("count") <= cutoff))
     posted = index.join(kept.select("hash"), "hash")
     x, y = posted.alias("x"), posted.alias("y")
-    shared = (x.join(y, (F.col("x.hash") == F.col("y.hash")) & (F.col("x.article") < F.col("y.article")))
+    together = (F.col("x.hash") == F.col("y.hash")) & (F.col("x.article") < F.col("y.article"))
+    if settings.max_partners > 0:
+        dates = spark.createDataFrame(published if published is not None else [], "article string, published string")
+        # Holders of a shingle in order of publication: dated first, ISO dates as text, then id.
+        age = Window.partitionBy("hash").orderBy(F.col("published").isNull(), F.coalesce("published", F.lit("")),
+                                                 "article")
+        posted = posted.join(dates, "article", "left").withColumn("rank", F.row_number().over(age))
+        x, y = posted.alias("x"), posted.alias("y")
+        low, high = F.least("x.rank", "y.rank"), F.greatest("x.rank", "y.rank")
+        together &= (low == 1) | (high - low <= settings.max_partners)
+    shared = (x.join(y, together)
               .select(F.col("x.article").alias("a"), F.col("y.article").alias("b"), F.col("x.position").alias("pos")))
     if settings.min_shared > 1:
         ahead = F.lead("pos", settings.min_shared - 1).over(Window.partitionBy("a", "b").orderBy("pos"))
@@ -185,7 +198,8 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     clock = time.perf_counter()
     ngram = settings.ngram
     shingled = distinct.mapValues(lambda text: shingles(token_columns(text, _aliases(alias_files))[2], ngram)).cache()
-    candidates = candidate_pairs(spark, shingled, settings, n_distinct).cache()
+    dates = articles.filter(lambda r: r[2] is None).map(lambda r: (r[0].id, r[0].published))
+    candidates = candidate_pairs(spark, shingled, settings, n_distinct, dates).cache()
     n_candidates = candidates.count()
     seconds["candidates"] = round(time.perf_counter() - clock, 3)
 

@@ -1,0 +1,107 @@
+import json
+import random
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+
+from newstrace.candidates import find_candidates
+from newstrace.cli import main
+from newstrace.settings import Settings
+from newstrace.store import open_store
+
+
+def random_collection(rng: random.Random, n_docs: int, vocabulary: int, span: int):
+    """(id, hashes, positions) as shingles() makes them, and random publication dates."""
+    docs, published = [], {}
+    for d in range(n_docs):
+        hashes = sorted(rng.sample(range(2**64 - vocabulary, 2**64), rng.randint(0, min(vocabulary, 60))))
+        docs.append((f"d{d:02d}", np.array(hashes, dtype=np.uint64),
+                     np.array(rng.sample(range(span), len(hashes)), dtype=np.uint32)))
+        published[f"d{d:02d}"] = rng.choice([None, "1916-01-0" + str(rng.randint(1, 9))])
+    return docs, published
+
+
+def reference_candidates(docs, settings: Settings, published) -> list[tuple[str, str]]:
+    """find_candidates as its docstrings define it, shingle by shingle in plain Python."""
+    df = Counter(h for _, hashes, _ in docs for h in set(hashes.tolist()))
+    cutoff = max(settings.min_df_count, int(settings.max_df * len(docs)))
+    where = {name: {h: p for h, p in zip(hashes.tolist(), positions.tolist()) if 2 <= df[h] <= cutoff}
+             for name, hashes, positions in docs}
+    holders = defaultdict(list)
+    for name in sorted(where):
+        for h in where[name]:
+            holders[h].append(name)
+    shared_at = defaultdict(list)  # (a, b) -> positions in a of the shingles they share
+    for h, names in holders.items():
+        names.sort(key=lambda n: (published.get(n) is None, published.get(n) or "", n))
+        for x in range(len(names)):
+            for y in range(x + 1, len(names)):
+                k = settings.max_partners
+                if k == 0 or x == 0 or y - x <= k:
+                    a, b = sorted((names[x], names[y]))
+                    shared_at[a, b].append(where[a][h])
+    m, kept = settings.min_shared, []
+    for pair, at in sorted(shared_at.items()):
+        at.sort()
+        if any(at[j + m - 1] - at[j] < settings.window for j in range(len(at) - m + 1)):
+            kept.append(pair)
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_candidates_follow_their_definition(seed):
+    rng = random.Random(seed)
+    docs, published = random_collection(rng, rng.randint(2, 25), rng.choice([80, 200]), 400)
+    settings = Settings(min_shared=rng.choice([1, 2, 3]), window=rng.choice([5, 30, 100]),
+                        min_df_count=rng.choice([3, 30]), max_partners=rng.choice([0, 1, 2, 4]))
+    expected = reference_candidates(docs, settings, published)
+    assert [(c.a, c.b) for c in find_candidates(docs, settings, published)] == expected
+    if settings.max_partners:
+        unbounded = reference_candidates(docs, Settings(**{**settings.to_dict(), "max_partners": 0}), published)
+        assert set(expected) <= set(unbounded)
+
+
+def test_candidates_found_in_parts_equal_candidates_found_at_once():
+    """A small candidate_memory_mb makes the stage find pairs in several passes; the pairs
+    are the same, in the same order, bounded by partners or not."""
+    rng = random.Random(7)
+    docs = []
+    for d in range(100):
+        hashes = sorted(rng.sample(range(1000), 200))
+        docs.append((f"d{d:03d}", np.array(hashes, dtype=np.uint64),
+                     np.array(rng.sample(range(2000), len(hashes)), dtype=np.uint32)))
+    for max_partners in (0, 3):
+        at_once = find_candidates(docs, Settings(min_df_count=100, window=8, max_partners=max_partners))
+        in_parts = find_candidates(docs, Settings(min_df_count=100, window=8, max_partners=max_partners,
+                                                  candidate_memory_mb=1))
+        assert 100 < len(at_once) < 4950 and in_parts == at_once
+
+
+def test_a_wire_story_printed_everywhere_stays_one_cluster_with_fewer_pairs(tmp_path, capsys):
+    """Twenty papers print one story on successive days, each amid its own local news. With
+    partners bounded, far fewer pairs are aligned, and the story is still one cluster of
+    all twenty with the first printing as its earliest source."""
+    rng = random.Random(3)
+    words = [f"w{k}" for k in range(3000)]
+    story = " ".join(rng.choice(words) for _ in range(150)) + "."
+    papers = tmp_path / "papers.jsonl"
+    with papers.open("w", encoding="utf-8") as out:
+        for k in range(20):
+            local = " ".join(rng.choice(words) for _ in range(200)) + "."
+            out.write(json.dumps({"id": f"paper{k:02d}", "published": f"1916-01-{k + 1:02d}",
+                                  "text": f"{local}\n\n{story}"}) + "\n")
+    results = {}
+    for max_partners in (0, 2):
+        db = tmp_path / f"bound{max_partners}.db"
+        assert main(["-q", "run", str(papers), "--db", str(db), "--max-partners", str(max_partners),
+                     "--min-df-count", "50", "--speakers", "rules"]) == 0
+        capsys.readouterr()
+        with open_store(db) as store:
+            pairs = len(store.compared())
+            clusters = [(sorted({s["article"] for s in c["spans"]}), c["earliest"]) for c in store.clusters()]
+        results[max_partners] = pairs, clusters
+    everyone = sorted(f"paper{k:02d}" for k in range(20))
+    assert results[0][0] == 190 and results[2][0] < 70
+    for pairs, clusters in results.values():
+        assert clusters == [(everyone, ["paper00"])]
