@@ -1,10 +1,14 @@
 """How the cost of a whole trace grows with the collection: Chronicling America 1916.
 
-    python bench/bench_scale.py [--fractions 0.125 0.25 0.5 1] [--months 01 02 03]
+    python bench/bench_scale.py [--fractions 0.125 0.25 0.5 1] [--months 01 02 03] [--sample pages|days]
 
-For each fraction, a deterministic sample of the pages (every k-th page by id, so a
-smaller sample is part of a larger one) is traced from scratch in a fresh store, in a
-process of its own: ingest, shingles, candidates, alignment, provenance. Reports seconds,
+For each fraction, a deterministic sample of the pages is traced from scratch in a fresh
+store, in a process of its own. Two ways to grow a collection: ``--sample pages`` takes
+every k-th page by id (more papers over the same weeks: the copies of each wire story
+multiply, which is where reuse detection gets quadratic); ``--sample days`` takes the
+pages of the first days (an archive growing over time). A smaller sample is part of a
+larger one. Settings come from NEWSTRACE_* variables as in the CLI (for instance
+NEWSTRACE_MAX_PARTNERS=0 to pair every two holders of a shingle). Stages: ingest, shingles, candidates, alignment, provenance. Reports seconds,
 articles/s and words/s per stage, peak memory (driver, largest worker, and the whole
 process tree's proportional set size), and fits the
 exponent b of time = a * pages^b on the whole trace and on each stage (b = 1: linear).
@@ -28,15 +32,19 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def sample(files: list[Path], fraction: float, out: Path) -> tuple[int, int]:
-    """Write every (1/fraction)-th page, by id, to ``out``; return (pages, words)."""
+def sample(files: list[Path], fraction: float, out: Path, by: str = "pages") -> tuple[int, int]:
+    """Write every (1/fraction)-th page by id (``by`` "pages"), or the first ``fraction`` of
+    the pages by date (``by`` "days"), to ``out``; return (pages, words)."""
     records = []
     for f in files:
         with gzip.open(f, "rt", encoding="utf-8") as lines:
             records.extend(json.loads(line) for line in lines if line.strip())
-    records.sort(key=lambda r: str(r.get("id")))
-    step = round(1 / fraction)
-    chosen = records[::step]
+    if by == "days":
+        records.sort(key=lambda r: (str(r.get("date")), str(r.get("id"))))
+        chosen = records[: round(fraction * len(records))]
+    else:
+        records.sort(key=lambda r: str(r.get("id")))
+        chosen = records[:: round(1 / fraction)]
     with out.open("w", encoding="utf-8") as w:
         for r in chosen:
             w.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -46,10 +54,10 @@ def sample(files: list[Path], fraction: float, out: Path) -> tuple[int, int]:
 def one_run(data: str, db: str) -> dict:
     """The whole trace of one sample, timed by stage (run in a child process)."""
     from newstrace.engines.local import detect_reuse, ingest, trace_provenance
-    from newstrace.settings import Settings
+    from newstrace.settings import load_settings
     from newstrace.store import open_store
 
-    settings = Settings()
+    settings = load_settings()
     seconds = {}
     with open_store(db) as store:
         t = time.perf_counter()
@@ -110,13 +118,16 @@ def main() -> int:
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     ap.add_argument("--months", nargs="+", default=["01", "02", "03"])
     ap.add_argument("--fractions", nargs="+", type=float, default=[0.125, 0.25, 0.5, 1.0])
+    ap.add_argument("--sample", choices=["pages", "days"], default="pages")
+    ap.add_argument("--out", default=None, help="results file stem (default: scale, or scale-days)")
     args = ap.parse_args()
+    stem = args.out or ("scale" if args.sample == "pages" else "scale-days")
     files = [Path(args.shared) / "data" / "chronam-1916" / f"chronam-1916-{m}.jsonl.gz" for m in args.months]
     rows = []
     with tempfile.TemporaryDirectory(prefix="newstrace-scale-") as tmp:
         for fraction in sorted(args.fractions):
             data = Path(tmp) / f"sample-{fraction}.jsonl"
-            pages, words = sample(files, fraction, data)
+            pages, words = sample(files, fraction, data, args.sample)
             db = Path(tmp) / f"sample-{fraction}.db"
             t = time.perf_counter()
             child = subprocess.Popen([sys.executable, __file__, "--child", str(data), str(db)],
@@ -138,15 +149,24 @@ def main() -> int:
     for stage in rows[0]["seconds"]:
         fits[stage] = exponent(pages, [r["seconds"][stage] for r in rows])
     fits["candidate pairs"] = exponent(pages, [r["candidates"] for r in rows])
+    fits["passages"] = exponent(pages, [r["passages"] for r in rows])
+    # The slope between each sample and the next: whether growth is bending towards linear.
+    local = [exponent(pages[k : k + 2], [r["total_seconds"] for r in rows[k : k + 2]]) for k in range(len(rows) - 1)]
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "scale.json").write_text(json.dumps({"rows": rows, "exponents": fits}, indent=2) + "\n")
+    settings = {k: v for k, v in os.environ.items() if k.startswith("NEWSTRACE_")}
+    (RESULTS / f"{stem}.json").write_text(json.dumps({"sample": args.sample, "settings": settings, "rows": rows,
+                                                     "exponents": fits, "local_total_exponents": local},
+                                                    indent=2) + "\n")
     stages = list(rows[0]["seconds"])
     lines = [
         "# Cost curve: Chronicling America 1916, months " + ", ".join(args.months),
         "",
-        f"`python bench/bench_scale.py --fractions {' '.join(str(f) for f in args.fractions)}` — "
+        f"`{' '.join(f'{k}={v}' for k, v in settings.items())}{' ' if settings else ''}python bench/bench_scale.py "
+        f"--fractions {' '.join(str(f) for f in args.fractions)} --sample {args.sample}` — "
         f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, shared machine; each sample traced from scratch "
-        "in its own process.",
+        "in its own process; samples: "
+        + ("every k-th page by id (more papers over the same weeks)." if args.sample == "pages"
+           else "the pages of the first days (the archive growing over time)."),
         "",
         "| share | pages | words | total s | pages/s | words/s | " + " | ".join(f"{s} s" for s in stages)
         + " | candidate pairs | passages | driver MB | worker MB | all MB |",
@@ -159,11 +179,12 @@ def main() -> int:
                      + f" | {r['candidates']:,} | {r['passages']:,} | {r['driver_mb']} | {r['worker_mb']} "
                      f"| {r['total_mb']} |")
     lines += ["", "Fitted exponent b of cost = a · pages^b (1 = linear): "
-              + ", ".join(f"{k} {v}" for k, v in fits.items()) + ".", "",
+              + ", ".join(f"{k} {v}" for k, v in fits.items()) + "; whole trace between consecutive samples: "
+              + ", ".join(str(v) for v in local) + ".", "",
               "Memory: driver and worker MB are peak resident sizes (a forked worker's count includes pages "
               "it shares with the driver); all MB is the peak of the whole process tree's proportional set "
               "size, sampled every 0.5 s, which counts shared pages once."]
-    (RESULTS / "scale.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 
