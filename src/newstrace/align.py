@@ -77,7 +77,10 @@ class Document:
     def from_text(cls, id: str, text: str, aliases=None) -> Document:
         """Tokenize ``text`` (repairing it on the way) into a Document."""
         starts, ends, keys = token_columns(text, aliases)
-        key_ids = np.array([_key_id(k) for k in keys], dtype=np.int32)
+        ids = [_KEY_IDS.get(k) for k in keys]
+        if None in ids:
+            ids = [_key_id(k) if i is None else i for k, i in zip(keys, ids)]
+        key_ids = np.array(ids, dtype=np.int32)
         surfaces = [text[s:e] for s, e in zip(starts, ends)]
         words = (array("i", key_ids.tobytes()), array("i", map(len, surfaces)), _folded(surfaces))
         return cls(id, text, array("i", starts), array("i", ends), words, _bigram_index(key_ids.astype(np.int64)))

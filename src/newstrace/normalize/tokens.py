@@ -198,42 +198,48 @@ def token_columns(text: str, aliases: AliasTable | None = None) -> tuple[list[in
     aliases = aliases or default_aliases()
     fixed = repair(text)
     word_starts, word_ends = word_spans(fixed.text)
-    words = [fixed.text[s:e] for s, e in zip(word_starts, word_ends)]
+    fixed_text = fixed.text
+    words = [fixed_text[s:e] for s, e in zip(word_starts, word_ends)]
     known = aliases.word_memory
     if len(known) > _WORD_MEMORY:
         known.clear()
-    starts: list[int] = []
-    ends: list[int] = []
-    keys: list[str] = []
-    i, n_words = 0, len(words)
-    while i < n_words:
-        word = words[i]
-        found = known.get(word)
-        if found is None:
-            found = known[word] = (word_key(word), aliases.by_first.get(_base(word).casefold()))
-        key, forms = found
-        start, end = word_starts[i], word_ends[i]
-        if forms:
-            for form, exact_case, alias_key in forms:
-                n = len(form)
-                if i + n > n_words:
+    # (key, alias forms it may open) of every word, in whole-list passes: a page has
+    # thousands of words, and a loop of Python statements per word is the cost here.
+    found = [known.get(w) for w in words]
+    if None in found:
+        for k, facts in enumerate(found):
+            if facts is None:
+                word = words[k]
+                facts = known.get(word)
+                if facts is None:
+                    facts = known[word] = (word_key(word), aliases.by_first.get(_base(word).casefold()))
+                found[k] = facts
+    keys = [facts[0] for facts in found]
+    starts, ends = list(word_starts), list(word_ends)
+    merges = []  # (first word, words, alias key) of the alias forms found, in order
+    covered = -1
+    for i in [k for k, facts in enumerate(found) if facts[1]]:
+        if i <= covered:
+            continue
+        for form, exact_case, alias_key in found[i][1]:
+            n = len(form)
+            if i + n > len(words):
+                continue
+            if n > 1:  # most candidates fail on their second word: test it first
+                second = _base(words[i + 1])
+                if (second if exact_case else second.casefold()) != form[1]:
                     continue
-                if n > 1:  # most candidates fail on their second word: test it first
-                    second = _base(words[i + 1])
-                    if (second if exact_case else second.casefold()) != form[1]:
-                        continue
-                got = tuple(_base(w) for w in words[i : i + n])
-                if not exact_case:
-                    got = tuple(w.casefold() for w in got)
-                if got == form:
-                    key = alias_key
-                    end = word_ends[i + n - 1]
-                    i += n - 1
-                    break
-        starts.append(start)
-        ends.append(end)
-        keys.append(key)
-        i += 1
+            got = tuple(_base(w) for w in words[i : i + n])
+            if not exact_case:
+                got = tuple(w.casefold() for w in got)
+            if got == form:
+                merges.append((i, n, alias_key))
+                covered = i + n - 1
+                break
+    for i, n, alias_key in reversed(merges):  # from the end, so earlier indexes stay put
+        keys[i] = alias_key
+        ends[i] = ends[i + n - 1]
+        del starts[i + 1 : i + n], ends[i + 1 : i + n], keys[i + 1 : i + n]
     if fixed.layers:
         starts, ends = fixed.to_original_all(starts), fixed.to_original_all(ends)
     return starts, ends, keys
