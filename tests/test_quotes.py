@@ -120,3 +120,30 @@ def test_speakers_setting(capsys, seeds, parser):
     assert "quotes found by spaCy parse" in capsys.readouterr().out
     assert main(["quotes", str(seeds), "--speakers", "rules"]) == 0
     assert "quotes found by rules" in capsys.readouterr().out
+
+
+# Attributions without quotation marks: reported speech, beliefs, stances, headline colons.
+_REPORTED = (
+    "Kerry said the talks would continue next week.\n\n"
+    "According to TASS, the jets left the base on Monday.\n\n"
+    "Rubio criticized the deal on Monday.\n\n"
+    "A group backing Bush spent millions in Iowa.\n\n"
+    "Graham: Trump's rhetoric is destroying the party\n\n"
+    "It seemed to support the idea.\n\n"
+    "The weather was cold at 10:30 in the morning."
+)
+
+
+def test_attributions_without_quotation_marks(parser):
+    from newstrace.quotes.parse import attributions
+
+    found = {_REPORTED[a.content[0]:a.content[1]]: (_REPORTED[a.source[0]:a.source[1]] if a.source else None,
+                                                    _REPORTED[a.cue[0]:a.cue[1]] if a.cue else None)
+             for a in attributions(_REPORTED, extract_quotes("x", _REPORTED, parser), parser)}
+    assert found["the talks would continue next week"] == ("Kerry", "said")
+    assert found["the jets left the base on Monday"] == ("TASS", "According to")
+    assert found["the deal"] == ("Rubio", "criticized")
+    assert found["Bush"] == ("A group", "backing")
+    assert found["Trump's rhetoric is destroying the party"] == ("Graham", ":")
+    # No one holds the stance in "It seemed to support the idea"; a clock time is no speaker.
+    assert "the idea" not in found and not any("morning" in content for content in found)

@@ -9,6 +9,8 @@ used; where it finds none, the rules' answer stands.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -224,6 +226,19 @@ acknowledge recognize recognise learn hear understand realize realise argue cont
 """.split())
 
 
+# Verbs of stance whose object is what is attributed ("Rubio criticized the deal",
+# "a group backing Bush", "voters want change"): attribution in the wide sense that
+# annotated news corpora use.
+_STANCE_VERBS = SPEECH_VERBS | frozenset("""
+support back endorse oppose criticize criticise praise blame want refuse reject dismiss welcome
+propose plan prefer favor favour hope seek demand urge pledge promise vow threaten defend attack
+question challenge dispute accuse condemn applaud hail fault credit cite discuss mention
+recommend request invite approve veto ridicule decry denounce lambaste deride tout champion
+""".split())
+# Prepositions that introduce the object of a stance ("called for a ban", "voted for Clinton").
+_STANCE_PREPOSITIONS = {"for", "against", "about", "on", "of"}
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """Who is said to have said or thought what, quoted or not: character spans of the
@@ -245,6 +260,10 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
     for paragraph in text.split("\n"):
         if paragraph.strip():
             found.extend(_indirect(parser(paragraph), lo))
+            if said := _HEADLINE_SPEAKER.match(paragraph):
+                found.append(Attribution((lo + said.start("content"), lo + said.end("content")),
+                                         (lo + said.start("source"), lo + said.end("source")),
+                                         (lo + said.end("source"), lo + said.end("source") + 1), False))
         lo += len(paragraph) + 1
     def quoted_share(a: Attribution) -> float:
         covered = sum(max(0, min(a.content[1], q.end) - max(a.content[0], q.start)) for q in quotes)
@@ -259,6 +278,23 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
             cue = (q.cue_start, q.cue_end) if q.cue_start is not None else None
             found.append(Attribution((q.start, q.end), source, cue, True))
     return sorted(found, key=lambda a: a.content)
+
+
+# A line opening with a name and a colon is that name's statement, as headlines and
+# transcripts write it ("Graham: Trump's rhetoric is destroying the party", "JAKE TAPPER: …").
+_HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")
+
+
+def _stance_object(verb):
+    """What a stance verb is about: its direct or clausal object, or the object of "for",
+    "against", "about" … after it ("called for a ban"); None when it has none."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "xcomp"):
+            return child
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in _STANCE_PREPOSITIONS:
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
 
 
 def _indirect(doc, offset: int) -> list[Attribution]:
@@ -279,26 +315,38 @@ def _indirect(doc, offset: int) -> list[Attribution]:
             out.append(Attribution((offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)),
                                    _span(source, offset), (cue[0], offset + to.idx + len(to.text)), False))
             continue
-        if verb.lemma_.lower() not in _REPORTING_VERBS:
-            continue
-        content = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        lemma = verb.lemma_.lower()
+        content = next((c for c in verb.children if c.dep_ == "ccomp"), None) if lemma in _REPORTING_VERBS else None
+        if content is None and lemma in _STANCE_VERBS | {"call", "vote", "ask", "talk"}:
+            content = _stance_object(verb)
         if content is None:
             continue
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
         if subject is None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if subject is None and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+            subject = verb.head  # "a group backing Bush"
+        if subject is None or subject.pos_ == "PRON" and subject.lower_ in ("it", "that", "which", "this"):
+            if content.dep_ != "ccomp":
+                continue  # an object with no one holding the stance is not an attribution
         words = [t for t in content.subtree if not t.is_punct or t.text in "“”\"‘’"]
         first = words[0] if words else content
         if first.lower_ == "that" and len(words) > 1:
             first = words[1]  # "said that …": the content starts after the complementiser
         last = words[-1] if words else content
-        out.append(Attribution((offset + first.idx, offset + last.idx + len(last.text)),
-                               _span(subject, offset) if subject is not None else None, cue, False))
+        source = None
+        if subject is not None:
+            source = _span(subject, offset, verb if subject.i == verb.head.i else None)
+        out.append(Attribution((offset + first.idx, offset + last.idx + len(last.text)), source, cue, False))
     return out
 
 
-def _span(token, offset: int) -> tuple[int, int]:
+def _span(token, offset: int, without=None) -> tuple[int, int]:
+    """The character span of ``token``'s phrase (leaving out the phrase of ``without``,
+    one of its dependents: "a group" of "a group backing Bush")."""
     words = [t for t in token.subtree if not t.is_punct]
+    if without is not None:
+        words = [t for t in words if not (without.left_edge.i <= t.i <= without.right_edge.i)]
     words = words or [token]
     return offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)
