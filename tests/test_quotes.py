@@ -89,6 +89,7 @@ _PARSE_CASES = (
     "Cruz continued:\n\n“You look at the questions and you ask who wrote them.”\n\n"
     "IOWA POLLS NOT WRONG - Michael P. McDonald: “At long last the nomination contests have started.”\n\n"
     "“That’s a legitimate concern,” Sarandon, 69, told MSNBC on Monday.\n\n"
+    "“We will win Ohio,” Gov. John Kasich (R-OH), said on Tuesday.\n\n"
     "Clinton slammed the proposal as “divisive.”\n\n"
     "“We want to avoid miscalculation.”"
 )
@@ -100,15 +101,17 @@ def test_parse_finds_speakers_the_rules_miss(parser):
     expected = {"Go back to Univision,": ("Trump", "barked"),
                 "You look at the questions and you ask who wrote them.": ("Cruz", "continued"),
                 "At long last the nomination contests have started.": ("Michael P. McDonald", None),
-                "That’s a legitimate concern,": ("Sarandon", "told")}
+                "That’s a legitimate concern,": ("Sarandon", "told"),
+                "We will win Ohio,": ("John Kasich", "said")}
     for text, (speaker, cue) in expected.items():
         assert by_rules[text].how == "unattributed"
         q = by_parse[text]
         assert (q.speaker, q.cue, q.how) == (speaker, cue, "named"), q
-        assert _PARSE_CASES[q.speaker_start:q.speaker_end].startswith(q.speaker.split()[0])
+        assert q.speaker.split()[0] in _PARSE_CASES[q.speaker_start:q.speaker_end]
     # A scare-quoted word is not speech, and a bare quotation stays unattributed.
     assert "divisive." not in by_parse
     assert by_parse["We want to avoid miscalculation."].how == "unattributed"
+    assert by_parse["We will win Ohio,"].speaker_as_written == "Gov. John Kasich (R-OH)"
     assert all(_PARSE_CASES[q.start:q.end] == q.text for q in by_parse.values())
 
 

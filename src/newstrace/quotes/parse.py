@@ -160,7 +160,8 @@ def _subject_span(subject, verb, q_lo: int, q_hi: int) -> tuple[int, int]:
         tokens = [t for t in tokens if t.idx < q_lo]
     else:
         tokens = [t for t in tokens if t.idx >= q_hi]
-    while tokens and tokens[-1].is_punct:
+    # Trim marks at the edges, but keep the bracket that closes "(R-Ohio)".
+    while tokens and tokens[-1].is_punct and not (tokens[-1].text == ")" and any(t.text == "(" for t in tokens)):
         tokens.pop()
     while tokens and tokens[0].is_punct:
         tokens.pop(0)
