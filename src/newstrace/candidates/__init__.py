@@ -18,6 +18,7 @@ import numpy as np
 
 from ..normalize import is_weak
 from ..settings import Settings
+from ..store import canonical_order
 
 __all__ = ["Candidate", "find_candidates", "shingles"]
 
@@ -150,7 +151,7 @@ def _partner_columns(size: int, max_partners: int) -> list[tuple[int, int]]:
     other: pairs grow with the square of the collection. Pairing each copy with the
     copies printed just before it (among them, most likely, the one it was taken from)
     and with the first printing (which ties every copy to the first in one reuse
-    cluster) keeps the pairs linear in the collection.
+    cluster) makes a shingle's cost grow with its holders, not with their square.
 
     >>> _partner_columns(4, 0)
     [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
@@ -166,8 +167,7 @@ def _partner_columns(size: int, max_partners: int) -> list[tuple[int, int]]:
 def _age(names: list[str], published: Mapping[str, str | None] | None) -> np.ndarray:
     """Each article's rank by publication (ISO dates sort as text; undated last), then id."""
     published = published or {}
-    ranked = sorted(range(len(names)), key=lambda k: (published.get(names[k]) is None,
-                                                      published.get(names[k]) or "", names[k]))
+    ranked = sorted(range(len(names)), key=lambda k: canonical_order(published.get(names[k]), names[k]))
     age = np.empty(len(names), dtype=np.int64)
     age[ranked] = np.arange(len(names))
     return age
