@@ -180,7 +180,7 @@ def main() -> int:
         f"| source (speaker) span, over matched quotes | {sp:.3f} | {sr:.3f} | {f1(sp, sr):.3f} |",
         f"| cue span, over matched quotes | {cp:.3f} | {cr:.3f} | {f1(cp, cr):.3f} |", "",
         f"- named-speaker accuracy (gold source is a name; our speaker span overlaps it): "
-        f"{c['named_ok'] / max(1, c['named_source']):.3f} of {c['named_source']}",
+        f"{c['named_ok'] / max(1, c['named_source']):.4f} ({c['named_ok']} of {c['named_source']})",
         f"- canonical speaker (our canonical name's surname occurs in the gold source span): "
         f"{c['canonical_ok'] / max(1, c['named_source']):.3f}",
         f"- counts: gold direct quotes {c['gold']}, ours {c['ours']}, matched {c['tp']}", "",

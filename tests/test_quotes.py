@@ -55,13 +55,15 @@ def test_mark_styles_paragraphs_and_positions():
     text = ("«Nous resterons ici tous ensemble», a dit le maire. „Wir bleiben hier bis morgen“, sagte er.\n\n"
             "“The first paragraph of a long statement.\n\n“And the second one,” Smith said.\n\n"
             "Jones said the move ‘could further escalate the conflict’ in the region.\n\n"
-            "\"Plain quotes work too,\" Brown told reporters.")
+            "\"Plain quotes work too,\" Brown told reporters.\n\n"
+            "\"Typed with mixed marks,” Green said. “Either way round,\" she added.")
     found = {q.text: q for q in extract_quotes("x", text)}
     assert "Nous resterons ici tous ensemble" in found and "Wir bleiben hier bis morgen" in found
     long = next(t for t in found if t.startswith("The first paragraph"))
     assert long.endswith("And the second one,") and found[long].speaker == "Smith"
     assert found["could further escalate the conflict"].speaker == "Jones"
     assert found["Plain quotes work too,"].speaker == "Brown" and found["Plain quotes work too,"].cue == "told"
+    assert found["Typed with mixed marks,"].speaker == "Green" and found["Either way round,"].speaker == "Green"
     assert all(text[q.start:q.end] == q.text for q in found.values())
 
 

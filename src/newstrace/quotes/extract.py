@@ -8,8 +8,9 @@ from .attribute import attribute, canonical_speakers, mask_quotes
 from .parse import refine
 
 # Opening mark -> marks that may close it. Curly double quotes are sometimes closed
-# with the wrong curl ("crisis“"), so both count.
-_PAIRS = {"“": "”“", "«": "»", "„": "“”", "‘": "’", '"': '"', "»": "«"}
+# with the wrong curl ("crisis“"), and typed text mixes straight and curly marks
+# ("But he won,” she said), so those count too.
+_PAIRS = {"“": "”“\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "»": "«"}
 _MAX_QUOTE = 4000
 _MIN_UNATTRIBUTED_WORDS = 4
 # Characters between two quotations (the attribution) for the second to go on from the first.
