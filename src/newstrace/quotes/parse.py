@@ -234,7 +234,7 @@ _STANCE_VERBS = SPEECH_VERBS | frozenset("""
 support back endorse oppose criticize criticise praise blame want refuse reject dismiss welcome
 propose plan prefer favor favour hope seek demand urge pledge promise vow threaten defend attack
 question challenge dispute accuse condemn applaud hail fault credit cite discuss mention
-recommend request invite approve veto ridicule decry denounce lambaste deride tout champion
+recommend request invite approve veto ridicule decry denounce lambaste deride tout champion vote talk
 """.split())
 # Prepositions that introduce the object of a stance ("called for a ban", "voted for Clinton").
 _STANCE_PREPOSITIONS = {"for", "against", "about", "on", "of"}
@@ -318,7 +318,7 @@ def _indirect(doc, offset: int) -> list[Attribution]:
             continue
         lemma = verb.lemma_.lower()
         content = next((c for c in verb.children if c.dep_ == "ccomp"), None) if lemma in _REPORTING_VERBS else None
-        if content is None and lemma in _STANCE_VERBS | {"call", "vote", "ask", "talk"}:
+        if content is None and lemma in _STANCE_VERBS:
             content = _stance_object(verb)
         if content is None:
             continue
