@@ -1,7 +1,9 @@
 import json
 import os
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,3 +51,14 @@ def build_store(path: Path, *sources: Path) -> Path:
 def examples_db(tmp_path_factory) -> Path:
     """The examples/ collection, fully traced, shared by the tests that only read it."""
     return build_store(tmp_path_factory.mktemp("examples") / "examples.db", EXAMPLES)
+
+
+def random_collection(rng: random.Random, n_docs: int, vocabulary: int, span: int):
+    """(id, hashes, positions) as shingles() makes them, and random publication dates."""
+    docs, published = [], {}
+    for d in range(n_docs):
+        hashes = sorted(rng.sample(range(2**64 - vocabulary, 2**64), rng.randint(0, min(vocabulary, 60))))
+        docs.append((f"d{d:02d}", np.array(hashes, dtype=np.uint64),
+                     np.array(rng.sample(range(span), len(hashes)), dtype=np.uint32)))
+        published[f"d{d:02d}"] = rng.choice([None, "1916-01-0" + str(rng.randint(1, 9))])
+    return docs, published

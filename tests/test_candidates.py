@@ -10,16 +10,7 @@ from newstrace.cli import main
 from newstrace.settings import Settings
 from newstrace.store import open_store
 
-
-def random_collection(rng: random.Random, n_docs: int, vocabulary: int, span: int):
-    """(id, hashes, positions) as shingles() makes them, and random publication dates."""
-    docs, published = [], {}
-    for d in range(n_docs):
-        hashes = sorted(rng.sample(range(2**64 - vocabulary, 2**64), rng.randint(0, min(vocabulary, 60))))
-        docs.append((f"d{d:02d}", np.array(hashes, dtype=np.uint64),
-                     np.array(rng.sample(range(span), len(hashes)), dtype=np.uint32)))
-        published[f"d{d:02d}"] = rng.choice([None, "1916-01-0" + str(rng.randint(1, 9))])
-    return docs, published
+from conftest import random_collection
 
 
 def reference_candidates(docs, settings: Settings, published) -> list[tuple[str, str]]:
@@ -55,11 +46,11 @@ def test_candidates_follow_their_definition(seed):
     docs, published = random_collection(rng, rng.randint(2, 25), rng.choice([80, 200]), 400)
     settings = Settings(min_shared=rng.choice([1, 2, 3]), window=rng.choice([5, 30, 100]),
                         min_df_count=rng.choice([3, 30]), max_partners=rng.choice([0, 1, 2, 4]))
-    expected = reference_candidates(docs, settings, published)
-    assert [(c.a, c.b) for c in find_candidates(docs, settings, published)] == expected
-    if settings.max_partners:
-        unbounded = reference_candidates(docs, Settings(**{**settings.to_dict(), "max_partners": 0}), published)
-        assert set(expected) <= set(unbounded)
+    found = [(c.a, c.b) for c in find_candidates(docs, settings, published)]
+    assert found == reference_candidates(docs, settings, published)
+    # Bounding partners only ever drops pairs.
+    every = find_candidates(docs, Settings(**{**settings.to_dict(), "max_partners": 0}), published)
+    assert set(found) <= {(c.a, c.b) for c in every}
 
 
 def test_candidates_found_in_parts_equal_candidates_found_at_once():
@@ -102,6 +93,9 @@ def test_a_wire_story_printed_everywhere_stays_one_cluster_with_fewer_pairs(tmp_
             clusters = [(sorted({s["article"] for s in c["spans"]}), c["earliest"]) for c in store.clusters()]
         results[max_partners] = pairs, clusters
     everyone = sorted(f"paper{k:02d}" for k in range(20))
-    assert results[0][0] == 190 and results[2][0] < 70
+    # Every two papers: 20·19/2. Bounded: each paper with the first (19 pairs) and with the
+    # papers one and two days before it (19 + 18), less (paper00, paper01) and
+    # (paper00, paper02) counted twice: 54.
+    assert results[0][0] == 190 and results[2][0] == 54
     for pairs, clusters in results.values():
         assert clusters == [(everyone, ["paper00"])]

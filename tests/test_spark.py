@@ -132,7 +132,7 @@ def test_spark_candidate_stage_keeps_the_pairs_the_local_index_keeps(spark, seed
     from newstrace.engines.spark import candidate_pairs
     from newstrace.settings import Settings
 
-    from test_candidates import random_collection
+    from conftest import random_collection
 
     rng = random.Random(seed)
     n_docs = rng.randint(3, 30)

@@ -4,7 +4,8 @@ Each article becomes the set of hashes of its key n-grams (keys fold aliases,
 spellings and inflections, so spun copies keep many shingles). Two articles that
 share ``min_shared`` shingles become a candidate pair; shingles found in more
 than ``max_df`` of the collection (bylines, "said in a statement") are dropped
-first so that boilerplate does not flood the pairs.
+first so that boilerplate does not flood the pairs, and a shingle held by many articles
+pairs each only with the earliest and the ``max_partners`` published just before it.
 """
 
 from __future__ import annotations
@@ -98,8 +99,7 @@ def find_candidates(
     owners = np.concatenate([np.full(int(m.sum()), rank, dtype=np.int64) for rank, m in enumerate(kept)])
     del shared, kept
     # Within a shingle's postings, holders in order of publication (then id).
-    age = _age(names, published) if settings.max_partners > 0 else np.arange(len(names), dtype=np.int64)
-    by_hash = np.lexsort((age[owners], hashes))
+    by_hash = np.lexsort((_age(names, published)[owners], hashes))
     hashes, owners, positions = hashes[by_hash], owners[by_hash], positions[by_hash]
     del by_hash
     if len(hashes) == 0:

@@ -137,15 +137,17 @@ def candidate_pairs(spark, shingled, settings: Settings, n_articles: int, publis
              .select(F.col("s.hashes").alias("hash"), "article", F.col("s.positions").alias("position")))
     kept = index.groupBy("hash").count().where((F.col("count") >= 2) & (F.col("count") <= cutoff))
     posted = index.join(kept.select("hash"), "hash")
-    x, y = posted.alias("x"), posted.alias("y")
-    together = (F.col("x.hash") == F.col("y.hash")) & (F.col("x.article") < F.col("y.article"))
-    if settings.max_partners > 0:
+    bounded = settings.max_partners > 0
+    if bounded:
         dates = spark.createDataFrame(published if published is not None else [], "article string, published string")
-        # Holders of a shingle in order of publication: dated first, ISO dates as text, then id.
+        # Holders of a shingle in order of publication: dated first, ISO dates as text, then
+        # id (the store's canonical_order, as find_candidates orders them).
         age = Window.partitionBy("hash").orderBy(F.col("published").isNull(), F.coalesce("published", F.lit("")),
                                                  "article")
         posted = posted.join(dates, "article", "left").withColumn("rank", F.row_number().over(age))
-        x, y = posted.alias("x"), posted.alias("y")
+    x, y = posted.alias("x"), posted.alias("y")
+    together = (F.col("x.hash") == F.col("y.hash")) & (F.col("x.article") < F.col("y.article"))
+    if bounded:
         low, high = F.least("x.rank", "y.rank"), F.greatest("x.rank", "y.rank")
         together &= (low == 1) | (high - low <= settings.max_partners)
     shared = (x.join(y, together)
@@ -190,7 +192,8 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
         lambda x, y: min(x, y, key=lambda a: canonical_order(a.published, a.id))).mapValues(lambda a: a.id)
     articles = hashed.join(canonical).map(
         lambda kv: (kv[1][0], kv[0], None if kv[1][1] == kv[1][0].id else kv[1][1])).cache()
-    distinct = articles.filter(lambda r: r[2] is None).map(lambda r: (r[0].id, r[0].text)).cache()
+    stored = articles.filter(lambda r: r[2] is None).map(lambda r: r[0])  # one article per distinct text
+    distinct = stored.map(lambda a: (a.id, a.text)).cache()
     n_distinct = distinct.count()
     seconds["articles"] = round(time.perf_counter() - clock, 3)
 
@@ -198,7 +201,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     clock = time.perf_counter()
     ngram = settings.ngram
     shingled = distinct.mapValues(lambda text: shingles(token_columns(text, _aliases(alias_files))[2], ngram)).cache()
-    dates = articles.filter(lambda r: r[2] is None).map(lambda r: (r[0].id, r[0].published))
+    dates = stored.map(lambda a: (a.id, a.published))
     candidates = candidate_pairs(spark, shingled, settings, n_distinct, dates).cache()
     n_candidates = candidates.count()
     seconds["candidates"] = round(time.perf_counter() - clock, 3)

@@ -205,15 +205,11 @@ def token_columns(text: str, aliases: AliasTable | None = None) -> tuple[list[in
         known.clear()
     # (key, alias forms it may open) of every word, in whole-list passes: a page has
     # thousands of words, and a loop of Python statements per word is the cost here.
-    found = [known.get(w) for w in words]
-    if None in found:
-        for k, facts in enumerate(found):
-            if facts is None:
-                word = words[k]
-                facts = known.get(word)
-                if facts is None:
-                    facts = known[word] = (word_key(word), aliases.by_first.get(_base(word).casefold()))
-                found[k] = facts
+    def learn(word: str) -> tuple:
+        facts = known[word] = (word_key(word), aliases.by_first.get(_base(word).casefold()))
+        return facts
+
+    found = [known.get(w) or learn(w) for w in words]
     keys = [facts[0] for facts in found]
     starts, ends = list(word_starts), list(word_ends)
     merges = []  # (first word, words, alias key) of the alias forms found, in order

@@ -10,7 +10,6 @@ used; where it finds none, the rules' answer stands.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -318,7 +317,8 @@ def _indirect(doc, offset: int) -> list[Attribution]:
             continue
         lemma = verb.lemma_.lower()
         content = next((c for c in verb.children if c.dep_ == "ccomp"), None) if lemma in _REPORTING_VERBS else None
-        if content is None and lemma in _STANCE_VERBS:
+        reported = content is not None
+        if not reported and lemma in _STANCE_VERBS:
             content = _stance_object(verb)
         if content is None:
             continue
@@ -328,9 +328,9 @@ def _indirect(doc, offset: int) -> list[Attribution]:
             subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         if subject is None and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
             subject = verb.head  # "a group backing Bush"
-        if subject is None or subject.pos_ == "PRON" and subject.lower_ in ("it", "that", "which", "this"):
-            if content.dep_ != "ccomp":
-                continue  # an object with no one holding the stance is not an attribution
+        held = subject is not None and not (subject.pos_ == "PRON" and subject.lower_ in ("it", "that", "which", "this"))
+        if not (reported or held):
+            continue  # an object with no one holding the stance is not an attribution
         words = [t for t in content.subtree if not t.is_punct or t.text in "“”\"‘’"]
         first = words[0] if words else content
         if first.lower_ == "that" and len(words) > 1:
