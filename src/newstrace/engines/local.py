@@ -23,12 +23,11 @@ from ..align import Document, DocumentCache, align
 from ..candidates import find_candidates, shingles
 from ..errors import InputError
 from ..ingest import read_articles
-from ..model import Alignment
 from ..normalize import load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
 from ..quotes import engine_name, extract_quotes, group_quotes
 from ..settings import Settings
-from ..store import IngestSummary, Store
+from ..store import IngestSummary, Store, passage_row
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +109,11 @@ def _prepare(article_id: str) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
     return article_id, shingles(keys, _worker["settings"].ngram)
 
 
-def _align_group(group: tuple[str, list[str]]) -> list[Alignment]:
-    """Stage: align one article with each of its candidate partners."""
+def _align_group(group: tuple[str, list[str]]) -> list[tuple]:
+    """Stage: align one article with each of its candidate partners; the passages as store rows."""
     a_id, partners = group
     a = _document(a_id)
-    return [al for b_id in partners for al in align(a, _document(b_id), _worker["settings"])]
+    return [passage_row(al) for b_id in partners for al in align(a, _document(b_id), _worker["settings"])]
 
 
 def _map(fn, items: list, settings: Settings, texts: dict[str, str], chunksize: int = 1) -> Iterator:

@@ -35,14 +35,12 @@ from ..model import Alignment, Article, Origin, Skip, Span, WordOp
 from ..normalize import load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
 from ..settings import Settings
-from ..store import (PROVENANCE_COLUMNS, IngestSummary, Store, canonical_order, column_types, provenance_rows,
-                     text_hash)
+from ..store import (PASSAGE_COLUMNS, PROVENANCE_COLUMNS, IngestSummary, Store, canonical_order, column_types, passage_row,
+                     provenance_rows, text_hash)
 
 TABLES = ("articles", "skips", "compared", "passages", "clusters", "cluster_spans", "copy_edges", "signals")
 _ARTICLE_COLUMNS = ("id", "url", "source", "title", "published", "language", "text", "text_hash",
                     "duplicate_of", "origin_file", "origin_line")
-_PASSAGE_COLUMNS = ("a_article", "a_start", "a_end", "b_article", "b_start", "b_end", "score", "similarity",
-                    "exact", "variant", "substituted", "gaps", "ops")
 
 
 def _require_spark():
@@ -218,9 +216,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
         documents = DocumentCache(settings.align_cache, _aliases(alias_files))
         for a_id, (a_text, b_id, b_text) in rows:
             for al in align(documents.get(a_id, a_text), documents.get(b_id, b_text), settings):
-                yield (al.a.article, al.a.start, al.a.end, al.b.article, al.b.start, al.b.end, al.score,
-                       al.similarity, al.exact, al.variant, al.substituted, al.gaps,
-                       json.dumps([[o.kind, o.a, o.b] for o in al.ops], ensure_ascii=False))
+                yield passage_row(al)
 
     # Few, large partitions: each keeps a cache of tokenized articles, and partners recur.
     passages = (with_texts.repartitionAndSortWithinPartitions(numPartitions=sc.defaultParallelism,
@@ -263,7 +259,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
                                           r[0].origin.line)), out / "articles", "articles", _ARTICLE_COLUMNS)
     _write(spark, sc.parallelize(skips, 1), out / "skips", "skips", ("file", "line", "reason"))
     _write(spark, candidates, out / "compared", "compared_pairs", ("a_article", "b_article"))
-    _write(spark, passages, out / "passages", "alignments", _PASSAGE_COLUMNS)
+    _write(spark, passages, out / "passages", "alignments", PASSAGE_COLUMNS)
     for table, columns in PROVENANCE_COLUMNS.items():
         _write(spark, sc.parallelize(provenance[table], 4), out / table, table, columns)
     seconds["write"] = round(time.perf_counter() - clock, 3)
@@ -307,10 +303,7 @@ def load(out: str | Path, store: Store, batch_size: int = 500) -> dict:
                          for r in rows[k:k + batch_size]], None, summary)
     store.add_batch([Skip(r["file"], r["line"], r["reason"]) for r in _read_table(out, "skips")], None, summary)
     compared = [(r["a_article"], r["b_article"]) for r in _read_table(out, "compared")]
-    passages = [Alignment(Span(r["a_article"], r["a_start"], r["a_end"]), Span(r["b_article"], r["b_start"], r["b_end"]),
-                          r["score"], r["similarity"], r["exact"], r["variant"], r["substituted"], r["gaps"],
-                          tuple(WordOp(*o) for o in json.loads(r["ops"])))
-                for r in _read_table(out, "passages")]
+    passages = [tuple(r[c] for c in PASSAGE_COLUMNS) for r in _read_table(out, "passages")]
     store.add_alignments(compared, passages, None)
     store.replace_provenance_rows({table: [tuple(r[c] for c in columns) for r in _read_table(out, table)]
                                    for table, columns in PROVENANCE_COLUMNS.items()})
