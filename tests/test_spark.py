@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 
+import numpy as np
 import pytest
 
 from newstrace.pan import collection_documents, read_document
@@ -140,6 +141,24 @@ def test_spark_candidate_stage_keeps_the_pairs_the_local_index_keeps(spark, seed
                         max_partners=rng.choice([0, 1, 3]))
     docs, published = random_collection(rng, n_docs, 300, 400)  # hashes near 2**64: signed in Spark
     local = sorted((c.a, c.b) for c in find_candidates(docs, settings, published))
-    rdd = spark.sparkContext.parallelize([(name, (h, p)) for name, h, p in docs], 2)
+    index = spark.createDataFrame([(int(h), name, int(p)) for name, hs, ps in docs for h, p in zip(hs.view(np.int64), ps)],
+                                  "hash long, article string, position long")
     dates = spark.sparkContext.parallelize(sorted(published.items()), 2)
-    assert sorted(candidate_pairs(spark, rdd, settings, n_docs, dates).collect()) == local
+    assert sorted(candidate_pairs(spark, index, settings, n_docs, dates).collect()) == local
+
+
+def test_spark_shingle_index_holds_each_articles_shingles(spark):
+    """The index Spark builds on its executors (Arrow batches) holds exactly the shingles,
+    hashes and first positions, that shingles() gives each article."""
+    from newstrace.candidates import shingles
+    from newstrace.engines.spark import shingle_index
+    from newstrace.ingest import read_articles
+    from newstrace.normalize import token_columns
+    from newstrace.settings import Settings
+
+    articles = [a for a in read_articles([EXAMPLES]) if hasattr(a, "text")]
+    index = shingle_index(spark, spark.sparkContext.parallelize([(a.id, a.text) for a in articles], 3), Settings())
+    got = sorted((r["article"], r["hash"] % 2**64, r["position"]) for r in index.collect())
+    expected = sorted((a.id, int(h), int(p)) for a in articles
+                      for h, p in zip(*shingles(token_columns(a.text)[2], Settings().ngram)))
+    assert len(expected) > 1000 and got == expected

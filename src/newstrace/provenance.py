@@ -494,19 +494,31 @@ def stored_words(lookup: Callable[[Span, Span], tuple[WordOp, ...] | None],
     return words
 
 
-def phrase_frequency(hash_arrays: list, settings, words: Callable[[Alignment], Iterable[WordOp]]
+def shingle_frequency(hash_arrays: list) -> tuple | None:
+    """The shingle hashes held by two articles or more, sorted, and how many articles hold
+    each; ``hash_arrays`` are the articles' (unique) shingle hashes, one array per article.
+    None when there are none."""
+    import numpy as np
+
+    if not hash_arrays:
+        return None
+    hashes, counts = np.unique(np.concatenate(hash_arrays), return_counts=True)
+    return hashes[counts >= 2], counts[counts >= 2]
+
+
+def phrase_frequency(frequency: tuple | None, settings, words: Callable[[Alignment], Iterable[WordOp]]
                      ) -> Callable[[Alignment], float] | None:
     """A function giving, for a passage, the median number of articles that hold its key
-    n-grams; ``hash_arrays`` are the articles' shingle hashes (one array per article).
-    None when there are none."""
+    n-grams; ``frequency`` is (hashes, counts) as :func:`shingle_frequency` makes it (a
+    hash not in it is held by one article). None when ``frequency`` is."""
     import numpy as np
 
     from .candidates import shingles
     from .normalize import load_aliases, token_columns
 
-    if not hash_arrays:
+    if frequency is None:
         return None
-    hashes, counts = np.unique(np.concatenate(hash_arrays), return_counts=True)
+    hashes, counts = frequency
     aliases = load_aliases(settings.aliases)
 
     def median_df(al: Alignment) -> float:
@@ -514,6 +526,8 @@ def phrase_frequency(hash_arrays: list, settings, words: Callable[[Alignment], I
         found, _ = shingles(token_columns(" ".join(surfaces), aliases)[2], settings.ngram)
         if not len(found):
             return 0.0
+        if not len(hashes):
+            return 1.0
         at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
         return float(np.median(np.where(hashes[at] == found, counts[at], 1)))
     return median_df

@@ -24,7 +24,7 @@ from ..candidates import find_candidates, shingles
 from ..errors import InputError
 from ..ingest import read_articles
 from ..normalize import load_aliases, spin_hints, token_columns
-from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
+from ..provenance import ArticleMeta, phrase_frequency, shingle_frequency, stored_words, trace, with_duplicates
 from ..quotes import engine_name, extract_quotes, group_quotes
 from ..settings import Settings
 from ..store import IngestSummary, Store, passage_row
@@ -195,7 +195,7 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     alignments = store.alignments(words=False)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     words = stored_words(store.alignment_words, duplicates)
-    frequency = phrase_frequency([h for h, _ in store.shingles(_shingle_config(settings)).values()],
+    frequency = phrase_frequency(shingle_frequency([h for h, _ in store.shingles(_shingle_config(settings)).values()]),
                                  settings, words)
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
     store.replace_provenance(clusters, signals, hints, run_id)

@@ -113,26 +113,64 @@ def _first_by_origin(x: Article, y: Article) -> Article:
 
 # --- the run ----------------------------------------------------------------------------
 
-def candidate_pairs(spark, shingled, settings: Settings, n_articles: int, published=None):
-    """The candidate stage on Spark: an RDD of (a, b) article pairs, ``a < b``, from an RDD
-    of (article, (hashes, positions)) as :func:`~newstrace.candidates.shingles` makes them,
-    and (for ``settings.max_partners``) an RDD of (article, published date or None).
+def _shingle_batches(ngram: int, alias_files: tuple[str, ...]):
+    """For ``mapInArrow``: Arrow batches of (article, text) to batches of the articles'
+    shingles, one row each (hash, article, position), as :func:`shingles` makes them."""
 
-    The inverted index and the window test run on the JVM side: each article crosses over
-    as one row of arrays, shingles in one article only and those above the cutoff are
-    dropped there, a shingle pairs its holders as :func:`find_candidates` does (each with
-    the earliest and the ``max_partners`` published just before it), and a pair is kept
-    when ``min_shared`` of its shared shingles lie within ``window`` words in its first
-    article.
+    def shingle(batches):
+        import pyarrow as pa
+
+        aliases = _aliases(alias_files)
+        for batch in batches:
+            ids, hashes, positions = batch.column("article").to_pylist(), [], []
+            for text in batch.column("text").to_pylist():
+                h, p = shingles(token_columns(text, aliases)[2], ngram)
+                hashes.append(h.view(np.int64))
+                positions.append(p.astype(np.int64))
+            owners = np.repeat(np.array(ids, dtype=object), [len(h) for h in hashes])
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(np.concatenate(hashes) if hashes else np.zeros(0, np.int64)),
+                 pa.array(owners, pa.string()),
+                 pa.array(np.concatenate(positions) if positions else np.zeros(0, np.int64))],
+                names=["hash", "article", "position"])
+    return shingle
+
+
+def shingle_index(spark, texts, settings: Settings):
+    """The inverted index of the collection's shingles as a DataFrame (hash, article,
+    position) from an RDD of (article, text): shingles are made on the executors and
+    cross to the JVM as Arrow batches (hashes as signed 64-bit numbers)."""
+    frame = spark.createDataFrame(texts, "article string, text string")
+    return frame.mapInArrow(_shingle_batches(settings.ngram, tuple(settings.aliases)),
+                            "hash long, article string, position long")
+
+
+def shingle_counts(index) -> tuple | None:
+    """What :func:`~newstrace.provenance.shingle_frequency` gives, from the index:
+    the hashes held by two articles or more (sorted, unsigned) and their counts."""
+    from pyspark.sql import functions as F
+
+    held = index.groupBy("hash").count().where(F.col("count") >= 2).toArrow()
+    hashes = held.column("hash").to_numpy().view(np.uint64)
+    order = np.argsort(hashes)
+    return hashes[order], held.column("count").to_numpy()[order]
+
+
+def candidate_pairs(spark, index, settings: Settings, n_articles: int, published=None):
+    """The candidate stage on Spark: an RDD of (a, b) article pairs, ``a < b``, from the
+    index :func:`shingle_index` makes and (for ``settings.max_partners``) an RDD of
+    (article, published date or None).
+
+    The inverted index and the window test run on the JVM side: shingles in one article
+    only and those above the cutoff are dropped, a shingle pairs its holders as
+    :func:`find_candidates` does (each with the earliest and the ``max_partners``
+    published just before it), and a pair is kept when ``min_shared`` of its shared
+    shingles lie within ``window`` words in its first article.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     cutoff = max(settings.min_df_count, int(settings.max_df * n_articles))
-    rows = shingled.map(lambda kv: (kv[0], kv[1][0].view(np.int64).tolist(), kv[1][1].astype(np.int64).tolist()))
-    per_article = spark.createDataFrame(rows, "article string, hashes array<long>, positions array<long>")
-    index = (per_article.select("article", F.explode(F.arrays_zip("hashes", "positions")).alias("s"))
-             .select(F.col("s.hashes").alias("hash"), "article", F.col("s.positions").alias("position")))
     kept = index.groupBy("hash").count().where((F.col("count") >= 2) & (F.col("count") <= cutoff))
     posted = index.join(kept.select("hash"), "hash")
     bounded = settings.max_partners > 0
@@ -197,10 +235,9 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
 
     # Shingles, then candidates from a distributed inverted index.
     clock = time.perf_counter()
-    ngram = settings.ngram
-    shingled = distinct.mapValues(lambda text: shingles(token_columns(text, _aliases(alias_files))[2], ngram)).cache()
+    index = shingle_index(spark, distinct, settings).cache()
     dates = stored.map(lambda a: (a.id, a.published))
-    candidates = candidate_pairs(spark, shingled, settings, n_distinct, dates).cache()
+    candidates = candidate_pairs(spark, index, settings, n_distinct, dates).cache()
     n_candidates = candidates.count()
     seconds["candidates"] = round(time.perf_counter() - clock, 3)
 
@@ -246,7 +283,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
         return tuple(WordOp(*o) for o in json.loads(found)) if found else None
 
     words = stored_words(lookup, duplicates)
-    frequency = phrase_frequency(shingled.map(lambda kv: kv[1][0]).collect(), settings, words)
+    frequency = phrase_frequency(shingle_counts(index) if n_distinct else None, settings, words)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
     provenance = provenance_rows(clusters, signals, hints, None)
