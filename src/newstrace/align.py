@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -105,10 +106,12 @@ class DocumentCache:
         self._size, self._aliases = max(1, size), aliases
         self._documents: OrderedDict[str, Document] = OrderedDict()
 
-    def get(self, article_id: str, text: str) -> Document:
+    def get(self, article_id: str, text: Callable[[], str]) -> Document:
+        """The article's Document; ``text`` gives its text, and is called only when the
+        Document is not cached (texts may be fetched from a store)."""
         doc = self._documents.get(article_id)
         if doc is None:
-            doc = self._documents[article_id] = Document.from_text(article_id, text, self._aliases)
+            doc = self._documents[article_id] = Document.from_text(article_id, text(), self._aliases)
             if len(self._documents) > self._size:
                 self._documents.popitem(last=False)
         else:

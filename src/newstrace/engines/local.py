@@ -27,7 +27,7 @@ from ..normalize import load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, shingle_frequency, stored_words, trace, with_duplicates
 from ..quotes import engine_name, extract_quotes, group_quotes
 from ..settings import Settings
-from ..store import IngestSummary, Store, passage_row
+from ..store import IngestSummary, Store, canonical_order, open_store, passage_row
 
 log = logging.getLogger(__name__)
 
@@ -86,43 +86,57 @@ class DetectSummary:
                 "pairs_aligned": self.compared, "passages": self.passages}
 
 
-# Worker state, set in the driver before the pool forks so workers share it
-# copy-on-write: the settings, the alias table and the texts of the collection.
+# Worker state, set in the driver before the pool forks: the settings, the alias table,
+# and where the texts are. Workers read the texts they need from the store themselves
+# (each process its own read-only connection), so no process holds the collection.
 _worker: dict = {}
 
 
-def _setup(settings: Settings, texts: dict[str, str] | None = None) -> None:
-    _worker["settings"] = settings
-    _worker["aliases"] = load_aliases(settings.aliases)
-    _worker["texts"] = texts or {}
-    _worker["documents"] = DocumentCache(settings.align_cache, _worker["aliases"])
+def _setup(settings: Settings, store_path: str) -> None:
+    aliases = load_aliases(settings.aliases)
+    _worker.update(settings=settings, aliases=aliases, store_path=store_path, store=None, pid=None,
+                   documents=DocumentCache(settings.align_cache, aliases))
+
+
+def _text(article_id: str) -> str:
+    if _worker["pid"] != os.getpid():  # a forked worker opens its own connection
+        _worker["store"], _worker["pid"] = open_store(_worker["store_path"], read_only=True), os.getpid()
+    return _worker["store"].article(article_id).text
 
 
 def _document(article_id: str) -> Document:
     """A worker's tokenized article (partners recur across pairs: see DocumentCache)."""
-    return _worker["documents"].get(article_id, _worker["texts"][article_id])
+    return _worker["documents"].get(article_id, lambda: _text(article_id))
 
 
 def _prepare(article_id: str) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
     """Stage: one article's shingles."""
-    keys = token_columns(_worker["texts"][article_id], _worker["aliases"])[2]
+    keys = token_columns(_text(article_id), _worker["aliases"])[2]
     return article_id, shingles(keys, _worker["settings"].ngram)
 
 
-def _align_group(group: tuple[str, list[str]]) -> list[tuple]:
-    """Stage: align one article with each of its candidate partners; the passages as store rows."""
-    a_id, partners = group
-    a = _document(a_id)
-    return [passage_row(al) for b_id in partners for al in align(a, _document(b_id), _worker["settings"])]
+def _align_group(group: tuple[str, list[tuple[str, str]]]) -> list[tuple]:
+    """Stage: align an article's candidate pairs; the passages as store rows."""
+    return [passage_row(al) for a, b in group[1] for al in align(_document(a), _document(b), _worker["settings"])]
 
 
-def _map(fn, items: list, settings: Settings, texts: dict[str, str], chunksize: int = 1) -> Iterator:
+def _by_later_article(pairs, published: dict[str, str | None]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Candidate pairs grouped by their later-published article, the groups in order of
+    publication (an article's partners are mostly printed shortly before it)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for c in pairs:
+        later = max(c.a, c.b, key=lambda i: canonical_order(published.get(i), i))
+        groups.setdefault(later, []).append((c.a, c.b))
+    return sorted(groups.items(), key=lambda g: canonical_order(published.get(g[0]), g[0]))
+
+
+def _map(fn, items: list, settings: Settings, store: Store, chunksize: int = 1) -> Iterator:
     workers = settings.workers or os.cpu_count() or 1
-    _setup(settings, texts)
+    _setup(settings, store.path)
     if workers <= 1 or len(items) < 2 * workers:
         yield from map(fn, items)
         return
-    # fork: workers inherit the texts instead of receiving them pickled, pair by pair.
+    # fork: workers start with the driver's state (settings, alias table) set up.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield from pool.map(fn, items, chunksize=chunksize)
@@ -133,39 +147,38 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     """Find candidate pairs among the store's distinct articles and align those not yet compared."""
     summary = DetectSummary()
     clock = time.perf_counter()
-    texts, published = {}, {}
-    for article in store.articles(distinct_only=True):
-        texts[article.id], published[article.id] = article.text, article.published
-    summary.articles = len(texts)
+    published = store.publication_dates()
+    summary.articles = len(published)
     config = _shingle_config(settings)
     known = store.shingles(config)
-    todo = [i for i in texts if i not in known]
-    for batch in batches(_map(_prepare, todo, settings, texts, chunksize=16), settings.batch_size):
+    todo = [i for i in published if i not in known]
+    for batch in batches(_map(_prepare, todo, settings, store, chunksize=16), settings.batch_size):
         store.add_shingles(batch, config)
         known.update(batch)
-        progress("shingle", len(known), len(texts))
+        progress("shingle", len(known), len(published))
     summary.seconds["shingles"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()
-    shingled = [(i, *known[i]) for i in sorted(texts)]
+    shingled = [(i, *known[i]) for i in sorted(published)]
     compared = store.compared()
     pairs = [c for c in find_candidates(shingled, settings, published) if (c.a, c.b) not in compared]
-    del shingled, known, compared, published  # the aligning workers, forked next, need none of it
+    del shingled, known, compared  # the aligning workers, forked next, need none of it
     summary.candidates = len(pairs)
     summary.seconds["candidates"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()
-    by_a: dict[str, list[str]] = {}
-    for c in pairs:
-        by_a.setdefault(c.a, []).append(c.b)
-    groups = sorted(by_a.items())
-    del pairs, by_a
-    done = 0
-    for batch_groups, results in _zip_batches(groups, _map(_align_group, groups, settings, texts), 64):
-        done_pairs = [(a, b) for a, bs in batch_groups for b in bs]
-        found = [al for r in results for al in r]
+    groups = _by_later_article(pairs, published)
+    del pairs, published
+    # Shards: runs of groups in order of publication, one to a worker at a time. A shard's
+    # pairs draw on articles of a few days (partners are mostly printed shortly before),
+    # so each worker tokenizes mostly its own shards' articles, not the whole collection;
+    # a shard's passages are committed together, and a rerun resumes after the last one.
+    workers = settings.workers or os.cpu_count() or 1
+    shard = max(1, min(settings.batch_size, len(groups) // (8 * workers)))
+    for batch_groups, results in _zip_batches(groups, _map(_align_group, groups, settings, store, shard), shard):
+        done_pairs = [pair for _, pairs_of in batch_groups for pair in pairs_of]
+        found = [row for r in results for row in r]
         store.add_alignments(done_pairs, found, run_id)
         summary.compared += len(done_pairs)
         summary.passages += len(found)
-        done += len(batch_groups)
         progress("align", summary.compared, summary.candidates)
     summary.seconds["align"] = round(time.perf_counter() - clock, 3)
     return summary

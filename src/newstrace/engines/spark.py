@@ -252,7 +252,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     def align_partition(rows):
         documents = DocumentCache(settings.align_cache, _aliases(alias_files))
         for a_id, (a_text, b_id, b_text) in rows:
-            for al in align(documents.get(a_id, a_text), documents.get(b_id, b_text), settings):
+            for al in align(documents.get(a_id, lambda t=a_text: t), documents.get(b_id, lambda t=b_text: t), settings):
                 yield passage_row(al)
 
     # Few, large partitions: each keeps a cache of tokenized articles, and partners recur.

@@ -381,6 +381,11 @@ class Store:
                 f" ON d.id = a.duplicate_of {where} ORDER BY a.id"):
             yield self._article(row)
 
+    def publication_dates(self) -> dict[str, str | None]:
+        """The publication date (or None) of every distinct article (exact duplicates left
+        out), by id: what the candidate stage orders by, without the texts."""
+        return dict(self.conn.execute("SELECT id, published FROM articles WHERE duplicate_of IS NULL ORDER BY id"))
+
     def duplicates_of(self, article_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", (article_id,))]
