@@ -99,3 +99,17 @@ def test_a_wire_story_printed_everywhere_stays_one_cluster_with_fewer_pairs(tmp_
     assert results[0][0] == 190 and results[2][0] == 54
     for pairs, clusters in results.values():
         assert clusters == [(everyone, ["paper00"])]
+
+
+def test_pairs_among_more_articles_than_a_packed_pair_code_holds():
+    """A pair's code (a·n + b) beside a 32-bit word position overflows 64 bits past some
+    46,000 articles; the window test must rank pairs instead. Three of 60,000 articles
+    (the others empty) share ten shingles: exactly their three pairs come out."""
+    n = 60_000
+    empty = (np.zeros(0, np.uint64), np.zeros(0, np.uint32))
+    shingled = [(f"d{i:06d}", *empty) for i in range(n)]
+    story = (np.arange(1, 11, dtype=np.uint64), np.arange(10, dtype=np.uint32))
+    for i in (3, n - 2, n - 1):
+        shingled[i] = (f"d{i:06d}", *story)
+    found = [(c.a, c.b) for c in find_candidates(shingled, Settings(min_df_count=5))]
+    assert found == [("d000003", "d059998"), ("d000003", "d059999"), ("d059998", "d059999")]

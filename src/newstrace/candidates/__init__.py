@@ -121,7 +121,8 @@ def find_candidates(
         by_size.append((int(size), owners[cells], positions[cells]))
     found: list[np.ndarray] = []
     for part in range(parts):
-        pending: list[np.ndarray] = []
+        pairs: list[np.ndarray] = []
+        where_in_a: list[np.ndarray] = []
         for size, members, where in by_size:
             for x, y in columns[size]:
                 # The pair by id order; the window is tested in the first article by id.
@@ -132,10 +133,10 @@ def find_candidates(
                 if parts > 1:
                     sel = a % parts == part
                     a, b, pos = a[sel], b[sel], pos[sel]
-                # One sortable key per occurrence: the pair, then the position in ``a``.
-                pending.append((a * n_docs + b) << np.int64(32) | pos)
-        if pending:
-            found.append(_windowed(np.concatenate(pending), settings))
+                pairs.append(a * n_docs + b)
+                where_in_a.append(pos)
+        if pairs:
+            found.append(_windowed(np.concatenate(pairs), np.concatenate(where_in_a), settings))
     if not found:
         return []
     codes = np.sort(np.concatenate(found))
@@ -180,16 +181,21 @@ def _kept(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
     return shared[at] == hashes if len(shared) else np.zeros(len(hashes), dtype=bool)
 
 
-# Working memory per shared-shingle occurrence: its key, the concatenated copy, and the
-# arrays the window test makes of the same length.
-_BYTES_PER_OCCURRENCE = 48
+# Working memory per shared-shingle occurrence: its pair code and position, their
+# concatenated copies, and the arrays the window test makes of the same length.
+_BYTES_PER_OCCURRENCE = 64
 
 
-def _windowed(keys: np.ndarray, settings: Settings) -> np.ndarray:
-    """Pair codes whose occurrences put ``min_shared`` shingles within ``window`` words."""
-    keys.sort()
+def _windowed(pairs: np.ndarray, positions: np.ndarray, settings: Settings) -> np.ndarray:
+    """The pair codes whose occurrences (a pair code and a word position in its first
+    article, each) put ``min_shared`` shingles within ``window`` words."""
+    # One sortable key per occurrence: the pair's rank among the pairs, then the position.
+    # (Ranks, not codes: a code is below the square of the collection's size, and with
+    # the position beside it would overflow 64 bits past some 46,000 articles.)
+    unique, rank = np.unique(pairs, return_inverse=True)
+    keys = np.sort((rank.astype(np.int64) << np.int64(32)) | positions)
     pair = keys >> np.int64(32)
     in_window = np.searchsorted(keys, keys + settings.window, side="left") - np.arange(len(keys))
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     best = np.maximum.reduceat(in_window, starts)
-    return pair[starts][best >= settings.min_shared]
+    return unique[pair[starts][best >= settings.min_shared]]
