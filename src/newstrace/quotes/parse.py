@@ -254,6 +254,7 @@ class Attribution:
     cue: tuple[int, int] | None
     direct: bool
     speaker: str | None = None  # the source's canonical name, for attributions the parse finds
+    kind: str = "quotation"  # quotation | reported (speech or belief) | according | headline | stance
 
 
 def attributions(text: str, quotes: list, parser) -> list[Attribution]:
@@ -266,11 +267,12 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
     for paragraph in text.split("\n"):
         if paragraph.strip():
             found.extend(_indirect(parser(paragraph), lo))
-            if said := _HEADLINE_SPEAKER.match(paragraph):
+            said = _HEADLINE_SPEAKER.match(paragraph)
+            if said and said.group("source").lower() not in _LABELS:
                 found.append(Attribution((lo + said.start("content"), lo + said.end("content")),
                                          (lo + said.start("source"), lo + said.end("source")),
                                          (lo + said.end("source"), lo + said.end("source") + 1), False,
-                                         core_name(said.group("source"))))
+                                         core_name(said.group("source")), "headline"))
         lo += len(paragraph) + 1
     def quoted_share(a: Attribution) -> float:
         covered = sum(max(0, min(a.content[1], q.end) - max(a.content[0], q.start)) for q in quotes)
@@ -310,13 +312,15 @@ class Statement:
 
 
 def statements(article_id: str, text: str, quotes: list, parser) -> list[Statement]:
-    """The article's attributions that are not quotations (see :func:`attributions`), with
+    """The article's statements made without quotation marks: reported speech and beliefs,
+    "according to", headline colons (of :func:`attributions`; stances — "a group backing
+    Bush" — are attributions in the wide sense but not statements a reader looks for), with
     pronoun sources resolved as a quotation's are and speakers named as in its quotations
     ("Kerry" after "John Kerry" said something is "John Kerry")."""
     masked = mask_quotes(text, [(q.start, q.end) for q in quotes])
     found: list[Statement] = []
     for a in attributions(text, quotes, parser):
-        if a.direct:
+        if a.kind in ("quotation", "stance"):
             continue
         cue = dict(cue=text[a.cue[0]:a.cue[1]], cue_start=a.cue[0], cue_end=a.cue[1]) if a.cue else \
             dict(cue=None, cue_start=None, cue_end=None)
@@ -337,6 +341,9 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
 
 # A line opening with a name and a colon is that name's statement, as headlines and
 # transcripts write it ("Graham: Trump's rhetoric is destroying the party", "JAKE TAPPER: …").
+# Labels that open a line with a colon without anyone speaking.
+_LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "editor's note", "correction",
+           "source", "sources", "related", "read more", "see also", "caption", "warning", "disclaimer"}
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")
 
 
@@ -369,7 +376,7 @@ def _indirect(doc, offset: int) -> list[Attribution]:
             words = [t for t in words if not t.is_punct] or [clause]
             out.append(Attribution((offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)),
                                    _span(source, offset), (cue[0], offset + to.idx + len(to.text)), False,
-                                   _canonical(source, source.text)))
+                                   _canonical(source, source.text), "according"))
             continue
         lemma = verb.lemma_.lower()
         content = next((c for c in verb.children if c.dep_ == "ccomp"), None) if lemma in _REPORTING_VERBS else None
@@ -397,7 +404,7 @@ def _indirect(doc, offset: int) -> list[Attribution]:
             source = _span(subject, offset, verb if subject.i == verb.head.i else None)
             speaker = _canonical(subject, subject.doc.text[source[0] - offset:source[1] - offset])
         out.append(Attribution((offset + first.idx, offset + last.idx + len(last.text)), source, cue, False,
-                               speaker))
+                               speaker, "reported" if reported else "stance"))
     return out
 
 
