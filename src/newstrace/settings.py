@@ -38,7 +38,7 @@ class Settings:
     speakers: str = "auto"  # auto: the spaCy parse when installed, else rules | parse | rules
     # engine
     workers: int = 0  # 0: one per core
-    align_cache: int = 8192  # tokenized articles each aligning worker keeps (a newspaper page: about 200 kB)
+    align_cache: int = 4096  # tokenized articles each aligning worker keeps (a newspaper page: about 200 kB)
     batch_size: int = 500
 
     def to_dict(self) -> dict:
