@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from newstrace.quotes import extract_quotes
-from newstrace.quotes.parse import attributions, engine_name, load_parser
+from newstrace.quotes.parse import ParsedArticle, attributions, engine_name, load_parser
 
 _MARKS = "“”\"‘’«»„"
 _PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
@@ -122,9 +122,10 @@ def main() -> int:
                     inner = is_direct(text, ev["Content"])
                     if inner:
                         gold.append((inner, ev.get("Source"), ev.get("Cue")))
-            ours = extract_quotes(name, text, parser)
-            if parser is not None:
-                score_all(c, [ev for ev in events if "Content" in ev], attributions(text, ours, parser))
+            parsed = ParsedArticle(parser, text) if parser is not None else None  # as collect_quotes parses
+            ours = extract_quotes(name, text, parsed)
+            if parsed is not None:
+                score_all(c, [ev for ev in events if "Content" in ev], attributions(text, ours, parsed))
             c["gold"] += len(gold)
             c["ours"] += len(ours)
             # A quotation inside any attributed content (a quoted phrase in indirect

@@ -130,7 +130,7 @@ def test_spark_candidate_stage_keeps_the_pairs_the_local_index_keeps(spark, seed
     import random
 
     from newstrace.candidates import find_candidates
-    from newstrace.engines.spark import candidate_pairs
+    from newstrace.engines.spark import candidate_pairs, held_shingles
     from newstrace.settings import Settings
 
     from conftest import random_collection
@@ -144,7 +144,7 @@ def test_spark_candidate_stage_keeps_the_pairs_the_local_index_keeps(spark, seed
     index = spark.createDataFrame([(int(h), name, int(p)) for name, hs, ps in docs for h, p in zip(hs.view(np.int64), ps)],
                                   "hash long, article string, position long")
     dates = spark.sparkContext.parallelize(sorted(published.items()), 2)
-    assert sorted(candidate_pairs(spark, index, settings, n_docs, dates).collect()) == local
+    assert sorted(candidate_pairs(spark, index, held_shingles(index), settings, n_docs, dates).collect()) == local
 
 
 def test_spark_shingle_index_holds_each_articles_shingles(spark):

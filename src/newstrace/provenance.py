@@ -497,13 +497,14 @@ def stored_words(lookup: Callable[[Span, Span], tuple[WordOp, ...] | None],
 def shingle_frequency(hash_arrays: list) -> tuple | None:
     """The shingle hashes held by two articles or more, sorted, and how many articles hold
     each; ``hash_arrays`` are the articles' (unique) shingle hashes, one array per article.
-    None when there are none."""
+    None when no shingle is held twice (then no passage was found through one)."""
     import numpy as np
 
     if not hash_arrays:
         return None
     hashes, counts = np.unique(np.concatenate(hash_arrays), return_counts=True)
-    return hashes[counts >= 2], counts[counts >= 2]
+    held = counts >= 2
+    return (hashes[held], counts[held]) if held.any() else None
 
 
 def phrase_frequency(frequency: tuple | None, settings, words: Callable[[Alignment], Iterable[WordOp]]
@@ -526,8 +527,6 @@ def phrase_frequency(frequency: tuple | None, settings, words: Callable[[Alignme
         found, _ = shingles(token_columns(" ".join(surfaces), aliases)[2], settings.ngram)
         if not len(found):
             return 0.0
-        if not len(hashes):
-            return 1.0
         at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
         return float(np.median(np.where(hashes[at] == found, counts[at], 1)))
     return median_df

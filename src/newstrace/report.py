@@ -117,13 +117,13 @@ def _signal_lines(art: dict) -> list[str]:
         who = q["speaker"] or "unattributed"
         if q["how"] == "pronoun":
             who += f" (“{q['speaker_as_written']}”)"
-        text = q["text"] if len(q["text"]) <= 70 else q["text"][:67] + "..."
+        text = _clip(q["text"], 70)
         lines.append(f"  quote [{q['start']}:{q['end']}] {who}: “{text}”"
                      + ("" if q["first_appearance"] else f" ({q['variant']}, seen earlier)")
                      + (" — conflicting attributions" if q["conflicting"] else ""))
     for st in art.get("statements", []):
         who = st["speaker"] or "no source found"
-        text = st["text"] if len(st["text"]) <= 70 else st["text"][:67] + "..."
+        text = _clip(st["text"], 70)
         lines.append(f"  statement [{st['start']}:{st['end']}] {who} ({st['cue']}): {text}")
     return lines
 
@@ -134,6 +134,10 @@ _MARK = {  # how a word is marked in each column when the two sides differ
     "inserted": ("{+", "+}"), "deleted": ("{-", "-}"), "gap": ("", ""),
 }
 _COLOUR = {"variant": "33", "near": "33", "substituted": "31", "inserted": "36", "deleted": "36"}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _word(kind: str, word: str, colour: bool) -> str:

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..ingest import read_articles
 from ..normalize import load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, shingle_frequency, stored_words, trace, with_duplicates
-from ..quotes import engine_name, extract_quotes, group_quotes, statements
+from ..quotes import ParsedArticle, engine_name, extract_quotes, group_quotes, statements
 from ..settings import Settings
 from ..store import IngestSummary, Store, canonical_order, open_store, passage_row
 
@@ -123,11 +123,11 @@ def _align_group(group: tuple[str, list[tuple[str, str]]]) -> list[tuple]:
 def _by_later_article(pairs, published: dict[str, str | None]) -> list[tuple[str, list[tuple[str, str]]]]:
     """Candidate pairs grouped by their later-published article, the groups in order of
     publication (an article's partners are mostly printed shortly before it)."""
+    when = {i: canonical_order(date, i) for i, date in published.items()}
     groups: dict[str, list[tuple[str, str]]] = {}
     for c in pairs:
-        later = max(c.a, c.b, key=lambda i: canonical_order(published.get(i), i))
-        groups.setdefault(later, []).append((c.a, c.b))
-    return sorted(groups.items(), key=lambda g: canonical_order(published.get(g[0]), g[0]))
+        groups.setdefault(max(c.a, c.b, key=when.__getitem__), []).append((c.a, c.b))
+    return sorted(groups.items(), key=lambda g: when[g[0]])
 
 
 def _map(fn, items: list, settings: Settings, store: Store, chunksize: int = 1) -> Iterator:
@@ -224,10 +224,11 @@ def collect_quotes(store: Store, parser=None) -> dict:
     found, said = [], []
     for article in store.articles():
         published[article.id] = article.published
-        quotes = extract_quotes(article.id, article.text, parser)
+        parsed = ParsedArticle(parser, article.text) if parser is not None else None
+        quotes = extract_quotes(article.id, article.text, parsed)
         found.extend(quotes)
-        if parser is not None:
-            said.extend(statements(article.id, article.text, quotes, parser))
+        if parsed is not None:
+            said.extend(statements(article.id, article.text, quotes, parsed))
     rows = []
     for group in group_quotes(found, published):
         variant = dict(group.variants)

@@ -145,21 +145,29 @@ def shingle_index(spark, texts, settings: Settings):
                             "hash long, article string, position long")
 
 
-def shingle_counts(index) -> tuple | None:
-    """What :func:`~newstrace.provenance.shingle_frequency` gives, from the index:
-    the hashes held by two articles or more (sorted, unsigned) and their counts."""
+def held_shingles(index):
+    """The shingles two articles or more hold, with how many: (hash, count), from the
+    index. Both the candidate stage and the phrase frequencies read it (cache it)."""
     from pyspark.sql import functions as F
 
-    held = index.groupBy("hash").count().where(F.col("count") >= 2).toArrow()
-    hashes = held.column("hash").to_numpy().view(np.uint64)
+    return index.groupBy("hash").count().where(F.col("count") >= 2)
+
+
+def shingle_counts(held) -> tuple | None:
+    """What :func:`~newstrace.provenance.shingle_frequency` gives, from :func:`held_shingles`:
+    the hashes (sorted, unsigned) and their counts; None when no shingle is held twice."""
+    table = held.toArrow()
+    if not table.num_rows:
+        return None
+    hashes = table.column("hash").to_numpy().view(np.uint64)
     order = np.argsort(hashes)
-    return hashes[order], held.column("count").to_numpy()[order]
+    return hashes[order], table.column("count").to_numpy()[order]
 
 
-def candidate_pairs(spark, index, settings: Settings, n_articles: int, published=None):
+def candidate_pairs(spark, index, held, settings: Settings, n_articles: int, published=None):
     """The candidate stage on Spark: an RDD of (a, b) article pairs, ``a < b``, from the
-    index :func:`shingle_index` makes and (for ``settings.max_partners``) an RDD of
-    (article, published date or None).
+    index :func:`shingle_index` makes, its :func:`held_shingles`, and (for
+    ``settings.max_partners``) an RDD of (article, published date or None).
 
     The inverted index and the window test run on the JVM side: shingles in one article
     only and those above the cutoff are dropped, a shingle pairs its holders as
@@ -171,7 +179,7 @@ def candidate_pairs(spark, index, settings: Settings, n_articles: int, published
     from pyspark.sql import functions as F
 
     cutoff = max(settings.min_df_count, int(settings.max_df * n_articles))
-    kept = index.groupBy("hash").count().where((F.col("count") >= 2) & (F.col("count") <= cutoff))
+    kept = held.where(F.col("count") <= cutoff)
     posted = index.join(kept.select("hash"), "hash")
     bounded = settings.max_partners > 0
     if bounded:
@@ -236,8 +244,9 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     # Shingles, then candidates from a distributed inverted index.
     clock = time.perf_counter()
     index = shingle_index(spark, distinct, settings).cache()
+    held = held_shingles(index).cache()
     dates = stored.map(lambda a: (a.id, a.published))
-    candidates = candidate_pairs(spark, index, settings, n_distinct, dates).cache()
+    candidates = candidate_pairs(spark, index, held, settings, n_distinct, dates).cache()
     n_candidates = candidates.count()
     seconds["candidates"] = round(time.perf_counter() - clock, 3)
 
@@ -283,7 +292,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
         return tuple(WordOp(*o) for o in json.loads(found)) if found else None
 
     words = stored_words(lookup, duplicates)
-    frequency = phrase_frequency(shingle_counts(index) if n_distinct else None, settings, words)
+    frequency = phrase_frequency(shingle_counts(held), settings, words)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
     provenance = provenance_rows(clusters, signals, hints, None)

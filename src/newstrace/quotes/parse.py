@@ -63,6 +63,31 @@ def parser_for(speakers: str):
     return parser
 
 
+class ParsedArticle:
+    """A parser for one article that parses each of its paragraphs once, all in one batch
+    (spaCy's ``pipe``): the quotations' speakers (:func:`refine`) and the statements
+    (:func:`attributions`) ask for the same paragraphs. Text it has not seen is parsed on
+    demand."""
+
+    def __init__(self, parser, text: str):
+        self._parser = parser
+        self._docs: dict = {}
+        self._parse([p for p in text.split("\n") if p.strip()])
+
+    def _parse(self, texts: list[str]) -> None:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._docs))
+        self._docs.update(zip(missing, self._parser.pipe(missing)))
+
+    def __call__(self, text: str):
+        self._parse([text])
+        return self._docs[text]
+
+    def pipe(self, texts):
+        texts = list(texts)
+        self._parse(texts)
+        return (self._docs[t] for t in texts)
+
+
 def engine_name(parser) -> str:
     return f"spaCy parse ({MODEL}) with rules" if parser is not None else "rules (install newstrace[nlp] for the parser)"
 
@@ -291,10 +316,10 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """An attribution without quotation marks in one article: reported speech ("Kerry said
-    the talks would go on"), a stance held ("a group backing Bush"), "according to …", a
-    headline colon. ``start``/``end`` delimit the content; the speaker fields are those of
-    a :class:`~newstrace.quotes.Quote`."""
+    """A statement made without quotation marks in one article: reported speech ("Kerry
+    said the talks would go on"), "according to …", a headline colon. ``start``/``end``
+    delimit the content; the speaker fields are those of a :class:`~newstrace.quotes.Quote`
+    (the same names, so that speaker canonicalisation and pronoun resolution serve both)."""
 
     article: str
     start: int
@@ -329,7 +354,7 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
                        how="unattributed", evidence="the parse finds no source")
         else:
             as_written = text[a.source[0]:a.source[1]]
-            who = dict(speaker=a.speaker or core_name(as_written), speaker_as_written=as_written, speaker_start=a.source[0],
+            who = dict(speaker=a.speaker, speaker_as_written=as_written, speaker_start=a.source[0],
                        speaker_end=a.source[1], how="named", evidence=f"the source of “{cue['cue']}”")
             if as_written.lower() in _PRONOUNS:
                 name, why = _antecedent(masked, a.source[0], [*quotes, *found])
@@ -339,11 +364,11 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
     return canonical_speakers([*quotes, *found])[len(quotes):]
 
 
-# A line opening with a name and a colon is that name's statement, as headlines and
-# transcripts write it ("Graham: Trump's rhetoric is destroying the party", "JAKE TAPPER: …").
 # Labels that open a line with a colon without anyone speaking.
 _LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "editor's note", "correction",
            "source", "sources", "related", "read more", "see also", "caption", "warning", "disclaimer"}
+# A line opening with a name and a colon is that name's statement, as headlines and
+# transcripts write it ("Graham: Trump's rhetoric is destroying the party", "JAKE TAPPER: …").
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")
 
 

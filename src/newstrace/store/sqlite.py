@@ -273,6 +273,11 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _insert(table: str, columns, verb: str = "INSERT") -> str:
+    """The statement that inserts one row of ``columns`` into ``table``."""
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
 PASSAGE_COLUMNS = ("a_article", "a_start", "a_end", "b_article", "b_start", "b_end", "score", "similarity",
                    "exact", "variant", "substituted", "gaps", "ops")
 
@@ -447,9 +452,8 @@ class Store:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO compared_pairs (a_article, b_article, run_id) VALUES (?, ?, ?)",
                 [(min(a, b), max(a, b), run_id) for a, b in pairs])
-            self.conn.executemany(
-                f"INSERT OR IGNORE INTO alignments ({', '.join(PASSAGE_COLUMNS)}, run_id)"
-                f" VALUES ({', '.join('?' * (len(PASSAGE_COLUMNS) + 1))})", [(*r, run_id) for r in rows])
+            self.conn.executemany(_insert("alignments", (*PASSAGE_COLUMNS, "run_id"), "INSERT OR IGNORE"),
+                                  [(*r, run_id) for r in rows])
 
     # provenance -------------------------------------------------------------
     def replace_provenance(self, clusters, signals: dict, hints: dict, run_id: int | None) -> None:
@@ -463,10 +467,7 @@ class Store:
             for table in ("copy_edges", "cluster_spans", "clusters", "signals"):
                 self.conn.execute(f"DELETE FROM {table}")
             for table in ("clusters", "cluster_spans", "copy_edges", "signals"):
-                columns = PROVENANCE_COLUMNS[table]
-                self.conn.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                    rows.get(table, []))
+                self.conn.executemany(_insert(table, PROVENANCE_COLUMNS[table]), rows.get(table, []))
 
     _QUOTE_COLUMNS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start",
                       "speaker_end", "how", "cue", "cue_start", "cue_end", "secondary_source", "evidence",
@@ -474,22 +475,19 @@ class Store:
 
     def replace_quotes(self, rows: list[tuple]) -> None:
         """Replace all quotations (rows in the order of _QUOTE_COLUMNS) in one transaction."""
-        with self.conn:
-            self.conn.execute("DELETE FROM quotes")
-            self.conn.executemany(
-                f"INSERT INTO quotes ({', '.join(self._QUOTE_COLUMNS)}) VALUES "
-                f"({', '.join('?' * len(self._QUOTE_COLUMNS))})", rows)
+        self._replace("quotes", self._QUOTE_COLUMNS, rows)
 
     STATEMENT_COLUMNS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start",
                          "speaker_end", "how", "cue", "cue_start", "cue_end", "evidence")
 
     def replace_statements(self, rows: list[tuple]) -> None:
         """Replace all statements (rows in the order of STATEMENT_COLUMNS) in one transaction."""
+        self._replace("statements", self.STATEMENT_COLUMNS, rows)
+
+    def _replace(self, table: str, columns, rows: list[tuple]) -> None:
         with self.conn:
-            self.conn.execute("DELETE FROM statements")
-            self.conn.executemany(
-                f"INSERT INTO statements ({', '.join(self.STATEMENT_COLUMNS)}) VALUES "
-                f"({', '.join('?' * len(self.STATEMENT_COLUMNS))})", rows)
+            self.conn.execute(f"DELETE FROM {table}")
+            self.conn.executemany(_insert(table, columns), rows)
 
     def statements(self, article_id: str) -> list[dict]:
         """One article's attributions without quotation marks, in text order."""
