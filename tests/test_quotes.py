@@ -193,3 +193,26 @@ def test_statements_without_quotation_marks_are_stored_and_shown(tmp_path, parse
     page = TestClient(create_app(tmp_path / "s.db")).get("/articles/harbour").text
     assert "Statements without quotation marks" in page and "&lt;b&gt;cleanup&lt;/b&gt;" in page
     assert "<b>cleanup" not in page
+
+
+def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
+    """collect_quotes parses an article's paragraphs once (ParsedArticle) for both the
+    speakers of quotations and the statements, with the results of parsing them apart."""
+    from newstrace.quotes import ParsedArticle, statements
+
+    asked: list[str] = []
+
+    class Recording:  # the real parser, recording what it is given
+        def pipe(self, texts):
+            texts = list(texts)
+            asked.extend(texts)
+            return parser.pipe(texts)
+
+    text = ("“We will go on,” Kerry said on Monday.\n\nHe said the talks would resume next week.\n\n"
+            "According to TASS, the ministry denied the report.")
+    parsed = ParsedArticle(Recording(), text)
+    quotes = extract_quotes("a", text, parsed)
+    said = statements("a", text, quotes, parsed)
+    assert sorted(asked) == sorted(p for p in text.split("\n") if p.strip())
+    apart = extract_quotes("a", text, parser)
+    assert quotes == apart and said == statements("a", text, apart, parser) and len(said) >= 2
