@@ -124,13 +124,14 @@ def test_spark_engine_equals_local_engine_on_spinbench(tmp_path, spark):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_spark_candidate_stage_keeps_the_pairs_the_local_index_keeps(spark, seed):
-    """Spark finds candidate pairs with SQL (an inverted index and window functions); the
-    local engine with numpy over the whole index. On random collections, both keep the same
-    pairs, for several min_shared, window and partner-bound settings."""
+    """Spark runs the candidate stage's functions on partitions (by hash, then by pair)
+    of an index its articles are numbered for; the local engine runs them on the whole
+    index in one process. On random collections, both keep the same pairs, for several
+    min_shared, window and partner-bound settings."""
     import random
 
     from newstrace.candidates import find_candidates
-    from newstrace.engines.spark import candidate_pairs, held_shingles
+    from newstrace.engines.spark import candidate_pairs
     from newstrace.settings import Settings
 
     from conftest import random_collection
@@ -141,10 +142,13 @@ def test_spark_candidate_stage_keeps_the_pairs_the_local_index_keeps(spark, seed
                         max_partners=rng.choice([0, 1, 3]))
     docs, published = random_collection(rng, n_docs, 300, 400)  # hashes near 2**64: signed in Spark
     local = sorted((c.a, c.b) for c in find_candidates(docs, settings, published))
-    index = spark.createDataFrame([(int(h), name, int(p)) for name, hs, ps in docs for h, p in zip(hs.view(np.int64), ps)],
-                                  "hash long, article string, position long")
-    dates = spark.sparkContext.parallelize(sorted(published.items()), 2)
-    assert sorted(candidate_pairs(spark, index, held_shingles(index), settings, n_docs, dates).collect()) == local
+    names = sorted(published)  # numbered in id order
+    index = spark.createDataFrame([(int(h), names.index(name), published[name], int(p)) for name, hs, ps in docs
+                                   for h, p in zip(hs.view(np.int64), ps)],
+                                  "hash long, article long, published string, position long")
+    found = sorted((names[r["a"]], names[r["b"]])
+                   for r in candidate_pairs(index.repartition("hash"), settings, n_docs).collect())
+    assert found == local
 
 
 def test_spark_shingle_index_holds_each_articles_shingles(spark):
@@ -156,9 +160,10 @@ def test_spark_shingle_index_holds_each_articles_shingles(spark):
     from newstrace.normalize import token_columns
     from newstrace.settings import Settings
 
-    articles = [a for a in read_articles([EXAMPLES]) if hasattr(a, "text")]
-    index = shingle_index(spark, spark.sparkContext.parallelize([(a.id, a.text) for a in articles], 3), Settings())
-    got = sorted((r["article"], r["hash"] % 2**64, r["position"]) for r in index.collect())
-    expected = sorted((a.id, int(h), int(p)) for a in articles
+    articles = sorted((a for a in read_articles([EXAMPLES]) if hasattr(a, "text")), key=lambda a: a.id)
+    texts = spark.sparkContext.parallelize([(k, a.published, a.text) for k, a in enumerate(articles)], 3)
+    got = sorted((articles[r["article"]].id, r["published"], r["hash"] % 2**64, r["position"])
+                 for r in shingle_index(spark, texts, Settings()).collect())
+    expected = sorted((a.id, a.published, int(h), int(p)) for a in articles
                       for h, p in zip(*shingles(token_columns(a.text)[2], Settings().ngram)))
     assert len(expected) > 1000 and got == expected

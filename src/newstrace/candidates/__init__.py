@@ -21,7 +21,7 @@ from ..normalize import is_weak
 from ..settings import Settings
 from ..store import canonical_order
 
-__all__ = ["Candidate", "find_candidates", "shingles"]
+__all__ = ["Candidate", "ages", "df_cutoff", "find_candidates", "pair_occurrences", "postings", "shingles", "windowed_pairs"]
 
 # Odd multipliers that mix the words of an n-gram into one 64-bit hash.
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
@@ -81,12 +81,17 @@ def find_candidates(
     asks for. With ``settings.max_partners`` = k, a shingle held by several articles
     counts towards fewer pairs: see :func:`_partner_columns`; ``published`` (ISO dates)
     orders the holders. Pairs come sorted: the result does not depend on input order.
+
+    The work is three stage functions, which the Spark engine runs on its partitions:
+    :func:`postings` (a shingle's holders, all in one place), :func:`pair_occurrences`
+    (a shared shingle's pairs) and :func:`windowed_pairs` (a pair's occurrences, all in
+    one place).
     """
     if len(shingled) < 2:
         return []
     order = sorted(range(len(shingled)), key=lambda k: shingled[k][0])
     names = [shingled[k][0] for k in order]
-    cutoff = max(settings.min_df_count, int(settings.max_df * len(shingled)))
+    cutoff = df_cutoff(settings, len(names))
     # Only shingles in two articles or more, and not boilerplate, can make a pair: most
     # shingles of a large collection are in one article only. Leaving them out first
     # keeps the index, and the memory it takes, to the shingles that matter.
@@ -98,49 +103,77 @@ def find_candidates(
     positions = np.concatenate([shingled[k][2][m] for k, m in zip(order, kept)]).astype(np.int64)
     owners = np.concatenate([np.full(int(m.sum()), rank, dtype=np.int64) for rank, m in enumerate(kept)])
     del shared, kept
-    # Within a shingle's postings, holders in order of publication (then id).
-    by_hash = np.lexsort((_age(names, published)[owners], hashes))
-    hashes, owners, positions = hashes[by_hash], owners[by_hash], positions[by_hash]
-    del by_hash
-    if len(hashes) == 0:
-        return []
-    # Runs of equal hashes are the postings lists of the index (each of two articles or more).
-    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
-    sizes = np.diff(np.r_[starts, len(hashes)])
-    n_docs = np.int64(len(names))
-    group_sizes, group_counts = np.unique(sizes, return_counts=True)
-    columns = {int(size): _partner_columns(int(size), settings.max_partners) for size in group_sizes}
-    occurrences = int(sum(count * len(columns[int(size)]) for size, count in zip(group_sizes, group_counts)))
-    # Pairs are made in parts (by the first article's rank modulo ``parts``) so that the
+    groups = postings(hashes, owners, ages(names, published)[owners], positions, cutoff)
+    del hashes, owners, positions
+    occurrences = sum(len(members) * len(_partner_columns(size, settings.max_partners))
+                      for size, members, _ in groups)
+    # Pairs are made in parts (by the first article's number modulo ``parts``) so that the
     # stage's working memory stays within ``candidate_memory_mb``.
     parts = max(1, -(-occurrences * _BYTES_PER_OCCURRENCE // (max(1, settings.candidate_memory_mb) << 20)))
-    # Postings grouped by length: one row per shingle, its articles and their positions.
-    by_size = []
-    for size in group_sizes:
-        cells = starts[sizes == size][:, None] + np.arange(size)
-        by_size.append((int(size), owners[cells], positions[cells]))
-    found: list[np.ndarray] = []
-    for part in range(parts):
-        pairs: list[np.ndarray] = []
-        where_in_a: list[np.ndarray] = []
-        for size, members, where in by_size:
-            for x, y in columns[size]:
-                # The pair by id order; the window is tested in the first article by id.
-                first = members[:, x] < members[:, y]
-                a = np.where(first, members[:, x], members[:, y])
-                b = np.where(first, members[:, y], members[:, x])
-                pos = np.where(first, where[:, x], where[:, y])
-                if parts > 1:
-                    sel = a % parts == part
-                    a, b, pos = a[sel], b[sel], pos[sel]
-                pairs.append(a * n_docs + b)
-                where_in_a.append(pos)
-        if pairs:
-            found.append(_windowed(np.concatenate(pairs), np.concatenate(where_in_a), settings))
-    if not found:
-        return []
-    codes = np.sort(np.concatenate(found))
+    found = [windowed_pairs(*pair_occurrences(groups, settings.max_partners, part, parts), settings)
+             for part in range(parts)]
+    n_docs = len(names)
+    codes = np.sort(np.concatenate([a * n_docs + b for a, b in found]))
     return [Candidate(names[int(c // n_docs)], names[int(c % n_docs)]) for c in codes]
+
+
+def df_cutoff(settings: Settings, n_articles: int) -> int:
+    """The most articles a shingle may be held by and still pair them (more is boilerplate)."""
+    return max(settings.min_df_count, int(settings.max_df * n_articles))
+
+
+def ages(names: Sequence[str], published: Mapping[str, str | None] | None) -> np.ndarray:
+    """Each article's rank by publication (ISO dates sort as text; undated last), then id:
+    the order in which a shingle's holders are taken."""
+    published = published or {}
+    ranked = sorted(range(len(names)), key=lambda k: canonical_order(published.get(names[k]), names[k]))
+    age = np.empty(len(names), dtype=np.int64)
+    age[ranked] = np.arange(len(names))
+    return age
+
+
+def postings(hashes: np.ndarray, owners: np.ndarray, age: np.ndarray, positions: np.ndarray,
+             cutoff: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """The postings lists of the index, grouped by length: (size, members, positions), one
+    row of ``size`` holders per shingle held by 2 to ``cutoff`` articles, earliest first.
+
+    Input is one occurrence per (shingle, article): the hash, the article's number (in id
+    order), its :func:`ages` rank and the word position. Every holder of a hash given must
+    be among them: partitioned by hash, each part's postings are complete.
+    """
+    by_hash = np.lexsort((age, hashes))
+    hashes, owners, positions = hashes[by_hash], owners[by_hash], positions[by_hash]
+    del by_hash
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(hashes) else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, len(hashes)])
+    groups = []
+    for size in np.unique(sizes):
+        if 2 <= size <= cutoff:
+            cells = starts[sizes == size][:, None] + np.arange(size)
+            groups.append((int(size), owners[cells], positions[cells]))
+    return groups
+
+
+def pair_occurrences(groups: list[tuple[int, np.ndarray, np.ndarray]], max_partners: int,
+                     part: int = 0, parts: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shared-shingle occurrences of :func:`postings`: arrays of the pair's first and
+    second article (by number, ``a < b``) and the shingle's word position in the first,
+    for the holders :func:`_partner_columns` pairs; only pairs with ``a % parts == part``."""
+    firsts, seconds, where_in_a = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for size, members, where in groups:
+        for x, y in _partner_columns(size, max_partners):
+            # The pair by id order; the window is tested in the first article by id.
+            first = members[:, x] < members[:, y]
+            a = np.where(first, members[:, x], members[:, y])
+            b = np.where(first, members[:, y], members[:, x])
+            pos = np.where(first, where[:, x], where[:, y])
+            if parts > 1:
+                sel = a % parts == part
+                a, b, pos = a[sel], b[sel], pos[sel]
+            firsts.append(a)
+            seconds.append(b)
+            where_in_a.append(pos)
+    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(where_in_a)
 
 
 def _partner_columns(size: int, max_partners: int) -> list[tuple[int, int]]:
@@ -165,15 +198,6 @@ def _partner_columns(size: int, max_partners: int) -> list[tuple[int, int]]:
                   | {(y - d, y) for y in range(1, size) for d in range(1, max_partners + 1) if y - d >= 0})
 
 
-def _age(names: list[str], published: Mapping[str, str | None] | None) -> np.ndarray:
-    """Each article's rank by publication (ISO dates sort as text; undated last), then id."""
-    published = published or {}
-    ranked = sorted(range(len(names)), key=lambda k: canonical_order(published.get(names[k]), names[k]))
-    age = np.empty(len(names), dtype=np.int64)
-    age[ranked] = np.arange(len(names))
-    return age
-
-
 def _kept(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
     """Which of one article's (unique) shingle hashes are in ``shared`` (sorted)."""
     at = np.searchsorted(shared, hashes)
@@ -186,16 +210,21 @@ def _kept(hashes: np.ndarray, shared: np.ndarray) -> np.ndarray:
 _BYTES_PER_OCCURRENCE = 64
 
 
-def _windowed(pairs: np.ndarray, positions: np.ndarray, settings: Settings) -> np.ndarray:
-    """The pair codes whose occurrences (a pair code and a word position in its first
-    article, each) put ``min_shared`` shingles within ``window`` words."""
-    # One sortable key per occurrence: the pair's rank among the pairs, then the position.
-    # (Ranks, not codes: a code is below the square of the collection's size, and with
-    # the position beside it would overflow 64 bits past some 46,000 articles.)
-    unique, rank = np.unique(pairs, return_inverse=True)
+def windowed_pairs(a: np.ndarray, b: np.ndarray, positions: np.ndarray, settings: Settings
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (first and second articles, sorted) whose occurrences, from
+    :func:`pair_occurrences`, put ``min_shared`` shingles within ``window`` words in the
+    first article. Every occurrence of a pair given must be among them."""
+    if len(a) == 0:
+        return a, b
+    # One code per pair (article numbers stay below 2**31), then one sortable key per
+    # occurrence: the pair's rank among the pairs, then the position. (Ranks, not codes:
+    # with the position beside it a code would overflow 64 bits.)
+    unique, rank = np.unique((a.astype(np.int64) << np.int64(32)) | b, return_inverse=True)
     keys = np.sort((rank.astype(np.int64) << np.int64(32)) | positions)
     pair = keys >> np.int64(32)
     in_window = np.searchsorted(keys, keys + settings.window, side="left") - np.arange(len(keys))
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     best = np.maximum.reduceat(in_window, starts)
-    return unique[pair[starts][best >= settings.min_shared]]
+    kept = unique[pair[starts][best >= settings.min_shared]]
+    return kept >> np.int64(32), kept & np.int64(0xFFFFFFFF)

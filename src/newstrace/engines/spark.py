@@ -3,9 +3,9 @@
 ``run`` reads JSON Lines or Parquet (any other format the local readers know is read on
 the driver), and runs the same stage functions as the local engine: records become
 articles with the same readers, exact duplicates are linked the same way, shingles come
-from :func:`~newstrace.candidates.shingles`, candidate pairs pass the windowed test of
-:func:`~newstrace.candidates.find_candidates` (as Spark SQL over a distributed inverted
-index with the same document-frequency cutoff), pairs are aligned with
+from :func:`~newstrace.candidates.shingles`, candidate pairs come from the stage functions
+of :func:`~newstrace.candidates.find_candidates` run on partitions of a distributed
+inverted index (by hash, then by pair), pairs are aligned with
 :func:`~newstrace.align.align`, and provenance is :func:`~newstrace.provenance.trace` on
 the driver. Output, one Parquet folder per table, in ``OUT``: ``articles``, ``skips``,
 ``compared``, ``passages``, ``clusters``, ``cluster_spans``, ``copy_edges``, ``signals``.
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..align import DocumentCache, align
-from ..candidates import shingles
+from ..candidates import df_cutoff, pair_occurrences, postings, shingles, windowed_pairs
 from ..errors import InputError, NewstraceError
 from ..ingest import read_articles
 from ..ingest.readers import parse_jsonl_line, record_article
@@ -39,6 +39,9 @@ from ..store import (PASSAGE_COLUMNS, PROVENANCE_COLUMNS, IngestSummary, Store, 
                      provenance_rows, text_hash)
 
 TABLES = ("articles", "skips", "compared", "passages", "clusters", "cluster_spans", "copy_edges", "signals")
+# How many first articles a partition of the alignment stage aligns at most (it holds the
+# texts of their pairs).
+_ARTICLES_PER_ALIGN_PARTITION = 20_000
 _ARTICLE_COLUMNS = ("id", "url", "source", "title", "published", "language", "text", "text_hash",
                     "duplicate_of", "origin_file", "origin_line")
 
@@ -63,7 +66,7 @@ def session(master: str = "local[*]"):
         builder = builder.config("spark.pyspark.python", sys.executable)
     return (builder
             .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.shuffle.partitions", "4")
             .getOrCreate())
 
 
@@ -107,47 +110,62 @@ def _records(spark, paths, mapping: dict, on_error: str):
     return sc.union(parts) if parts else sc.parallelize([])
 
 
-def _first_by_origin(x: Article, y: Article) -> Article:
-    return min(x, y, key=lambda a: (a.origin.file, a.origin.line or 0))
+def _first_read(same_id) -> tuple[Article, list[tuple]]:
+    """Of the articles read with one id, the first read (by file and line), as the store
+    keeps it, and a skip record for each other one with another text."""
+    first, *others = sorted(same_id, key=lambda a: (a.origin.file, a.origin.line or 0))
+    conflicts = [(a.origin.file, a.origin.line, f"id {a.id!r} was already read from {first.origin.file} with "
+                  "another text; give this article another id")
+                 for a in others if a.origin != first.origin and text_hash(a.text) != text_hash(first.text)]
+    return first, conflicts
+
+
+def _linked_copies(digest: str, copies) -> list[tuple[Article, str, str | None]]:
+    """Exact copies of one text as (article, text hash, the stored copy's id or None for
+    the stored copy itself): the earliest published, then the smallest id, is stored."""
+    stored = min(copies, key=lambda a: canonical_order(a.published, a.id)).id
+    return [(a, digest, None if a.id == stored else stored) for a in copies]
 
 
 # --- the run ----------------------------------------------------------------------------
 
 def _shingle_batches(ngram: int, alias_files: tuple[str, ...]):
-    """For ``mapInArrow``: Arrow batches of (article, text) to batches of the articles'
-    shingles, one row each (hash, article, position), as :func:`shingles` makes them."""
+    """For ``mapInArrow``: Arrow batches of (article, published, text) to batches of the
+    articles' shingles, one row each (hash, article, published, position), as
+    :func:`shingles` makes them."""
 
     def shingle(batches):
         import pyarrow as pa
 
         aliases = _aliases(alias_files)
         for batch in batches:
-            ids, hashes, positions = batch.column("article").to_pylist(), [], []
+            hashes, positions = [], []
             for text in batch.column("text").to_pylist():
                 h, p = shingles(token_columns(text, aliases)[2], ngram)
                 hashes.append(h.view(np.int64))
                 positions.append(p.astype(np.int64))
-            owners = np.repeat(np.array(ids, dtype=object), [len(h) for h in hashes])
+            rows = pa.array(np.repeat(np.arange(batch.num_rows), [len(h) for h in hashes]))
             yield pa.RecordBatch.from_arrays(
                 [pa.array(np.concatenate(hashes) if hashes else np.zeros(0, np.int64)),
-                 pa.array(owners, pa.string()),
+                 batch.column("article").take(rows), batch.column("published").take(rows),
                  pa.array(np.concatenate(positions) if positions else np.zeros(0, np.int64))],
-                names=["hash", "article", "position"])
+                names=["hash", "article", "published", "position"])
     return shingle
 
 
 def shingle_index(spark, texts, settings: Settings):
     """The inverted index of the collection's shingles as a DataFrame (hash, article,
-    position) from an RDD of (article, text): shingles are made on the executors and
-    cross to the JVM as Arrow batches (hashes as signed 64-bit numbers)."""
-    frame = spark.createDataFrame(texts, "article string, text string")
+    published, position), partitioned by hash, from an RDD of (article number, published
+    date or None, text), articles numbered in id order: shingles are made on the executors
+    and cross to the JVM as Arrow batches (hashes as signed 64-bit numbers)."""
+    frame = spark.createDataFrame(texts, "article long, published string, text string")
     return frame.mapInArrow(_shingle_batches(settings.ngram, tuple(settings.aliases)),
-                            "hash long, article string, position long")
+                            "hash long, article long, published string, position long").repartition("hash")
 
 
 def held_shingles(index):
     """The shingles two articles or more hold, with how many: (hash, count), from the
-    index. Both the candidate stage and the phrase frequencies read it (cache it)."""
+    index, for the phrase frequencies."""
     from pyspark.sql import functions as F
 
     return index.groupBy("hash").count().where(F.col("count") >= 2)
@@ -164,42 +182,71 @@ def shingle_counts(held) -> tuple | None:
     return hashes[order], table.column("count").to_numpy()[order]
 
 
-def candidate_pairs(spark, index, held, settings: Settings, n_articles: int, published=None):
-    """The candidate stage on Spark: an RDD of (a, b) article pairs, ``a < b``, from the
-    index :func:`shingle_index` makes, its :func:`held_shingles`, and (for
-    ``settings.max_partners``) an RDD of (article, published date or None).
+def _whole_partition(batches):
+    """All of a partition's Arrow batches as one table, or None when there are none."""
+    import pyarrow as pa
 
-    The inverted index and the window test run on the JVM side: shingles in one article
-    only and those above the cutoff are dropped, a shingle pairs its holders as
-    :func:`find_candidates` does (each with the earliest and the ``max_partners``
-    published just before it), and a pair is kept when ``min_shared`` of its shared
-    shingles lie within ``window`` words in its first article.
+    batches = list(batches)
+    return pa.Table.from_batches(batches) if batches and any(b.num_rows for b in batches) else None
+
+
+def _occurrence_batches(cutoff: int, max_partners: int):
+    """For ``mapInArrow`` over the index partitioned by hash: each partition's postings
+    (all holders of its hashes) to their shared-shingle occurrences (a, b, position).
+
+    A shingle's holders are taken by publication date (undated last), then number (id
+    order), as :func:`find_candidates` takes them: the age of a row here is its rank in
+    the partition in that order, which orders any shingle's holders the same way."""
+
+    def occurrences(batches):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        table = _whole_partition(batches)
+        if table is None:
+            return
+        by_age = pc.sort_indices(table, sort_keys=[("published", "ascending"), ("article", "ascending")],
+                                 null_placement="at_end").to_numpy()
+        age = np.empty(len(by_age), np.int64)
+        age[by_age] = np.arange(len(by_age))
+        columns = (table.column(c).to_numpy() for c in ("hash", "article", "position"))
+        hashes, owners, positions = columns
+        a, b, pos = pair_occurrences(postings(hashes, owners, age, positions, cutoff), max_partners)
+        yield pa.RecordBatch.from_arrays([pa.array(a), pa.array(b), pa.array(pos)], names=["a", "b", "position"])
+    return occurrences
+
+
+def _window_batches(settings: Settings):
+    """For ``mapInArrow`` over occurrences partitioned by pair: the pairs that pass the window test."""
+
+    def windowed(batches):
+        import pyarrow as pa
+
+        table = _whole_partition(batches)
+        if table is None:
+            return
+        a, b = windowed_pairs(*(table.column(c).to_numpy() for c in ("a", "b", "position")), settings)
+        yield pa.RecordBatch.from_arrays([pa.array(a), pa.array(b)], names=["a", "b"])
+    return windowed
+
+
+def candidate_pairs(index, settings: Settings, n_articles: int):
+    """The candidate stage on Spark, with the local stage functions: a DataFrame of (a, b)
+    article numbers, ``a < b``, from the index :func:`shingle_index` makes.
+
+    The index is partitioned by hash, so each partition holds whole postings lists, from
+    which :func:`~newstrace.candidates.postings` and
+    :func:`~newstrace.candidates.pair_occurrences` make the shared-shingle occurrences
+    (dropping shingles in one article only or above the cutoff, pairing a shingle's
+    holders as :func:`find_candidates` does); those are partitioned by pair, so each
+    partition holds all of a pair's occurrences for
+    :func:`~newstrace.candidates.windowed_pairs`. The index must be partitioned by hash
+    (as :func:`shingle_index` gives it): that shuffle serves :func:`held_shingles` too.
     """
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    cutoff = max(settings.min_df_count, int(settings.max_df * n_articles))
-    kept = held.where(F.col("count") <= cutoff)
-    posted = index.join(kept.select("hash"), "hash")
-    bounded = settings.max_partners > 0
-    if bounded:
-        dates = spark.createDataFrame(published if published is not None else [], "article string, published string")
-        # Holders of a shingle in order of publication: dated first, ISO dates as text, then
-        # id (the store's canonical_order, as find_candidates orders them).
-        age = Window.partitionBy("hash").orderBy(F.col("published").isNull(), F.coalesce("published", F.lit("")),
-                                                 "article")
-        posted = posted.join(dates, "article", "left").withColumn("rank", F.row_number().over(age))
-    x, y = posted.alias("x"), posted.alias("y")
-    together = (F.col("x.hash") == F.col("y.hash")) & (F.col("x.article") < F.col("y.article"))
-    if bounded:
-        low, high = F.least("x.rank", "y.rank"), F.greatest("x.rank", "y.rank")
-        together &= (low == 1) | (high - low <= settings.max_partners)
-    shared = (x.join(y, together)
-              .select(F.col("x.article").alias("a"), F.col("y.article").alias("b"), F.col("x.position").alias("pos")))
-    if settings.min_shared > 1:
-        ahead = F.lead("pos", settings.min_shared - 1).over(Window.partitionBy("a", "b").orderBy("pos"))
-        shared = shared.withColumn("ahead", ahead).where(F.col("ahead") - F.col("pos") < settings.window)
-    return shared.select("a", "b").distinct().rdd.map(lambda r: (r["a"], r["b"]))
+    occurrences = index.mapInArrow(
+        _occurrence_batches(df_cutoff(settings, n_articles), settings.max_partners),
+        "a long, b long, position long")
+    return occurrences.repartition("a", "b").mapInArrow(_window_batches(settings), "a long, b long")
 
 
 def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict | None = None,
@@ -217,57 +264,54 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     # Articles: one per id (the first read wins, as in the store), exact duplicates linked
     # to the earliest published copy, then the smallest id.
     items = _records(spark, paths, mapping, settings.on_error).cache()
-    errors = items.filter(lambda i: isinstance(i, InputError))
-    if settings.on_error == "raise":
-        first = errors.take(1)
-        if first:
-            raise first[0]
-    skips = [(e.file, e.line, e.problem) for e in errors.collect()]
-    by_id = items.filter(lambda i: isinstance(i, Article)).map(lambda a: (a.id, a))
-    chosen = by_id.reduceByKey(_first_by_origin)
-    conflicts = (by_id.join(chosen).filter(lambda kv: kv[1][0].origin != kv[1][1].origin
-                                           and text_hash(kv[1][0].text) != text_hash(kv[1][1].text))
-                 .map(lambda kv: (kv[1][0].origin.file, kv[1][0].origin.line,
-                                  f"id {kv[0]!r} was already read from {kv[1][1].origin.file} with another "
-                                  "text; give this article another id")).collect())
-    skips.extend(conflicts)
-    hashed = chosen.map(lambda kv: (text_hash(kv[1].text), kv[1])).cache()
-    canonical = hashed.reduceByKey(
-        lambda x, y: min(x, y, key=lambda a: canonical_order(a.published, a.id))).mapValues(lambda a: a.id)
-    articles = hashed.join(canonical).map(
-        lambda kv: (kv[1][0], kv[0], None if kv[1][1] == kv[1][0].id else kv[1][1])).cache()
+    errors = items.filter(lambda i: isinstance(i, InputError)).collect()
+    if errors and settings.on_error == "raise":
+        raise errors[0]
+    skips = [(e.file, e.line, e.problem) for e in errors]
+    by_id = (items.filter(lambda i: isinstance(i, Article)).map(lambda a: (a.id, a)).groupByKey()
+             .map(lambda kv: _first_read(kv[1])).cache())
+    skips.extend(conflict for conflicts in by_id.values().filter(bool).collect() for conflict in conflicts)
+    articles = (by_id.map(lambda chosen: (text_hash(chosen[0].text), chosen[0])).groupByKey()
+                .flatMap(lambda kv: _linked_copies(*kv)).cache())  # (article, text hash, duplicate of)
     stored = articles.filter(lambda r: r[2] is None).map(lambda r: r[0])  # one article per distinct text
-    distinct = stored.map(lambda a: (a.id, a.text)).cache()
-    n_distinct = distinct.count()
+    # Numbered in id order, as the candidate stage numbers them: (number, article).
+    numbered = stored.sortBy(lambda a: a.id).zipWithIndex().map(lambda r: (r[1], r[0])).cache()
+    n_distinct = numbered.count()
     seconds["articles"] = round(time.perf_counter() - clock, 3)
 
-    # Shingles, then candidates from a distributed inverted index.
+    # Shingles, then candidates from a distributed inverted index, partitioned by hash
+    # once for the pairs and the phrase frequencies.
     clock = time.perf_counter()
-    index = shingle_index(spark, distinct, settings).cache()
-    held = held_shingles(index).cache()
-    dates = stored.map(lambda a: (a.id, a.published))
-    candidates = candidate_pairs(spark, index, held, settings, n_distinct, dates).cache()
+    index = shingle_index(spark, numbered.map(lambda kv: (kv[0], kv[1].published, kv[1].text)), settings).cache()
+    candidates = candidate_pairs(index, settings, n_distinct).rdd.map(tuple).cache()
     n_candidates = candidates.count()
     seconds["candidates"] = round(time.perf_counter() - clock, 3)
 
-    # Alignment: pairs meet their texts, grouped by the first article so its tokens are
-    # made once per partition run.
+    # Alignment in partitions of pairs (by first article), each sent the texts its pairs
+    # need once, not once per pair: a text crosses the network about once per partition.
     clock = time.perf_counter()
-    with_texts = (candidates.join(distinct)                      # (a, (b, text_a))
-                  .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))  # (b, (a, text_a))
-                  .join(distinct)                                 # (b, ((a, text_a), text_b))
-                  .map(lambda kv: (kv[1][0][0], (kv[1][0][1], kv[0], kv[1][1]))))
+    parts = max(sc.defaultParallelism, n_distinct // _ARTICLES_PER_ALIGN_PARTITION)
+    texts = numbered.mapValues(lambda a: (a.id, a.text))
+    needed = candidates.flatMap(lambda ab: ((ab[0], ab[0] % parts), (ab[1], ab[0] % parts))).distinct()
+    sent = needed.join(texts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))  # (part, (number, (id, text)))
+    work = candidates.map(lambda ab: (ab[0] % parts, ab)).union(sent)
 
     def align_partition(rows):
+        found, pairs = {}, []
+        for _, row in rows:
+            if isinstance(row[1], tuple):
+                found[row[0]] = row[1]
+            else:
+                pairs.append(row)
         documents = DocumentCache(settings.align_cache, _aliases(alias_files))
-        for a_id, (a_text, b_id, b_text) in rows:
-            for al in align(documents.get(a_id, lambda t=a_text: t), documents.get(b_id, lambda t=b_text: t), settings):
-                yield passage_row(al)
+        for a, b in sorted(pairs):  # a first article's pairs together: its tokens are made once
+            (a_id, a_text), (b_id, b_text) = found[a], found[b]
+            yield a_id, b_id, [passage_row(al) for al in align(documents.get(a_id, lambda t=a_text: t),
+                                                             documents.get(b_id, lambda t=b_text: t), settings)]
 
-    # Few, large partitions: each keeps a cache of tokenized articles, and partners recur.
-    passages = (with_texts.repartitionAndSortWithinPartitions(numPartitions=sc.defaultParallelism,
-                                                              keyfunc=lambda k: k)
-                .mapPartitions(align_partition).cache())
+    aligned = work.partitionBy(parts, lambda part: part).mapPartitions(align_partition).cache()
+    compared = aligned.map(lambda r: (r[0], r[1]))
+    passages = aligned.flatMap(lambda r: r[2])
     passage_rows = passages.collect()
     seconds["align"] = round(time.perf_counter() - clock, 3)
 
@@ -292,7 +336,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
         return tuple(WordOp(*o) for o in json.loads(found)) if found else None
 
     words = stored_words(lookup, duplicates)
-    frequency = phrase_frequency(shingle_counts(held), settings, words)
+    frequency = phrase_frequency(shingle_counts(held_shingles(index)), settings, words)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
     provenance = provenance_rows(clusters, signals, hints, None)
@@ -304,7 +348,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
                                           r[0].language, r[0].text, r[1], r[2], r[0].origin.file,
                                           r[0].origin.line)), out / "articles", "articles", _ARTICLE_COLUMNS)
     _write(spark, sc.parallelize(skips, 1), out / "skips", "skips", ("file", "line", "reason"))
-    _write(spark, candidates, out / "compared", "compared_pairs", ("a_article", "b_article"))
+    _write(spark, compared, out / "compared", "compared_pairs", ("a_article", "b_article"))
     _write(spark, passages, out / "passages", "alignments", PASSAGE_COLUMNS)
     for table, columns in PROVENANCE_COLUMNS.items():
         _write(spark, sc.parallelize(provenance[table], 4), out / table, table, columns)
