@@ -62,3 +62,56 @@ def random_collection(rng: random.Random, n_docs: int, vocabulary: int, span: in
                      np.array(rng.sample(range(span), len(hashes)), dtype=np.uint32)))
         published[f"d{d:02d}"] = rng.choice([None, "1916-01-0" + str(rng.randint(1, 9))])
     return docs, published
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """A Spark session in local mode (2 cores), for the whole test run. Without PySpark or
+    Java the tests using it skip, unless NEWSTRACE_REQUIRE_SPARK is set (CI sets it)."""
+    import shutil
+
+    missing = None
+    try:
+        import pyarrow  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        missing = f"needs PySpark and PyArrow (pip install 'newstrace[spark]'): {exc}"
+    if missing is None and not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        missing = "needs Java 17 for Spark"
+    if missing:
+        if os.environ.get("NEWSTRACE_REQUIRE_SPARK"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    from newstrace.engines.spark import session
+
+    spark = session("local[2]")
+    yield spark
+    spark.stop()
+
+
+@pytest.fixture
+def postgres_url():
+    """The URL of a new, empty PostgreSQL database, dropped after the test. The server comes
+    from NEWSTRACE_TEST_POSTGRES (a URL of a database there, as a user who may create
+    databases); without it the tests using this skip, unless NEWSTRACE_REQUIRE_POSTGRES is
+    set (CI sets both)."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    server = os.environ.get("NEWSTRACE_TEST_POSTGRES")
+    missing = None if server else ("needs a PostgreSQL server: set NEWSTRACE_TEST_POSTGRES="
+                                   "postgresql://USER:PASSWORD@HOST/DATABASE (a user who may create databases)")
+    try:
+        import psycopg
+    except ImportError as exc:
+        missing = f"needs psycopg (pip install 'newstrace[postgres]'): {exc}"
+    if missing:
+        if os.environ.get("NEWSTRACE_REQUIRE_POSTGRES"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    name = f"newstrace_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield urlunsplit(urlsplit(server)._replace(path="/" + name))
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -5,8 +5,6 @@ set (CI sets it), when they fail.
 """
 
 import json
-import os
-import shutil
 import sqlite3
 
 import numpy as np
@@ -29,27 +27,6 @@ COMPARED = {
     "signals": "SELECT * FROM signals",
     "quotes": "SELECT article, start, end, speaker, how, quote_id, variant FROM quotes",
 }
-
-
-@pytest.fixture(scope="module")
-def spark():
-    missing = None
-    try:
-        import pyarrow  # noqa: F401
-        import pyspark  # noqa: F401
-    except ImportError as exc:
-        missing = f"needs PySpark and PyArrow (pip install 'newstrace[spark]'): {exc}"
-    if missing is None and not shutil.which("java") and not os.environ.get("JAVA_HOME"):
-        missing = "needs Java 17 for Spark"
-    if missing:
-        if os.environ.get("NEWSTRACE_REQUIRE_SPARK"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    from newstrace.engines.spark import session
-
-    spark = session("local[2]")
-    yield spark
-    spark.stop()
 
 
 def _rows(db, sql):

@@ -44,16 +44,38 @@ def _check_paging(limit: int, offset: int) -> None:
         raise BadQuery(f"offset must be 0 or more, not {offset}")
 
 
-def fts_query(text: str) -> str:
-    """A safe FTS5 query from what a person typed: every word must occur; "quoted words"
-    must occur as a phrase. Operators are not interpreted, so no input is a syntax error."""
+def search_terms(text: str) -> list[list[str]]:
+    """What a person typed as a search: phrases of words, each of which must occur
+    ("quoted words" as one phrase, any other word alone). Operators are not interpreted,
+    so no input is a syntax error."""
     phrases = re.findall(r'"([^"]*)"|(\S+)', text)
-    terms = []
-    for quoted, bare in phrases:
-        words = re.findall(r"\w+", quoted or bare)
-        if words:
-            terms.append('"' + " ".join(words) + '"')
-    return " ".join(terms)
+    return [words for quoted, bare in phrases if (words := re.findall(r"\w+", quoted or bare))]
+
+
+def fts_query(text: str) -> str:
+    """The search as an FTS5 query (SQLite)."""
+    return " ".join('"' + " ".join(words) + '"' for words in search_terms(text))
+
+
+def tsquery(text: str) -> str:
+    """The search as a tsquery (PostgreSQL): phrases of adjacent words, all of them."""
+    return " & ".join("(" + " <-> ".join(words) + ")" for words in search_terms(text))
+
+
+# The full-text search of each store: (the articles matching, by rank, best first, with the
+# id of the row holding the text, and the snippet of one such row).
+_SEARCH = {
+    "sqlite": ("SELECT rowid AS fts, rank FROM articles_fts WHERE articles_fts MATCH ?",
+               "rowid",
+               f"SELECT snippet(articles_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
+               " FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"),
+    "postgres": ("SELECT id AS fts, -ts_rank_cd(fts, query) AS rank FROM articles,"
+                 " to_tsquery('english', ?) query WHERE fts @@ query",
+                 "id",
+                 "SELECT ts_headline('english', coalesce(text, ''), to_tsquery('english', ?),"
+                 f" 'StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords=16, MinWords=8')"
+                 " FROM articles WHERE id = ?"),
+}
 
 
 def overview(store: Store, top: int = 10) -> dict:
@@ -71,21 +93,21 @@ def overview(store: Store, top: int = 10) -> dict:
     most_copied = [
         {"id": a, "title": t, "source": s, "published": p, "clusters": n, "copies": copies}
         for a, t, s, p, n, copies in c.execute(
-            """SELECT e.value, a.title, a.source, a.published, count(*), sum(cl.size) - count(*)
+            """SELECT a.id, a.title, a.source, a.published, count(*), sum(cl.size) - count(*)
                FROM clusters cl, json_each(cl.earliest) e JOIN articles a ON a.id = e.value
                WHERE json_array_length(cl.earliest) = 1 AND cl.kind = 'reuse'
-               GROUP BY e.value ORDER BY sum(cl.size) DESC, e.value LIMIT ?""", (top,))]
+               GROUP BY a.id ORDER BY sum(cl.size) DESC, a.id LIMIT ?""", (top,))]
     copying = [
         {"source": s, "articles": n, "mean_reused_share": round(m, 4), "reusing_articles": r}
         for s, n, m, r in c.execute(
-            """SELECT a.source, count(*), avg(g.reused_share), sum(g.reused_share > 0)
+            """SELECT a.source, count(*), avg(g.reused_share), count(*) FILTER (WHERE g.reused_share > 0)
                FROM signals g JOIN articles a ON a.id = g.article
-               WHERE a.source IS NOT NULL GROUP BY a.source HAVING sum(g.reused_share > 0) > 0
+               WHERE a.source IS NOT NULL GROUP BY a.source HAVING count(*) FILTER (WHERE g.reused_share > 0) > 0
                ORDER BY avg(g.reused_share) * count(*) DESC, a.source LIMIT ?""", (top,))]
     by_month = [
         {"month": m, "articles": n, "reusing_articles": r, "mean_reused_share": round(s or 0.0, 4)}
         for m, n, r, s in c.execute(
-            """SELECT substr(a.published, 1, 7) AS month, count(*), sum(coalesce(g.reused_share, 0) > 0),
+            """SELECT substr(a.published, 1, 7) AS month, count(*), count(*) FILTER (WHERE g.reused_share > 0),
                       avg(coalesce(g.reused_share, 0))
                FROM articles a LEFT JOIN signals g ON g.article = a.id
                WHERE a.published IS NOT NULL GROUP BY month ORDER BY month""")]
@@ -120,7 +142,7 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
     where, args = [], []
     match = None
     if q and q.strip():
-        match = fts_query(q)
+        match = tsquery(q) if store.dialect == "postgres" else fts_query(q)
         if not match:
             raise BadQuery(f"the search {q!r} holds no words")
     if outlet:
@@ -137,11 +159,12 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
         args.append(min_reused)
     # A search matches once (MATERIALIZED), then drives the query through the index; an exact
     # duplicate has no text of its own and matches through its stored copy.
-    hits = ("""WITH hits AS MATERIALIZED (SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?),
-               matched AS (SELECT a.id AS id, h.rowid AS fts, h.rank AS rank
-                           FROM hits h JOIN articles a ON a.rowid = h.rowid
+    matching, text_row, snippet = _SEARCH[store.dialect]
+    hits = (f"""WITH hits AS MATERIALIZED ({matching}),
+               matched AS (SELECT a.id AS id, h.fts AS fts, h.rank AS rank
+                           FROM hits h JOIN articles a ON a.{text_row} = h.fts
                            UNION ALL
-                           SELECT dup.id, h.rowid, h.rank FROM hits h JOIN articles c ON c.rowid = h.rowid
+                           SELECT dup.id, h.fts, h.rank FROM hits h JOIN articles c ON c.{text_row} = h.fts
                            JOIN articles dup ON dup.duplicate_of = c.id) """ if match else "")
     sql_from = (("FROM matched h JOIN articles a ON a.id = h.id" if match else "FROM articles a")
                 + " LEFT JOIN signals g ON g.article = coalesce(a.duplicate_of, a.id)"
@@ -157,10 +180,7 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
     items = [dict(zip(keys, r)) for r in rows]
     for item in items:  # snippets for this page only: they cost a pass over each text
         if item["snippet"] is not None:
-            item["snippet"] = store.conn.execute(
-                f"SELECT snippet(articles_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
-                " FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
-                (match, item["snippet"])).fetchone()[0]
+            item["snippet"] = store.conn.execute(snippet, (match, item["snippet"])).fetchone()[0]
     return Page(items, total, limit, offset)
 
 

@@ -20,6 +20,7 @@ from .quotes import SPEAKERS, parser_for
 from .report import article_report, render_html, render_text, trace_report
 from .settings import Settings, load_settings
 from .store import open_store
+from .store.postgres import redacted
 
 log = logging.getLogger("newstrace")
 
@@ -121,7 +122,7 @@ def _cmd_ingest(args) -> int:
         finally:
             progress.close()
         store.finish_run(run, summary.as_dict())
-    print(f"ingested into {args.db}: {summary.added} added, {summary.duplicates} exact duplicates "
+    print(f"ingested into {redacted(args.db)}: {summary.added} added, {summary.duplicates} exact duplicates "
           f"linked, {summary.unchanged} unchanged, {summary.skipped} skipped")
     for reason in summary.skip_reasons:
         print(f"  skipped {reason}")
@@ -186,7 +187,7 @@ def _cmd_report(args) -> int:
         try:
             report = article_report(store, args.article)
         except KeyError:
-            raise NewstraceError(f"{args.db}: no article with id {args.article!r}") from None
+            raise NewstraceError(f"{redacted(args.db)}: no article with id {args.article!r}") from None
         if args.html:
             Path(args.html).write_text(render_html(report, store.article(args.article).text), "utf-8")
             print(f"wrote {args.html}")
@@ -276,7 +277,7 @@ def _cmd_run(args) -> int:
         raise NewstraceError("the local engine writes a store: give --db FILE")
     with open_store(args.db) as store:
         summary = _whole_run(store, "run", args, settings, _Progress(sys.stderr.isatty() and not args.quiet))
-    print(f"{args.db}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
+    print(f"{redacted(args.db)}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
     return 0
 
 
@@ -288,7 +289,7 @@ def _load(out: str, db: str, settings: Settings) -> None:
         run = store.start_run("load", {"from": str(out)})
         summary = {**spark.load(out, store), **collect_quotes(store, parser_for(settings.speakers))}
         store.finish_run(run, summary)
-    print(f"loaded {out} into {db}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    print(f"loaded {out} into {redacted(db)}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
 
 def _cmd_load(args) -> int:
@@ -304,7 +305,7 @@ def _cmd_serve(args) -> int:
     app = create_app(args.db)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("serving on %s: anyone who can reach this address can read the store", args.host)
-    print(f"newstrace: serving {args.db} (read-only) at http://{args.host}:{args.port}/", file=sys.stderr)
+    print(f"newstrace: serving {redacted(args.db)} (read-only) at http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
     return 0
 
@@ -346,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="read articles into a store")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .jsonl, .csv, .html; .gz too)")
-    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store (created if missing)")
+    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file (created if missing) or a postgresql:// URL")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                    help="take FIELD (id, url, source, title, published, language, text) from COLUMN")
     _add_settings(p, _INGEST)
@@ -361,13 +362,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_trace)
 
     p = sub.add_parser("detect", help="find and align candidate pairs among a store's articles")
-    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
+    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
     _add_settings(p, _DETECT)
     p.set_defaults(func=_cmd_detect)
 
     p = sub.add_parser("report", help="show one article's shared passages")
     p.add_argument("article", metavar="ARTICLE_ID")
-    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
+    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--html", metavar="FILE", help="write one self-contained HTML page instead")
     p.set_defaults(func=_cmd_report)
@@ -380,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_quotes)
 
     p = sub.add_parser("clusters", help="list the largest reuse clusters")
-    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
+    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="how many clusters (default: 20)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_clusters)
@@ -398,12 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="bring a Spark run's Parquet output into a store")
     p.add_argument("out", metavar="DIR", help="the --out folder of 'newstrace run --engine spark'")
-    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store (created if missing)")
+    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file (created if missing) or a postgresql:// URL")
     _add_settings(p, _QUOTES)
     p.set_defaults(func=_cmd_load)
 
     p = sub.add_parser("serve", help="browse a store in a web browser (read-only), with an HTTP API")
-    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite store")
+    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.set_defaults(func=_cmd_serve)

@@ -82,7 +82,7 @@ def trace_report(store: Store, summary: dict | None = None) -> dict:
     """The report of every article in the store, with the run summary and skipped input."""
     return {
         "$schema": SCHEMA_ID,
-        "store": store.path,
+        "store": store.location,
         "summary": summary or {},
         "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in store.skips()],
         "articles": [article_report(store, a.id) for a in store.articles()],

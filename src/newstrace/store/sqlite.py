@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -296,9 +297,29 @@ def passage_row(al: Alignment) -> tuple:
 class Store:
     """A newstrace SQLite file. Open it with :func:`open_store`."""
 
+    dialect = "sqlite"
+
     def __init__(self, conn: sqlite3.Connection, path: str):
         self.conn = conn
         self.path = path
+
+    @property
+    def location(self) -> str:
+        """Where the store is, as it may be shown (a server's password left out)."""
+        from .postgres import redacted
+
+        return redacted(self.path)
+
+    def state_mark(self) -> tuple:
+        """Changes whenever a writer commits to the store (here: the file or its WAL changes)."""
+        marks = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(self.path + suffix)
+                marks.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                marks.append(None)
+        return tuple(marks)
 
     def close(self) -> None:
         self.conn.close()
@@ -534,7 +555,8 @@ class Store:
         for cid, size, earliest, first, ordering, kind, phrase_df in self.conn.execute(sql, args).fetchall():
             spans = self.conn.execute(
                 "SELECT s.article, s.start, s.end, a.source, a.published FROM cluster_spans s"
-                " JOIN articles a ON a.id = s.article WHERE cluster_id = ? ORDER BY a.published, s.article",
+                " JOIN articles a ON a.id = s.article WHERE cluster_id = ?"
+                " ORDER BY a.published IS NOT NULL, a.published, s.article",  # undated first, in both stores
                 (cid,)).fetchall()
             edges = self.conn.execute(
                 "SELECT child, parent, evidence FROM copy_edges WHERE cluster_id = ? ORDER BY child",
@@ -592,13 +614,18 @@ def open_store(path: str | Path, create: bool = True, read_only: bool = False) -
     """Open (or create) a store file, check its schema version and upgrade an older one.
 
     ``read_only`` opens an existing store for reading only (the web server does): it
-    neither creates nor upgrades anything.
+    neither creates nor upgrades anything. A ``postgresql://`` URL opens the store in that
+    PostgreSQL database instead (see :mod:`newstrace.store.postgres`).
 
     >>> import tempfile, os
     >>> s = open_store(os.path.join(tempfile.mkdtemp(), "t.db")); s.count("articles")
     0
     """
     path = str(path)
+    if path.startswith(("postgresql://", "postgres://")):
+        from .postgres import open_postgres
+
+        return open_postgres(path, create, read_only)
     if (read_only or not create) and not Path(path).exists():
         raise StoreError(f"{path}: no such store; create it with 'newstrace ingest PATH --db {path}'")
     try:

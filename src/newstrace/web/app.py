@@ -117,18 +117,6 @@ def _month_chart(months: list[dict], width: int = 720, height: int = 160) -> dic
     return {"bars": bars, "width": width, "height": height, "top": top}
 
 
-def _fingerprint(db_path: str) -> tuple:
-    """Changes whenever a writer commits to the store (the file or its WAL changes)."""
-    marks = []
-    for suffix in ("", "-wal"):
-        try:
-            st = os.stat(db_path + suffix)
-            marks.append((st.st_mtime_ns, st.st_size))
-        except FileNotFoundError:
-            marks.append(None)
-    return tuple(marks)
-
-
 def create_app(db_path: str | Path) -> FastAPI:
     """The web application over one store file, which it only reads."""
     db_path = str(db_path)
@@ -147,9 +135,9 @@ def create_app(db_path: str | Path) -> FastAPI:
     cached_overview: dict = {}
 
     def overview() -> dict:
-        mark = _fingerprint(db_path)
-        if cached_overview.get("mark") != mark:
-            with store() as s:
+        with store() as s:
+            mark = s.state_mark()
+            if cached_overview.get("mark") != mark:
                 cached_overview.update(mark=mark, data=browse.overview(s))
         return cached_overview["data"]
 
