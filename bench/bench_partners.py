@@ -29,7 +29,7 @@ import numpy as np
 
 from newstrace.candidates import find_candidates
 from newstrace.engines.local import _shingle_config, detect_reuse, ingest
-from newstrace.provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
+from newstrace.provenance import ArticleMeta, phrase_frequency, shingle_frequency, stored_words, trace, with_duplicates
 from newstrace.settings import Settings
 from newstrace.store import open_store
 
@@ -72,12 +72,11 @@ def main() -> int:
             meta[a.id] = ArticleMeta(a.id, a.published, a.source, len(a.text))
             if canonical := store.duplicate_of(a.id):
                 duplicates[canonical].append(a.id)
-        known = store.shingles(_shingle_config(exhaustive))
-        shingled = [(i, *known[i]) for i in sorted(known)]
+        shingled = list(store.stream_shingles(_shingle_config(exhaustive)))
         published = {i: m.published for i, m in meta.items()}
         alignments = store.alignments(words=False)
         words = stored_words(store.alignment_words, duplicates)
-        frequency = phrase_frequency([h for h, _ in known.values()], exhaustive, words)
+        frequency = phrase_frequency(shingle_frequency([h for _, h, _ in shingled]), exhaustive, words)
         ids = {i: k for k, i in enumerate(sorted(meta))}
         lengths = {i: m.length for i, m in meta.items()}
 

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from newstrace.candidates import find_candidates
+from newstrace.candidates import find_candidates, find_candidates_in_parts
 from newstrace.cli import main
 from newstrace.settings import Settings
 from newstrace.store import open_store
@@ -67,6 +67,52 @@ def test_candidates_found_in_parts_equal_candidates_found_at_once():
         in_parts = find_candidates(docs, Settings(min_df_count=100, window=8, max_partners=max_partners,
                                                   candidate_memory_mb=1))
         assert 100 < len(at_once) < 4950 and in_parts == at_once
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_candidates_found_in_hash_parts_spilled_to_disk_follow_the_definition(seed, tmp_path):
+    """Built in several passes over hash ranges, the occurrences spilled to files by pair,
+    the index gives the pairs its definition gives, and leaves no file behind."""
+    rng = random.Random(100 + seed)
+    docs, published = random_collection(rng, rng.randint(2, 30), rng.choice([80, 200]), 400)
+    settings = Settings(min_shared=rng.choice([1, 2, 3]), window=rng.choice([5, 30]), min_df_count=rng.choice([3, 30]),
+                        max_partners=rng.choice([0, 2]))
+    reads = []
+
+    def read():
+        reads.append(1)
+        return iter(docs)
+
+    parts = rng.choice([2, 3, 7])
+    found = find_candidates_in_parts(read, sorted(n for n, _, _ in docs), published, settings, parts, tmp_path)
+    assert [(c.a, c.b) for c in found] == reference_candidates(docs, settings, published)
+    assert len(reads) == parts and not list(tmp_path.iterdir())
+
+
+def test_detection_with_the_index_in_hash_passes_finds_what_one_pass_finds(tmp_path):
+    """A store whose index passes candidate_memory_mb is read in several passes over hash
+    ranges (occurrences spilled to disk); it finds the same pairs and passages."""
+    from newstrace.engines.local import detect_reuse, ingest
+
+    rng = random.Random(3)
+    vocabulary = [f"w{k}" for k in range(3000)]
+    stories = [" ".join(rng.choices(vocabulary, k=60)) for _ in range(30)]
+    records = []
+    for d in range(90):  # each article: its own words around two of the stories
+        own = lambda: " ".join(rng.choices(vocabulary, k=250))  # noqa: E731
+        records.append({"id": f"a{d:03d}", "published": f"2020-01-{1 + d % 28:02d}",
+                        "text": f"{own()}. {rng.choice(stories)}. {own()}. {rng.choice(stories)}. {own()}"})
+    path = tmp_path / "collection.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    found = {}
+    for budget in (1, 512):
+        with open_store(tmp_path / f"m{budget}.db") as store:
+            ingest(store, [path])
+            summary = detect_reuse(store, Settings(candidate_memory_mb=budget))
+            found[budget] = (summary.index_passes, sorted(store.compared()),
+                             [(a.a, a.b, a.exact) for a in store.alignments(words=False)])
+    assert found[1][0] >= 2 and found[512][0] == 1
+    assert found[1][1:] == found[512][1:] and len(found[1][1]) > 50 and found[1][2]
 
 
 def test_a_wire_story_printed_everywhere_stays_one_cluster_with_fewer_pairs(tmp_path, capsys):

@@ -11,9 +11,10 @@ pairs each only with the earliest and the ``max_partners`` published just before
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from ..normalize import is_weak
 from ..settings import Settings
 from ..store import canonical_order
 
-__all__ = ["Candidate", "ages", "df_cutoff", "find_candidates", "pair_occurrences", "postings", "shingles", "windowed_pairs"]
+__all__ = ["Candidate", "ages", "df_cutoff", "find_candidates", "find_candidates_in_parts", "pair_occurrences", "postings", "shingles", "windowed_pairs"]
 
 # Odd multipliers that mix the words of an n-gram into one 64-bit hash.
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
@@ -85,36 +86,92 @@ def find_candidates(
     The work is three stage functions, which the Spark engine runs on its partitions:
     :func:`postings` (a shingle's holders, all in one place), :func:`pair_occurrences`
     (a shared shingle's pairs) and :func:`windowed_pairs` (a pair's occurrences, all in
-    one place).
+    one place). :func:`find_candidates_in_parts` runs them on a collection too large to
+    index at once.
     """
-    if len(shingled) < 2:
+    names = sorted(name for name, _, _ in shingled)
+    return find_candidates_in_parts(lambda: iter(shingled), names, published, settings)
+
+
+def find_candidates_in_parts(
+    read: Callable[[], Iterable[tuple[str, np.ndarray, np.ndarray]]],
+    names: Sequence[str],
+    published: Mapping[str, str | None] | None,
+    settings: Settings = Settings(),
+    hash_parts: int = 1,
+    spill: str | Path | None = None,
+) -> list[Candidate]:
+    """:func:`find_candidates` over the articles ``names`` (sorted ids), whose shingles
+    ``read()`` yields afresh at each call, with bounded memory.
+
+    With ``hash_parts`` = h > 1 the index is built h times, of the shingles whose hash is
+    k modulo h in pass k (each pass holds about 1/h of the index), and each pass's
+    shared-shingle occurrences are written to files in the folder ``spill``, one per part
+    of the pairs (by first article modulo h); then each file is read back for the window
+    test. The pairs are those of one pass over the whole index.
+    """
+    if len(names) < 2:
         return []
-    order = sorted(range(len(shingled)), key=lambda k: shingled[k][0])
-    names = [shingled[k][0] for k in order]
+    number = {name: k for k, name in enumerate(names)}
+    age = ages(names, published)
     cutoff = df_cutoff(settings, len(names))
+    n_docs = len(names)
+    found: list[np.ndarray] = []
+    if hash_parts <= 1:
+        groups = _part_postings(read(), number, age, cutoff, 0, 1)
+        occurrences = sum(len(members) * len(_partner_columns(size, settings.max_partners))
+                          for size, members, _ in groups)
+        # Pairs are made in parts (by the first article's number modulo ``parts``) so that the
+        # stage's working memory stays within ``candidate_memory_mb``.
+        parts = max(1, -(-occurrences * _BYTES_PER_OCCURRENCE // (max(1, settings.candidate_memory_mb) << 20)))
+        for part in range(parts):
+            a, b = windowed_pairs(*pair_occurrences(groups, settings.max_partners, part, parts), settings)
+            found.append(a * n_docs + b)
+    else:
+        if spill is None:
+            raise ValueError("finding candidates in hash parts needs a folder to spill to")
+        files = [Path(spill) / f"occurrences-{part}.bin" for part in range(hash_parts)]
+        for file in files:
+            file.write_bytes(b"")
+        for part in range(hash_parts):
+            groups = _part_postings(read(), number, age, cutoff, part, hash_parts)
+            for pair_part, file in enumerate(files):
+                occurrences = np.stack(pair_occurrences(groups, settings.max_partners, pair_part, hash_parts), axis=1)
+                with file.open("ab") as out:
+                    occurrences.astype(np.int64).tofile(out)
+            del groups
+        for file in files:
+            occurrences = np.fromfile(file, dtype=np.int64).reshape(-1, 3)
+            file.unlink()
+            a, b = windowed_pairs(occurrences[:, 0], occurrences[:, 1], occurrences[:, 2], settings)
+            found.append(a * n_docs + b)
+    codes = np.sort(np.concatenate(found))
+    return [Candidate(names[int(c // n_docs)], names[int(c % n_docs)]) for c in codes]
+
+
+def _part_postings(shingled: Iterable[tuple[str, np.ndarray, np.ndarray]], number: Mapping[str, int],
+                   age: np.ndarray, cutoff: int, part: int, parts: int) -> list:
+    """:func:`postings` of the shingles whose hash is ``part`` modulo ``parts``."""
+    held = []
+    for name, hashes, positions in shingled:
+        if parts > 1:
+            mine = hashes % np.uint64(parts) == part
+            hashes, positions = hashes[mine], positions[mine]
+        held.append((number[name], hashes, positions))
+    if not held:
+        return []
     # Only shingles in two articles or more, and not boilerplate, can make a pair: most
     # shingles of a large collection are in one article only. Leaving them out first
     # keeps the index, and the memory it takes, to the shingles that matter.
-    every, df = np.unique(np.concatenate([shingled[k][1] for k in order]), return_counts=True)
+    every, df = np.unique(np.concatenate([h for _, h, _ in held]), return_counts=True)
     shared = every[(df >= 2) & (df <= cutoff)]
     del every, df
-    kept = [_kept(shingled[k][1], shared) for k in order]
-    hashes = np.concatenate([shingled[k][1][m] for k, m in zip(order, kept)])
-    positions = np.concatenate([shingled[k][2][m] for k, m in zip(order, kept)]).astype(np.int64)
-    owners = np.concatenate([np.full(int(m.sum()), rank, dtype=np.int64) for rank, m in enumerate(kept)])
-    del shared, kept
-    groups = postings(hashes, owners, ages(names, published)[owners], positions, cutoff)
-    del hashes, owners, positions
-    occurrences = sum(len(members) * len(_partner_columns(size, settings.max_partners))
-                      for size, members, _ in groups)
-    # Pairs are made in parts (by the first article's number modulo ``parts``) so that the
-    # stage's working memory stays within ``candidate_memory_mb``.
-    parts = max(1, -(-occurrences * _BYTES_PER_OCCURRENCE // (max(1, settings.candidate_memory_mb) << 20)))
-    found = [windowed_pairs(*pair_occurrences(groups, settings.max_partners, part, parts), settings)
-             for part in range(parts)]
-    n_docs = len(names)
-    codes = np.sort(np.concatenate([a * n_docs + b for a, b in found]))
-    return [Candidate(names[int(c // n_docs)], names[int(c % n_docs)]) for c in codes]
+    kept = [_kept(h, shared) for _, h, _ in held]
+    hashes = np.concatenate([h[m] for (_, h, _), m in zip(held, kept)])
+    positions = np.concatenate([p[m] for (_, _, p), m in zip(held, kept)]).astype(np.int64)
+    owners = np.concatenate([np.full(int(m.sum()), k, dtype=np.int64) for (k, _, _), m in zip(held, kept)])
+    del held, shared, kept
+    return postings(hashes, owners, age[owners], positions, cutoff)
 
 
 def df_cutoff(settings: Settings, n_articles: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +21,7 @@ from itertools import islice
 import numpy as np
 
 from ..align import Document, DocumentCache, align
-from ..candidates import find_candidates, shingles
+from ..candidates import find_candidates_in_parts, shingles
 from ..errors import InputError
 from ..ingest import read_articles
 from ..normalize import load_aliases, spin_hints, token_columns
@@ -79,6 +80,7 @@ class DetectSummary:
     candidates: int = 0
     compared: int = 0
     passages: int = 0
+    index_passes: int = 1  # passes over hash ranges the candidate index took (candidate_memory_mb)
     seconds: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -150,18 +152,25 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     published = store.publication_dates()
     summary.articles = len(published)
     config = _shingle_config(settings)
-    known = store.shingles(config)
-    todo = [i for i in published if i not in known]
+    done = store.shingled(config)
+    todo = [i for i in published if i not in done]
     for batch in batches(_map(_prepare, todo, settings, store, chunksize=16), settings.batch_size):
         store.add_shingles(batch, config)
-        known.update(batch)
-        progress("shingle", len(known), len(published))
+        done.update(i for i, _ in batch)
+        progress("shingle", len(done), len(published))
+    del done
     summary.seconds["shingles"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()
-    shingled = [(i, *known[i]) for i in sorted(published)]
+    # The index is read from the store, in as many passes over hash ranges as it takes to
+    # stay within candidate_memory_mb (occurrences spilled to a temporary folder between).
+    budget = max(1, settings.candidate_memory_mb) << 20
+    hash_parts = summary.index_passes = max(1, -(-store.shingle_count(config) * _INDEX_BYTES_PER_SHINGLE // budget))
+    with tempfile.TemporaryDirectory(prefix="newstrace-candidates-") as spill:
+        found = find_candidates_in_parts(lambda: store.stream_shingles(config), sorted(published), published,
+                                         settings, hash_parts, spill)
     compared = store.compared()
-    pairs = [c for c in find_candidates(shingled, settings, published) if (c.a, c.b) not in compared]
-    del shingled, known, compared  # the aligning workers, forked next, need none of it
+    pairs = [c for c in found if (c.a, c.b) not in compared]
+    del found, compared  # the aligning workers, forked next, need none of it
     summary.candidates = len(pairs)
     summary.seconds["candidates"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()
@@ -182,6 +191,11 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
         progress("align", summary.compared, summary.candidates)
     summary.seconds["align"] = round(time.perf_counter() - clock, 3)
     return summary
+
+
+# Memory per shingle of the index while one pass over its hash range builds postings: the
+# stored hash and position, the hashes' concatenation, their sort and counts, the kept ones.
+_INDEX_BYTES_PER_SHINGLE = 40
 
 
 def _shingle_config(settings: Settings) -> str:
@@ -208,7 +222,7 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     alignments = store.alignments(words=False)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     words = stored_words(store.alignment_words, duplicates)
-    frequency = phrase_frequency(shingle_frequency([h for h, _ in store.shingles(_shingle_config(settings)).values()]),
+    frequency = phrase_frequency(shingle_frequency([h for _, h, _ in store.stream_shingles(_shingle_config(settings))]),
                                  settings, words)
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
     store.replace_provenance(clusters, signals, hints, run_id)

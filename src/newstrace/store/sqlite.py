@@ -450,11 +450,27 @@ class Store:
         return [Skip(*r) for r in self.conn.execute("SELECT file, line, reason FROM skips ORDER BY id")]
 
     # candidate index -----------------------------------------------------
-    def shingles(self, config: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """The stored shingles (hashes, positions) of every article, made with ``config``."""
-        return {a: (np.frombuffer(h, dtype="<u8"), np.frombuffer(p, dtype="<u4"))
-                for a, h, p in self.conn.execute(
-                    "SELECT article, hashes, positions FROM shingles WHERE config = ?", (config,))}
+    def shingled(self, config: str) -> set[str]:
+        """The articles whose shingles made with ``config`` are stored."""
+        return {r[0] for r in self.conn.execute("SELECT article FROM shingles WHERE config = ?", (config,))}
+
+    def shingle_count(self, config: str) -> int:
+        """How many shingles (hashes) the distinct articles hold in all, made with ``config``."""
+        return self.conn.execute("SELECT coalesce(sum(length(hashes)), 0) / 8 FROM shingles WHERE config = ?",
+                                 (config,)).fetchone()[0]
+
+    def stream_shingles(self, config: str, batch: int = 1000) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """(article, hashes, positions) of every article with shingles made with ``config``,
+        in id order, read ``batch`` articles at a time: memory holds one batch."""
+        after = ""
+        while True:
+            rows = self.conn.execute("SELECT article, hashes, positions FROM shingles WHERE config = ? AND article > ?"
+                                     " ORDER BY article LIMIT ?", (config, after, batch)).fetchall()
+            for a, h, p in rows:
+                yield a, np.frombuffer(h, dtype="<u8"), np.frombuffer(p, dtype="<u4")
+            if len(rows) < batch:
+                return
+            after = rows[-1][0]
 
     def add_shingles(self, items: Iterable[tuple[str, tuple[np.ndarray, np.ndarray]]], config: str) -> None:
         with self.conn:

@@ -7,7 +7,6 @@ show: article text, titles and outlets are untrusted.
 """
 
 
-import os
 import re
 from html import escape
 from pathlib import Path
