@@ -275,7 +275,9 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
                 .flatMap(lambda kv: _linked_copies(*kv)).cache())  # (article, text hash, duplicate of)
     stored = articles.filter(lambda r: r[2] is None).map(lambda r: r[0])  # one article per distinct text
     # Numbered in id order, as the candidate stage numbers them: (number, article).
-    numbered = stored.sortBy(lambda a: a.id).zipWithIndex().map(lambda r: (r[1], r[0])).cache()
+    # (Several partitions a core: tokenizing a partition takes long, and they differ in size.)
+    numbered = (stored.sortBy(lambda a: a.id, numPartitions=4 * sc.defaultParallelism).zipWithIndex()
+                .map(lambda r: (r[1], r[0])).cache())
     n_distinct = numbered.count()
     seconds["articles"] = round(time.perf_counter() - clock, 3)
 
@@ -347,11 +349,11 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     _write(spark, articles.map(lambda r: (r[0].id, r[0].url, r[0].source, r[0].title, r[0].published,
                                           r[0].language, r[0].text, r[1], r[2], r[0].origin.file,
                                           r[0].origin.line)), out / "articles", "articles", _ARTICLE_COLUMNS)
-    _write(spark, sc.parallelize(skips, 1), out / "skips", "skips", ("file", "line", "reason"))
+    _write_local(skips, out / "skips", "skips", ("file", "line", "reason"))
     _write(spark, compared, out / "compared", "compared_pairs", ("a_article", "b_article"))
     _write(spark, passages, out / "passages", "alignments", PASSAGE_COLUMNS)
     for table, columns in PROVENANCE_COLUMNS.items():
-        _write(spark, sc.parallelize(provenance[table], 4), out / table, table, columns)
+        _write_local(provenance[table], out / table, table, columns)
     seconds["write"] = round(time.perf_counter() - clock, 3)
     summary = {"articles": articles.count(), "distinct": n_distinct, "skipped": len(skips),
                "candidate_pairs": n_candidates, "passages": len(passage_rows), "clusters": len(clusters),
@@ -367,6 +369,22 @@ def _write(spark, rdd, path: Path, table: str, columns) -> None:
     spark_type = {"INTEGER": "long", "REAL": "double"}
     schema = ", ".join(f"{c} {spark_type.get(types[c], 'string')}" for c in columns)
     spark.createDataFrame(rdd.map(tuple), schema).write.mode("overwrite").parquet(str(path))
+
+
+def _write_local(rows: list[tuple], path: Path, table: str, columns) -> None:
+    """Write rows the driver holds (skips, provenance) as a Parquet folder of one file, as
+    :func:`_write` types them, without a Spark job: they are written where summary.json is."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = column_types(table)
+    arrow_type = {"INTEGER": pa.int64(), "REAL": pa.float64()}
+    schema = pa.schema([(c, arrow_type.get(types[c], pa.string())) for c in columns])
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist([dict(zip(columns, r)) for r in rows], schema), str(path / "part-0.parquet"))
 
 
 # --- loading -----------------------------------------------------------------------------
