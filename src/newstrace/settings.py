@@ -24,7 +24,7 @@ class Settings:
     min_shared: int = 3  # shingles two articles must share to become a candidate pair...
     window: int = 30  # ... within this many words of each other
     max_partners: int = 4  # 0: a shingle pairs all its articles; k: each with the earliest and the k just before it
-    candidate_memory_mb: int = 512  # working memory of the candidate stage (pairs are made in parts to fit)
+    candidate_memory_mb: int = 512  # working memory of the candidate stage (index and pairs made in parts to fit)
     # alignment
     aliases: tuple[str, ...] = ()  # extra alias files
     max_gap: int = 12  # words skipped between two anchors of one passage
