@@ -200,17 +200,18 @@ def _occurrence_batches(cutoff: int, max_partners: int):
 
     def occurrences(batches):
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         table = _whole_partition(batches)
         if table is None:
             return
-        by_age = pc.sort_indices(table, sort_keys=[("published", "ascending"), ("article", "ascending")],
-                                 null_placement="at_end").to_numpy()
-        age = np.empty(len(by_age), np.int64)
-        age[by_age] = np.arange(len(by_age))
-        columns = (table.column(c).to_numpy() for c in ("hash", "article", "position"))
-        hashes, owners, positions = columns
+        hashes, owners, positions = (table.column(c).to_numpy() for c in ("hash", "article", "position"))
+        published = table.column("published").to_numpy(zero_copy_only=False)
+        dated = np.not_equal(published, None)
+        dates, date_rank = np.unique(published[dated].astype(str), return_inverse=True)
+        when = np.full(len(published), len(dates), dtype=np.int64)  # undated after every date
+        when[dated] = date_rank.reshape(-1)
+        age = np.empty(len(owners), np.int64)
+        age[np.lexsort((owners, when))] = np.arange(len(owners))
         a, b, pos = pair_occurrences(postings(hashes, owners, age, positions, cutoff), max_partners)
         yield pa.RecordBatch.from_arrays([pa.array(a), pa.array(b), pa.array(pos)], names=["a", "b", "position"])
     return occurrences
@@ -300,7 +301,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
 
     def align_partition(rows):
         found, pairs = {}, []
-        for _, row in rows:
+        for _, row in rows:  # a text (number, (id, text)) or a pair (a, b)
             if isinstance(row[1], tuple):
                 found[row[0]] = row[1]
             else:
