@@ -107,6 +107,23 @@ def test_cli_traces_into_postgres_and_rerun_changes_nothing(postgres_url):
         assert {t: store.count(t) for t in counts} == counts
 
 
+def test_two_processes_ingesting_at_once_into_postgres_store_everything_once(postgres_url, tmp_path):
+    """Writers take turns, as in SQLite: two ingests of overlapping input started together
+    both succeed, and every article is stored once."""
+    records = [json.loads(line) for line in (EXAMPLES / "articles.jsonl").read_text("utf-8").splitlines()]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps(r) + "\n" for r in records[:15]), "utf-8")
+    second.write_text("".join(json.dumps(r) + "\n" for r in records[5:]), "utf-8")
+    open_store(postgres_url).close()  # the tables exist before either starts
+    runs = [subprocess.Popen([sys.executable, "-m", "newstrace.cli", "-q", "ingest", str(path), "--db", postgres_url,
+                              "--batch-size", "1"], stderr=subprocess.PIPE, text=True) for path in (first, second)]
+    for run in runs:
+        assert run.wait(timeout=120) == 0, run.stderr.read()
+    with open_store(postgres_url, read_only=True) as store:
+        assert store.count("articles") == len(records) and store.count("skips") == 0
+        assert sorted(a.id for a in store.articles()) == sorted(r["id"] for r in records)
+
+
 def test_spark_output_loads_into_postgres_as_into_sqlite(spark, postgres_url, tmp_path):
     from newstrace.engines import spark as engine
 

@@ -149,8 +149,9 @@ class _Connection:
     """A psycopg connection that answers the sqlite3 calls the store makes. It runs in
     autocommit mode; ``with conn:`` is one transaction, as sqlite3's is."""
 
-    def __init__(self, raw):
+    def __init__(self, raw, writer: bool):
         self.raw = raw
+        self.writer = writer
         self._transactions: list = []
 
     def execute(self, sql: str, args=()):
@@ -166,6 +167,10 @@ class _Connection:
     def __enter__(self) -> "_Connection":
         transaction = self.raw.transaction()
         transaction.__enter__()
+        if self.writer and not self._transactions:
+            # One writer at a time, as in SQLite: a store's writes read before they write
+            # (is this id or text already stored?), which two writers at once would race.
+            self.raw.execute("SELECT pg_advisory_xact_lock(hashtext('newstrace writer'))")
         self._transactions.append(transaction)
         return self
 
@@ -209,7 +214,7 @@ def open_postgres(url: str, create: bool = True, read_only: bool = False) -> Pos
         raise StoreError(f"{shown}: cannot connect to PostgreSQL: {str(exc).strip()}") from None
     # sum() and avg() of integers are numeric in PostgreSQL: read them as SQLite gives them.
     raw.adapters.register_loader("numeric", _number_loader())
-    conn = _Connection(raw)
+    conn = _Connection(raw, writer=not read_only)
     try:
         if read_only:
             conn.execute("SET default_transaction_read_only = on")
