@@ -8,6 +8,7 @@ postgres_url fixture in conftest.py.
 import json
 import subprocess
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -138,8 +139,8 @@ def test_spark_output_loads_into_postgres_as_into_sqlite(spark, postgres_url, tm
 def test_clear_errors_for_bad_postgres_stores(postgres_url):
     with pytest.raises(StoreError, match=r"no newstrace store in this database"):
         open_store(postgres_url, create=False)
-    bad = postgres_url.replace("://", "://nobody:secret@", 1) if "@" not in postgres_url else \
-        postgres_url.split("://")[0] + "://nobody:secret@" + postgres_url.split("@", 1)[1]
+    server = urlsplit(postgres_url)
+    bad = urlunsplit(server._replace(netloc=f"nobody:secret@{server.hostname}:{server.port or 5432}"))
     with pytest.raises(StoreError, match=r"cannot connect to PostgreSQL") as err:
         open_store(bad)
     assert "secret" not in str(err.value) and "nobody:…@" in str(err.value)

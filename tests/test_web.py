@@ -185,11 +185,13 @@ def test_read_only(client, examples_db):
     assert hashlib.sha1(examples_db.read_bytes()).hexdigest() == before
 
 
-def test_overview_follows_a_store_that_changes_while_served(tmp_path):
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_overview_follows_a_store_that_changes_while_served(tmp_path, kind, request):
+    """The overview is computed once per state of the store: a file's, or a server's."""
     from newstrace.engines.local import ingest
 
     from conftest import write_jsonl
-    db = tmp_path / "growing.db"
+    db = tmp_path / "growing.db" if kind == "sqlite" else request.getfixturevalue("postgres_url")
     first = write_jsonl(tmp_path / "a.jsonl", [{"id": "a1", "title": "One", "text": "A ferry sank."}])
     with open_store(db) as store:
         ingest(store, [first])

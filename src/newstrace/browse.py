@@ -62,14 +62,17 @@ def tsquery(text: str) -> str:
     return " & ".join("(" + " <-> ".join(words) + ")" for words in search_terms(text))
 
 
-# The full-text search of each store: (the articles matching, by rank, best first, with the
-# id of the row holding the text, and the snippet of one such row).
+# The full-text search of each store: the query made of what a person typed, the articles
+# matching it (by rank, best first, with the key of the row holding the text), that key's
+# column, and the snippet of one such row.
 _SEARCH = {
-    "sqlite": ("SELECT rowid AS fts, rank FROM articles_fts WHERE articles_fts MATCH ?",
+    "sqlite": (fts_query,
+               "SELECT rowid AS fts, rank FROM articles_fts WHERE articles_fts MATCH ?",
                "rowid",
                f"SELECT snippet(articles_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
                " FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"),
-    "postgres": ("SELECT id AS fts, -ts_rank_cd(fts, query) AS rank FROM articles,"
+    "postgres": (tsquery,
+                 "SELECT id AS fts, -ts_rank_cd(fts, query) AS rank FROM articles,"
                  " to_tsquery('english', ?) query WHERE fts @@ query",
                  "id",
                  "SELECT ts_headline('english', coalesce(text, ''), to_tsquery('english', ?),"
@@ -140,9 +143,10 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
         if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
             raise BadQuery(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
     where, args = [], []
+    query_of, matching, text_row, snippet = _SEARCH[store.dialect]
     match = None
     if q and q.strip():
-        match = tsquery(q) if store.dialect == "postgres" else fts_query(q)
+        match = query_of(q)
         if not match:
             raise BadQuery(f"the search {q!r} holds no words")
     if outlet:
@@ -159,7 +163,6 @@ def articles(store: Store, q: str | None = None, outlet: str | None = None,
         args.append(min_reused)
     # A search matches once (MATERIALIZED), then drives the query through the index; an exact
     # duplicate has no text of its own and matches through its stored copy.
-    matching, text_row, snippet = _SEARCH[store.dialect]
     hits = (f"""WITH hits AS MATERIALIZED ({matching}),
                matched AS (SELECT a.id AS id, h.fts AS fts, h.rank AS rank
                            FROM hits h JOIN articles a ON a.{text_row} = h.fts

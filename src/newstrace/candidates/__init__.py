@@ -134,12 +134,14 @@ def find_candidates_in_parts(
         for file in files:
             file.write_bytes(b"")
         for part in range(hash_parts):
-            groups = _part_postings(read(), number, age, cutoff, part, hash_parts)
-            for pair_part, file in enumerate(files):
-                occurrences = np.stack(pair_occurrences(groups, settings.max_partners, pair_part, hash_parts), axis=1)
+            # A pass's occurrences are about 1/h of all: made once, then sent to their files.
+            occurrences = np.stack(pair_occurrences(_part_postings(read(), number, age, cutoff, part, hash_parts),
+                                                    settings.max_partners), axis=1).astype(np.int64)
+            pair_part = occurrences[:, 0] % hash_parts
+            for k, file in enumerate(files):
                 with file.open("ab") as out:
-                    occurrences.astype(np.int64).tofile(out)
-            del groups
+                    occurrences[pair_part == k].tofile(out)
+            del occurrences, pair_part
         for file in files:
             occurrences = np.fromfile(file, dtype=np.int64).reshape(-1, 3)
             file.unlink()

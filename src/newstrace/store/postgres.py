@@ -13,11 +13,12 @@ Needs the ``postgres`` extra (psycopg 3).
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 
 from ..errors import StoreError
-from .sqlite import SCHEMA_VERSION, Store
+from .sqlite import SCHEMA_VERSION, Store, _now
 
 # The SQLite schema (sqlite.py: _SCHEMA and its migrations) for PostgreSQL: 64-bit integers
 # and floats as SQLite stores them, identifiers compared by code point (COLLATE "C", the
@@ -187,17 +188,13 @@ class PostgresStore(Store):
     dialect = "postgres"
 
     def start_run(self, command: str, settings: dict) -> int:
-        import json
-
-        from .sqlite import _now
-
         with self.conn:
             return self.conn.execute("INSERT INTO runs (command, started, settings) VALUES (?, ?, ?) RETURNING id",
                                      (command, _now(), json.dumps(settings, sort_keys=True))).fetchone()[0]
 
-    def state_mark(self) -> tuple:
-        # The write-ahead log position moves with every commit to the server.
-        return tuple(self.conn.execute("SELECT pg_current_wal_lsn()::text").fetchone())
+    def wal_position(self) -> str:
+        """The server's write-ahead log position, which moves with every commit to it."""
+        return self.conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
 
 
 def open_postgres(url: str, create: bool = True, read_only: bool = False) -> PostgresStore:

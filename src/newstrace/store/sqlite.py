@@ -310,17 +310,6 @@ class Store:
 
         return redacted(self.path)
 
-    def state_mark(self) -> tuple:
-        """Changes whenever a writer commits to the store (here: the file or its WAL changes)."""
-        marks = []
-        for suffix in ("", "-wal"):
-            try:
-                st = os.stat(self.path + suffix)
-                marks.append((st.st_mtime_ns, st.st_size))
-            except FileNotFoundError:
-                marks.append(None)
-        return tuple(marks)
-
     def close(self) -> None:
         self.conn.close()
 
@@ -620,6 +609,28 @@ class Store:
         return tuple(WordOp(*o) for o in json.loads(row[0])) if row else None
 
 
+def is_server(location) -> bool:
+    """Whether a store location names a PostgreSQL database rather than a SQLite file."""
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def state_mark(location) -> tuple:
+    """What changes whenever a writer commits to the store at ``location``: a file's and its
+    WAL's times and sizes, read without opening the store; a server's write-ahead log
+    position."""
+    if is_server(location):
+        with open_store(location, read_only=True) as store:
+            return (store.wal_position(),)
+    marks = []
+    for suffix in ("", "-wal"):
+        try:
+            st = os.stat(str(location) + suffix)
+            marks.append((st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            marks.append(None)
+    return tuple(marks)
+
+
 def column_types(table: str) -> dict[str, str]:
     """The declared SQLite type of each column of a store table (current schema version)."""
     with open_store(":memory:") as store:
@@ -638,7 +649,7 @@ def open_store(path: str | Path, create: bool = True, read_only: bool = False) -
     0
     """
     path = str(path)
-    if path.startswith(("postgresql://", "postgres://")):
+    if is_server(path):
         from .postgres import open_postgres
 
         return open_postgres(path, create, read_only)

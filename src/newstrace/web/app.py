@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from .. import __version__, browse
 from ..report import highlight_pieces, op_rows, source_colours
-from ..store import open_store
+from ..store import open_store, state_mark
 
 _HERE = Path(__file__).parent
 
@@ -134,9 +134,9 @@ def create_app(db_path: str | Path) -> FastAPI:
     cached_overview: dict = {}
 
     def overview() -> dict:
-        with store() as s:
-            mark = s.state_mark()
-            if cached_overview.get("mark") != mark:
+        mark = state_mark(db_path)
+        if cached_overview.get("mark") != mark:
+            with store() as s:
                 cached_overview.update(mark=mark, data=browse.overview(s))
         return cached_overview["data"]
 
