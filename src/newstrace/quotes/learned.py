@@ -1,0 +1,358 @@
+"""Attributions found by trained models over the dependency parse.
+
+News attributes far more than it quotes: "Kerry said the talks would go on", "officials
+believe", "according to TASS", "Rubio criticized the deal", "the poll shows". The words
+that do it are too many for a list (PolNeAR's training split holds 7,456 different cues,
+6,211 of them once), so four linear models, trained on that split by
+``bench/train_attributions.py`` (:mod:`.training`) and shipped in
+``data/attribution-model.json.gz``, read them off the parse:
+
+- **cue**: is this word the head of a cue (said, according, told, believes, shows)?
+- **cue extent**: which words around that head belong to the cue ("has said", "told
+  reporters", "according to");
+- **source**: for a cue, which word heads its source, or none (a choice among the
+  nouns and pronouns of its sentence and the one before, and "no source");
+- **content**: for a cue, which word heads what is attributed (a choice among the
+  words of its sentence and its neighbours).
+
+A source or content head becomes a span through its subtree, leaving out the other
+parts. The features are plain strings (the word, its lemma, tags, the dependency path
+between the cue and a candidate) and the parser's context vector of the word; a model
+is a weight for each, so reading one needs nothing beyond the parser and numpy.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution-model.json.gz"
+_OPENING = "“‘«„"
+_CLOSING = "”’»"
+_NULL = None  # the "no source" choice
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """A weight per feature string, a bias, and weights for a dense vector (the parser's
+    context vector of the word, see :func:`dense`): a score is their sum over the
+    features present plus the dot product with the vector."""
+
+    weights: dict[str, float]
+    bias: float = 0.0
+    vector: np.ndarray | None = None
+
+    def score(self, features: list[str], vec: np.ndarray | None = None) -> float:
+        w = self.weights
+        s = self.bias + sum(w.get(f, 0.0) for f in features)
+        if self.vector is not None and vec is not None:
+            s += float(self.vector @ vec)
+        return s
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionModel:
+    cue: LinearModel
+    source: LinearModel
+    content: LinearModel
+    cue_extent: LinearModel  # which words around a cue's head belong to the cue ("has said", "told reporters")
+    cue_threshold: float  # a word is a cue when its cue score passes this
+    trained_on: str  # what the models were fitted to, for the record
+
+
+_PARTS = ("cue", "source", "content", "cue_extent")
+
+
+def save_model(model: AttributionModel, path: Path) -> None:
+    def part(m: LinearModel) -> dict:
+        return {"bias": round(m.bias, 5), "weights": {f: round(w, 5) for f, w in sorted(m.weights.items())},
+                "vector": None if m.vector is None else [round(float(x), 5) for x in m.vector]}
+
+    doc = {k: part(getattr(model, k)) for k in _PARTS}
+    doc.update(cue_threshold=model.cue_threshold, trained_on=model.trained_on)
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_model(path: Path) -> AttributionModel:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        doc = json.load(f)
+    parts = {k: LinearModel(doc[k]["weights"], doc[k]["bias"],
+                            None if doc[k].get("vector") is None else np.array(doc[k]["vector"]))
+             for k in _PARTS}
+    return AttributionModel(**parts, cue_threshold=doc["cue_threshold"], trained_on=doc["trained_on"])
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> AttributionModel:
+    """The model shipped with the package (read once)."""
+    return read_model(MODEL_FILE)
+
+
+# --- features ---------------------------------------------------------------------------
+
+def dense(doc) -> np.ndarray | None:
+    """The parser's context vector of each word (spaCy's ``doc.tensor``), scaled to unit
+    length, or None when the parse kept none."""
+    t = doc.tensor
+    if t is None or len(t.shape) != 2 or t.shape[0] != len(doc):
+        return None
+    t = np.asarray(t, dtype=np.float64)
+    return t / np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-9)
+
+
+def pair_vector(vectors: np.ndarray | None, cue, cand) -> np.ndarray | None:
+    """The dense features of a (cue, candidate) pair: the candidate's vector and its
+    product with the cue's."""
+    if vectors is None:
+        return None
+    return np.concatenate([vectors[cand.i], vectors[cand.i] * vectors[cue.i]])
+
+
+def quoted_tokens(doc) -> list[bool]:
+    """For each token of a parsed paragraph, whether it stands inside quotation marks."""
+    inside, depth, straight = [], 0, False
+    for t in doc:
+        ch = t.text
+        if ch in _CLOSING and depth:
+            depth -= 1
+            inside.append(False)
+            continue
+        if ch == '"':
+            straight = not straight
+            inside.append(False)
+            continue
+        inside.append(depth > 0 or straight)
+        if ch in _OPENING:
+            depth += 1
+    return inside
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n <= 3 else "4-5" if n <= 5 else "6-10" if n <= 10 else "11+"
+
+
+def cue_features(t, quoted: list[bool]) -> list[str]:
+    """What says whether token ``t`` heads a cue."""
+    doc = t.doc
+    lemma = t.lemma_.lower()
+    prev = doc[t.i - 1].lower_ if t.i > 0 else "<s>"
+    nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else "</s>"
+    kids = {c.dep_ for c in t.children}
+    f = ["w=" + t.lower_, "l=" + lemma, "p=" + t.pos_, "t=" + t.tag_, "d=" + t.dep_,
+         "lp=" + lemma + "|" + t.pos_, "ld=" + lemma + "|" + t.dep_, "lt=" + lemma + "|" + t.tag_,
+         "h=" + t.head.lemma_.lower() + "|" + t.dep_, "hp=" + t.head.pos_ + "|" + t.dep_,
+         "prev=" + prev, "next=" + nxt, "ln=" + lemma + "|" + nxt, "pl=" + prev + "|" + lemma,
+         "q=" + str(quoted[t.i]), "lq=" + lemma + "|" + str(quoted[t.i])]
+    for k in kids:
+        f += ["k=" + k, "lk=" + lemma + "|" + k, "pk=" + t.pos_ + "|" + k]
+    shape = "+".join(sorted(kids & {"ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent", "dative"}))
+    f += ["shape=" + shape, "lshape=" + lemma + "|" + shape]
+    subject = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None:
+        kind = subject.ent_type_ or (subject.lower_ if subject.pos_ == "PRON" else subject.pos_)
+        f += ["subj=" + kind, "psubj=" + t.pos_ + "|" + kind]
+    for c in t.children:
+        if c.dep_ in ("prep", "agent", "dative", "prt"):
+            f.append("lc=" + lemma + "|" + c.lower_)
+    if t.text == ":":
+        f += ["colon", "colon_at=" + _bucket(t.i - t.sent.start)]
+    return f
+
+
+def path(a, b) -> str:
+    """The dependency path from token ``a`` up to the lowest common ancestor and down to
+    ``b``, as labels ("nsubj<" for b the subject of a), or "far" past four steps."""
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in ids_b:
+            j = ids_b[t.i]
+            if k + j > 4:
+                return "far"
+            return ">".join(x.dep_ for x in up_a[:k]) + "^" + "<".join(x.dep_ for x in reversed(up_b[:j]))
+    return "none"  # different sentences
+
+
+def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
+    """What says whether ``cand`` heads the ``role`` (source or content) of ``cue``."""
+    lemma = cue.lemma_.lower()
+    p = path(cue, cand)
+    side = "before" if cand.i < cue.i else "after" if cand.i > cue.i else "same"
+    dist = _bucket(abs(cand.i - cue.i))
+    same = cand.sent.start == cue.sent.start
+    f = ["path=" + p, "lpath=" + lemma + "|" + p, "side=" + side, "dist=" + side + dist,
+         "cp=" + cand.pos_, "ct=" + cand.tag_, "cd=" + cand.dep_, "cpd=" + cand.pos_ + "|" + p,
+         "same=" + str(same), "cq=" + str(quoted[cand.i]), "cuq=" + str(quoted[cue.i]) + str(quoted[cand.i]),
+         "cuepos=" + cue.pos_ + "|" + p, "lside=" + lemma + "|" + side]
+    if role == "source":
+        f += ["ent=" + (cand.ent_type_ or "-"), "entp=" + (cand.ent_type_ or "-") + "|" + p]
+        if cand.pos_ == "PRON":
+            f.append("pron=" + cand.lower_)
+    else:
+        n = cand.right_edge.i - cand.left_edge.i + 1
+        f += ["size=" + _bucket(n), "root=" + str(cand.dep_ == "ROOT"),
+              "holds=" + str(cand.left_edge.i <= cue.i <= cand.right_edge.i), "cl=" + cand.lemma_.lower()
+              if cand.pos_ in ("ADP", "SCONJ") else "cl=-"]
+    return f
+
+
+def null_source_features(cue) -> list[str]:
+    kids = {c.dep_ for c in cue.children}
+    lemma = cue.lemma_.lower()
+    return ["null", "null|l=" + lemma, "null|p=" + cue.pos_, "null|d=" + cue.dep_,
+            "null|subj=" + str(bool(kids & {"nsubj", "nsubjpass", "agent"}))]
+
+
+def source_candidates(cue) -> list:
+    """The words that may head a cue's source: nouns and pronouns of its sentence and the
+    sentence before."""
+    doc = cue.doc
+    lo = cue.sent.start
+    if lo > 0:
+        lo = doc[lo - 1].sent.start
+    return [t for t in doc[lo:cue.sent.end] if t.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X", "ADJ")
+            and t.i != cue.i]
+
+
+def content_candidates(cue) -> list:
+    """The words that may head a cue's content: words of its sentence and its neighbours."""
+    doc = cue.doc
+    lo, hi = cue.sent.start, cue.sent.end
+    if lo > 0:
+        lo = doc[lo - 1].sent.start
+    if hi < len(doc):
+        hi = doc[hi].sent.end
+    return [t for t in doc[lo:hi] if not t.is_punct and t.i != cue.i]
+
+
+def extent_window(head) -> range:
+    """The words that may belong to the span headed by ``head``: its subtree and three
+    words either side, within its sentence."""
+    sent = head.sent
+    return range(max(sent.start, min(head.left_edge.i, head.i - 3)), min(sent.end, max(head.right_edge.i, head.i + 3) + 1))
+
+
+def extent_features(head, t) -> list[str]:
+    """What says whether word ``t`` belongs to the cue headed by ``head``."""
+    if t.head.i == head.i:
+        rel = "child:" + t.dep_
+    elif head.head.i == t.i:
+        rel = "parent:" + head.dep_
+    elif head.left_edge.i <= t.i <= head.right_edge.i:
+        rel = "inside:" + t.dep_ + "<" + t.head.dep_
+    else:
+        rel = "outside"
+    side = "L" if t.i < head.i else "R"
+    gap = _bucket(abs(t.i - head.i))
+    f = ["rel=" + rel, "rs=" + rel + side, "pos=" + t.pos_ + side, "w=" + t.lower_ + side, "gap=" + side + gap,
+         "rg=" + rel + side + gap, "hw=" + head.lemma_.lower() + "|" + t.lower_ + side, "tag=" + t.tag_ + side,
+         "ent=" + str(bool(t.ent_type_)) + str(t.ent_type_ == head.ent_type_ and bool(head.ent_type_))]
+    if t.is_punct:
+        f.append("punct=" + t.text + side)
+    return f
+
+
+def grow(head, model: LinearModel, blocked: set[int]) -> tuple[int, int]:
+    """The span around ``head`` that ``model`` keeps: word by word outwards from the
+    head, stopping at the first word it leaves out (or that belongs to another part),
+    without edge punctuation. Character offsets in the paragraph."""
+    window = extent_window(head)
+    doc = head.doc
+
+    def keeps(i: int) -> bool:
+        return i in window and i not in blocked and model.score(extent_features(head, doc[i])) > 0
+
+    lo = hi = head.i
+    while keeps(lo - 1):
+        lo -= 1
+    while keeps(hi + 1):
+        hi += 1
+    while lo < head.i and doc[lo].is_punct:
+        lo += 1
+    while hi > head.i and doc[hi].is_punct and not (doc[hi].text == ")" and "(" in doc[lo:hi].text):
+        hi -= 1
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+# --- finding attributions ----------------------------------------------------------------
+
+def _best(model: LinearModel, cue, candidates: list, quoted, role: str, vectors):
+    best, best_score = None, None
+    for cand in candidates:
+        s = model.score(pair_features(cue, cand, quoted, role), pair_vector(vectors, cue, cand))
+        if best_score is None or s > best_score:
+            best, best_score = cand, s
+    if role == "source":
+        s = model.score(null_source_features(cue))
+        if best_score is None or s > best_score:
+            return None
+    return best
+
+
+def _phrase(head, leave_out: list) -> tuple[int, int]:
+    """Character span (in the paragraph) of ``head``'s subtree, leaving out the subtrees in
+    ``leave_out`` that hang inside it, trimmed to the contiguous run around the head."""
+    out = set()
+    for t in leave_out:
+        if t is not None and head.left_edge.i <= t.i <= head.right_edge.i and t.i != head.i \
+                and not (t.left_edge.i <= head.i <= t.right_edge.i):
+            out.update(range(t.left_edge.i, t.right_edge.i + 1))
+        elif t is not None and t.i != head.i and head.left_edge.i <= t.i <= head.right_edge.i:
+            out.add(t.i)
+    lo = hi = head.i
+    doc = head.doc
+    while lo - 1 >= head.left_edge.i and lo - 1 not in out:
+        lo -= 1
+    while hi + 1 <= head.right_edge.i and hi + 1 not in out:
+        hi += 1
+    while lo < hi and (doc[lo].is_punct and doc[lo].text not in _OPENING + '"' or doc[lo].lower_ == "that"):
+        lo += 1
+    while hi > lo and doc[hi].is_punct and doc[hi].text not in _CLOSING + '"':
+        hi -= 1
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One attribution in a parsed paragraph: character spans relative to the paragraph,
+    and the source's head token (None when it has none)."""
+
+    cue: tuple[int, int]
+    content: tuple[int, int]
+    source: tuple[int, int] | None
+    source_head: object
+    score: float
+    kind: str  # according | headline | reported (a clause is attributed) | stance (a thing: "criticized the deal")
+
+
+def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
+    quoted = quoted_tokens(doc)
+    vectors = dense(doc)
+    found = []
+    for t in doc:
+        if t.is_space:
+            continue
+        s = model.cue.score(cue_features(t, quoted), None if vectors is None else vectors[t.i])
+        if s <= model.cue_threshold:
+            continue
+        content = _best(model.content, t, content_candidates(t), quoted, "content", vectors)
+        if content is None:
+            continue
+        source = _best(model.source, t, source_candidates(t), quoted, "source", vectors)
+        content_span = _phrase(content, [t, source])
+        taken = {content.i, *(i for i in range(len(doc)) if content_span[0] <= doc[i].idx < content_span[1])}
+        source_span = None
+        if source is not None:
+            source_span = _phrase(source, [t, content])
+        kind = ("according" if t.lower_ == "according" else "headline" if t.text == ":"
+                else "reported" if content.pos_ in ("VERB", "AUX") else "stance")
+        found.append(Found(grow(t, model.cue_extent, taken | ({source.i} if source is not None else set())),
+                           content_span, source_span, source, s, kind))
+    return found
