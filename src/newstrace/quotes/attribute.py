@@ -105,7 +105,8 @@ def mask_quotes(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with quotation contents blanked, so cues inside quotes are not found."""
     pieces, at = [], 0
     for s, e in sorted(spans):
-        s = max(s, at)
+        if s < at:
+            s = at
         pieces.append(text[at:s])
         pieces.append(_NOT_SPACE.sub("q", text[s:e]))
         at = max(at, e)

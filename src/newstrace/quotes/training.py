@@ -21,21 +21,9 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import minimize
 
-from .learned import (
-    _PARTS,
-    AttributionModel,
-    LinearModel,
-    content_candidates,
-    cue_features,
-    dense,
-    extent_features,
-    extent_window,
-    null_source_features,
-    pair_features,
-    pair_vector,
-    quoted_tokens,
-    source_candidates,
-)
+from .learned import (PARTS, AttributionModel, LinearModel, content_candidates, cue_features, dense, extent_features,
+                      extent_window, null_source_features, pair_features, pair_vector, quoted_tokens, source_candidates)
+
 
 def read_brat(path: Path) -> list[dict]:
     """The attributions of a brat standoff file (PolNeAR's form): one dict per ``E`` line,
@@ -302,7 +290,7 @@ def train(per_article: list[Examples], l2s: list[float], trained_on: str, seed: 
     fit_ex = merged([e for k, e in enumerate(per_article) if k not in held])
     val_ex = merged([e for k, e in enumerate(per_article) if k in held])
     chosen, threshold = {}, 0.0
-    for part in _PARTS:
+    for part in PARTS:
         if len(l2s) == 1 and part != "cue":
             chosen[part] = l2s[0]
             continue
@@ -316,5 +304,5 @@ def train(per_article: list[Examples], l2s: list[float], trained_on: str, seed: 
         if part == "cue":
             threshold = best[2]
     all_ex = merged(per_article)
-    return AttributionModel(*(fit_part(all_ex, part, chosen[part]) for part in _PARTS), threshold,
+    return AttributionModel(*(fit_part(all_ex, part, chosen[part]) for part in PARTS), threshold,
                             f"{trained_on}, l2 {chosen}")
