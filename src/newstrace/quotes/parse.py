@@ -83,7 +83,9 @@ class ParsedArticle:
 
 
 def engine_name(parser) -> str:
-    return f"spaCy parse ({MODEL}) with rules" if parser is not None else "rules (install newstrace[nlp] for the parser)"
+    if parser is None:
+        return "rules (install newstrace[nlp] for the parser)"
+    return f"spaCy parse ({MODEL}) with rules and trained attribution models"
 
 
 def _context(text: str, quote) -> tuple[int, int]:
