@@ -53,6 +53,20 @@ def test_mark_styles_paragraphs_and_positions():
     assert all(text[q.start:q.end] == q.text for q in found.values())
 
 
+def test_quotations_signed_with_a_dash_at_the_end_of_their_paragraph():
+    """Reader voices and epigraphs: “…” ― Name, alone at the end of the line."""
+    text = ("“He knows nothing about our lives.”― Pamela Padilla \n"
+            "“We work hard and pay our taxes.” — Oscar P. Quintero.\n"
+            "“The vote is on Tuesday,” — and the count follows, the clerk said.")
+    found = {q.text: q for q in extract_quotes("x", text)}
+    signed = found["He knows nothing about our lives."]
+    assert (signed.speaker, signed.cue, signed.how, text[signed.speaker_start:signed.speaker_end]) == \
+        ("Pamela Padilla", "―", "named", "Pamela Padilla")
+    assert found["We work hard and pay our taxes."].speaker_as_written == "Oscar P. Quintero"
+    # A dash that runs on into the sentence signs nothing.
+    assert found["The vote is on Tuesday,"].cue != "—"
+
+
 @pytest.mark.parametrize("speakers", ["rules", "parse"])
 def test_examples_quote_variants_and_conflicts(capsys, speakers, request):
     if speakers == "parse":

@@ -34,6 +34,7 @@ _AFTER_SPEAKER_FIRST = re.compile(
     rf"previously|recently|simply|again|quickly|flatly|publicly)\s+)?(?P<cue>{_CUES})\b")
 _SPEAKER_AT_END = re.compile(rf"(?P<sp>{SPEAKER}|\b{_PRONOUN})\s*(?:,[^,“”\"]{{1,80}},\s*)?$")
 _INVERTED = re.compile(rf"^\W*(?P<cue>Said|Says|Stated|Added|Asked|Wrote|Explained|Noted)\s+(?P<sp>{SPEAKER})")
+_SIGNED = re.compile(rf"^[ \t]*(?P<cue>[―—–-]{{1,2}})[ \t]*(?P<sp>{SPEAKER})[ \t]*[.,]?[ \t]*$")
 _SUBJECT = re.compile(rf"^\W*(?P<sp>{SPEAKER}|{_PRONOUN})\b")
 _ACCORDING = re.compile(rf"according to\s+(?P<sp>{SPEAKER})")
 _PRONOUNS = {"he", "she", "they", "i", "we"}
@@ -151,6 +152,14 @@ def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], pre
             cue, cue_start = m.group("cue"), close_mark + m.start("cue")
             evidence = "speaker and cue after the quotation"
             break
+    if speaker is None:
+        m = _SIGNED.match(masked[close_mark:para_end])
+        if m:  # "“We are hard-working people.” ― Carla Sanchez": a quotation signed at the end of its paragraph
+            speaker, sp_start = m.group("sp"), close_mark + m.start("sp")
+            if speaker.endswith(".") and len(speaker.rsplit(None, 1)[-1]) > 3:
+                speaker = speaker[:-1]  # the full stop ending the line, not an initial's ("Oscar P.")
+            cue, cue_start = m.group("cue"), close_mark + m.start("cue")
+            evidence = "the name after a dash that ends the quotation's paragraph"
     if speaker is None:
         m = _INVERTED.match(pre)
         if m:  # "Said Dorothy Poynter, who grew up with Ali, “We were all so proud.”"

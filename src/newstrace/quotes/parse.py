@@ -218,7 +218,7 @@ def refine(text: str, quotes: list, parser, masked: str) -> list:
         if subject is None:
             chunk = _before_colon(doc, q_lo)
             if chunk is None or chunk.root.text.lower() in _PRONOUNS:
-                out.append(_learned_speaker(q, doc, lo) or q)
+                out.append((q.how == "unattributed" and _learned_speaker(q, doc, lo)) or q)
                 continue
             out.append(replace(q, speaker=_canonical(chunk.root, chunk.text), speaker_as_written=chunk.text,
                                speaker_start=lo + chunk.start_char, speaker_end=lo + chunk.end_char, how="named",
@@ -363,7 +363,7 @@ _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z
 
 def _learned_speaker(q, doc, offset: int):
     """The quotation with the named source the trained models give the attribution it
-    belongs to, for a quotation the parse rules found no speaker for; None when they
+    belongs to, for a quotation neither the rules nor the parse found a speaker for; None when they
     give none, or only a pronoun (the rules' antecedent search stands then), or a stance
     ("slammed the proposal as “divisive”": a word held up, not speech)."""
     q_lo, q_hi = q.start - offset, q.end - offset
