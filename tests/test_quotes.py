@@ -53,6 +53,16 @@ def test_mark_styles_paragraphs_and_positions():
     assert all(text[q.start:q.end] == q.text for q in found.values())
 
 
+def test_doubled_apostrophes_as_quotation_marks():
+    """ASCII typesetting, as some archives keep it: ''…'' is a quotation; a doubled
+    apostrophe inside a word is not a mark."""
+    text = ("''That is our weak point,'' said Mr. Ruiz. ''Nothing matters more to us.''\n\n"
+            "He said it wasn''t so.")
+    found = {q.text: q for q in extract_quotes("x", text)}
+    assert set(found) == {"That is our weak point,", "Nothing matters more to us."}
+    assert all(q.speaker == "Ruiz" and text[q.start:q.end] == q.text for q in found.values())
+
+
 def test_quotations_signed_with_a_dash_at_the_end_of_their_paragraph():
     """Reader voices and epigraphs: “…” ― Name, alone at the end of the line."""
     text = ("“He knows nothing about our lives.”― Pamela Padilla \n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from .attribute import attribute, canonical_speakers, mask_quotes
@@ -59,6 +60,21 @@ def _closes(text: str, k: int, mark: str) -> bool:
     if mark == '"':
         return not text[k - 1].isspace() and (k + 1 >= len(text) or not text[k + 1].isalnum())
     return True
+
+
+# Doubled apostrophes as quotation marks, as ASCII typesetting and some archives keep
+# them (''It is,'' she said): opening before a word, closing after one.
+_TYPED_OPEN = re.compile(r"(?:(?<=[\s(\[—–-])|^)''(?=[^\s'])", re.M)
+_TYPED_CLOSE = re.compile(r"(?<=[^\s'])''(?!\w)")
+
+
+def _typed_marks(text: str) -> str:
+    """The text with each doubled-apostrophe mark written as one straight mark and a
+    space (of the same length, so every offset holds), for the quotation finding to see
+    one mark."""
+    if "''" not in text:
+        return text
+    return _TYPED_CLOSE.sub('" ', _TYPED_OPEN.sub(' "', text))
 
 
 def _find_spans(text: str) -> list[tuple[int, int]]:
@@ -124,10 +140,11 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
     [('We will go,', 'Kerry', 'named'), ('Soon,', 'Kerry', 'pronoun')]
     """
     found: list[Quote] = []
-    spans = _find_spans(text)
-    masked = mask_quotes(text, spans)  # once per article: it is the size of the text
+    scan = _typed_marks(text)
+    spans = _find_spans(scan)
+    masked = mask_quotes(scan, spans)  # once per article: it is the size of the text
     for start, end in spans:
-        found.append(Quote(article_id, start, end, text[start:end], *attribute(text, start, end, spans, found, masked)))
+        found.append(Quote(article_id, start, end, text[start:end], *attribute(scan, start, end, spans, found, masked)))
     quotes: list[Quote] = []
     previous: Quote | None = None
     for quote in refine(text, found, parser, masked):
@@ -144,7 +161,7 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
         # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
         if quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
             continue
-        if _is_title(text, quote.start, quote.end):
+        if _is_title(scan, quote.start, quote.end):
             continue
         quotes.append(quote)
     return canonical_speakers(quotes)
