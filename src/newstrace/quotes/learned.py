@@ -34,7 +34,6 @@ import numpy as np
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution-model.json.gz"
 _OPENING = "“‘«„"
 _CLOSING = "”’»"
-_NULL = None  # the "no source" choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +332,8 @@ class Found:
 
 
 def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
+    """The attributions of one parsed paragraph: each word the cue model passes, with
+    the content and source its choice models pick and the cue's extent."""
     quoted = quoted_tokens(doc)
     vectors = dense(doc)
     found = []
