@@ -185,7 +185,7 @@ def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
     p = path(cue, cand)
     side = "before" if cand.i < cue.i else "after" if cand.i > cue.i else "same"
     dist = _bucket(abs(cand.i - cue.i))
-    same = cand.sent.start == cue.sent.start
+    same = p != "none"  # a parse tree per sentence: no common ancestor, another sentence
     f = ["path=" + p, "lpath=" + lemma + "|" + p, "side=" + side, "dist=" + side + dist,
          "cp=" + cand.pos_, "ct=" + cand.tag_, "cd=" + cand.dep_, "cpd=" + cand.pos_ + "|" + p,
          "same=" + str(same), "cq=" + str(quoted[cand.i]), "cuq=" + str(quoted[cue.i]) + str(quoted[cand.i]),
