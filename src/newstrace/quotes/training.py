@@ -187,7 +187,8 @@ def _vocab(rows, min_count: int) -> dict[str, int]:
 
 def _model(vocab: dict[str, int], w: np.ndarray, bias: float, vector: np.ndarray) -> LinearModel:
     names = list(vocab)
-    return LinearModel({names[k]: float(w[k]) for k in np.flatnonzero(np.abs(w) > 1e-3)}, bias, vector)
+    # Weights under 0.01 change no figure on PolNeAR dev (within 0.001) and are half the file.
+    return LinearModel({names[k]: float(w[k]) for k in np.flatnonzero(np.abs(w) >= 0.01)}, bias, vector)
 
 
 def fit_binary(rows, vecs, labels, l2: float, min_count: int = 2) -> LinearModel:
