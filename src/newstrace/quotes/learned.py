@@ -3,7 +3,7 @@
 News attributes far more than it quotes: "Kerry said the talks would go on", "officials
 believe", "according to TASS", "Rubio criticized the deal", "the poll shows". The words
 that do it are too many for a list (PolNeAR's training split holds 7,456 different cues,
-6,211 of them once), so four linear models, trained on that split by
+6,211 of them once), so six linear models, trained on that split by
 ``bench/train_attributions.py`` (:mod:`.training`) and shipped in
 ``data/attribution-model.json.gz``, read them off the parse:
 
@@ -13,10 +13,13 @@ that do it are too many for a list (PolNeAR's training split holds 7,456 differe
 - **source**: for a cue, which word heads its source, or none (a choice among the
   nouns and pronouns of its sentence and the one before, and "no source");
 - **content**: for a cue, which word heads what is attributed (a choice among the
-  words of its sentence and its neighbours).
+  words of its sentence and its neighbours);
+- **content start** and **content end**: where in the head's sentence the content
+  starts and ends (a choice among the words the cue and source leave it, starting
+  from the head's subtree, which annotators often go past: "…, including the one
+  supporting Bush").
 
-A source or content head becomes a span through its subtree, leaving out the other
-parts. The features are plain strings (the word, its lemma, tags, the dependency path
+A source head becomes a span through its subtree, leaving out the other parts. The features are plain strings (the word, its lemma, tags, the dependency path
 between the cue and a candidate) and the parser's context vector of the word; a model
 is a weight for each, so reading one needs nothing beyond the parser and numpy.
 """
@@ -60,11 +63,13 @@ class AttributionModel:
     source: LinearModel
     content: LinearModel
     cue_extent: LinearModel  # which words around a cue's head belong to the cue ("has said", "told reporters")
+    content_start: LinearModel  # where in its sentence a content starts (a choice among the words before its head)
+    content_end: LinearModel  # and where it ends
     cue_threshold: float  # a word is a cue when its cue score passes this
     trained_on: str  # what the models were fitted to, for the record
 
 
-PARTS = ("cue", "source", "content", "cue_extent")
+PARTS = ("cue", "source", "content", "cue_extent", "content_start", "content_end")
 
 
 def save_model(model: AttributionModel, path: Path) -> None:
@@ -295,9 +300,9 @@ def _best(model: LinearModel, cue, candidates: list, quoted, role: str, vectors)
     return best
 
 
-def _phrase(head, leave_out: list) -> tuple[int, int]:
-    """Character span (in the paragraph) of ``head``'s subtree, leaving out the subtrees in
-    ``leave_out`` that hang inside it, trimmed to the contiguous run around the head."""
+def _phrase_tokens(head, leave_out: list) -> tuple[int, int]:
+    """First and last token of ``head``'s subtree, leaving out the subtrees in ``leave_out``
+    that hang inside it: the contiguous run around the head."""
     out = set()
     for t in leave_out:
         if t is not None and head.left_edge.i <= t.i <= head.right_edge.i and t.i != head.i \
@@ -306,16 +311,67 @@ def _phrase(head, leave_out: list) -> tuple[int, int]:
         elif t is not None and t.i != head.i and head.left_edge.i <= t.i <= head.right_edge.i:
             out.add(t.i)
     lo = hi = head.i
-    doc = head.doc
     while lo - 1 >= head.left_edge.i and lo - 1 not in out:
         lo -= 1
     while hi + 1 <= head.right_edge.i and hi + 1 not in out:
         hi += 1
-    while lo < hi and (doc[lo].is_punct and doc[lo].text not in _OPENING + '"' or doc[lo].lower_ == "that"):
+    return lo, hi
+
+
+def _chars(doc, lo: int, hi: int, strip_that: bool = False) -> tuple[int, int]:
+    """Character span of tokens lo..hi, without punctuation at the edges (quotation marks
+    stay) and, with ``strip_that``, without an opening complementiser."""
+    while lo < hi and (doc[lo].is_punct and doc[lo].text not in _OPENING + '"' or strip_that and doc[lo].lower_ == "that"):
         lo += 1
     while hi > lo and doc[hi].is_punct and doc[hi].text not in _CLOSING + '"':
         hi -= 1
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _phrase(head, leave_out: list) -> tuple[int, int]:
+    """Character span (in the paragraph) of :func:`_phrase_tokens`."""
+    return _chars(head.doc, *_phrase_tokens(head, leave_out), strip_that=True)
+
+
+def content_bounds(cue, head, source) -> tuple[int, int, range, range]:
+    """The content's span by the parse (first and last token of the head's subtree without
+    cue and source) and the tokens it may start and end at instead: within the head's
+    sentence, not across the cue or the source."""
+    lo, hi = _phrase_tokens(head, [cue, source])
+    left, right = head.sent.start, head.sent.end - 1
+    for other in (cue, source):
+        if other is None or other.sent.start != head.sent.start:
+            continue
+        if other.i < head.i:
+            left = max(left, (other.right_edge.i if other is source else other.i) + 1)
+        elif other.i > head.i:
+            right = min(right, (other.left_edge.i if other is source else other.i) - 1)
+    left, right = min(left, lo, head.i), max(right, hi, head.i)
+    return lo, hi, range(left, head.i + 1), range(head.i, right + 1)
+
+
+def boundary_features(head, k: int, rule: int, side: str, quoted: list[bool]) -> list[str]:
+    """What says whether a content headed by ``head`` starts (side "L") or ends ("R") at
+    token ``k``; ``rule`` is where the parse's span starts or ends."""
+    doc = head.doc
+    d = k - rule
+    shift = "0" if d == 0 else ("+" if d > 0 else "-") + _bucket(abs(d))
+    t = doc[k]
+    beyond = k + 1 if side == "R" else k - 1
+    nb = doc[beyond] if 0 <= beyond < len(doc) and head.sent.start <= beyond < head.sent.end else None
+
+    def word(x) -> str:
+        return "edge" if x is None else x.lower_ if x.is_punct or x.is_stop else x.pos_
+
+    rest = doc[k + 1:head.sent.end] if side == "R" else doc[head.sent.start:k]
+    return ["d=" + side + shift, "w=" + side + word(t), "nb=" + side + word(nb),
+            "wnb=" + side + word(t) + "|" + word(nb), "dp=" + side + shift + "|" + head.pos_,
+            "edge=" + side + str(all(x.is_punct for x in rest)), "q=" + side + str(quoted[k]),
+            "dep=" + side + t.dep_ + "|" + shift]
+
+
+def _choose(model: LinearModel, head, ks: range, rule: int, side: str, quoted) -> int:
+    return max(ks, key=lambda k: model.score(boundary_features(head, k, rule, side, quoted)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +403,9 @@ def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
         if content is None:
             continue
         source = _best(model.source, t, source_candidates(t), quoted, "source", vectors)
-        content_span = _phrase(content, [t, source])
+        lo, hi, starts, ends = content_bounds(t, content, source)
+        content_span = _chars(doc, _choose(model.content_start, content, starts, lo, "L", quoted),
+                              _choose(model.content_end, content, ends, hi, "R", quoted))
         taken = {content.i, *(i for i in range(len(doc)) if content_span[0] <= doc[i].idx < content_span[1])}
         source_span = None
         if source is not None:

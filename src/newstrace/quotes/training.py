@@ -1,10 +1,11 @@
 """Fitting the attribution models of :mod:`.learned` to annotated articles.
 
 Every gold attribution (cue, source and content spans, character offsets) becomes
-examples for the four models: the cue model sees every word of a paragraph (is it the
+examples for the six models: the cue model sees every word of a paragraph (is it the
 head of a cue?); the source and content models see, for each gold cue, the candidate
 words with the gold one marked; the extent model sees the words around a gold cue's
-head (inside the cue or not). Each is fitted by L2-regularised logistic
+head (inside the cue or not); the content start and end models, the words a content
+may start and end at, with the gold ones marked. Each is fitted by L2-regularised logistic
 regression with L-BFGS (a yes/no per word, or a softmax over a cue's candidates). Needs
 numpy and scipy, which reading a model does not.
 """
@@ -21,7 +22,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import minimize
 
-from .learned import (PARTS, AttributionModel, LinearModel, content_candidates, cue_features, dense, extent_features,
+from .learned import (PARTS, AttributionModel, LinearModel, boundary_features, content_bounds, content_candidates,
+                      cue_features, dense, extent_features,
                       extent_window, null_source_features, pair_features, pair_vector, quoted_tokens, source_candidates)
 
 
@@ -62,6 +64,10 @@ class Examples:
     content_gold: list[int] = field(default_factory=list)
     cue_extent_rows: list[list[str]] = field(default_factory=list)
     cue_extent_labels: list[int] = field(default_factory=list)
+    content_start_groups: list[list[list[str]]] = field(default_factory=list)
+    content_start_gold: list[int] = field(default_factory=list)
+    content_end_groups: list[list[list[str]]] = field(default_factory=list)
+    content_end_gold: list[int] = field(default_factory=list)
 
     def extend(self, other: Examples) -> None:
         for name in self.__dataclass_fields__:
@@ -114,6 +120,7 @@ def add_examples(ex: Examples, doc, offset: int, gold: list[dict], counts: Count
         _extent_examples(ex, cue, {t.i for t in tokens})
         source_spans = ev.get("Source")
         cands = source_candidates(cue)
+        src = None
         if not source_spans:
             gold_k = len(cands)  # the null choice, last
         else:
@@ -127,7 +134,10 @@ def add_examples(ex: Examples, doc, offset: int, gold: list[dict], counts: Count
             ex.source_vecs.append(np.array([pair_vector(vectors, cue, c) for c in cands] + [zero]))
             ex.source_gold.append(gold_k)
         cands = content_candidates(cue)
-        content = _head(_covered(doc, offset, ev["Content"]), by_size=True)
+        covered = _covered(doc, offset, ev["Content"])
+        content = _head(covered, by_size=True)
+        if content is not None:
+            _boundary_examples(ex, cue, content, src if source_spans else None, {t.i for t in covered}, quoted)
         gold_k = next((k for k, c in enumerate(cands) if content is not None and c.i == content.i), None)
         if gold_k is None:
             counts["content out of reach"] += 1
@@ -141,6 +151,22 @@ def add_examples(ex: Examples, doc, offset: int, gold: list[dict], counts: Count
         ex.cue_rows.append(cue_features(t, quoted))
         ex.cue_vecs.append(vectors[t.i])
         ex.cue_labels.append(int(t.i in heads))
+
+
+def _boundary_examples(ex: Examples, cue, head, source, members: set[int], quoted) -> None:
+    """Where the gold content starts and ends among the tokens its bounds allow (when it
+    starts or ends among them)."""
+    lo, hi, starts, ends = content_bounds(cue, head, source)
+    inside = [i for i in members if starts.start <= i < ends.stop]
+    if not inside:
+        return
+    first, last = min(inside), max(inside)
+    if first in starts:
+        ex.content_start_groups.append([boundary_features(head, k, lo, "L", quoted) for k in starts])
+        ex.content_start_gold.append(first - starts.start)
+    if last in ends:
+        ex.content_end_groups.append([boundary_features(head, k, hi, "R", quoted) for k in ends])
+        ex.content_end_gold.append(last - ends.start)
 
 
 def _extent_examples(ex: Examples, head, members: set[int]) -> None:
@@ -215,7 +241,7 @@ def fit_choice(groups, vecs, gold, l2: float, min_count: int = 2) -> LinearModel
     rows = [r for g in groups for r in g]
     vocab = _vocab(rows, min_count)
     X = _matrix(rows, vocab)
-    D = np.concatenate(vecs).astype(np.float64)
+    D = np.concatenate(vecs).astype(np.float64) if vecs is not None else np.zeros((len(rows), 0))
     n = X.shape[1]
     sizes = np.array([len(g) for g in groups])
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -234,7 +260,7 @@ def fit_choice(groups, vecs, gold, l2: float, min_count: int = 2) -> LinearModel
         return loss_, np.concatenate([X.T @ p, D.T @ p]) + l2 * wv
 
     res = minimize(loss, np.zeros(n + D.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    return _model(vocab, res.x[:n], 0.0, res.x[n:])
+    return _model(vocab, res.x[:n], 0.0, res.x[n:] if D.shape[1] else None)
 
 
 def held_out_score(model: LinearModel, ex: Examples, part: str) -> tuple[float, float | None]:
@@ -249,6 +275,7 @@ def held_out_score(model: LinearModel, ex: Examples, part: str) -> tuple[float, 
 
 
 def choice_accuracy(model: LinearModel, groups, vecs, gold) -> float:
+    vecs = vecs if vecs is not None else [[None] * len(g) for g in groups]
     ok = sum(int(np.argmax([model.score(r, v) for r, v in zip(g, gv)]) == k) for g, gv, k in zip(groups, vecs, gold))
     return ok / max(1, len(groups))
 
@@ -274,8 +301,10 @@ def fit_part(ex: Examples, part: str, l2: float) -> LinearModel:
 
 
 def choice_data(ex: Examples, part: str):
-    return ((ex.source_groups, ex.source_vecs, ex.source_gold) if part == "source"
-            else (ex.content_groups, ex.content_vecs, ex.content_gold))
+    """(groups, their dense vectors or None, gold choices) of a choice model."""
+    if part in ("content_start", "content_end"):
+        return getattr(ex, part + "_groups"), None, getattr(ex, part + "_gold")
+    return getattr(ex, part + "_groups"), getattr(ex, part + "_vecs"), getattr(ex, part + "_gold")
 
 
 
