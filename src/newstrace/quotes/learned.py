@@ -318,19 +318,14 @@ def _phrase_tokens(head, leave_out: list) -> tuple[int, int]:
     return lo, hi
 
 
-def _chars(doc, lo: int, hi: int, strip_that: bool = False) -> tuple[int, int]:
+def _chars(doc, lo: int, hi: int) -> tuple[int, int]:
     """Character span of tokens lo..hi, without punctuation at the edges (quotation marks
-    stay) and, with ``strip_that``, without an opening complementiser."""
-    while lo < hi and (doc[lo].is_punct and doc[lo].text not in _OPENING + '"' or strip_that and doc[lo].lower_ == "that"):
+    stay)."""
+    while lo < hi and doc[lo].is_punct and doc[lo].text not in _OPENING + '"':
         lo += 1
     while hi > lo and doc[hi].is_punct and doc[hi].text not in _CLOSING + '"':
         hi -= 1
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
-
-
-def _phrase(head, leave_out: list) -> tuple[int, int]:
-    """Character span (in the paragraph) of :func:`_phrase_tokens`."""
-    return _chars(head.doc, *_phrase_tokens(head, leave_out), strip_that=True)
 
 
 def content_bounds(cue, head, source) -> tuple[int, int, range, range]:
@@ -383,13 +378,20 @@ class Found:
     content: tuple[int, int]
     source: tuple[int, int] | None
     source_head: object
-    score: float
     kind: str  # according | headline | reported (a clause is attributed) | stance (a thing: "criticized the deal")
 
 
 def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
     """The attributions of one parsed paragraph: each word the cue model passes, with
-    the content and source its choice models pick and the cue's extent."""
+    the content and source its choice models pick and the cue's extent. Kept on the doc:
+    the speakers of quotations and the statements ask for the same paragraphs."""
+    key = ("newstrace.attributions", id(model))
+    if key not in doc.user_data:
+        doc.user_data[key] = _find(doc, model)
+    return doc.user_data[key]
+
+
+def _find(doc, model: AttributionModel) -> list[Found]:
     quoted = quoted_tokens(doc)
     vectors = dense(doc)
     found = []
@@ -409,9 +411,9 @@ def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
         taken = {content.i, *(i for i in range(len(doc)) if content_span[0] <= doc[i].idx < content_span[1])}
         source_span = None
         if source is not None:
-            source_span = _phrase(source, [t, content])
+            source_span = _chars(doc, *_phrase_tokens(source, [t, content]))
         kind = ("according" if t.lower_ == "according" else "headline" if t.text == ":"
                 else "reported" if content.pos_ in ("VERB", "AUX") else "stance")
         found.append(Found(grow(t, model.cue_extent, taken | ({source.i} if source is not None else set())),
-                           content_span, source_span, source, s, kind))
+                           content_span, source_span, source, kind))
     return found

