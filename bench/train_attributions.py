@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 from newstrace.quotes.learned import MODEL_FILE, save_model
 from newstrace.quotes.parse import load_parser
@@ -41,18 +40,12 @@ def parse_split(parser, arts, cache: Path | None = None):
 
     index = [[name, lo] for name, text, _ in arts for lo, _ in paragraphs(text)]
     keys = cache.with_suffix(".json") if cache else None
-    tensors = cache.with_suffix(".npy") if cache else None
-    if cache and cache.exists() and tensors.exists() and json.loads(keys.read_text()) == index:
+    if cache and cache.exists() and json.loads(keys.read_text()) == index:
         docs = list(DocBin().from_disk(cache).get_docs(parser.vocab))
-        flat, lo = np.load(tensors), 0
-        for doc in docs:  # a DocBin keeps no tensors
-            doc.tensor = flat[lo:lo + len(doc)]
-            lo += len(doc)
     else:
         docs = list(parser.pipe((p for _, text, _ in arts for _, p in paragraphs(text)), batch_size=64))
         if cache:
             DocBin(docs=docs).to_disk(cache)
-            np.save(tensors, np.concatenate([d.tensor for d in docs]).astype(np.float32))
             keys.write_text(json.dumps(index))
     out, k = [], 0
     for name, text, gold in arts:

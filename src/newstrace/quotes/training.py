@@ -23,8 +23,8 @@ from scipy import sparse
 from scipy.optimize import minimize
 
 from .learned import (PARTS, AttributionModel, LinearModel, boundary_features, content_bounds, content_candidates,
-                      cue_features, dense, extent_features,
-                      extent_window, null_source_features, pair_features, pair_vector, quoted_tokens, source_candidates)
+                      cue_features, extent_features,
+                      extent_window, null_source_features, pair_features, quoted_tokens, source_candidates)
 
 
 def read_brat(path: Path) -> list[dict]:
@@ -49,18 +49,15 @@ _PREFER = {"VERB": 0, "AUX": 1, "NOUN": 2, "PROPN": 2, "PRON": 2, "ADP": 3}
 
 @dataclass
 class Examples:
-    """Feature lists with labels, and the dense vector of each row: for the cue model one
+    """Feature lists with labels: for the cue model one
     row per word; for the choice models one group of rows per cue, with the index of the
     gold row."""
 
     cue_rows: list[list[str]] = field(default_factory=list)
-    cue_vecs: list = field(default_factory=list)
     cue_labels: list[int] = field(default_factory=list)
     source_groups: list[list[list[str]]] = field(default_factory=list)
-    source_vecs: list = field(default_factory=list)
     source_gold: list[int] = field(default_factory=list)
     content_groups: list[list[list[str]]] = field(default_factory=list)
-    content_vecs: list = field(default_factory=list)
     content_gold: list[int] = field(default_factory=list)
     cue_extent_rows: list[list[str]] = field(default_factory=list)
     cue_extent_labels: list[int] = field(default_factory=list)
@@ -100,10 +97,6 @@ def _head(tokens, by_size: bool = False):
 
 def add_examples(ex: Examples, doc, offset: int, gold: list[dict], counts: Counter) -> None:
     quoted = quoted_tokens(doc)
-    vectors = dense(doc)
-    if vectors is None:
-        raise ValueError("training needs the parser's context vectors (doc.tensor), and this parse has none")
-    zero = np.zeros(2 * vectors.shape[1])
     end = offset + len(doc.text)
     heads, inside = {}, set()
     for ev in gold:
@@ -131,7 +124,6 @@ def add_examples(ex: Examples, doc, offset: int, gold: list[dict], counts: Count
         else:
             ex.source_groups.append([pair_features(cue, c, quoted, "source") for c in cands]
                                     + [null_source_features(cue)])
-            ex.source_vecs.append(np.array([pair_vector(vectors, cue, c) for c in cands] + [zero]))
             ex.source_gold.append(gold_k)
         cands = content_candidates(cue)
         covered = _covered(doc, offset, ev["Content"])
@@ -143,13 +135,11 @@ def add_examples(ex: Examples, doc, offset: int, gold: list[dict], counts: Count
             counts["content out of reach"] += 1
         else:
             ex.content_groups.append([pair_features(cue, c, quoted, "content") for c in cands])
-            ex.content_vecs.append(np.array([pair_vector(vectors, cue, c) for c in cands]))
             ex.content_gold.append(gold_k)
     for t in doc:
         if t.is_space or (t.i in inside and t.i not in heads):
             continue
         ex.cue_rows.append(cue_features(t, quoted))
-        ex.cue_vecs.append(vectors[t.i])
         ex.cue_labels.append(int(t.i in heads))
 
 
@@ -211,78 +201,71 @@ def _vocab(rows, min_count: int) -> dict[str, int]:
     return {f: k for k, f in enumerate(sorted(f for f, n in c.items() if n >= min_count))}
 
 
-def _model(vocab: dict[str, int], w: np.ndarray, bias: float, vector: np.ndarray) -> LinearModel:
+def _model(vocab: dict[str, int], w: np.ndarray, bias: float) -> LinearModel:
     names = list(vocab)
     # Weights under 0.01 change no figure on PolNeAR dev (within 0.001) and are half the file.
-    return LinearModel({names[k]: float(w[k]) for k in np.flatnonzero(np.abs(w) >= 0.01)}, bias, vector)
+    return LinearModel({names[k]: float(w[k]) for k in np.flatnonzero(np.abs(w) >= 0.01)}, bias)
 
 
-def fit_binary(rows, vecs, labels, l2: float, min_count: int = 2) -> LinearModel:
-    """Logistic regression of the labels on the sparse features and the dense vectors."""
+def fit_binary(rows, labels, l2: float, min_count: int = 2) -> LinearModel:
+    """Logistic regression of the labels on the features."""
     vocab = _vocab(rows, min_count)
     X = _matrix(rows, vocab)
-    D = np.asarray(vecs, dtype=np.float64) if vecs is not None else np.zeros((len(rows), 0))
-    n, d = X.shape[1], D.shape[1]
+    n = X.shape[1]
     y = np.array(labels, dtype=float) * 2 - 1
 
-    def loss(wvb):
-        w, v, b = wvb[:n], wvb[n:n + d], wvb[-1]
-        m = y * (X @ w + D @ v + b)
-        loss_ = np.logaddexp(0, -m).sum() + 0.5 * l2 * (w @ w + v @ v)
+    def loss(wb):
+        w, b = wb[:n], wb[-1]
+        m = y * (X @ w + b)
         g = -y * np.exp(-np.logaddexp(0, m))
-        return loss_, np.concatenate([X.T @ g + l2 * w, D.T @ g + l2 * v, [g.sum()]])
+        return np.logaddexp(0, -m).sum() + 0.5 * l2 * w @ w, np.append(X.T @ g + l2 * w, g.sum())
 
-    res = minimize(loss, np.zeros(n + d + 1), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    return _model(vocab, res.x[:n], float(res.x[-1]), res.x[n:n + d] if d else None)
+    res = minimize(loss, np.zeros(n + 1), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return _model(vocab, res.x[:n], float(res.x[-1]))
 
 
-def fit_choice(groups, vecs, gold, l2: float, min_count: int = 2) -> LinearModel:
+def fit_choice(groups, gold, l2: float, min_count: int = 2) -> LinearModel:
     """A softmax over each group's rows, fitted to pick the gold row."""
     rows = [r for g in groups for r in g]
     vocab = _vocab(rows, min_count)
     X = _matrix(rows, vocab)
-    D = np.concatenate(vecs).astype(np.float64) if vecs is not None else np.zeros((len(rows), 0))
-    n = X.shape[1]
     sizes = np.array([len(g) for g in groups])
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     gold_rows = starts + np.array(gold)
     owner = np.repeat(np.arange(len(groups)), sizes)
 
-    def loss(wv):
-        w, v = wv[:n], wv[n:]
-        s = X @ w + D @ v
+    def loss(w):
+        s = X @ w
         top = np.maximum.reduceat(s, starts)
         e = np.exp(s - top[owner])
         z = np.add.reduceat(e, starts)
-        loss_ = (np.log(z) + top - s[gold_rows]).sum() + 0.5 * l2 * wv @ wv
         p = e / z[owner]
         p[gold_rows] -= 1
-        return loss_, np.concatenate([X.T @ p, D.T @ p]) + l2 * wv
+        return (np.log(z) + top - s[gold_rows]).sum() + 0.5 * l2 * w @ w, X.T @ p + l2 * w
 
-    res = minimize(loss, np.zeros(n + D.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    return _model(vocab, res.x[:n], 0.0, res.x[n:] if D.shape[1] else None)
+    res = minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return _model(vocab, res.x, 0.0)
 
 
 def held_out_score(model: LinearModel, ex: Examples, part: str) -> tuple[float, float | None]:
     """The cue model's best F1 and its threshold; the choice models' accuracy; the extent
     models' accuracy."""
     if part == "cue":
-        return cue_f1(model, ex.cue_rows, ex.cue_vecs, ex.cue_labels)
+        return cue_f1(model, ex.cue_rows, ex.cue_labels)
     if part.endswith("_extent"):
         rows, labels = getattr(ex, part + "_rows"), getattr(ex, part + "_labels")
         return sum(int((model.score(r) > 0) == bool(y)) for r, y in zip(rows, labels)) / max(1, len(rows)), None
     return choice_accuracy(model, *choice_data(ex, part)), None
 
 
-def choice_accuracy(model: LinearModel, groups, vecs, gold) -> float:
-    vecs = vecs if vecs is not None else [[None] * len(g) for g in groups]
-    ok = sum(int(np.argmax([model.score(r, v) for r, v in zip(g, gv)]) == k) for g, gv, k in zip(groups, vecs, gold))
+def choice_accuracy(model: LinearModel, groups, gold) -> float:
+    ok = sum(int(np.argmax([model.score(r) for r in g]) == k) for g, k in zip(groups, gold))
     return ok / max(1, len(groups))
 
 
-def cue_f1(model: LinearModel, rows, vecs, labels) -> tuple[float, float]:
+def cue_f1(model: LinearModel, rows, labels) -> tuple[float, float]:
     """The best F1 over thresholds, and that threshold."""
-    scores = np.array([model.score(r, v) for r, v in zip(rows, vecs)])
+    scores = np.array([model.score(r) for r in rows])
     labels = np.array(labels)
     order = np.argsort(-scores)
     tp = np.cumsum(labels[order])
@@ -294,17 +277,15 @@ def cue_f1(model: LinearModel, rows, vecs, labels) -> tuple[float, float]:
 
 def fit_part(ex: Examples, part: str, l2: float) -> LinearModel:
     if part.endswith("_extent"):
-        return fit_binary(getattr(ex, part + "_rows"), None, getattr(ex, part + "_labels"), l2)
+        return fit_binary(getattr(ex, part + "_rows"), getattr(ex, part + "_labels"), l2)
     if part == "cue":
-        return fit_binary(ex.cue_rows, ex.cue_vecs, ex.cue_labels, l2)
+        return fit_binary(ex.cue_rows, ex.cue_labels, l2)
     return fit_choice(*choice_data(ex, part), l2)
 
 
 def choice_data(ex: Examples, part: str):
-    """(groups, their dense vectors or None, gold choices) of a choice model."""
-    if part in ("content_start", "content_end"):
-        return getattr(ex, part + "_groups"), None, getattr(ex, part + "_gold")
-    return getattr(ex, part + "_groups"), getattr(ex, part + "_vecs"), getattr(ex, part + "_gold")
+    """(groups, gold choices) of a choice model."""
+    return getattr(ex, part + "_groups"), getattr(ex, part + "_gold")
 
 
 
