@@ -15,7 +15,8 @@ _CUES = ("said|says|say|told|tells|added|adds|warned|warns|stated|states|explain
 CUE = re.compile(rf"\b(?:{_CUES})\b")
 # A capitalised word that is not a sentence-opening function word.
 _NAME = (r"(?!(?:The|A|An|But|And|If|In|It|Its|This|That|These|Those|However|Meanwhile|When|While|As|At|"
-         r"On|For|With|After|Before|There|Then|So|Yet|Still|Also|Now|Asked|According)\b)[A-Z][\w’'.\-]*")
+         r"On|For|With|After|Before|There|Then|So|Yet|Still|Also|Now|Asked|According|During|Since|Until|"
+         r"Although|Though|Because|Despite|Even|From|By|Under|Over|Without|Why|What|How|Where)\b)[A-Z][\w’'.\-]*")
 _LINK = r"(?:of|the|for|and|in|on|at|de|al|bin|van|von|der|du|la|le)"
 _ROLE = (r"(?:spokesman|spokeswoman|spokesperson|spokesmen|minister|secretary|president|official|officials|"
          r"chief|head|director|senator|governor|mayor|lawmaker|embassy|ministry|department|agency|adviser|"
@@ -30,11 +31,13 @@ SPEAKER = (rf"(?:(?:the|The|a|A|an|An)\s+)?(?:(?:{_NAME}|{_ROLE})\s+(?:{_LINK}\s
 _AFTER_CUE_FIRST = re.compile(
     rf"^[\s,;:—–-]*(?P<cue>{_CUES})\s+(?P<sp>{SPEAKER}|{_PRONOUN}|(?:the|a|an)\s+[\w’'-]+)\b")
 _AFTER_SPEAKER_FIRST = re.compile(
-    rf"^[\s,;:—–-]*(?:(?:[a-z][\w’'-]*|[A-Z][\w’'-]*’s?)\s+){{0,4}}?(?P<sp>{SPEAKER}|{_PRONOUN})\s+(?:(?:also|later|then|once|has|had|have|"
+    rf"^[\s,;:—–-]*(?:(?:[a-z][\w’'-]*|[A-Z][\w’'-]*’s?)\s+){{0,4}}?(?P<sp>{SPEAKER}|{_PRONOUN})"
+    rf"(?:,[^,“”\"\n]{{1,60}},)?"  # "Flynn, a top Trump surrogate, said"
+    rf"\s+(?:(?:also|later|then|once|has|had|have|"
     rf"previously|recently|simply|again|quickly|flatly|publicly)\s+)?(?P<cue>{_CUES})\b")
 _SPEAKER_AT_END = re.compile(rf"(?P<sp>{SPEAKER}|\b{_PRONOUN})\s*(?:,[^,“”\"]{{1,80}},\s*)?$")
 _INVERTED = re.compile(rf"^\W*(?P<cue>Said|Says|Stated|Added|Asked|Wrote|Explained|Noted)\s+(?P<sp>{SPEAKER})")
-_SIGNED = re.compile(rf"^[ \t]*(?P<cue>[―—–-]{{1,2}})[ \t]*(?P<sp>{SPEAKER})[ \t]*[.,]?[ \t]*$")
+_SIGNED = re.compile(rf"^[^\S\n]*(?P<cue>[―—–-]{{1,2}})[^\S\n]*(?P<sp>{SPEAKER})[^\S\n]*[.,]?[^\S\n]*$")
 _SUBJECT = re.compile(rf"^\W*(?P<sp>{SPEAKER}|{_PRONOUN})\b")
 _ACCORDING = re.compile(rf"according to\s+(?P<sp>{SPEAKER})")
 _PRONOUNS = {"he", "she", "they", "i", "we"}

@@ -66,15 +66,18 @@ def _closes(text: str, k: int, mark: str) -> bool:
 # them (''It is,'' she said): opening before a word, closing after one.
 _TYPED_OPEN = re.compile(r"(?:(?<=[\s(\[—–-])|^)''(?=[^\s'])", re.M)
 _TYPED_CLOSE = re.compile(r"(?<=[^\s'])''(?!\w)")
+# A closing mark that opens a paragraph opens a quotation: a typing slip that reader
+# voices and transcripts copied from elsewhere keep (”Fear. I am truly afraid…”).
+_MISTYPED_OPEN = re.compile(r"^([^\S\n]*)”(?=[^\n])", re.M)
 
 
 def _typed_marks(text: str) -> str:
-    """The text with each doubled-apostrophe mark written as one straight mark and a
-    space (of the same length, so every offset holds), for the quotation finding to see
-    one mark."""
-    if "''" not in text:
-        return text
-    return _TYPED_CLOSE.sub('" ', _TYPED_OPEN.sub(' "', text))
+    """The text with its quotation marks as the finder reads them, of the same length so
+    that every offset holds: each doubled-apostrophe mark written as one straight mark
+    and a space, a closing mark that opens a paragraph as an opening one."""
+    if "''" in text:
+        text = _TYPED_CLOSE.sub('" ', _TYPED_OPEN.sub(' "', text))
+    return _MISTYPED_OPEN.sub(r"\1“", text)
 
 
 def _find_spans(text: str) -> list[tuple[int, int]]:

@@ -106,9 +106,14 @@ def _context(text: str, quote) -> tuple[int, int]:
     return lo, len(text) if hi < 0 else hi
 
 
-def _speaker(doc, q_lo: int, q_hi: int):
+def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
+    return any(lo <= i < hi for lo, hi in spans)
+
+
+def _speaker(doc, q_lo: int, q_hi: int, quoted: list[tuple[int, int]]):
     """(subject token, verb token) of the clause a quotation at [q_lo, q_hi) of the
-    parsed paragraph is attributed by, or (None, None)."""
+    parsed paragraph is attributed by, or (None, None). ``quoted`` holds the spans of
+    the paragraph's quotations."""
     inside = [t for t in doc if q_lo <= t.idx < q_hi]
     if not inside:
         return None, None
@@ -120,13 +125,21 @@ def _speaker(doc, q_lo: int, q_hi: int):
             sents[before.start] = before  # "Cruz continued: “…”"
     outside = [t for s in sents.values() for t in s if not q_lo <= t.idx < q_hi]
     inside_ids = {t.i for t in inside}
+
+    def subjects_of(verb) -> list:
+        # A title in quotation marks is no speaker: "…,” Flynn said on “Fox and Friends.”
+        return [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids
+                and not _inside(c.idx, quoted)]
+
     clauses = []
     for verb in outside:
         if verb.pos_ not in ("VERB", "AUX"):
             continue
-        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids]
+        subjects = subjects_of(verb)
         if not subjects and verb.dep_ == "acl" and verb.head.i == verb.i - 1 and verb.head.i not in inside_ids:
             subjects = [verb.head]  # the small model reads "Trump barked as …" as a noun phrase
+        if not subjects and verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+            subjects = subjects_of(verb.head)  # "Trump attacked Clinton, saying, “…”": the participle's speaker
         if subjects:
             clauses.append((verb, subjects))
     speaking = {verb.i for verb, _ in clauses if verb.lemma_.lower() in SPEECH_VERBS}
@@ -221,11 +234,12 @@ def refine(text: str, quotes: list, parser, masked: str) -> list:
     for q, (lo, hi) in zip(quotes, contexts):
         doc = docs[(lo, hi)]
         q_lo, q_hi = q.start - 1 - lo, q.end + 1 - lo
-        subject, verb = _speaker(doc, q_lo, q_hi)
+        quoted = [(o.start - lo, o.end - lo) for o in quotes if lo <= o.start < hi]
+        subject, verb = _speaker(doc, q_lo, q_hi, quoted)
         if subject is None:
             chunk = _before_colon(doc, q_lo)
             if chunk is None or chunk.root.text.lower() in _PRONOUNS:
-                out.append((q.how == "unattributed" and _learned_speaker(q, doc, lo)) or q)
+                out.append((q.how == "unattributed" and _learned_speaker(q, doc, lo, quoted)) or q)
                 continue
             out.append(replace(q, speaker=_canonical(chunk.root, chunk.text), speaker_as_written=chunk.text,
                                speaker_start=lo + chunk.start_char, speaker_end=lo + chunk.end_char, how="named",
@@ -368,7 +382,7 @@ _LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "edi
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")
 
 
-def _learned_speaker(q, doc, offset: int):
+def _learned_speaker(q, doc, offset: int, quoted: list[tuple[int, int]]):
     """The quotation with the named source the trained models give the attribution it
     belongs to, for a quotation neither the rules nor the parse found a speaker for; None when they
     give none, or only a pronoun (the rules' antecedent search stands then), or a stance
@@ -376,7 +390,7 @@ def _learned_speaker(q, doc, offset: int):
     q_lo, q_hi = q.start - offset, q.end - offset
     for f in find_in_paragraph(doc, shipped_model()):
         if f.source is None or not (f.content[0] < q_hi and q_lo < f.content[1]) or f.source_head.pos_ == "PRON" \
-                or f.kind == "stance":
+                or f.kind == "stance" or _inside(f.source_head.idx, quoted):
             continue
         as_written = doc.text[f.source[0]:f.source[1]]
         return replace(q, speaker=_canonical(f.source_head, as_written), speaker_as_written=as_written,
