@@ -196,6 +196,17 @@ def test_attributions_without_quotation_marks(parser):
     assert not any("morning" in content for content in found)
 
 
+def test_reported_speech_runs_on_over_a_quotation_it_enters(parser):
+    """A quotation is said whole: reported speech whose sentence ends inside one runs to its end."""
+    from newstrace.quotes.parse import attributions
+
+    text = "Critics of the council say the new law is “a disaster for the town. It must go before summer,” Jones added."
+    quotes = extract_quotes("x", text, parser)
+    found = {text[a.cue[0]:a.cue[1]]: a for a in attributions(text, quotes, parser) if a.cue}
+    assert text[found["say"].content[0]:found["say"].content[1]].startswith("the new law is “a disaster")
+    assert found["say"].content[1] == quotes[0].end and found["say"].kind == "quotation"
+
+
 def test_statements_without_quotation_marks_are_stored_and_shown(tmp_path, parser):
     """Reported speech is stored with its source (a pronoun resolved as a quotation's is),
     appears in the article report (valid against the schema) and on the article page,

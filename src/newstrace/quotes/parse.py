@@ -308,6 +308,7 @@ def _merge_quotes(found: list[Attribution], quotes: list) -> list[Attribution]:
         covered = sum(max(0, min(a.content[1], q.end) - max(a.content[0], q.start)) for q in quotes)
         return covered / max(1, a.content[1] - a.content[0])
 
+    found = [_over_quotations(a, quotes) for a in found]
     found = [replace(a, direct=True, kind="quotation") if quoted_share(a) >= 0.5 else a for a in found]
     for q in quotes:
         if any(a.content[0] <= q.start and q.end <= a.content[1] for a in found):
@@ -322,6 +323,17 @@ def _merge_quotes(found: list[Attribution], quotes: list) -> list[Attribution]:
             found[k] = replace(a, content=(min(a.content[0], q.start), max(a.content[1], q.end)), direct=True,
                                kind="quotation")
     return sorted(found, key=lambda a: a.content)
+
+
+def _over_quotations(a: Attribution, quotes: list) -> Attribution:
+    """The attribution with its content run on over any quotation it starts or ends inside
+    of: a quotation is said whole."""
+    lo, hi = a.content
+    for q in quotes:
+        if q.start < lo < q.end or q.start < hi < q.end:
+            if not (q.start <= lo and hi <= q.end):
+                lo, hi = min(lo, q.start), max(hi, q.end)
+    return a if (lo, hi) == a.content else replace(a, content=(lo, hi))
 
 
 @dataclass(frozen=True, slots=True)
