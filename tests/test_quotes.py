@@ -197,14 +197,17 @@ def test_attributions_without_quotation_marks(parser):
 
 
 def test_reported_speech_runs_on_over_a_quotation_it_enters(parser):
-    """A quotation is said whole: reported speech whose sentence ends inside one runs to its end."""
+    """A quotation is said whole: reported speech whose sentence ends inside one runs to its end,
+    and an attributed quotation's content holds its marks."""
     from newstrace.quotes.parse import attributions
 
     text = "Critics of the council say the new law is “a disaster for the town. It must go before summer,” Jones added."
     quotes = extract_quotes("x", text, parser)
     found = {text[a.cue[0]:a.cue[1]]: a for a in attributions(text, quotes, parser) if a.cue}
     assert text[found["say"].content[0]:found["say"].content[1]].startswith("the new law is “a disaster")
-    assert found["say"].content[1] == quotes[0].end and found["say"].kind == "quotation"
+    # Marks and all, as annotators mark what is attributed (the quote's own span is inside them).
+    assert found["say"].content[1] == quotes[0].end + 1 and found["say"].kind == "quotation"
+    assert text[found["added"].content[0]:found["added"].content[1]] == "“" + quotes[0].text + "”"
 
 
 def test_statements_without_quotation_marks_are_stored_and_shown(tmp_path, parser):

@@ -35,8 +35,8 @@ from pathlib import Path
 
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution-model.json.gz"
-_OPENING = "“‘«„"
-_CLOSING = "”’»"
+OPENING_MARKS = "“‘«„"
+CLOSING_MARKS = "”’»"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ def quoted_tokens(doc) -> list[bool]:
     inside, depth, straight = [], 0, False
     for t in doc:
         ch = t.text
-        if ch in _CLOSING and depth:
+        if ch in CLOSING_MARKS and depth:
             depth -= 1
             inside.append(False)
             continue
@@ -105,7 +105,7 @@ def quoted_tokens(doc) -> list[bool]:
             inside.append(False)
             continue
         inside.append(depth > 0 or straight)
-        if ch in _OPENING:
+        if ch in OPENING_MARKS:
             depth += 1
     return inside
 
@@ -294,9 +294,9 @@ def _phrase_tokens(head, leave_out: list) -> tuple[int, int]:
 def _chars(doc, lo: int, hi: int) -> tuple[int, int]:
     """Character span of tokens lo..hi, without punctuation at the edges (quotation marks
     stay)."""
-    while lo < hi and doc[lo].is_punct and doc[lo].text not in _OPENING + '"':
+    while lo < hi and doc[lo].is_punct and doc[lo].text not in OPENING_MARKS + '"':
         lo += 1
-    while hi > lo and doc[hi].is_punct and doc[hi].text not in _CLOSING + '"':
+    while hi > lo and doc[hi].is_punct and doc[hi].text not in CLOSING_MARKS + '"':
         hi -= 1
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 

