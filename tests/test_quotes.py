@@ -272,3 +272,23 @@ def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
     assert sorted(asked) == sorted(p for p in text.split("\n") if p.strip())
     apart = extract_quotes("a", text, parser)
     assert quotes == apart and said == statements("a", text, apart, parser) and len(said) >= 2
+
+
+@pytest.mark.parametrize("as_written, name", [
+    ("Russian Defence Ministry spokesman Igor Konashenkov", "Igor Konashenkov"),
+    ("Konashenkov", "Konashenkov"),
+    ("the US embassy in Syria", "US embassy in Syria"),
+    ("the Russian Defence Ministry", "Russian Defence Ministry"),
+    ("the New York Times", "New York Times"),
+    ("a spokesman for the State Department", "State Department"),
+    ("Oversight Chairman Jason Chaffetz (R-Utah)", "Jason Chaffetz"),
+    ("Former President Bill Clinton", "Bill Clinton"),
+    ("Clinton, the former secretary of State", "Clinton"),
+    ("Apple's chief executive, Tim Cook", "Tim Cook"),
+    ("Marc H. Morial", "Marc H. Morial"),
+    ("Angus King", "Angus King"),
+])
+def test_a_speaker_phrase_is_canonicalised_to_the_name_in_it(as_written, name):
+    from newstrace.quotes.attribute import core_name
+
+    assert core_name(as_written) == name

@@ -82,8 +82,14 @@ def core_name(as_written: str) -> str:
 
     >>> core_name("Secretary of State John Kerry"), core_name("the US embassy in Syria")
     ('John Kerry', 'US embassy in Syria')
+    >>> core_name("Clinton, the former secretary of State"), core_name("the New York Times")
+    ('Clinton', 'New York Times')
     """
-    words = as_written.split()
+    text = _PARENTHETICAL.sub("", as_written).strip()  # "Jason Chaffetz (R-Utah)"
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) > 1:  # an apposition: "Clinton, the former secretary", "Apple's chief, Tim Cook"
+        text = next((p for p in parts if _is_name(p)), parts[0])
+    words = text.split()
     if words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
     run: list[str] = []
@@ -95,11 +101,31 @@ def core_name(as_written: str) -> str:
     run.reverse()
     if len(run) == 1 and len(words) > 1 and words[-2].lower() in _LINK_WORDS:
         return " ".join(words)  # "embassy in Syria": the phrase is the name
-    while len(run) > 1 and run[0].strip(",") in _TITLES:
-        run = run[1:]
-    if len(run) > 2 and run[-3].strip(",") not in _TITLES:
+    if run and run[-1].strip(".") in _ORGANISATIONS:
+        return " ".join(run)  # "Russian Defence Ministry", "New York Times"
+    titles = [k for k, w in enumerate(run[:-1]) if w.strip(",") in _TITLES]
+    if titles:
+        run = run[titles[-1] + 1:]  # "Former President Bill Clinton", "Oversight Chairman Jason Chaffetz"
+    if len(run) > 2:
         run = run[-3:] if run[-2][-1:] == "." else run[-2:]
     return " ".join(run) if run else " ".join(words)
+
+
+_PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
+_ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", "Agency", "Office", "Committee",
+                  "Council", "House", "Party", "Institute", "University", "Association", "Foundation", "Union",
+                  "Bank", "Court", "Commission", "Service", "Press", "Network", "Group", "Company", "Corporation",
+                  "Inc", "Campaign", "Embassy", "Administration", "Organization", "Organisation", "Fund", "Board",
+                  "Center", "Centre", "Senate", "Congress", "Army", "Navy", "Forces", "Police", "Command",
+                  "Pentagon", "Kremlin", "Tribune", "Herald", "Guardian", "Telegraph", "Reuters", "Bureau"}
+
+
+def _is_name(phrase: str) -> bool:
+    """Whether a phrase is a name alone: every word capitalised, a determiner aside."""
+    words = phrase.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 _LINK_WORDS = {"of", "in", "for", "at", "on"}
