@@ -78,7 +78,7 @@ def test_the_shipped_model_on_polnear_dev_articles(parser):
     c = defaultdict(int)
     for text, gold in _polnear("dev", 15):
         parsed = ParsedArticle(parser, text)
-        score_all(c, gold, attributions(text, extract_quotes("a", text, parsed), parsed))
+        score_all(c, text, gold, attributions(text, extract_quotes("a", text, parsed), parsed))
     precision, recall = c["all_match"] / c["all_ours"], c["all_match"] / c["all_gold"]
     assert 2 * precision * recall / (precision + recall) > 0.7
     assert c["all_cue_ok"] / c["all_match"] > 0.85 and c["all_source_ok"] / c["all_match"] > 0.75

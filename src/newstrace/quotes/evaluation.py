@@ -11,9 +11,13 @@ def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return x[0] < y[1] and y[0] < x[1]
 
 
-def score_all(c: dict, gold: list[dict], ours: list) -> None:
+PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}  # a gold source that is one of these is not a name
+
+
+def score_all(c: dict, text: str, gold: list[dict], ours: list) -> None:
     """Count, over every attribution (quoted or not), content matches by overlap (one to
-    one, in text order), and source and cue spans agreeing within matched pairs."""
+    one, in text order), source and cue spans agreeing within matched pairs, and, where
+    the gold source is a name, whether our canonical speaker's last word is in it."""
     c["all_gold"] += len(gold)
     c["all_ours"] += len(ours)
     c["all_gold_source"] += sum(1 for g in gold if g.get("Source"))
@@ -33,6 +37,10 @@ def score_all(c: dict, gold: list[dict], ours: list) -> None:
             c["all_source_ok"] += 1
         if a.cue and g.get("Cue") and any(overlaps(a.cue, s) for s in g["Cue"]):
             c["all_cue_ok"] += 1
+        source = " ".join(text[s:e] for s, e in g.get("Source", [])).strip()
+        if source and source.lower() not in PRONOUNS:
+            c["all_named"] += 1
+            c["all_named_ok"] += bool(a.speaker and a.speaker.split()[-1].lower() in source.lower())
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")

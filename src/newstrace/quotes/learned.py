@@ -139,6 +139,20 @@ def cue_features(t, quoted: list[bool]) -> list[str]:
             f.append("lc=" + lemma + "|" + c.lower_)
     if t.text == ":":
         f += ["colon", "colon_at=" + _bucket(t.i - t.sent.start)]
+    # What the word governs: a quotation below it, a "that" clause, its subject and object.
+    below_quoted = str(any(quoted[x.i] for x in t.subtree if x.i != t.i))
+    f += ["subq=" + below_quoted, "lsubq=" + lemma + "|" + below_quoted,
+          "sq=" + str(any(quoted[x.i] for x in t.sent)), "hl=" + t.head.lemma_.lower() + "|" + lemma]
+    for c in t.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            f += ["sl=" + c.lemma_.lower(), "lsl=" + lemma + "|" + c.lemma_.lower()]
+        elif c.dep_ in ("dobj", "attr"):
+            f.append("ol=" + lemma + "|" + c.lemma_.lower())
+        elif c.dep_ in ("ccomp", "xcomp", "acl", "relcl", "advcl"):
+            mark = next((m.lower_ for m in c.children if m.dep_ == "mark"), "-")
+            f += ["cpos=" + c.dep_ + "|" + c.pos_, "mark=" + c.dep_ + "|" + mark, "lmark=" + lemma + "|" + mark]
+    f += ["p2=" + (doc[t.i - 2].lower_ if t.i > 1 else "<s>"),
+          "n2=" + (doc[t.i + 2].lower_ if t.i + 2 < len(doc) else "</s>")]
     return f
 
 
@@ -168,15 +182,26 @@ def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
          "cp=" + cand.pos_, "ct=" + cand.tag_, "cd=" + cand.dep_, "cpd=" + cand.pos_ + "|" + p,
          "same=" + str(same), "cq=" + str(quoted[cand.i]), "cuq=" + str(quoted[cue.i]) + str(quoted[cand.i]),
          "cuepos=" + cue.pos_ + "|" + p, "lside=" + lemma + "|" + side]
+    # Between cue and candidate: words of the candidate's kind (is it the nearest?) and punctuation.
+    between = cue.doc[min(cue.i, cand.i) + 1:max(cue.i, cand.i)]
+    alike = sum(1 for t in between if t.pos_ == cand.pos_)
+    nearest = "1" if alike == 0 else "0"
+    f += ["nbetween=" + cand.pos_ + ("0" if alike == 0 else "1" if alike == 1 else "2+"),
+          "punct=" + "".join(sorted({t.text for t in between if t.text in ",:;—–()"})),
+          "csubj=" + str(any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cand.children))]
     if role == "source":
         f += ["ent=" + (cand.ent_type_ or "-"), "entp=" + (cand.ent_type_ or "-") + "|" + p]
         if cand.pos_ == "PRON":
             f.append("pron=" + cand.lower_)
+        f += ["slem=" + cand.lemma_.lower() if cand.pos_ == "NOUN" else "slem=-", "sdep=" + cand.dep_ + "|" + lemma,
+              "snb=" + nearest + "|" + str(cand.i < cue.i)]
     else:
         n = cand.right_edge.i - cand.left_edge.i + 1
         f += ["size=" + _bucket(n), "root=" + str(cand.dep_ == "ROOT"),
               "holds=" + str(cand.left_edge.i <= cue.i <= cand.right_edge.i), "cl=" + cand.lemma_.lower()
               if cand.pos_ in ("ADP", "SCONJ") else "cl=-"]
+        f += ["csubq=" + str(any(quoted[x.i] for x in cand.subtree)), "cdl=" + cand.dep_ + "|" + lemma,
+              "nb=" + nearest + "|" + ("after" if cand.i > cue.i else "before") + "|" + cand.pos_]
     return f
 
 
@@ -332,10 +357,19 @@ def boundary_features(head, k: int, rule: int, side: str, quoted: list[bool]) ->
         return "edge" if x is None else x.lower_ if x.is_punct or x.is_stop else x.pos_
 
     rest = doc[k + 1:head.sent.end] if side == "R" else doc[head.sent.start:k]
-    return ["d=" + side + shift, "w=" + side + word(t), "nb=" + side + word(nb),
-            "wnb=" + side + word(t) + "|" + word(nb), "dp=" + side + shift + "|" + head.pos_,
-            "edge=" + side + str(all(x.is_punct for x in rest)), "q=" + side + str(quoted[k]),
-            "dep=" + side + t.dep_ + "|" + shift]
+    f = ["d=" + side + shift, "w=" + side + word(t), "nb=" + side + word(nb),
+         "wnb=" + side + word(t) + "|" + word(nb), "dp=" + side + shift + "|" + head.pos_,
+         "edge=" + side + str(all(x.is_punct for x in rest)), "q=" + side + str(quoted[k]),
+         "dep=" + side + t.dep_ + "|" + shift]
+    # Does the cut leave words whose head is inside it ("the 1994 crime bill | , which put …")?
+    kept = set(range(min(head.left_edge.i, head.i), k + 1) if side == "R"
+               else range(k, max(head.right_edge.i, head.i) + 1))
+    dangling = sum(1 for x in rest if x.head.i in kept and not x.is_punct)
+    f.append("dang=" + side + ("0" if dangling == 0 else "1" if dangling == 1 else "2+"))
+    if nb is not None:
+        f += ["nbdep=" + side + nb.dep_, "nbq=" + side + str(quoted[nb.i]) + str(quoted[k]),
+              "nbdh=" + side + nb.dep_ + "|" + str(nb.head.i in kept)]
+    return f
 
 
 def _choose(model: LinearModel, head, ks: range, rule: int, side: str, quoted) -> int:

@@ -335,11 +335,11 @@ def _merge_quotes(found: list[Attribution], quotes: list, text: str) -> list[Att
         cue = (q.cue_start, q.cue_end) if q.cue_start is not None else None
         k = next((k for k, a in enumerate(found) if cue and a.cue and a.cue[0] < cue[1] and cue[0] < a.cue[1]), None)
         if k is None:
-            found.append(Attribution((lo, hi), source, cue, True))
+            found.append(Attribution((lo, hi), source, cue, True, q.speaker))
         else:
             a = found[k]
             found[k] = replace(a, content=(min(a.content[0], lo), max(a.content[1], hi)), direct=True,
-                               kind="quotation")
+                               kind="quotation", speaker=q.speaker or a.speaker)
     return sorted(found, key=lambda a: a.content)
 
 
