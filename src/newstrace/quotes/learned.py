@@ -110,6 +110,33 @@ def quoted_tokens(doc) -> list[bool]:
     return inside
 
 
+@dataclass(frozen=True, slots=True)
+class _DocView:
+    """What the features ask of a paragraph again and again, read off it once (spaCy makes
+    a token object each time one is indexed)."""
+
+    pos: list[str]
+    text: list[str]
+    below_quoted: list[bool]  # whether a word of the token's subtree, itself aside, is quoted
+    sentence_quoted: dict[int, bool]  # by the sentence's first token: whether a word of it is quoted
+
+
+def _view(doc, quoted: list[bool]) -> _DocView:
+    key = "newstrace.feature_view"
+    if key not in doc.user_data:
+        below = [False] * len(doc)
+        for t in sorted(doc, key=lambda t: -_depth(t)):  # children before their heads
+            if t.head.i != t.i and (quoted[t.i] or below[t.i]):
+                below[t.head.i] = True
+        doc.user_data[key] = _DocView([t.pos_ for t in doc], [t.text for t in doc], below,
+                                      {s.start: any(quoted[s.start:s.end]) for s in doc.sents})
+    return doc.user_data[key]
+
+
+def _depth(t) -> int:
+    return sum(1 for _ in t.ancestors)
+
+
 def _bucket(n: int) -> str:
     return str(n) if n <= 3 else "4-5" if n <= 5 else "6-10" if n <= 10 else "11+"
 
@@ -140,9 +167,10 @@ def cue_features(t, quoted: list[bool]) -> list[str]:
     if t.text == ":":
         f += ["colon", "colon_at=" + _bucket(t.i - t.sent.start)]
     # What the word governs: a quotation below it, a "that" clause, its subject and object.
-    below_quoted = str(any(quoted[x.i] for x in t.subtree if x.i != t.i))
+    view = _view(doc, quoted)
+    below_quoted = str(view.below_quoted[t.i])
     f += ["subq=" + below_quoted, "lsubq=" + lemma + "|" + below_quoted,
-          "sq=" + str(any(quoted[x.i] for x in t.sent)), "hl=" + t.head.lemma_.lower() + "|" + lemma]
+          "sq=" + str(view.sentence_quoted[t.sent.start]), "hl=" + t.head.lemma_.lower() + "|" + lemma]
     for c in t.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
             f += ["sl=" + c.lemma_.lower(), "lsl=" + lemma + "|" + c.lemma_.lower()]
@@ -183,11 +211,12 @@ def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
          "same=" + str(same), "cq=" + str(quoted[cand.i]), "cuq=" + str(quoted[cue.i]) + str(quoted[cand.i]),
          "cuepos=" + cue.pos_ + "|" + p, "lside=" + lemma + "|" + side]
     # Between cue and candidate: words of the candidate's kind (is it the nearest?) and punctuation.
-    between = cue.doc[min(cue.i, cand.i) + 1:max(cue.i, cand.i)]
-    alike = sum(1 for t in between if t.pos_ == cand.pos_)
+    view = _view(cue.doc, quoted)
+    lo, hi = min(cue.i, cand.i) + 1, max(cue.i, cand.i)
+    alike = view.pos[lo:hi].count(cand.pos_)
     nearest = "1" if alike == 0 else "0"
     f += ["nbetween=" + cand.pos_ + ("0" if alike == 0 else "1" if alike == 1 else "2+"),
-          "punct=" + "".join(sorted({t.text for t in between if t.text in ",:;—–()"})),
+          "punct=" + "".join(sorted({x for x in view.text[lo:hi] if x in ",:;—–()"})),
           "csubj=" + str(any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cand.children))]
     if role == "source":
         f += ["ent=" + (cand.ent_type_ or "-"), "entp=" + (cand.ent_type_ or "-") + "|" + p]
@@ -200,7 +229,7 @@ def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
         f += ["size=" + _bucket(n), "root=" + str(cand.dep_ == "ROOT"),
               "holds=" + str(cand.left_edge.i <= cue.i <= cand.right_edge.i), "cl=" + cand.lemma_.lower()
               if cand.pos_ in ("ADP", "SCONJ") else "cl=-"]
-        f += ["csubq=" + str(any(quoted[x.i] for x in cand.subtree)), "cdl=" + cand.dep_ + "|" + lemma,
+        f += ["csubq=" + str(quoted[cand.i] or view.below_quoted[cand.i]), "cdl=" + cand.dep_ + "|" + lemma,
               "nb=" + nearest + "|" + ("after" if cand.i > cue.i else "before") + "|" + cand.pos_]
     return f
 
