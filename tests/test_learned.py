@@ -31,6 +31,21 @@ def test_a_model_written_and_read_back_scores_alike(tmp_path, parser):
     assert again.cue_threshold == model.cue_threshold and again.trained_on == model.trained_on
 
 
+def test_the_paragraph_view_answers_as_the_parse_does(parser):
+    """What the features read once per paragraph equals what the tree says, word by word."""
+    from newstrace.quotes.learned import _view
+
+    doc = parser("“We will not go,” the mayor said, calling the plan “a disaster”. Critics agreed. "
+                 "She added that the council, which met on “Black Friday”, had voted.")
+    quoted = quoted_tokens(doc)
+    view = _view(doc, quoted)
+    assert any(view.below_quoted) and not all(view.below_quoted)
+    for t in doc:
+        assert view.below_quoted[t.i] == any(quoted[x.i] for x in t.subtree if x.i != t.i)
+        assert view.sentence_quoted[t.sent.start] == any(quoted[x.i] for x in t.sent)
+        assert (view.pos[t.i], view.text[t.i]) == (t.pos_, t.text)
+
+
 def test_logistic_fit_separates_what_its_features_separate():
     rows = [["verb", "said"], ["verb", "told"], ["noun", "table"], ["noun", "chair"]] * 5
     labels = [1, 1, 0, 0] * 5
