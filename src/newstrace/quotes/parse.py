@@ -110,9 +110,9 @@ def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
     return any(lo <= i < hi for lo, hi in spans)
 
 
-def _speaker(doc, q_lo: int, q_hi: int, quoted: list[tuple[int, int]]):
+def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
     """(subject token, verb token) of the clause a quotation at [q_lo, q_hi) of the
-    parsed paragraph is attributed by, or (None, None). ``quoted`` holds the spans of
+    parsed paragraph is attributed by, or (None, None). ``quotations`` holds the spans of
     the paragraph's quotations."""
     inside = [t for t in doc if q_lo <= t.idx < q_hi]
     if not inside:
@@ -129,7 +129,7 @@ def _speaker(doc, q_lo: int, q_hi: int, quoted: list[tuple[int, int]]):
     def subjects_of(verb) -> list:
         # A title in quotation marks is no speaker: "…,” Flynn said on “Fox and Friends.”
         return [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids
-                and not _inside(c.idx, quoted)]
+                and not _inside(c.idx, quotations)]
 
     clauses = []
     for verb in outside:
@@ -234,12 +234,12 @@ def refine(text: str, quotes: list, parser, masked: str) -> list:
     for q, (lo, hi) in zip(quotes, contexts):
         doc = docs[(lo, hi)]
         q_lo, q_hi = q.start - 1 - lo, q.end + 1 - lo
-        quoted = [(o.start - lo, o.end - lo) for o in quotes if lo <= o.start < hi]
-        subject, verb = _speaker(doc, q_lo, q_hi, quoted)
+        quotations = [(o.start - lo, o.end - lo) for o in quotes if lo <= o.start < hi]
+        subject, verb = _speaker(doc, q_lo, q_hi, quotations)
         if subject is None:
             chunk = _before_colon(doc, q_lo)
             if chunk is None or chunk.root.text.lower() in _PRONOUNS:
-                out.append((q.how == "unattributed" and _learned_speaker(q, doc, lo, quoted)) or q)
+                out.append((q.how == "unattributed" and _learned_speaker(q, doc, lo, quotations)) or q)
                 continue
             out.append(replace(q, speaker=_canonical(chunk.root, chunk.text), speaker_as_written=chunk.text,
                                speaker_start=lo + chunk.start_char, speaker_end=lo + chunk.end_char, how="named",
@@ -414,7 +414,7 @@ _LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "edi
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")
 
 
-def _learned_speaker(q, doc, offset: int, quoted: list[tuple[int, int]]):
+def _learned_speaker(q, doc, offset: int, quotations: list[tuple[int, int]]):
     """The quotation with the named source the trained models give the attribution it
     belongs to, for a quotation neither the rules nor the parse found a speaker for; None when they
     give none, or only a pronoun (the rules' antecedent search stands then), or a stance
@@ -422,7 +422,7 @@ def _learned_speaker(q, doc, offset: int, quoted: list[tuple[int, int]]):
     q_lo, q_hi = q.start - offset, q.end - offset
     for f in find_in_paragraph(doc, shipped_model()):
         if f.source is None or not (f.content[0] < q_hi and q_lo < f.content[1]) or f.source_head.pos_ == "PRON" \
-                or f.kind == "stance" or _inside(f.source_head.idx, quoted):
+                or f.kind == "stance" or _inside(f.source_head.idx, quotations):
             continue
         as_written = doc.text[f.source[0]:f.source[1]]
         return replace(q, speaker=_canonical(f.source_head, as_written), speaker_as_written=as_written,
