@@ -196,6 +196,19 @@ def test_attributions_without_quotation_marks(parser):
     assert not any("morning" in content for content in found)
 
 
+def test_a_content_around_its_cue_is_in_parts(parser):
+    """“…,” the minister said, “…”: what is attributed is both quotations, not the words
+    that attribute them."""
+    from newstrace.quotes.parse import attributions
+
+    text = "“We will go back to the table,” the minister said on Monday, “and we will sign it.”"
+    (a,) = attributions(text, extract_quotes("x", text, parser), parser)
+    parts = [text[s:e] for s, e in a.pieces]
+    assert parts[0] == "“We will go back to the table,”" and parts[-1].endswith("“and we will sign it.”")
+    assert not any("minister" in p or "said" in p for p in parts)
+    assert a.content == (0, len(text))  # the whole stretch stays the content's span
+
+
 def test_reported_speech_runs_on_over_a_quotation_it_enters(parser):
     """A quotation is said whole: reported speech whose sentence ends inside one runs to its end,
     and an attributed quotation's content holds its marks."""

@@ -92,4 +92,7 @@ def span_rows(c: dict) -> list[tuple[str, float, float]]:
 
 
 def as_roles(a) -> dict:
-    return {role: [span] for role, span in (("Cue", a.cue), ("Source", a.source), ("Content", a.content)) if span}
+    """An attribution as {role: spans}; a content in parts (its cue or source inside it) as its parts."""
+    roles = {role: [span] for role, span in (("Cue", a.cue), ("Source", a.source)) if span}
+    roles["Content"] = list(a.pieces) or [a.content]
+    return roles
