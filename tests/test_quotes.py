@@ -196,6 +196,14 @@ def test_attributions_without_quotation_marks(parser):
     assert not any("morning" in content for content in found)
 
 
+def test_a_dateline_is_no_part_of_a_source(parser):
+    from newstrace.quotes.parse import attributions
+
+    text = "FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton said the water crisis was a failure of government."
+    (a,) = attributions(text, extract_quotes("x", text, parser), parser)
+    assert (text[a.source[0]:a.source[1]], a.speaker) == ("Former President Bill Clinton", "Bill Clinton")
+
+
 def test_a_content_around_its_cue_is_in_parts(parser):
     """“…,” the minister said, “…”: what is attributed is both quotations, not the words
     that attribute them."""

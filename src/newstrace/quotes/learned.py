@@ -348,6 +348,22 @@ def _phrase_tokens(head, leave_out: list) -> tuple[int, int]:
     return lo, hi
 
 
+_DASHES = {"—", "–", "-", "―", "--"}
+
+
+def _source_tokens(head, leave_out: list) -> tuple[int, int]:
+    """First and last token of a source headed by ``head``: its phrase without the dateline
+    a dash closes ("FLINT, Mich. (UPI) — Former President Bill Clinton said"). (Leaving
+    out relative clauses too, "Mr. Obama, who …", agreed less with PolNeAR's annotators:
+    source exact 0.769 -> 0.758 on dev.)"""
+    doc = head.doc
+    lo, hi = _phrase_tokens(head, leave_out)
+    for k in range(lo + 1, head.i):
+        if doc[k].text in _DASHES and doc[k - 1].whitespace_ and doc[k].whitespace_:
+            lo = k + 1
+    return lo, hi
+
+
 def _chars(doc, lo: int, hi: int) -> tuple[int, int]:
     """Character span of tokens lo..hi, without punctuation at the edges (quotation marks
     stay)."""
@@ -449,7 +465,7 @@ def _find(doc, model: AttributionModel) -> list[Found]:
         taken = {content.i, *(i for i in range(len(doc)) if content_span[0] <= doc[i].idx < content_span[1])}
         source_span = None
         if source is not None:
-            source_span = _chars(doc, *_phrase_tokens(source, [t, content]))
+            source_span = _chars(doc, *_source_tokens(source, [t, content]))
         kind = ("according" if t.lower_ == "according" else "headline" if t.text == ":"
                 else "reported" if content.pos_ in ("VERB", "AUX") else "stance")
         found.append(Found(grow(t, model.cue_extent, taken | ({source.i} if source is not None else set())),
