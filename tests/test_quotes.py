@@ -155,17 +155,6 @@ def test_speaker_shapes_beyond_a_verbs_subject(parser):
     assert by_parse["Immunity deals should not be required,"].speaker == "Jason Chaffetz"
 
 
-def test_who_speaks_for_its_noun_and_she_is_a_person(parser):
-    text = ("Trump refused to pay an architect who said, “He never paid me a cent for the clubhouse we built.”\n\n"
-            "The report found that green coffee extract was “a magic weight loss cure for every body type.” "
-            "Senator Claire McCaskill was not impressed. “The scientific community is against you on this one,” she said.")
-    found = {q.text: q for q in extract_quotes("x", text, parser)}
-    architect = found["He never paid me a cent for the clubhouse we built."]
-    assert (architect.speaker_as_written, architect.how) == ("an architect", "named")
-    she = found["The scientific community is against you on this one,"]
-    assert (she.speaker, she.how) == ("Claire McCaskill", "pronoun")  # not the extract quoted before
-
-
 def test_speakers_setting(capsys, seeds, parser):
     assert parser_for("rules") is None and parser_for("parse") is parser
     with pytest.raises(SettingsError, match="speakers"):

@@ -224,7 +224,7 @@ def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], pre
     sp_end = sp_start + len(speaker)
     speaker = text[sp_start:sp_end]
     if speaker.lower() in _PRONOUNS:
-        antecedent, why = _antecedent(masked, sent_start, previous, speaker)
+        antecedent, why = _antecedent(masked, sent_start, previous)
         return (antecedent, speaker, sp_start, sp_end, "pronoun", cue, cue_start, cue_end, secondary,
                 f"{speaker!r} refers to {antecedent!r}: {why}" if antecedent else f"{speaker!r}: no antecedent found")
     return (core_name(speaker), speaker, sp_start, sp_end, "named", cue, cue_start, cue_end, secondary, evidence)
@@ -236,16 +236,13 @@ _PERSON = re.compile(rf"\b{_WORD}(?:\s+{_WORD})+")
 _SPEAKING = re.compile(rf"(?P<name>{_WORD}(?:\s+{_WORD})*)\s+(?:{_CUES})\b")
 
 
-def _antecedent(masked: str, before: int, previous: list, pronoun: str = "") -> tuple[str | None, str]:
+def _antecedent(masked: str, before: int, previous: list) -> tuple[str | None, str]:
     """A pronoun's speaker: the nearest earlier speaker (of a quotation, or a name followed
     by a speech verb) within a few sentences, else the last multi-word name mentioned.
-    ``masked`` has quotation contents blanked, so names inside quotations do not count.
-    "he" and "she" are people, named with a capital: not "green coffee extract"."""
+    ``masked`` has quotation contents blanked, so names inside quotations do not count."""
     window = max(0, before - 800)
-    person = pronoun.lower() in ("he", "she")
     candidates = [(q.speaker_start, q.speaker, "the speaker of an earlier quotation")
-                  for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before
-                  and not (person and not (q.speaker or "")[:1].isupper())]
+                  for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before]
     candidates += [(m.start(), core_name(m.group("name")), "the last person said to speak before it")
                    for m in _SPEAKING.finditer(masked, window, before)]
     if candidates:

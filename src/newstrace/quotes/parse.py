@@ -191,10 +191,8 @@ def _before_colon(doc, q_lo: int):
     return doc[start:chunk.end] if start < chunk.end else None
 
 
-def _subject_span(subject, verb, q_lo: int, q_hi: int, clause=None) -> tuple[int, int]:
+def _subject_span(subject, verb, q_lo: int, q_hi: int) -> tuple[int, int]:
     tokens = [t for t in subject.subtree if not q_lo <= t.idx < q_hi]
-    if clause is not None:  # the relative clause the speaker is named by, left out
-        tokens = [t for t in tokens if not clause.left_edge.i <= t.i <= clause.right_edge.i]
     # A misparse can hang the verb's own clause under its subject: stop at the verb.
     tokens = [t for t in tokens if (t.i < verb.i) == (subject.i < verb.i)]
     # Only the part of the subtree on the subject's side of the quotation.
@@ -248,18 +246,13 @@ def refine(text: str, quotes: list, parser, masked: str) -> list:
                                cue=None, cue_start=None, cue_end=None,
                                evidence="parse: the name before the colon that opens the quotation"))
             continue
-        if subject.lower_ in ("who", "that") and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
-            # "…,” said an architect who worked for him: the speaker is the one the clause is about.
-            s_lo, s_hi = _subject_span(verb.head, verb, q_lo, q_hi, clause=verb)
-            subject = verb.head
-        else:
-            s_lo, s_hi = _subject_span(subject, verb, q_lo, q_hi)
+        s_lo, s_hi = _subject_span(subject, verb, q_lo, q_hi)
         as_written = text[lo + s_lo:lo + s_hi]
         fields = dict(speaker_as_written=as_written, speaker_start=lo + s_lo, speaker_end=lo + s_hi,
                       cue=verb.text, cue_start=lo + verb.idx, cue_end=lo + verb.idx + len(verb.text))
         if subject.text.lower() in _PRONOUNS:
             # Only the subject word: "he, a former senator," is still "he".
-            antecedent, why = _antecedent(masked, lo + subject.sent.start_char, out, subject.text)
+            antecedent, why = _antecedent(masked, lo + subject.sent.start_char, out)
             fields.update(speaker=antecedent, how="pronoun", speaker_as_written=subject.text,
                           speaker_start=lo + subject.idx, speaker_end=lo + subject.idx + len(subject.text),
                           evidence=(f"{subject.text!r} refers to {antecedent!r}: {why} (parse: subject of "
@@ -431,7 +424,7 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
             who = dict(speaker=a.speaker, speaker_as_written=as_written, speaker_start=a.source[0],
                        speaker_end=a.source[1], how="named", evidence=f"the source of “{cue['cue']}”")
             if as_written.lower() in _PRONOUNS:
-                name, why = _antecedent(masked, a.source[0], [*quotes, *found], as_written)
+                name, why = _antecedent(masked, a.source[0], [*quotes, *found])
                 who.update(speaker=name, how="pronoun" if name else "unattributed",
                            evidence=f"“{as_written}”: {why}" if name else f"“{as_written}”: no antecedent found")
         found.append(Statement(article_id, a.content[0], a.content[1], text[a.content[0]:a.content[1]], **who, **cue))
