@@ -88,6 +88,15 @@ def test_a_closing_mark_opening_a_paragraph_opens_a_quotation():
     assert all(text[q.start:q.end] == q.text for q in found.values())
 
 
+def test_the_same_mark_typed_for_an_inner_quotation_and_an_initial_in_a_signature():
+    text = ("“I’d rather live in what he calls “hell” than live where he is president.” ― Adriana Rodarte\n"
+            "“We are United to fight against this movement!” ―\xa0Julie A. Diaz Martinez.")
+    found = {q.text: q for q in extract_quotes("x", text)}
+    inner = "I’d rather live in what he calls “hell” than live where he is president."
+    assert found[inner].speaker == "Adriana Rodarte"
+    assert found["We are United to fight against this movement!"].speaker_as_written == "Julie A. Diaz Martinez"
+
+
 @pytest.mark.parametrize("speakers", ["rules", "parse"])
 def test_examples_quote_variants_and_conflicts(capsys, speakers, request):
     if speakers == "parse":

@@ -13,10 +13,11 @@ _CUES = ("said|says|say|told|tells|added|adds|warned|warns|stated|states|explain
          "saying|adding|telling|calling|called|describing|described|according to|quoted|quipped|"
          "shouted|yelled|joked|boasted|told reporters|said in a statement")
 CUE = re.compile(rf"\b(?:{_CUES})\b")
-# A capitalised word that is not a sentence-opening function word.
-_NAME = (r"(?!(?:The|A|An|But|And|If|In|It|Its|This|That|These|Those|However|Meanwhile|When|While|As|At|"
-         r"On|For|With|After|Before|There|Then|So|Yet|Still|Also|Now|Asked|According|During|Since|Until|"
-         r"Although|Though|Because|Despite|Even|From|By|Under|Over|Without|Why|What|How|Where)\b)[A-Z][\w’'.\-]*")
+# A capitalised word that is not a sentence-opening function word ("A." is an initial).
+_NOT_A_NAME = (r"(?!(?:The|A|An|But|And|If|In|It|Its|This|That|These|Those|However|Meanwhile|When|While|As|At|"
+               r"On|For|With|After|Before|There|Then|So|Yet|Still|Also|Now|Asked|According|During|Since|Until|"
+               r"Although|Though|Because|Despite|Even|From|By|Under|Over|Without|Why|What|How|Where)\b(?!\.))")
+_NAME = _NOT_A_NAME + r"[A-Z][\w’'.\-]*"
 _LINK = r"(?:of|the|for|and|in|on|at|de|al|bin|van|von|der|du|la|le)"
 _ROLE = (r"(?:spokesman|spokeswoman|spokesperson|spokesmen|minister|secretary|president|official|officials|"
          r"chief|head|director|senator|governor|mayor|lawmaker|embassy|ministry|department|agency|adviser|"
@@ -231,7 +232,7 @@ def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], pre
 
 
 # Names in running text: no dots, so "Syria. Assad" is two sentences, not one name.
-_WORD = _NAME.replace(".", "")
+_WORD = _NOT_A_NAME + r"[A-Z][\w’'\-]*"  # a name's word without full stops
 _PERSON = re.compile(rf"\b{_WORD}(?:\s+{_WORD})+")
 _SPEAKING = re.compile(rf"(?P<name>{_WORD}(?:\s+{_WORD})*)\s+(?:{_CUES})\b")
 

@@ -90,10 +90,15 @@ def _find_spans(text: str) -> list[tuple[int, int]]:
         if c in _PAIRS and _opens(text, i):
             closers = _PAIRS[c]
             k = i + 1
+            nested = 0  # “…what he calls “hell” than…”: the same mark typed inside for the inner one
             while k < n and k - i < _MAX_QUOTE:
                 ch = text[k]
-                if ch in closers and _closes(text, k, ch):
-                    break
+                if c == "“" and ch == "“" and text[k - 1].isspace() and k + 1 < n and text[k + 1].isalnum():
+                    nested += 1
+                elif ch in closers and _closes(text, k, ch):
+                    if not nested:
+                        break
+                    nested -= 1
                 if ch == "\n":
                     # A quote runs on over paragraphs when the next one reopens it.
                     j = k
