@@ -109,7 +109,7 @@ def main() -> int:
             if parsed is not None:
                 found = attributions(text, ours, parsed)
                 score_all(c, text, [ev for ev in events if "Content" in ev], found)
-                score_spans(spans, text, [ev for ev in events if "Content" in ev], [as_roles(a) for a in found])
+                score_spans(spans, text, [ev for ev in events if "Content" in ev], [as_roles(a, text) for a in found])
             c["gold"] += len(gold)
             c["ours"] += len(ours)
             # A quotation inside any attributed content (a quoted phrase in indirect

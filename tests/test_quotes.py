@@ -216,11 +216,11 @@ def test_a_dateline_is_no_part_of_a_source(parser):
 def test_a_content_around_its_cue_is_in_parts(parser):
     """“…,” the minister said, “…”: what is attributed is both quotations, not the words
     that attribute them."""
-    from newstrace.quotes.parse import attributions
+    from newstrace.quotes.parse import attributions, content_parts
 
     text = "“We will go back to the table,” the minister said on Monday, “and we will sign it.”"
     (a,) = attributions(text, extract_quotes("x", text, parser), parser)
-    parts = [text[s:e] for s, e in a.pieces]
+    parts = [text[s:e] for s, e in content_parts(a, text)]
     assert parts[0] == "“We will go back to the table,”" and parts[-1].endswith("“and we will sign it.”")
     assert not any("minister" in p or "said" in p for p in parts)
     assert a.content == (0, len(text))  # the whole stretch stays the content's span

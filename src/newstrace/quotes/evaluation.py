@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from .parse import content_parts
+
 
 def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return x[0] < y[1] and y[0] < x[1]
@@ -91,8 +93,8 @@ def span_rows(c: dict) -> list[tuple[str, float, float]]:
     return rows
 
 
-def as_roles(a) -> dict:
-    """An attribution as {role: spans}; a content in parts (its cue or source inside it) as its parts."""
+def as_roles(a, text: str) -> dict:
+    """An attribution as {role: spans}, its content in the parts the cue and source leave it."""
     roles = {role: [span] for role, span in (("Cue", a.cue), ("Source", a.source)) if span}
-    roles["Content"] = list(a.pieces) or [a.content]
+    roles["Content"] = content_parts(a, text)
     return roles

@@ -410,13 +410,12 @@ def boundary_features(head, k: int, rule: int, side: str, quoted: list[bool]) ->
          "edge=" + side + str(all(x.is_punct for x in rest)), "q=" + side + str(quoted[k]),
          "dep=" + side + t.dep_ + "|" + shift]
     # Does the cut leave words whose head is inside it ("the 1994 crime bill | , which put …")?
-    kept = set(range(min(head.left_edge.i, head.i), k + 1) if side == "R"
-               else range(k, max(head.right_edge.i, head.i) + 1))
-    dangling = sum(1 for x in rest if x.head.i in kept and not x.is_punct)
+    first, last = (min(head.left_edge.i, head.i), k) if side == "R" else (k, max(head.right_edge.i, head.i))
+    dangling = sum(1 for x in rest if first <= x.head.i <= last and not x.is_punct)
     f.append("dang=" + side + ("0" if dangling == 0 else "1" if dangling == 1 else "2+"))
     if nb is not None:
         f += ["nbdep=" + side + nb.dep_, "nbq=" + side + str(quoted[nb.i]) + str(quoted[k]),
-              "nbdh=" + side + nb.dep_ + "|" + str(nb.head.i in kept)]
+              "nbdh=" + side + nb.dep_ + "|" + str(first <= nb.head.i <= last)]
     return f
 
 

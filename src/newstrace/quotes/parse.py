@@ -275,9 +275,6 @@ class Attribution:
     direct: bool
     speaker: str | None = None  # the source's canonical name, for attributions the parse finds
     kind: str = "quotation"  # quotation | reported (a clause: speech, belief) | according | headline | stance (a thing)
-    # The content's parts when cue or source stand inside it (“We will go,” he said, “soon.”):
-    # the content without them; empty when the content is all one part.
-    pieces: tuple[tuple[int, int], ...] = ()
 
 
 def attributions(text: str, quotes: list, parser) -> list[Attribution]:
@@ -300,17 +297,17 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
                                              (lo + said.start("source"), colon), (colon, colon + 1), False,
                                              core_name(said.group("source")), "headline"))
         lo += len(paragraph) + 1
-    return [replace(a, pieces=_pieces(a, text)) for a in _merge_quotes(found, quotes, text)]
+    return _merge_quotes(found, quotes, text)
 
 
-def _pieces(a: Attribution, text: str) -> tuple[tuple[int, int], ...]:
-    """The parts of an attribution's content around the cue and source standing inside it,
-    each part keeping its quotation marks, the spaces and commas round the cue left out;
-    () when nothing stands inside."""
+def content_parts(a: Attribution, text: str) -> list[tuple[int, int]]:
+    """The parts of an attribution's content around the cue and source standing inside it
+    (“We will go,” he said, “soon.”: two parts), each keeping its quotation marks, the
+    spaces and commas round the cue left out: what annotators mark as the content."""
     lo, hi = a.content
     inside = sorted(span for span in (a.cue, a.source) if span and lo < span[0] and span[1] < hi)
     if not inside:
-        return ()
+        return [a.content]
     parts, at = [], lo
     for start, end in inside:
         while start > at and not text[start - 1].isalnum() and text[start - 1] not in CLOSING_MARKS + '"':
@@ -322,7 +319,7 @@ def _pieces(a: Attribution, text: str) -> tuple[tuple[int, int], ...]:
         at = max(at, end)
     if at < hi:
         parts.append((at, hi))
-    return tuple(parts)
+    return parts
 
 
 def _marked(text: str, q) -> tuple[int, int]:
