@@ -29,7 +29,7 @@ TABLES = {
                " spin_hints, details FROM signals",
     "quotes": "SELECT article, start, end, text, speaker, speaker_as_written, speaker_start, speaker_end, how,"
               " cue, cue_start, cue_end, secondary_source, evidence, quote_id, variant, first_appearance,"
-              " conflicting FROM quotes",
+              " reattributed, conflicting FROM quotes",
     "statements": "SELECT article, start, end, text, speaker, how, cue, evidence FROM statements",
 }
 

@@ -152,3 +152,13 @@ def test_clear_errors_for_bad_postgres_stores(postgres_url):
         conn.execute("CREATE TABLE payroll (name TEXT)")
     with pytest.raises(StoreError, match=r"holds other tables and is not a newstrace store"):
         open_store(postgres_url)
+
+
+def test_a_version_4_postgres_store_is_upgraded(postgres_url):
+    build_store(postgres_url, EXAMPLES)
+    with open_store(postgres_url) as store:
+        store.conn.execute("ALTER TABLE quotes DROP COLUMN reattributed")
+        store.conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with open_store(postgres_url) as store:
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        assert {q["article"] for q in store.quotes()} and not any(q["reattributed"] for q in store.quotes())

@@ -5,6 +5,7 @@ import pytest
 from newstrace.cli import main
 from newstrace.errors import SettingsError
 from newstrace.quotes import extract_quotes, parser_for
+from newstrace.quotes.group import variant
 
 from conftest import EXAMPLES
 
@@ -97,6 +98,28 @@ def test_the_same_mark_typed_for_an_inner_quotation_and_an_initial_in_a_signatur
     assert found["We are United to fight against this movement!"].speaker_as_written == "Julie A. Diaz Martinez"
 
 
+
+@pytest.mark.parametrize("speakers", ["rules", "parse"])
+def test_a_transcript_quoted_turn_by_turn(speakers, request):
+    """Each paragraph of a quoted transcript reopens the quotation; a turn is its
+    speaker's, named in capitals before a colon, and ends where the next turn or a
+    bracketed note begins. A curled quotation inside straight marks is the turn's."""
+    parser = request.getfixturevalue("parser") if speakers == "parse" else None
+    text = ('“We will see,” Sen. John McCain told Fox News on Sunday. Partial transcript:\n\n'
+            '"WALLACE: Will you vote for him? Tell us.\n\n'
+            '"MCCAIN: Well, look, this is no episode of “Shark Tank.” It is serious.\n\n'
+            '"And it will stay serious.\n\n'
+            '"(CROSSTALK.)\n\n'
+            '"WALLACE: Senator, I want to ask about the debate."')
+    found = extract_quotes("x", text, parser)[1:]
+    assert [(q.text, q.speaker, q.speaker_as_written, q.cue, q.how) for q in found] == [
+        ("Will you vote for him? Tell us.", "Wallace", "WALLACE", ":", "named"),
+        ("Well, look, this is no episode of “Shark Tank.” It is serious.\n\n\"And it will stay serious.",
+         "John McCain", "MCCAIN", ":", "named"),
+        ("Senator, I want to ask about the debate.", "Wallace", "WALLACE", ":", "named")]
+    assert all(text[q.start:q.end] == q.text for q in found)
+    assert all(text[q.speaker_start:q.speaker_end] == q.speaker_as_written for q in found)
+
 @pytest.mark.parametrize("speakers", ["rules", "parse"])
 def test_examples_quote_variants_and_conflicts(capsys, speakers, request):
     if speakers == "parse":
@@ -108,11 +131,14 @@ def test_examples_quote_variants_and_conflicts(capsys, speakers, request):
     assert by_article["official-008"]["first_appearance"] is True
     assert by_article["quote-trim-014"]["variant"] == "trimmed"
     assert by_article["quote-reattr-013"]["speaker"] == "Tomas Brekke"  # re-attributed on the way
+    assert {a for a, q in by_article.items() if q["reattributed"]} == {"quote-reattr-013"}
     assert all(q["conflicting"] for q in rest)
     assert by_article["quote-trim-014"]["speaker"] == "Lena Havik" and by_article["quote-trim-014"]["how"] == "pronoun"
     spun = [q for q in quotes if "our coast has seen in a generation" in q["text"]]
-    assert {q["variant"] for q in spun if q["article"].startswith("spun")} == {"reworded"}
-    assert len({q["quote_id"] for q in spun}) == 1
+    assert {q["article"]: q["variant"] for q in spun} == {
+        "wire-001": "exact", "reprint-002": "exact", "reprint-003": "exact", "reprint-004": "exact",
+        "spun-005": "spun", "spun-006": "spun"}  # "disaster" -> "catastrophe"
+    assert len({q["quote_id"] for q in spun}) == 1 and not any(q["reattributed"] for q in spun)
 
 
 # Sentence shapes a list of speech verbs misses and a parse finds.
@@ -162,6 +188,43 @@ def test_speaker_shapes_beyond_a_verbs_subject(parser):
     for found in (by_parse, by_rules):
         assert found["He is absolutely right,"].speaker == "Flynn"
     assert by_parse["Immunity deals should not be required,"].speaker == "Jason Chaffetz"
+
+
+def test_a_passive_verbs_subject_is_no_speaker(parser):
+    """What a passive verb is done to does not speak ("The strikes could not be confirmed,
+    but …: “…”"); someone quoted as saying something still does."""
+    text = ("The strikes could not be confirmed, but the embassy on its account that “The attacks on the "
+            "cities continue to kill innocent people”.\n\n"
+            "“We will rebuild the harbour,” Mayor Ana Ruiz was quoted as saying.")
+    found = {q.text: q for q in extract_quotes("x", text, parser)}
+    assert found["The attacks on the cities continue to kill innocent people"].speaker != "strikes"
+    assert found["We will rebuild the harbour,"].speaker == "Ana Ruiz"
+
+
+def test_a_description_stands_for_the_person_named_with_that_office():
+    text = ("Statement by Environment Minister Lena Havik, Varsund.\n\n"
+            "“We will not rest until every barrel is recovered,” the minister said.\n\n"
+            "Vice President Joe Biden met President Obama. “The talks went well,” the president said.\n\n"
+            "In Chelsea, the mayor said the port would reopen. “We are ready for ships again,” the mayor added.")
+    found = {q.text: q for q in extract_quotes("x", text)}
+    minister = found["We will not rest until every barrel is recovered,"]
+    assert (minister.speaker, minister.speaker_as_written, minister.how) == ("Lena Havik", "the minister", "named")
+    assert "Minister Lena Havik" in minister.evidence
+    assert found["The talks went well,"].speaker == "Obama"  # not the vice president
+    assert found["We are ready for ships again,"].speaker == "mayor"  # "Chelsea, the mayor said" names no mayor
+
+
+def test_variants_of_a_quotation_against_its_first_appearance():
+    first = "the worst environmental disaster our coast has seen in a generation".split()
+    assert variant(first, first) == "exact"
+    assert variant(first[:5], first) == "trimmed"
+    assert variant(first + ["sadly"], first) == "extended"
+    swapped = [{"disaster": "catastrophe", "coast": "shore"}.get(w, w) for w in first]
+    assert variant(swapped, first) == "spun"  # swapped word for word, in order
+    assert variant(list(reversed(first)), first) == "reworded"
+    assert variant("the worst disaster in a generation our coast has seen".split(), first) == "trimmed"
+    assert variant("a generation has seen the worst environmental catastrophe on our coast".split(), first) \
+        == "reworded"
 
 
 def test_speakers_setting(capsys, seeds, parser):

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from newstrace import browse
+from newstrace.engines.local import collect_quotes
 from newstrace.errors import StoreError
 from newstrace.store import open_store
 from newstrace.store.sqlite import _SCHEMA
@@ -229,6 +230,23 @@ def test_a_version_1_store_is_upgraded_with_search(tmp_path):
         assert store.conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'ferry'").fetchall()
     with open_store(path, read_only=True) as store:
         assert browse.articles(store, q="ferries").total == 1  # the Porter stemmer folds plurals
+
+
+def test_a_version_4_store_is_upgraded_and_its_quotes_rewritten(tmp_path, examples_db):
+    """A store from before quotations were marked re-attributed gains the column; the next
+    run's quote stage fills it."""
+    path = tmp_path / "v4.db"
+    conn, source = sqlite3.connect(path), sqlite3.connect(examples_db)
+    source.backup(conn)
+    source.close()
+    conn.executescript("ALTER TABLE quotes DROP COLUMN reattributed; UPDATE meta SET value = '4';")
+    conn.close()
+    with pytest.raises(StoreError, match="version 4.*upgrade"):
+        open_store(path, read_only=True)
+    with open_store(path) as store:
+        assert not any(q["reattributed"] for q in store.quotes())
+        collect_quotes(store, None)
+        assert {q["article"] for q in store.quotes() if q["reattributed"]} == {"quote-reattr-013"}
 
 
 def test_api_property_based(examples_db):

@@ -344,17 +344,20 @@ def quote_group(store: Store, quote_id: str) -> dict:
     """One quotation's variants in every article, first appearance first."""
     rows = store.conn.execute(
         """SELECT q.article, q.start, q.end, q.text, q.speaker, q.speaker_as_written, q.how, q.cue,
-                  q.secondary_source, q.variant, q.first_appearance, q.conflicting, a.source, a.published, a.title
+                  q.secondary_source, q.variant, q.first_appearance, q.reattributed, q.conflicting, a.source,
+                  a.published, a.title
            FROM quotes q JOIN articles a ON a.id = q.article WHERE q.quote_id = ?
            ORDER BY q.first_appearance DESC, a.published IS NULL, a.published, q.article, q.start""",
         (quote_id,)).fetchall()
     if not rows:
         raise NotFound(f"no quotation {quote_id!r} in the store")
     keys = ("article", "start", "end", "text", "speaker", "speaker_as_written", "how", "cue",
-            "secondary_source", "variant", "first_appearance", "conflicting", "source", "published", "title")
+            "secondary_source", "variant", "first_appearance", "reattributed", "conflicting", "source", "published",
+            "title")
     variants = [dict(zip(keys, r)) for r in rows]
     for v in variants:
-        v["first_appearance"], v["conflicting"] = bool(v["first_appearance"]), bool(v["conflicting"])
+        for flag in ("first_appearance", "reattributed", "conflicting"):
+            v[flag] = bool(v[flag])
     return {"quote_id": quote_id, "conflicting": any(v["conflicting"] for v in variants),
             "speakers": sorted({v["speaker"] for v in variants if v["speaker"]}),
             "first": [v for v in variants if v["first_appearance"]], "variants": variants}

@@ -234,6 +234,7 @@ def _cmd_quotes(args) -> int:
         for q in by_speaker[speaker]:
             how = "" if q["how"] == "named" else f" [{q['how']}: {q['speaker_as_written'] or '-'}]"
             extra = (" first appearance" if q["first_appearance"] else f" {q['variant']}")
+            extra += ", re-attributed" if q["reattributed"] else ""
             extra += " CONFLICTING ATTRIBUTIONS" if q["conflicting"] else ""
             text = q["text"] if len(q["text"]) <= 100 else q["text"][:97] + "..."
             print(f"  {q['article']} [{q['start']}:{q['end']}] “{text}” ({q['cue'] or 'no cue'}{how};"

@@ -120,6 +120,7 @@ def _signal_lines(art: dict) -> list[str]:
         text = _clip(q["text"], 70)
         lines.append(f"  quote [{q['start']}:{q['end']}] {who}: “{text}”"
                      + ("" if q["first_appearance"] else f" ({q['variant']}, seen earlier)")
+                     + (" — re-attributed: the first appearance names another speaker" if q["reattributed"] else "")
                      + (" — conflicting attributions" if q["conflicting"] else ""))
     for st in art.get("statements", []):
         who = st["speaker"] or "no source found"

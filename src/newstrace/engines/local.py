@@ -245,11 +245,10 @@ def collect_quotes(store: Store, parser=None) -> dict:
             said.extend(statements(article.id, article.text, quotes, parsed))
     rows = []
     for group in group_quotes(found, published):
-        variant = dict(group.variants)
-        for q in group.members:
+        for q, variant, reattributed in zip(group.members, group.variants, group.reattributed):
             rows.append((q.article, q.start, q.end, q.text, q.speaker, q.speaker_as_written, q.speaker_start,
                          q.speaker_end, q.how, q.cue, q.cue_start, q.cue_end, q.secondary_source, q.evidence,
-                         group.quote_id, variant.get(q.article, "exact"), int(q.article in group.first),
+                         group.quote_id, variant, int(q.article in group.first), int(reattributed),
                          int(group.conflicting)))
     rows.sort(key=lambda r: (r[0], r[1]))
     store.replace_quotes(rows)

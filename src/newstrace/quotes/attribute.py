@@ -93,10 +93,13 @@ def core_name(as_written: str) -> str:
     words = text.split()
     if words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
-    run: list[str] = []
-    for w in reversed(words):
+    run: list[str] = []  # the capitalised words at the end, a particle joined to the word after it
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k]
         if w[:1].isupper():
             run.append(w)
+        elif w in _PARTICLES and run and (k == 0 or words[k - 1][:1].isupper() or words[k - 1] in _PARTICLES):
+            run[-1] = f"{w} {run[-1]}"  # "Bill de Blasio"
         else:
             break
     run.reverse()
@@ -130,6 +133,8 @@ def _is_name(phrase: str) -> bool:
 
 
 _LINK_WORDS = {"of", "in", "for", "at", "on"}
+# Lower-case words inside a person's name.
+_PARTICLES = {"de", "da", "di", "du", "del", "della", "der", "van", "von", "la", "le", "al", "bin", "ibn"}
 
 
 def mask_quotes(text: str, spans: list[tuple[int, int]]) -> str:
@@ -255,20 +260,51 @@ def _antecedent(masked: str, before: int, previous: list) -> tuple[str | None, s
     return None, ""
 
 
+# Offices one person holds, that a text names them by once it has named them ("Environment
+# Minister Lena Havik … “…,” the minister said").
+_OFFICES = ("minister", "senator", "secretary", "president", "governor", "mayor", "spokesman", "spokeswoman",
+            "spokesperson", "ambassador", "chairman", "chairwoman", "chancellor", "judge", "prosecutor",
+            "congressman", "congresswoman", "premier", "commissioner", "sheriff", "chief", "director")
+_DESCRIPTION = re.compile(rf"(?i:the)\s+(?:[a-z][\w-]*\s+){{0,2}}(?P<office>{'|'.join(_OFFICES)})")
+
+
+def described(masked: str, before: int, as_written: str) -> tuple[str, str] | None:
+    """The person a description such as "the minister" stands for: the nearest one named
+    with that office before ``before`` ("Environment Minister Lena Havik", "Lena Havik, the
+    environment minister"), as (name, the mention); None when the text names none.
+    ``masked`` has quotation contents blanked."""
+    m = _DESCRIPTION.fullmatch(as_written.strip())
+    if not m:
+        return None
+    office = m.group("office")
+    name = rf"{_NOT_A_NAME}[A-Z][\w’'.-]*(?:\s+(?:(?:{'|'.join(_PARTICLES)})\s+)?[A-Z][\w’'.-]*){{0,2}}"
+    # Not "Vice President Biden" for "the president"; "Lena Havik, the minister," but not "in
+    # Chelsea, the mayor said".
+    pattern = re.compile(rf"(?<!Vice )(?<!Deputy )(?<!Assistant )(?<!Under )\b{office.capitalize()}\s+(?P<titled>{name})"
+                         rf"|(?P<apposed>{name}),\s+(?:the|a)\s+(?:[\w-]+\s+){{0,3}}?{office}(?=[,.;)])")
+    found = list(pattern.finditer(masked, max(0, before - 3000), before))
+    if not found:
+        return None
+    mention = found[-1]
+    person = (mention.group("titled") or mention.group("apposed")).rstrip(".")  # "… Lena Havik." ends a sentence
+    return core_name(person), mention.group().strip().rstrip(".")
+
+
 def canonical_speakers(quotes: list) -> list:
     """Give quotes one name per person: a surname alone, or a longer phrase ending in a
-    known full name, becomes that full name ("Konashenkov" -> "Igor Konashenkov")."""
+    known full name, becomes that full name ("Konashenkov" -> "Igor Konashenkov"), whatever
+    its capitals ("Mccain", from a transcript's "MCCAIN:", -> "John McCain")."""
     full: dict[str, str] = {}
     for q in quotes:
         if q.speaker and " " in q.speaker and q.speaker.split()[-1][:1].isupper():
-            last = q.speaker.split()[-1]
+            last = q.speaker.split()[-1].lower()
             if len(q.speaker) > len(full.get(last, "")):
                 full[last] = q.speaker
     out = []
     for q in quotes:
         if q.speaker:
-            last = q.speaker.split()[-1]
-            if last in full and (q.speaker == last or full[last].endswith(q.speaker)):
+            last = q.speaker.split()[-1].lower()
+            if last in full and (q.speaker.lower() == last or full[last].lower().endswith(q.speaker.lower())):
                 q = replace(q, speaker=full[last])
         out.append(q)
     return out

@@ -16,6 +16,16 @@ def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}  # a gold source that is one of these is not a name
 
 
+def holds_a_name(source: str) -> bool:
+    """Whether a gold source names someone, so that a canonical name can be checked
+    against it: "Obama", "Sen. Claire McCaskill"; not "he", nor a description such as "the
+    president", whose canonical name (the president named before it) its words cannot show."""
+    words = source.split()
+    if words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return source.strip().lower() not in PRONOUNS and any(w[:1].isupper() for w in words)
+
+
 def score_all(c: dict, text: str, gold: list[dict], ours: list) -> None:
     """Count, over every attribution (quoted or not), content matches by overlap (one to
     one, in text order), source and cue spans agreeing within matched pairs, and, where
@@ -40,7 +50,7 @@ def score_all(c: dict, text: str, gold: list[dict], ours: list) -> None:
         if a.cue and g.get("Cue") and any(overlaps(a.cue, s) for s in g["Cue"]):
             c["all_cue_ok"] += 1
         source = " ".join(text[s:e] for s, e in g.get("Source", [])).strip()
-        if source and source.lower() not in PRONOUNS:
+        if holds_a_name(source):
             c["all_named"] += 1
             c["all_named_ok"] += bool(a.speaker and a.speaker.split()[-1].lower() in source.lower())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .attribute import attribute, canonical_speakers, mask_quotes
+from .attribute import attribute, canonical_speakers, core_name, described, mask_quotes
 from .parse import refine
 
 # Opening mark -> marks that may close it. Curly double quotes are sometimes closed
@@ -71,6 +71,14 @@ _TYPED_CLOSE = re.compile(r"(?<=[^\s'])''(?!\w)")
 _MISTYPED_OPEN = re.compile(r"^([^\S\n]*)”(?=[^\n])", re.M)
 
 
+# A transcript's turn opens with its speaker's name in capitals and a colon
+# ("WALLACE: Let's start…", "SEN. TIM KAINE: …"): the name is the speaker, the colon the
+# cue, the words after it the quotation. A bracketed note ("(CROSSTALK.)") is no one's turn
+# but ends the one before it.
+_TURN = re.compile(r"(?P<label>[A-Z][A-Z.'’-]+(?:[^\S\n][A-Z][A-Z.'’-]*){0,3}):[^\S\n]+(?=\S)")
+_NOTE = re.compile(r"[(\[][^\n]*[)\]]\.?[^\S\n]*(?:\n|$)")
+
+
 def _typed_marks(text: str) -> str:
     """The text with its quotation marks as the finder reads them, of the same length so
     that every offset holds: each doubled-apostrophe mark written as one straight mark
@@ -90,26 +98,41 @@ def _find_spans(text: str) -> list[tuple[int, int]]:
         if c in _PAIRS and _opens(text, i):
             closers = _PAIRS[c]
             k = i + 1
-            nested = 0  # “…what he calls “hell” than…”: the same mark typed inside for the inner one
+            # “…what he calls “hell” than…”: an opening curl typed inside opens an inner
+            # quotation, so the next closing one closes the inner (also inside straight marks).
+            nested = 0
+            turn_ends = False
             while k < n and k - i < _MAX_QUOTE:
                 ch = text[k]
-                if c == "“" and ch == "“" and text[k - 1].isspace() and k + 1 < n and text[k + 1].isalnum():
+                if c in "“\"" and ch == "“" and text[k - 1].isspace() and k + 1 < n and text[k + 1].isalnum():
                     nested += 1
                 elif ch in closers and _closes(text, k, ch):
                     if not nested:
                         break
                     nested -= 1
                 if ch == "\n":
-                    # A quote runs on over paragraphs when the next one reopens it.
+                    # A quote runs on over paragraphs when the next one reopens it, unless
+                    # the next one is another speaker's turn in a transcript.
                     j = k
                     while j < n and text[j].isspace():
                         j += 1
                     if j < n and text[j] == c:
+                        turn_ends = bool(_TURN.match(text, j + 1) or (_NOTE.match(text, j + 1)
+                                                                      and _TURN.match(text, i + 1)))
+                        if turn_ends:
+                            break
                         k = j + 1
                         continue
                     k = n  # unclosed within its paragraph: not a quotation
                     break
                 k += 1
+            if turn_ends:
+                end = k
+                while text[end - 1].isspace():
+                    end -= 1
+                spans.append((i + 1, end))
+                i = k
+                continue
             if k < n and text[k] in closers and k > i + 1:
                 spans.append((i + 1, k))
                 i = k + 1
@@ -139,6 +162,17 @@ def _is_title(text: str, start: int, end: int) -> bool:
     return last.endswith(("’s", "'s", "s’", "s'")) or last.lower() in _BEFORE_TITLE
 
 
+def _turn(text: str, quote: Quote, turn: re.Match) -> Quote:
+    """A transcript's turn as its speaker's quotation: the words after the label, the
+    label's name the speaker (in capitals only as printed), the colon the cue."""
+    label, colon = turn.group("label"), turn.end("label")
+    name = core_name(label.title() if label.isupper() else label)
+    return replace(quote, start=turn.end(), text=text[turn.end():quote.end], speaker=name,
+                   speaker_as_written=label, speaker_start=turn.start("label"), speaker_end=colon, how="named",
+                   cue=":", cue_start=colon, cue_end=colon + 1, secondary_source=None,
+                   evidence="a transcript's turn: the speaker's name opens it")
+
+
 def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
     """Return the article's quotations with speaker, cue and offsets. With a spaCy
     ``parser`` (see :func:`.parse.load_parser`) speakers come from the parse where it
@@ -156,6 +190,14 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
     quotes: list[Quote] = []
     previous: Quote | None = None
     for quote in refine(text, found, parser, masked):
+        turn = _TURN.match(scan, quote.start, quote.end)
+        if turn:
+            quote = _turn(text, quote, turn)
+        elif quote.how == "named" and quote.speaker_as_written and quote.speaker_start is not None:
+            person = described(masked, quote.speaker_start, quote.speaker_as_written)
+            if person:  # “…,” the minister said: the minister named before
+                quote = replace(quote, speaker=person[0],
+                                evidence=f"“{quote.speaker_as_written}” is {person[1]}, named before it")
         if quote.how == "unattributed" and previous is not None and previous.how != "unattributed":
             between = text[previous.end + 1 : quote.start - 1]
             # “A,” Trump said. “B.” — B goes on with the same speaker, in the same paragraph.

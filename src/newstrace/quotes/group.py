@@ -1,10 +1,12 @@
-"""The same quotation across articles: exact, trimmed, reworded or spun, and who said it."""
+"""The same quotation across articles: exact, trimmed, extended, spun or reworded, and who
+said it."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from ..normalize import tokenize
 from ..provenance import first_published
@@ -13,6 +15,8 @@ from .extract import Quote
 
 # Two quotations are one when this share of the shorter one's words is in the other.
 _CONTAINED = 0.7
+# A spun quotation swaps words one for one, each swap at most this many words long.
+_MAX_SWAP = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +26,38 @@ class QuoteGroup:
     quote_id: str
     members: tuple[Quote, ...]
     first: tuple[str, ...]  # article(s) where it appears first (several when tied)
-    variants: tuple[tuple[str, str], ...]  # (article, exact | trimmed | extended | reworded)
+    variants: tuple[str, ...]  # per member, against the first: exact | trimmed | extended | spun | reworded
+    reattributed: tuple[bool, ...]  # per member: a speaker other than the first appearance's
     speakers: tuple[str, ...]  # distinct canonical speakers
     conflicting: bool  # attributed to more than one speaker
 
 
 def _keys(q: Quote) -> list[str]:
     return [t.key for t in tokenize(q.text)]
+
+
+def variant(mine: list[str], base: list[str]) -> str:
+    """How a quotation's words (keys) differ from the first appearance's: the same words
+    (spellings and inflections fold into one key), some left out or added, words swapped
+    one for one in the same order ("the worst environmental disaster" -> "… catastrophe",
+    spun), or otherwise reworded.
+
+    >>> variant("we will go now".split(), "we will leave now".split())
+    'spun'
+    """
+    if mine == base:
+        return "exact"
+    if set(mine) < set(base):
+        return "trimmed"
+    if set(base) < set(mine):
+        return "extended"
+    ops = SequenceMatcher(None, base, mine, autojunk=False).get_opcodes()
+    swaps = [(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+    if all(tag in ("equal", "replace") for tag, *_ in ops) \
+            and all(a <= _MAX_SWAP and b <= _MAX_SWAP for a, b in swaps) \
+            and sum(a for a, _ in swaps) <= (1 - _CONTAINED) * len(base):
+        return "spun"
+    return "reworded"
 
 
 def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[QuoteGroup]:
@@ -78,21 +107,15 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
         first = first_published({q.article: published.get(q.article) for q in qs})
         anchor = min(members, key=lambda k: (first and quotes[k].article not in first, -len(keys[k])))
         base = keys[anchor]
-        variants = []
-        for k in members:
-            mine = keys[k]
-            if mine == base:
-                kind = "exact"
-            elif set(mine) < set(base):
-                kind = "trimmed"
-            elif set(base) < set(mine):
-                kind = "extended"
-            else:
-                kind = "reworded"
-            variants.append((quotes[k].article, kind))
+        variants = tuple(variant(keys[k], base) for k in members)
+        # Re-attributed: given to someone other than the first appearance names (a quotation
+        # first printed without a speaker is attributed later, not re-attributed).
+        origin = {quotes[k].speaker for k in members if quotes[k].article in first or k == anchor} - {None}
+        reattributed = tuple(bool(origin) and quotes[k].speaker is not None and quotes[k].speaker not in origin
+                             for k in members)
         speakers = sorted({q.speaker for q in qs if q.speaker})
         quote_id = hashlib.sha1(" ".join(base).encode()).hexdigest()[:12]
-        out.append(QuoteGroup(quote_id, tuple(qs), tuple(first), tuple(variants), tuple(speakers),
+        out.append(QuoteGroup(quote_id, tuple(qs), tuple(first), variants, reattributed, tuple(speakers),
                               len(speakers) > 1))
     out.sort(key=lambda g: (-len(g.members), g.quote_id))
     return out

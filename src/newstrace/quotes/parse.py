@@ -32,6 +32,7 @@ chide mock praise thank demand wonder proclaim pledge read begin open close end 
 # How a quotation may hang from a verb that is not a speech verb.
 _QUOTE_DEPS = {"ccomp", "dobj", "xcomp", "parataxis", "advcl", "attr", "oprd", "conj", "npadvmod"}
 _SUBJECTS = {"nsubj", "nsubjpass"}
+_HEARD = {"quote", "hear", "overhear", "record", "cite"}
 _NAMED = {"PERSON", "ORG", "GPE", "NORP"}
 # Tokens (words and marks) of a quotation too short to be speech without a speech verb.
 _SHORT_QUOTE = 6
@@ -128,8 +129,10 @@ def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
 
     def subjects_of(verb) -> list:
         # A title in quotation marks is no speaker: "…,” Flynn said on “Fox and Friends.”
+        # A passive verb's subject is what it is done to ("The strikes could not be
+        # confirmed, but … “…”"), unless someone is quoted or heard saying something.
         return [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids
-                and not _inside(c.idx, quotations)]
+                and not _inside(c.idx, quotations) and (c.dep_ != "nsubjpass" or verb.lemma_ in _HEARD)]
 
     clauses = []
     for verb in outside:
@@ -288,7 +291,8 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
     lo = 0
     for paragraph in text.split("\n"):
         if paragraph.strip():
-            found.extend(_learned(parser(paragraph), lo, model))
+            found.extend(a for a in _learned(parser(paragraph), lo, model)
+                         if not (a.kind == "headline" and a.source and text[a.source[0]:a.source[1]].lower() in _LABELS))
             said = _HEADLINE_SPEAKER.match(paragraph)
             if said and said.group("source").lower() not in _LABELS:
                 colon = lo + said.end("source")
@@ -430,7 +434,9 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
 
 # Labels that open a line with a colon without anyone speaking.
 _LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "editor's note", "correction",
-           "source", "sources", "related", "read more", "see also", "caption", "warning", "disclaimer"}
+           "clarification", "source", "sources", "related", "read more", "see also", "caption", "warning",
+           "disclaimer", "the latest", "breaking", "breaking news", "exclusive", "live", "analysis", "opinion",
+           "explainer", "factbox", "advertisement", "transcript", "full transcript"}
 # A line opening with a name and a colon is that name's statement, as headlines and
 # transcripts write it ("Graham: Trump's rhetoric is destroying the party", "JAKE TAPPER: …").
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")

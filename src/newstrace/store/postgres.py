@@ -87,7 +87,7 @@ CREATE TABLE quotes (
     start BIGINT NOT NULL, "end" BIGINT NOT NULL, text TEXT NOT NULL, speaker TEXT, speaker_as_written TEXT,
     speaker_start BIGINT, speaker_end BIGINT, how TEXT NOT NULL, cue TEXT, cue_start BIGINT, cue_end BIGINT,
     secondary_source TEXT, evidence TEXT NOT NULL, quote_id TEXT NOT NULL, variant TEXT NOT NULL,
-    first_appearance BIGINT NOT NULL, conflicting BIGINT NOT NULL);
+    first_appearance BIGINT NOT NULL, conflicting BIGINT NOT NULL, reattributed BIGINT NOT NULL DEFAULT 0);
 CREATE INDEX quotes_article ON quotes(article);
 CREATE INDEX quotes_quote_id ON quotes(quote_id);
 CREATE TABLE statements (
@@ -197,6 +197,13 @@ class PostgresStore(Store):
         return self.conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
 
 
+# Upgrades of a store from the version before each (sqlite.py's migrations, as this schema
+# writes them), applied in order by open_postgres.
+_MIGRATIONS = {
+    5: "ALTER TABLE quotes ADD COLUMN reattributed BIGINT NOT NULL DEFAULT 0",
+}
+
+
 def open_postgres(url: str, create: bool = True, read_only: bool = False) -> PostgresStore:
     """Open the store in the PostgreSQL database at ``url``, creating its tables when the
     database has none (unless ``create`` is false or ``read_only``)."""
@@ -231,6 +238,10 @@ def open_postgres(url: str, create: bool = True, read_only: bool = False) -> Pos
                 raw.execute(_FUNCTIONS)
                 conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             version = int(conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+            while not read_only and version < SCHEMA_VERSION and version + 1 in _MIGRATIONS:
+                version += 1
+                conn.execute(_MIGRATIONS[version])
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
     except psycopg.Error as exc:
         raw.close()
         raise StoreError(f"{shown}: cannot open as a newstrace store: {str(exc).strip()}") from None

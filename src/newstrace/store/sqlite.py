@@ -23,7 +23,7 @@ from ..errors import StoreError
 from ..model import Alignment, Article, Origin, Skip, Span, WordOp
 from ..normalize import repair
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -146,7 +146,7 @@ CREATE TABLE quotes (
     secondary_source TEXT,
     evidence TEXT NOT NULL,
     quote_id TEXT NOT NULL,         -- equal for the same quotation across articles
-    variant TEXT NOT NULL,          -- exact | trimmed | extended | reworded, against the group's first
+    variant TEXT NOT NULL,          -- exact | trimmed | extended | spun | reworded, against the group's first
     first_appearance INTEGER NOT NULL,  -- 1 in the article(s) where the quotation appears first
     conflicting INTEGER NOT NULL    -- 1 when the group is attributed to more than one speaker
 );
@@ -204,6 +204,11 @@ CREATE TABLE statements (
     evidence TEXT NOT NULL
 );
 CREATE INDEX statements_article ON statements(article);
+""",
+    5: """
+-- A quotation given to someone other than its first appearance names. Filled by the next
+-- run's quote stage, which rewrites every quotation.
+ALTER TABLE quotes ADD COLUMN reattributed INTEGER NOT NULL DEFAULT 0;
 """,
 }
 
@@ -497,7 +502,7 @@ class Store:
 
     _QUOTE_COLUMNS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start",
                       "speaker_end", "how", "cue", "cue_start", "cue_end", "secondary_source", "evidence",
-                      "quote_id", "variant", "first_appearance", "conflicting")
+                      "quote_id", "variant", "first_appearance", "reattributed", "conflicting")
 
     def replace_quotes(self, rows: list[tuple]) -> None:
         """Replace all quotations (rows in the order of _QUOTE_COLUMNS) in one transaction."""
@@ -531,7 +536,8 @@ class Store:
         out = []
         for r in rows:
             q = dict(zip(self._QUOTE_COLUMNS, r))
-            q["first_appearance"], q["conflicting"] = bool(q["first_appearance"]), bool(q["conflicting"])
+            for flag in ("first_appearance", "reattributed", "conflicting"):
+                q[flag] = bool(q[flag])
             out.append(q)
         return out
 
