@@ -110,8 +110,10 @@ def test_a_transcript_quoted_turn_by_turn(speakers, request):
             '"MCCAIN: Well, look, this is no episode of “Shark Tank.” It is serious.\n\n'
             '"And it will stay serious.\n\n'
             '"(CROSSTALK.)\n\n'
-            '"WALLACE: Senator, I want to ask about the debate."')
-    found = extract_quotes("x", text, parser)[1:]
+            '"WALLACE: Senator, I want to ask about the debate."\n\n'
+            '“BREAKING: The port is closed until further notice,” the agency wrote.')
+    *found, breaking = extract_quotes("x", text, parser)[1:]
+    assert breaking.text.startswith("BREAKING:") and breaking.speaker == "agency"  # a label, no one's turn
     assert [(q.text, q.speaker, q.speaker_as_written, q.cue, q.how) for q in found] == [
         ("Will you vote for him? Tell us.", "Wallace", "WALLACE", ":", "named"),
         ("Well, look, this is no episode of “Shark Tank.” It is serious.\n\n\"And it will stay serious.",
@@ -201,6 +203,22 @@ def test_a_passive_verbs_subject_is_no_speaker(parser):
     assert found["We will rebuild the harbour,"].speaker == "Ana Ruiz"
 
 
+@pytest.mark.parametrize("speakers", ["rules", "parse"])
+def test_he_or_she_stands_for_a_person(speakers, request):
+    """"she" after a quotation whose speaker is a thing is not that thing: it is the person
+    the sentence opens with, before the quotation it follows; "he" is no embassy."""
+    parser = request.getfixturevalue("parser") if speakers == "parse" else None
+    text = ("On his show the doctor said the extract was a “magic weight loss cure for every body type,” "
+            "and “nothing at all,” said the label.\n\n"
+            "Sen. Claire McCaskill scolded him: “The scientific community is almost monolithic against you,” she said."
+            "\n\nAssad Ferhat, the governor, spoke on Monday. The US embassy said “The attacks continue to kill "
+            "innocent people and destroy schools.” “We have given help to Syria from the start,” he said.")
+    found = {q.text: q for q in extract_quotes("x", text, parser)}
+    she = found["The scientific community is almost monolithic against you,"]
+    assert (she.speaker, she.how) == ("Claire McCaskill", "pronoun")
+    assert found["We have given help to Syria from the start,"].speaker != "US embassy"
+
+
 def test_a_description_stands_for_the_person_named_with_that_office():
     text = ("Statement by Environment Minister Lena Havik, Varsund.\n\n"
             "“We will not rest until every barrel is recovered,” the minister said.\n\n"
@@ -212,6 +230,17 @@ def test_a_description_stands_for_the_person_named_with_that_office():
     assert "Minister Lena Havik" in minister.evidence
     assert found["The talks went well,"].speaker == "Obama"  # not the vice president
     assert found["We are ready for ships again,"].speaker == "mayor"  # "Chelsea, the mayor said" names no mayor
+
+
+def test_a_description_in_reported_speech(parser):
+    from newstrace.quotes import ParsedArticle, statements
+
+    text = ("Environment Minister Lena Havik visited the coast on Monday.\n\n"
+            "The minister said the spill had been contained by the evening.")
+    parsed = ParsedArticle(parser, text)
+    said = statements("x", text, extract_quotes("x", text, parsed), parsed)
+    minister = next(s for s in said if s.speaker_as_written == "The minister")
+    assert minister.speaker == "Lena Havik" and "Minister Lena Havik" in minister.evidence
 
 
 def test_variants_of_a_quotation_against_its_first_appearance():

@@ -230,7 +230,8 @@ def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], pre
     sp_end = sp_start + len(speaker)
     speaker = text[sp_start:sp_end]
     if speaker.lower() in _PRONOUNS:
-        antecedent, why = _antecedent(masked, sent_start, previous)
+        antecedent, why = _antecedent(masked, sent_start, previous, speaker,
+                                      open_mark if sp_start > close_mark else None)
         return (antecedent, speaker, sp_start, sp_end, "pronoun", cue, cue_start, cue_end, secondary,
                 f"{speaker!r} refers to {antecedent!r}: {why}" if antecedent else f"{speaker!r}: no antecedent found")
     return (core_name(speaker), speaker, sp_start, sp_end, "named", cue, cue_start, cue_end, secondary, evidence)
@@ -242,18 +243,29 @@ _PERSON = re.compile(rf"\b{_WORD}(?:\s+{_WORD})+")
 _SPEAKING = re.compile(rf"(?P<name>{_WORD}(?:\s+{_WORD})*)\s+(?:{_CUES})\b")
 
 
-def _antecedent(masked: str, before: int, previous: list) -> tuple[str | None, str]:
+def _antecedent(masked: str, before: int, previous: list, pronoun: str,
+                quotation: int | None = None) -> tuple[str | None, str]:
     """A pronoun's speaker: the nearest earlier speaker (of a quotation, or a name followed
-    by a speech verb) within a few sentences, else the last multi-word name mentioned.
-    ``masked`` has quotation contents blanked, so names inside quotations do not count."""
+    by a speech verb) within a few sentences before ``before`` (the start of the pronoun's
+    sentence), else the first multi-word name of that sentence before the ``quotation``
+    (its opening mark) when the pronoun follows it ("Sen. Claire McCaskill scolded him:
+    “…,” she said"), else the last name mentioned before the sentence. For "he" or "she"
+    the speaker is a person's name ("she" is not an earlier quotation's "green coffee
+    extract", nor "he" an embassy). ``masked`` has quotation contents blanked, so names
+    inside quotations do not count."""
     window = max(0, before - 800)
     candidates = [(q.speaker_start, q.speaker, "the speaker of an earlier quotation")
-                  for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before]
+                  for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before
+                  and (pronoun.lower() not in ("he", "she") or _names_a_person(q.speaker))]
     candidates += [(m.start(), core_name(m.group("name")), "the last person said to speak before it")
                    for m in _SPEAKING.finditer(masked, window, before)]
     if candidates:
         _, name, why = max(candidates, key=lambda c: c[0])
         return name, why
+    if quotation is not None:
+        same = _PERSON.search(masked, before, quotation)
+        if same:
+            return core_name(same.group()), "the name its sentence opens with, before the quotation"
     names = [m.group() for m in _PERSON.finditer(masked, max(0, before - 400), before)]
     if names:
         return core_name(names[-1]), "the last name mentioned before it"
@@ -288,6 +300,12 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
     mention = found[-1]
     person = (mention.group("titled") or mention.group("apposed")).rstrip(".")  # "… Lena Havik." ends a sentence
     return core_name(person), mention.group().strip().rstrip(".")
+
+
+def _names_a_person(name: str | None) -> bool:
+    """Whether a canonical speaker can be a person: a capitalised name, not an organisation's."""
+    words = (name or "").split()
+    return bool(words) and words[-1][:1].isupper() and words[-1].strip(".") not in _ORGANISATIONS
 
 
 def canonical_speakers(quotes: list) -> list:

