@@ -244,16 +244,37 @@ def test_a_description_in_reported_speech(parser):
 
 
 def test_variants_of_a_quotation_against_its_first_appearance():
-    first = "the worst environmental disaster our coast has seen in a generation".split()
-    assert variant(first, first) == "exact"
-    assert variant(first[:5], first) == "trimmed"
-    assert variant(first + ["sadly"], first) == "extended"
-    swapped = [{"disaster": "catastrophe", "coast": "shore"}.get(w, w) for w in first]
-    assert variant(swapped, first) == "spun"  # swapped word for word, in order
-    assert variant(list(reversed(first)), first) == "reworded"
-    assert variant("the worst disaster in a generation our coast has seen".split(), first) == "trimmed"
-    assert variant("a generation has seen the worst environmental catastrophe on our coast".split(), first) \
-        == "reworded"
+    from newstrace.align import Document
+
+    def kind(quoted: str) -> str:
+        return variant(Document.from_text("b", quoted), Document.from_text("a", first))
+
+    first = "the worst environmental disaster our coast has seen in a generation"
+    assert kind(first) == "exact"
+    assert kind("The worst environmental disaster our coast has seen in a generation,") == "exact"
+    assert kind("tbe worst environmental disaster our coast has seen in a generatlon") == "exact"  # OCR'd
+    assert kind("the worst environmental disaster") == "trimmed"
+    assert kind("the worst disaster our coast has seen") == "trimmed"
+    assert kind(first + ", sadly") == "extended"
+    assert kind("the worst environmental catastrophe our shore has seen in a generation") == "spun"
+    assert kind("the worst catastrophe our coast has seen") == "reworded"  # trimmed and spun
+    assert kind("a generation has seen the worst environmental catastrophe on our coast") == "reworded"
+
+
+def test_quotations_group_by_words_kept_together_not_by_common_words():
+    from newstrace.quotes import group_quotes
+
+    texts = {
+        "a": "“We will not rest until every barrel is recovered,” Havik said. “I do not know,” she said. "
+             "“It is true,” she added.",
+        "b": "“We will not rest,” Havik said. “I do not believe,” he said.",
+        "c": "“it a true do the is not of I to know and be we rest it believe will so”, the page reads.",
+    }
+    quotes = [q for article, text in texts.items() for q in extract_quotes(article, text)]
+    groups = {tuple(sorted((q.article, q.text) for q in g.members)) for g in group_quotes(quotes, {})}
+    assert (("a", "We will not rest until every barrel is recovered,"), ("b", "We will not rest,")) in groups
+    assert (("a", "I do not know,"),) in groups and (("b", "I do not believe,"),) in groups
+    assert (("a", "It is true,"),) in groups  # not in the garbled line's group, though all its words are there
 
 
 def test_speakers_setting(capsys, seeds, parser):
