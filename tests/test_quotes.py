@@ -243,6 +243,15 @@ def test_a_description_in_reported_speech(parser):
     assert minister.speaker == "Lena Havik" and "Minister Lena Havik" in minister.evidence
 
 
+def test_a_surname_speaker_is_named_in_full_as_the_article_named_them_before():
+    text = ("Library plans approved\n\nAas welcomed the vote. Councillor Peter Aas, who chaired the committee, "
+            "said the building would open in spring.\n\n“A library is the cheapest university,” Aas said.\n\n"
+            "“It is a good day,” Moe said.")
+    found = {q.text: q for q in extract_quotes("x", text)}
+    assert found["A library is the cheapest university,"].speaker == "Peter Aas"
+    assert found["It is a good day,"].speaker == "Moe"  # never named in full
+
+
 def test_variants_of_a_quotation_against_its_first_appearance():
     from newstrace.align import Document
 

@@ -308,6 +308,22 @@ def _names_a_person(name: str | None) -> bool:
     return bool(words) and words[-1][:1].isupper() and words[-1].strip(".") not in _ORGANISATIONS
 
 
+def in_full(masked: str, quotes: list) -> list:
+    """The quotes with a surname-alone speaker named as the article names that person in
+    full before ("Councillor Peter Aas, who chaired the committee, said …" … “…,” Aas said:
+    Peter Aas). ``masked`` has quotation contents blanked."""
+    out = []
+    for q in quotes:
+        name = q.speaker
+        if name and " " not in name and name[:1].isupper() and q.speaker_start:
+            mentions = re.findall(rf"\b(?:{_WORD}[^\S\n]+)+{re.escape(name)}\b", masked[:q.speaker_start])
+            full = core_name(mentions[-1]) if mentions else name
+            if " " in full and full.endswith(" " + name):
+                q = replace(q, speaker=full)
+        out.append(q)
+    return out
+
+
 def canonical_speakers(quotes: list) -> list:
     """Give quotes one name per person: a surname alone, or a longer phrase ending in a
     known full name, becomes that full name ("Konashenkov" -> "Igor Konashenkov"), whatever

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .attribute import attribute, canonical_speakers, core_name, described, mask_quotes
+from .attribute import attribute, canonical_speakers, core_name, described, in_full, mask_quotes
 from .parse import LABELS, refine
 
 # Opening mark -> marks that may close it. Curly double quotes are sometimes closed
@@ -222,4 +222,4 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
         if _is_title(scan, quote.start, quote.end):
             continue
         quotes.append(quote)
-    return canonical_speakers(quotes)
+    return canonical_speakers(in_full(masked, quotes))

