@@ -115,9 +115,11 @@ def test_a_transcript_quoted_turn_by_turn(speakers, request):
             '"And it will stay serious.\n\n'
             '"(CROSSTALK.)\n\n'
             '"WALLACE: Senator, I want to ask about the debate."\n\n'
-            '“BREAKING: The port is closed until further notice,” the agency wrote.')
-    *found, breaking = extract_quotes("x", text, parser)[1:]
+            '“BREAKING: The port is closed until further notice,” the agency wrote. '
+            '“US: no deal with Iran this year,” the envoy said.')
+    *found, breaking, us = extract_quotes("x", text, parser)[1:]
     assert breaking.text.startswith("BREAKING:") and breaking.speaker == "agency"  # a label, no one's turn
+    assert us.text.startswith("US:") and us.speaker == "envoy"
     assert [(q.text, q.speaker, q.speaker_as_written, q.cue, q.how) for q in found] == [
         ("Will you vote for him? Tell us.", "Wallace", "WALLACE", ":", "named"),
         ("Well, look, this is no episode of “Shark Tank.” It is serious.\n\n\"And it will stay serious.",

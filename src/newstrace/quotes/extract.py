@@ -79,9 +79,12 @@ _TURN = re.compile(r"(?P<label>[A-Z][A-Z.'’-]+(?:[^\S\n][A-Z][A-Z.'’-]*){0,3
 
 
 def _turn_at(text: str, i: int, end: int | None = None) -> re.Match | None:
-    """The label of a transcript's turn opening at ``i`` (“BREAKING: …” is no one's turn)."""
+    """The label of a transcript's turn opening at ``i`` (“BREAKING: …” is no one's turn,
+    nor “US: …”, two letters)."""
     turn = _TURN.match(text, i, len(text) if end is None else end)
-    return turn if turn and turn.group("label").lower() not in LABELS else None
+    if turn is None or turn.group("label").lower() in LABELS or sum(map(str.isalpha, turn.group("label"))) < 3:
+        return None
+    return turn
 
 
 _NOTE = re.compile(r"[(\[][^\n]*[)\]]\.?[^\S\n]*(?:\n|$)")
