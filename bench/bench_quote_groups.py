@@ -44,16 +44,21 @@ def main() -> None:
     spanning = [g for g in groups.values() if len({q["article"] for q in g}) > 1]
     copies = [q for g in spanning for q in g if not q["first_appearance"]]
     kinds = Counter(q["variant"] for q in copies)
-    lines = [f"# Quotations across chronam-1916 (months {', '.join(args.months)})", "",
-             f"`python bench/bench_quote_groups.py --months {' '.join(args.months)}` — "
-             f"{len({q['article'] for q in quotes})} articles with quotations, {len(quotes)} quotations; "
-             f"finding, attributing and grouping them took {seconds:.1f} s (rules, no parse).", "",
-             f"- groups in more than one article: {len(spanning)}; the largest groups: "
-             f"{', '.join(str(n) for n in sorted((len(g) for g in groups.values()), reverse=True)[:5])} quotations",
-             f"- later copies: {len(copies)}; variants: "
-             + ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
-             f"- re-attributed copies: {sum(q['reattributed'] for q in copies)}; groups with conflicting "
-             f"attributions: {sum(any(q['conflicting'] for q in g) for g in spanning)}"]
+    largest = sorted((len(g) for g in groups.values()), reverse=True)[:5]
+    conflicting = sum(any(q["conflicting"] for q in g) for g in spanning)
+    lines = [
+        f"# Quotations across chronam-1916 (months {', '.join(args.months)})",
+        "",
+        (f"`python bench/bench_quote_groups.py --months {' '.join(args.months)}` — "
+         f"{len({q['article'] for q in quotes})} articles with quotations, {len(quotes)} quotations; "
+         f"finding, attributing and grouping them took {seconds:.1f} s (rules, no parse)."),
+        "",
+        (f"- groups in more than one article: {len(spanning)}; the largest groups: "
+         f"{', '.join(map(str, largest))} quotations"),
+        f"- later copies: {len(copies)}; variants: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
+        (f"- re-attributed copies: {sum(q['reattributed'] for q in copies)}; groups with conflicting "
+         f"attributions: {conflicting}"),
+    ]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines), "", "A fixed sample of each variant (first appearance → copy), to read:", sep="\n")
     rng = random.Random(1916)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .attribute import attribute, canonical_speakers, core_name, described, in_full, mask_quotes
+from .attribute import (
+    attribute,
+    canonical_speakers,
+    core_name,
+    described,
+    in_full,
+    mask_quotes,
+)
 from .parse import LABELS, refine
 
 # Opening mark -> marks that may close it. Curly double quotes are sometimes closed

@@ -451,12 +451,11 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
             as_written = text[a.source[0]:a.source[1]]
             who = dict(speaker=a.speaker, speaker_as_written=as_written, speaker_start=a.source[0],
                        speaker_end=a.source[1], how="named", evidence=f"the source of “{cue['cue']}”")
-            person = described(masked, a.source[0], as_written)
             if as_written.lower() in _PRONOUNS:
                 name, why = _antecedent(masked, a.source[0], [*quotes, *found], as_written)
                 who.update(speaker=name, how="pronoun" if name else "unattributed",
                            evidence=f"“{as_written}”: {why}" if name else f"“{as_written}”: no antecedent found")
-            elif person:  # "the minister said the spill was contained": the minister named before
+            elif person := described(masked, a.source[0], as_written):  # "the minister said …": named before
                 who.update(speaker=person[0], evidence=f"“{as_written}” is {person[1]}, named before it")
         found.append(Statement(article_id, a.content[0], a.content[1], text[a.content[0]:a.content[1]], **who, **cue))
     return canonical_speakers([*quotes, *in_full(masked, found)])[len(quotes):]
@@ -464,9 +463,9 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
 
 # Labels that open a line with a colon without anyone speaking.
 LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "editor's note", "correction",
-           "clarification", "source", "sources", "related", "read more", "see also", "caption", "warning",
-           "disclaimer", "the latest", "breaking", "breaking news", "exclusive", "live", "analysis", "opinion",
-           "explainer", "factbox", "advertisement", "transcript", "full transcript"}
+          "clarification", "source", "sources", "related", "read more", "see also", "caption", "warning",
+          "disclaimer", "the latest", "breaking", "breaking news", "exclusive", "live", "analysis", "opinion",
+          "explainer", "factbox", "advertisement", "transcript", "full transcript"}
 # A line opening with a name and a colon is that name's statement, as headlines and
 # transcripts write it ("Graham: Trump's rhetoric is destroying the party", "JAKE TAPPER: …").
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")
