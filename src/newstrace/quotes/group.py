@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from ..align import Document, compare
-from ..normalize import is_weak
+from ..normalize import is_weak, token_columns
 from ..provenance import first_published
 from .attribute import canonical_speakers
 from .extract import Quote
@@ -84,8 +84,7 @@ def variant(mine: Document, base: Document) -> str:
 def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[QuoteGroup]:
     """Link quotations that share most of their words, and describe each group."""
     quotes = canonical_speakers(quotes)
-    docs = [Document.from_text(q.article, q.text) for q in quotes]
-    keys = [doc.keys for doc in docs]
+    keys = [tuple(token_columns(q.text)[2]) for q in quotes]
     sets = [set(k) for k in keys]
     parent = list(range(len(quotes)))
 
@@ -131,7 +130,10 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
         first = first_published({q.article: published.get(q.article) for q in qs})
         anchor = min(members, key=lambda k: (first and quotes[k].article not in first, -len(keys[k])))
         base = keys[anchor]
-        variants = tuple(variant(docs[k], docs[anchor]) for k in members)
+        # Word by word only where the words differ: most copies are exact.
+        original = Document.from_text(quotes[anchor].article, quotes[anchor].text) if len(members) > 1 else None
+        variants = tuple("exact" if keys[k] == base else
+                         variant(Document.from_text(quotes[k].article, quotes[k].text), original) for k in members)
         # Re-attributed: given to someone other than the first appearance names (a quotation
         # first printed without a speaker is attributed later, not re-attributed).
         origin = {quotes[k].speaker for k in members if quotes[k].article in first or k == anchor} - {None}
