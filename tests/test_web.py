@@ -136,6 +136,12 @@ def test_outlets_and_quotes(client):
     by_speaker = client.get("/quotes.json", params={"speaker": group["speakers"][0]}).json()["items"]
     assert groups[0]["quote_id"] in {g["quote_id"] for g in by_speaker}
     assert client.get(f"/quotes/{groups[0]['quote_id']}").status_code == 200
+    # The barrel quotation, re-attributed on its way to the company's spokesman.
+    barrels = next(g for g in groups if g["text"].startswith("We will not rest until every barrel"))
+    variants = client.get(f"/quotes/{barrels['quote_id']}.json").json()["variants"]
+    assert [v["article"] for v in variants if v["reattributed"]] == ["quote-reattr-013"]
+    page = client.get(f"/quotes/{barrels['quote_id']}").text
+    assert page.count("re-attributed") == 1 and "Tomas Brekke" in page
 
 
 @pytest.mark.parametrize("url, message", [
