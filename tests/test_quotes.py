@@ -40,6 +40,7 @@ def test_seed_quotes(seeds, capsys, speakers, request):
     # that “…”": the verb is missing; the parse still finds who speaks, the rules nobody.
     (embassy,) = [q for q in quotes if q["text"].startswith("The Assad regime’s brutal attacks")]
     assert embassy["speaker"] == ("US embassy in Syria" if speakers == "parse" else None)
+    assert tass["how"] == "pronoun" and tass["speaker"] not in (None, "US embassy in Syria")  # "he" is a person
 
 
 def test_mark_styles_paragraphs_and_positions():
@@ -256,6 +257,25 @@ def test_a_surname_speaker_is_named_in_full_as_the_article_named_them_before():
     found = {q.text: q for q in extract_quotes("x", text)}
     assert found["A library is the cheapest university,"].speaker == "Peter Aas"
     assert found["It is a good day,"].speaker == "Moe"  # never named in full
+
+
+def test_people_sharing_a_surname_keep_their_names():
+    """A surname alone is the person quoted most under it, not the longest name; with no
+    clear one it stays alone; an organisation's short form is its long one, but a place is
+    no embassy."""
+    text = ("“We will win,” Donald Trump said. “We are ready,” Donald J. Trump said. "
+            "“I love this country,” Melania Trump said. “It is rigged,” Trump said.\n\n"
+            "“I disagree strongly,” Hillary Clinton said. “So do I,” Bill Clinton said. "
+            "“Not at all,” Clinton said.\n\n"
+            "“We confirm the strikes,” the Russian Defence Ministry said. “They hit their targets,” "
+            "the Defence Ministry said. “We are open today,” said the US embassy in Syria. "
+            "“Stay calm,” Syria said.")
+    speakers = {q.text: q.speaker for q in extract_quotes("x", text)}
+    assert speakers["It is rigged,"] == "Donald J. Trump" and speakers["We will win,"] == "Donald J. Trump"
+    assert speakers["I love this country,"] == "Melania Trump"
+    assert speakers["Not at all,"] == "Clinton"
+    assert speakers["They hit their targets,"] == "Russian Defence Ministry"
+    assert speakers["Stay calm,"] == "Syria"
 
 
 def test_variants_of_a_quotation_against_its_first_appearance():

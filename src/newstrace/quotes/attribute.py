@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import replace
 
 _CUES = ("said|says|say|told|tells|added|adds|warned|warns|stated|states|explained|explains|noted|notes|"
@@ -303,23 +304,27 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
 
 
 def _names_a_person(name: str | None) -> bool:
-    """Whether a canonical speaker can be a person: a capitalised name, not an organisation's."""
+    """Whether a canonical speaker can be a person: capitalised words ("Bill de Blasio"), not
+    an organisation's name ("Defence Ministry") nor a described body ("US embassy in Syria")."""
     words = (name or "").split()
-    return bool(words) and words[-1][:1].isupper() and words[-1].strip(".") not in _ORGANISATIONS
+    return bool(words) and all(w[:1].isupper() or w in _PARTICLES for w in words) \
+        and words[-1][:1].isupper() and words[-1].strip(".") not in _ORGANISATIONS
 
 
 def in_full(masked: str, quotes: list) -> list:
     """The quotes with a surname-alone speaker named as the article names that person in
     full before ("Councillor Peter Aas, who chaired the committee, said …" … “…,” Aas said:
-    Peter Aas). ``masked`` has quotation contents blanked."""
+    Peter Aas), when it names only one person so (after "Donald Trump" and "Melania Trump",
+    "Trump" is left to :func:`canonical_speakers`). ``masked`` has quotation contents blanked."""
     out = []
     for q in quotes:
         name = q.speaker
         if name and " " not in name and name[:1].isupper() and q.speaker_start:
             mentions = re.findall(rf"\b(?:{_WORD}[^\S\n]+)+{re.escape(name)}\b", masked[:q.speaker_start])
-            full = core_name(mentions[-1]) if mentions else name
-            if " " in full and full.endswith(" " + name):
-                q = replace(q, speaker=full)
+            full = {core_name(m) for m in mentions}
+            people = {f.split()[0] for f in full if f.endswith(" " + name)}
+            if len(people) == 1:
+                q = replace(q, speaker=max((f for f in full if f.endswith(" " + name)), key=len))
         out.append(q)
     return out
 
@@ -327,18 +332,36 @@ def in_full(masked: str, quotes: list) -> list:
 def canonical_speakers(quotes: list) -> list:
     """Give quotes one name per person: a surname alone, or a longer phrase ending in a
     known full name, becomes that full name ("Konashenkov" -> "Igor Konashenkov"), whatever
-    its capitals ("Mccain", from a transcript's "MCCAIN:", -> "John McCain")."""
-    full: dict[str, str] = {}
+    its capitals ("Mccain", from a transcript's "MCCAIN:", -> "John McCain"). Where people
+    share the surname, it is the one quoted most, if more often than all the others together
+    ("Trump" is Donald Trump, not the longer "Melania Trump"); else the surname stays alone."""
+    # Full names of people: capitalised words ("US embassy in Syria" is no "Syria"), not the
+    # end of a longer one ("de Blasio", "J. Trump").
+    named = {q.speaker for q in quotes if q.speaker and " " in q.speaker and _names_a_person(q.speaker)}
+    ends = {n for n in named if any(o.lower().endswith(" " + n.lower()) for o in named)}
+    people: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for q in quotes:
-        if q.speaker and " " in q.speaker and q.speaker.split()[-1][:1].isupper():
-            last = q.speaker.split()[-1].lower()
-            if len(q.speaker) > len(full.get(last, "")):
-                full[last] = q.speaker
+        if q.speaker in named and q.speaker not in ends:
+            words = q.speaker.lower().split()
+            people[words[-1]][words[0]].append(q.speaker)  # "Donald Trump", "Donald J. Trump": one person
+    full: dict[str, str] = {}
+    for last, by_first in people.items():
+        names = sorted(by_first.values(), key=len, reverse=True)
+        if len(names) == 1 or len(names[0]) > sum(map(len, names[1:])):
+            full[last] = max(names[0], key=len)
+    # Other names (organisations) by their longest form: "Defence Ministry" is the "Russian
+    # Defence Ministry" (two words at least: "Syria" is not the "US embassy in Syria").
+    bodies = sorted({q.speaker for q in quotes if q.speaker and " " in q.speaker} - named, key=len, reverse=True)
     out = []
     for q in quotes:
         if q.speaker:
-            last = q.speaker.split()[-1].lower()
-            if last in full and (q.speaker.lower() == last or full[last].lower().endswith(q.speaker.lower())):
-                q = replace(q, speaker=full[last])
+            words = q.speaker.lower().split()
+            name = full.get(words[-1], "").lower()
+            if name and (len(words) == 1 or name.endswith(q.speaker.lower()) or name.split()[0] == words[0]):
+                q = replace(q, speaker=full[words[-1]])
+            elif q.speaker not in named and len(words) > 1:
+                longer = next((b for b in bodies if b.lower().endswith(" " + q.speaker.lower())), None)
+                if longer:
+                    q = replace(q, speaker=longer)
         out.append(q)
     return out
