@@ -276,6 +276,10 @@ def test_people_sharing_a_surname_keep_their_names():
     assert speakers["Not at all,"] == "Clinton"
     assert speakers["They hit their targets,"] == "Russian Defence Ministry"
     assert speakers["Stay calm,"] == "Syria"
+    # A pronoun opening a sentence is no one's name: "… Claims He Won" gives no "He Won".
+    headline = "Senator Claims He Won The Debate\n\nThe rally went on.\n\n“It was a great night for all of us,” he said."
+    (night,) = extract_quotes("x", headline)
+    assert night.how == "pronoun" and "He" not in (night.speaker or "").split()
 
 
 def test_variants_of_a_quotation_against_its_first_appearance():

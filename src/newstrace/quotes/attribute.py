@@ -17,7 +17,8 @@ CUE = re.compile(rf"\b(?:{_CUES})\b")
 # A capitalised word that is not a sentence-opening function word ("A." is an initial).
 _NOT_A_NAME = (r"(?!(?:The|A|An|But|And|If|In|It|Its|This|That|These|Those|However|Meanwhile|When|While|As|At|"
                r"On|For|With|After|Before|There|Then|So|Yet|Still|Also|Now|Asked|According|During|Since|Until|"
-               r"Although|Though|Because|Despite|Even|From|By|Under|Over|Without|Why|What|How|Where)\b(?!\.))")
+               r"Although|Though|Because|Despite|Even|From|By|Under|Over|Without|Why|What|How|Where|"
+               r"He|She|They|We|You|His|Her|Their|Our|Him|Them)\b(?!\.))")
 _NAME = _NOT_A_NAME + r"[A-Z][\w’'.\-]*"
 _LINK = r"(?:of|the|for|and|in|on|at|de|al|bin|van|von|der|du|la|le)"
 _ROLE = (r"(?:spokesman|spokeswoman|spokesperson|spokesmen|minister|secretary|president|official|officials|"
