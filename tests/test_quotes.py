@@ -469,6 +469,10 @@ def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
     ("Apple's chief executive, Tim Cook", "Tim Cook"),
     ("Marc H. Morial", "Marc H. Morial"),
     ("Angus King", "Angus King"),
+    ("New York Mayor Bill de Blasio", "Bill de Blasio"),
+    ("Ursula von der Leyen", "Ursula von der Leyen"),
+    ("the UN Environment Programme", "UN Environment Programme"),  # "Environment" is a title elsewhere
+    ("Environment Minister Lena Havik", "Lena Havik"),
 ])
 def test_a_speaker_phrase_is_canonicalised_to_the_name_in_it(as_written, name):
     from newstrace.quotes.attribute import core_name

@@ -309,8 +309,31 @@ def render_html(report: dict, text: str) -> str:
         if sig["spin_hints"]:
             signals.append("<li>spin hints: " + escape(", ".join(h["text"] for h in sig["spin_hints"])) + "</li>")
     meta = " · ".join(escape(x) for x in (report.get("source"), report.get("published"), report["id"]) if x)
+    said = _html_quotes(report, escape)
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<title>{escape(report.get("title") or report["id"])} — newstrace</title><style>{_CSS}</style></head>'
             f'<body><h1>{escape(report.get("title") or report["id"])}</h1><p class="meta">{meta}</p>'
             f'<ul class="signals">{"".join(signals)}</ul><div class="legend">{legend}</div>'
-            f'<div class="text">{"".join(body)}</div><h2>Shared passages</h2>{"".join(blocks)}</body></html>')
+            f'<div class="text">{"".join(body)}</div><h2>Shared passages</h2>{"".join(blocks)}{said}</body></html>')
+
+
+def _html_quotes(report: dict, escape) -> str:
+    """The report's quotations (speaker, how it was found, where else they appear) and
+    statements as HTML lists, every piece of article text escaped."""
+    def who(q: dict) -> str:
+        name = escape(q["speaker"] or "unattributed")
+        if q["how"] == "pronoun":
+            name += f" (“{escape(q['speaker_as_written'] or '')}”)"
+        return name + (f' <span class="meta">({escape(q["cue"])})</span>' if q.get("cue") else "")
+
+    items = []
+    for q in report.get("quotes", []):
+        seen = "first appearance" if q["first_appearance"] else f"{escape(q['variant'])}, seen earlier"
+        flags = "".join(f" — {flag}" for flag, on in (("re-attributed", q["reattributed"]),
+                                                     ("conflicting attributions", q["conflicting"])) if on)
+        items.append(f"<li>“{escape(q['text'])}” — {who(q)} · {seen}{flags}</li>")
+    out = f"<h2>Quotations</h2><ul>{''.join(items)}</ul>" if items else ""
+    statements = [f"<li>{who(s)}: {escape(s['text'])}</li>" for s in report.get("statements", [])]
+    if statements:
+        out += f"<h2>Statements</h2><ul>{''.join(statements)}</ul>"
+    return out

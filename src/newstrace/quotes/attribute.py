@@ -123,7 +123,9 @@ _ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", 
                   "Bank", "Court", "Commission", "Service", "Press", "Network", "Group", "Company", "Corporation",
                   "Inc", "Campaign", "Embassy", "Administration", "Organization", "Organisation", "Fund", "Board",
                   "Center", "Centre", "Senate", "Congress", "Army", "Navy", "Forces", "Police", "Command",
-                  "Pentagon", "Kremlin", "Tribune", "Herald", "Guardian", "Telegraph", "Reuters", "Bureau"}
+                  "Pentagon", "Kremlin", "Tribune", "Herald", "Guardian", "Telegraph", "Reuters", "Bureau",
+                  "Programme", "Program", "Authority", "Coalition", "Federation", "Alliance", "Society", "Club",
+                  "Guard"}
 
 
 def _is_name(phrase: str) -> bool:
