@@ -314,6 +314,9 @@ def _names_a_person(name: str | None) -> bool:
         and words[-1][:1].isupper() and words[-1].strip(".") not in _ORGANISATIONS
 
 
+_GIVEN = re.compile(rf"\b(?:{_WORD}[^\S\n]+)+$")
+
+
 def in_full(masked: str, quotes: list) -> list:
     """The quotes with a surname-alone speaker named as the article names that person in
     full before ("Councillor Peter Aas, who chaired the committee, said …" … “…,” Aas said:
@@ -322,9 +325,12 @@ def in_full(masked: str, quotes: list) -> list:
     out = []
     for q in quotes:
         name = q.speaker
-        if name and " " not in name and name[:1].isupper() and q.speaker_start:
-            mentions = re.findall(rf"\b(?:{_WORD}[^\S\n]+)+{re.escape(name)}\b", masked[:q.speaker_start])
-            full = {core_name(m) for m in mentions}
+        if name and len(name) > 1 and " " not in name and name[:1].isupper() and q.speaker_start:
+            full = set()
+            for m in re.finditer(rf"\b{re.escape(name)}\b", masked[:q.speaker_start]):
+                given = _GIVEN.search(masked, max(0, m.start() - 80), m.start())  # the words before the surname
+                if given:
+                    full.add(core_name(given.group() + name))
             people = {f.split()[0] for f in full if f.endswith(" " + name)}
             if len(people) == 1:
                 q = replace(q, speaker=max((f for f in full if f.endswith(" " + name)), key=len))
