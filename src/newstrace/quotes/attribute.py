@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import replace
+from functools import lru_cache
 
 _CUES = ("said|says|say|told|tells|added|adds|warned|warns|stated|states|explained|explains|noted|notes|"
          "asked|asks|argued|argues|insisted|insists|claimed|claims|declared|declares|wrote|writes|"
@@ -129,11 +130,12 @@ _ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", 
 
 
 def _is_name(phrase: str) -> bool:
-    """Whether a phrase is a name alone: every word capitalised, a determiner aside."""
+    """Whether a phrase is a name alone: every word capitalised but particles ("Bill de
+    Blasio"), ending in a capitalised one, a determiner aside."""
     words = phrase.split()
     if words and words[0].lower() == "the":
         words = words[1:]
-    return bool(words) and all(w[:1].isupper() for w in words)
+    return bool(words) and all(w[:1].isupper() or w in _PARTICLES for w in words) and words[-1][:1].isupper()
 
 
 _LINK_WORDS = {"of", "in", "for", "at", "on"}
@@ -307,11 +309,9 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
 
 
 def _names_a_person(name: str | None) -> bool:
-    """Whether a canonical speaker can be a person: capitalised words ("Bill de Blasio"), not
-    an organisation's name ("Defence Ministry") nor a described body ("US embassy in Syria")."""
-    words = (name or "").split()
-    return bool(words) and all(w[:1].isupper() or w in _PARTICLES for w in words) \
-        and words[-1][:1].isupper() and words[-1].strip(".") not in _ORGANISATIONS
+    """Whether a canonical speaker can be a person: a name ("Bill de Blasio"), not an
+    organisation's ("Defence Ministry") nor a described body ("US embassy in Syria")."""
+    return bool(name) and _is_name(name) and name.split()[-1].strip(".") not in _ORGANISATIONS
 
 
 _GIVEN = re.compile(rf"\b(?:{_WORD}[^\S\n]+)+$")
@@ -343,24 +343,30 @@ def canonical_speakers(quotes: list) -> list:
     known full name, becomes that full name ("Konashenkov" -> "Igor Konashenkov"), whatever
     its capitals ("Mccain", from a transcript's "MCCAIN:", -> "John McCain"). Where people
     share the surname, it is the one quoted most, if more often than all the others together
-    ("Trump" is Donald Trump, not the longer "Melania Trump"); else the surname stays alone."""
-    # Full names of people: capitalised words ("US embassy in Syria" is no "Syria"), not the
-    # end of a longer one ("de Blasio", "J. Trump").
-    named = {q.speaker for q in quotes if q.speaker and " " in q.speaker and _names_a_person(q.speaker)}
-    ends = {n for n in named if any(o.lower().endswith(" " + n.lower()) for o in named)}
+    ("Trump" is Donald Trump, not the longer "Melania Trump"); else the surname stays alone.
+    An organisation's short form is its longest ("Defence Ministry" -> "Russian Defence
+    Ministry"), from two words ("Syria" is not the "US embassy in Syria")."""
+    # Names are compared only with names of the same last word: a collection holds many.
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for name in sorted({q.speaker for q in quotes if q.speaker and " " in q.speaker}):
+        by_last[name.split()[-1].lower()].append(name)
+
+    @lru_cache(maxsize=None)
+    def longer(name: str) -> list[str]:
+        return [o for o in by_last[name.split()[-1].lower()] if o.lower().endswith(" " + name.lower())]
+
+    # Full names of people (capitalised words), not the end of a longer one ("de Blasio", "J. Trump").
+    named = {n for names in by_last.values() for n in names if _names_a_person(n)}
     people: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for q in quotes:
-        if q.speaker in named and q.speaker not in ends:
+        if q.speaker in named and not longer(q.speaker):
             words = q.speaker.lower().split()
             people[words[-1]][words[0]].append(q.speaker)  # "Donald Trump", "Donald J. Trump": one person
     full: dict[str, str] = {}
     for last, by_first in people.items():
-        names = sorted(by_first.values(), key=len, reverse=True)
-        if len(names) == 1 or len(names[0]) > sum(map(len, names[1:])):
-            full[last] = max(names[0], key=len)
-    # Other names (organisations) by their longest form: "Defence Ministry" is the "Russian
-    # Defence Ministry" (two words at least: "Syria" is not the "US embassy in Syria").
-    bodies = sorted({q.speaker for q in quotes if q.speaker and " " in q.speaker} - named, key=len, reverse=True)
+        counts = sorted(by_first.values(), key=len, reverse=True)
+        if len(counts) == 1 or len(counts[0]) > sum(map(len, counts[1:])):
+            full[last] = max(counts[0], key=len)
     out = []
     for q in quotes:
         if q.speaker:
@@ -369,8 +375,8 @@ def canonical_speakers(quotes: list) -> list:
             if name and (len(words) == 1 or name.endswith(q.speaker.lower()) or name.split()[0] == words[0]):
                 q = replace(q, speaker=full[words[-1]])
             elif q.speaker not in named and len(words) > 1:
-                longer = next((b for b in bodies if b.lower().endswith(" " + q.speaker.lower())), None)
-                if longer:
-                    q = replace(q, speaker=longer)
+                bodies = [b for b in longer(q.speaker) if b not in named]
+                if bodies:
+                    q = replace(q, speaker=max(bodies, key=lambda b: (len(b), b)))
         out.append(q)
     return out
