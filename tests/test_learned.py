@@ -38,7 +38,7 @@ def test_the_paragraph_view_answers_as_the_parse_does(parser):
     doc = parser("“We will not go,” the mayor said, calling the plan “a disaster”. Critics agreed. "
                  "She added that the council, which met on “Black Friday”, had voted.")
     quoted = quoted_tokens(doc)
-    view = _view(doc, quoted)
+    view = _view(doc)
     assert any(view.below_quoted) and not all(view.below_quoted)
     for t in doc:
         assert view.below_quoted[t.i] == any(quoted[x.i] for x in t.subtree if x.i != t.i)

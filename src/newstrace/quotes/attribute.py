@@ -289,7 +289,7 @@ _DESCRIPTION = re.compile(rf"(?i:the)\s+(?:[a-z][\w-]*\s+){{0,2}}(?P<office>{'|'
 def described(masked: str, before: int, as_written: str) -> tuple[str, str] | None:
     """The person a description such as "the minister" stands for: the nearest one named
     with that office before ``before`` ("Environment Minister Lena Havik", "Lena Havik, the
-    environment minister"), as (name, the mention); None when the text names none.
+    environment minister"), as (name, evidence); None when the text names none.
     ``masked`` has quotation contents blanked."""
     m = _DESCRIPTION.fullmatch(as_written.strip())
     if not m:
@@ -305,7 +305,7 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
         return None
     mention = found[-1]
     person = (mention.group("titled") or mention.group("apposed")).rstrip(".")  # "… Lena Havik." ends a sentence
-    return core_name(person), mention.group().strip().rstrip(".")
+    return core_name(person), f"“{as_written}” is {mention.group().strip().rstrip('.')}, named before it"
 
 
 def _names_a_person(name: str | None) -> bool:

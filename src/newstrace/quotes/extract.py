@@ -211,11 +211,9 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
         turn = _turn_at(scan, quote.start, quote.end)
         if turn:
             quote = _turn(text, quote, turn)
-        elif quote.how == "named" and quote.speaker_as_written and quote.speaker_start is not None:
-            person = described(masked, quote.speaker_start, quote.speaker_as_written)
-            if person:  # “…,” the minister said: the minister named before
-                quote = replace(quote, speaker=person[0],
-                                evidence=f"“{quote.speaker_as_written}” is {person[1]}, named before it")
+        elif quote.how == "named" and quote.speaker_as_written and quote.speaker_start is not None \
+                and (person := described(masked, quote.speaker_start, quote.speaker_as_written)):
+            quote = replace(quote, speaker=person[0], evidence=person[1])  # “…,” the minister said
         if quote.how == "unattributed" and previous is not None and previous.how != "unattributed":
             between = text[previous.end + 1 : quote.start - 1]
             # “A,” Trump said. “B.” — B goes on with the same speaker, in the same paragraph.

@@ -124,9 +124,13 @@ class _DocView:
     sentence_quoted: dict[int, bool]  # by the sentence's first token: whether a word of it is quoted
 
 
-def _view(doc, quoted: list[bool]) -> _DocView:
+def _view(doc) -> _DocView:
+    """The paragraph's view, made on first asking and kept with the parse. Read off the
+    parse alone (quotation marks counted by :func:`quoted_tokens`), so that no caller's
+    flags can make it disagree with another's."""
     key = "newstrace.feature_view"
     if key not in doc.user_data:
+        quoted = quoted_tokens(doc)
         below = [False] * len(doc)
         for t in sorted(doc, key=lambda t: -_depth(t)):  # children before their heads
             if t.head.i != t.i and (quoted[t.i] or below[t.i]):
@@ -170,7 +174,7 @@ def cue_features(t, quoted: list[bool]) -> list[str]:
     if t.text == ":":
         f += ["colon", "colon_at=" + _bucket(t.i - t.sent.start)]
     # What the word governs: a quotation below it, a "that" clause, its subject and object.
-    view = _view(doc, quoted)
+    view = _view(doc)
     below_quoted = str(view.below_quoted[t.i])
     f += ["subq=" + below_quoted, "lsubq=" + lemma + "|" + below_quoted,
           "sq=" + str(view.sentence_quoted[t.sent.start]), "hl=" + t.head.lemma_.lower() + "|" + lemma]
@@ -214,7 +218,7 @@ def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
          "same=" + str(same), "cq=" + str(quoted[cand.i]), "cuq=" + str(quoted[cue.i]) + str(quoted[cand.i]),
          "cuepos=" + cue.pos_ + "|" + p, "lside=" + lemma + "|" + side]
     # Between cue and candidate: words of the candidate's kind (is it the nearest?) and punctuation.
-    view = _view(cue.doc, quoted)
+    view = _view(cue.doc)
     lo, hi = min(cue.i, cand.i) + 1, max(cue.i, cand.i)
     alike = view.pos[lo:hi].count(cand.pos_)
     nearest = "1" if alike == 0 else "0"

@@ -456,7 +456,7 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
                 who.update(speaker=name, how="pronoun" if name else "unattributed",
                            evidence=f"“{as_written}”: {why}" if name else f"“{as_written}”: no antecedent found")
             elif person := described(masked, a.source[0], as_written):  # "the minister said …": named before
-                who.update(speaker=person[0], evidence=f"“{as_written}” is {person[1]}, named before it")
+                who.update(speaker=person[0], evidence=person[1])
         found.append(Statement(article_id, a.content[0], a.content[1], text[a.content[0]:a.content[1]], **who, **cue))
     return canonical_speakers([*quotes, *in_full(masked, found)])[len(quotes):]
 
