@@ -227,6 +227,36 @@ def test_he_or_she_stands_for_a_person(speakers, request):
     assert found["We have given help to Syria from the start,"].speaker == "Assad Ferhat"  # not the embassy
 
 
+@pytest.mark.parametrize("speakers", ["rules", "parse"])
+def test_he_or_she_stands_for_someone_of_that_gender(speakers, request):
+    """"she" passes over a man quoted last for the woman before him, told apart by given
+    name (David, Elizabeth) or by what the text calls them (Mr., a spokeswoman); "he" passes
+    over a place and over a plural opening a sentence."""
+    parser = request.getfixturevalue("parser") if speakers == "parse" else None
+    text = ("Sen. Elizabeth Warren questioned the bank's chief. “You should resign,” Warren said.\n\n"
+            "David Gorski, a surgeon, said the claims were “pure nonsense.”\n\n"
+            "“And you should give the money back,” she said.\n\n"
+            "Mr. Okafor, who chairs the council, spoke first. Ngozi Adeyemi, a spokeswoman for the mayor, "
+            "answered him. “We will not wait,” said Okafor.\n\n"
+            "“The council has not met,” she said.")
+    found = {q.text: q for q in extract_quotes("x", text, parser)}
+    assert found["And you should give the money back,"].speaker == "Elizabeth Warren"  # not David Gorski
+    assert found["The council has not met,"].speaker == "Ngozi Adeyemi"  # not Mr. Okafor
+    text = ("Tomas Reyes toured the flooded streets in New Jersey on Monday.\n\n"
+            "Demonstrators said they were “tired of promises.” Officials said the rain had stopped.\n\n"
+            "“We will rebuild every house,” he said.")
+    found = {q.text: q for q in extract_quotes("x", text, parser)}
+    assert found["We will rebuild every house,"].speaker == "Tomas Reyes"  # not New Jersey, not "Officials"
+
+
+def test_given_names_are_one_gender_each():
+    from newstrace.quotes.attribute import given_names
+
+    names = given_names()
+    assert names["Elizabeth"] == "she" and names["David"] == "he" and set(names.values()) == {"he", "she"}
+    assert "Jordan" not in names  # given to both
+
+
 def test_a_description_stands_for_the_person_named_with_that_office():
     text = ("Statement by Environment Minister Lena Havik, Varsund.\n\n"
             "“We will not rest until every barrel is recovered,” the minister said.\n\n"
@@ -474,6 +504,8 @@ def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
     ("Ursula von der Leyen", "Ursula von der Leyen"),
     ("the UN Environment Programme", "UN Environment Programme"),  # "Environment" is a title elsewhere
     ("Environment Minister Lena Havik", "Lena Havik"),
+    ("Democratic nominee Hillary Rodham Clinton", "Hillary Rodham Clinton"),  # a middle name stays
+    ("Former Hewlett-Packard CEO Carly Fiorina", "Carly Fiorina"),
 ])
 def test_a_speaker_phrase_is_canonicalised_to_the_name_in_it(as_written, name):
     from newstrace.quotes.attribute import core_name

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 from functools import lru_cache
+from importlib import resources
 
 _CUES = ("said|says|say|told|tells|added|adds|warned|warns|stated|states|explained|explains|noted|notes|"
          "asked|asks|argued|argues|insisted|insists|claimed|claims|declared|declares|wrote|writes|"
@@ -113,8 +114,8 @@ def core_name(as_written: str) -> str:
     titles = [k for k, w in enumerate(run[:-1]) if w.strip(",") in _TITLES]
     if titles:
         run = run[titles[-1] + 1:]  # "Former President Bill Clinton", "Oversight Chairman Jason Chaffetz"
-    if len(run) > 2:
-        run = run[-3:] if run[-2][-1:] == "." else run[-2:]
+    if len(run) > 2:  # a middle initial or name stays ("Elijah E. Cummings", "Hillary Rodham Clinton")
+        run = run[-3:] if run[-2][-1:] == "." or run[-3] in given_names() else run[-2:]
     return " ".join(run) if run else " ".join(words)
 
 
@@ -126,7 +127,7 @@ _ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", 
                   "Center", "Centre", "Senate", "Congress", "Army", "Navy", "Forces", "Police", "Command",
                   "Pentagon", "Kremlin", "Tribune", "Herald", "Guardian", "Telegraph", "Reuters", "Bureau",
                   "Programme", "Program", "Authority", "Coalition", "Federation", "Alliance", "Society", "Club",
-                  "Guard"}
+                  "Guard", "Caucus"}
 
 
 def _is_name(phrase: str) -> bool:
@@ -246,6 +247,7 @@ def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], pre
 # Names in running text: no dots, so "Syria. Assad" is two sentences, not one name.
 _WORD = _NOT_A_NAME + r"[A-Z][\w’'\-]*"  # a name's word without full stops
 _PERSON = re.compile(rf"\b{_WORD}(?:\s+{_WORD})+")
+_POSSESSIVE = re.compile(r"[’']s$")
 _SPEAKING = re.compile(rf"(?P<name>{_WORD}(?:\s+{_WORD})*)\s+(?:{_CUES})\b")
 
 
@@ -255,27 +257,105 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
     by a speech verb) within a few sentences before ``before`` (the start of the pronoun's
     sentence), else the first multi-word name of that sentence before the ``quotation``
     (its opening mark) when the pronoun follows it ("Sen. Claire McCaskill scolded him:
-    “…,” she said"), else the last name mentioned before the sentence. For "he" or "she"
-    the speaker is a person's name ("she" is not an earlier quotation's "green coffee
-    extract", nor "he" an embassy). ``masked`` has quotation contents blanked, so names
-    inside quotations do not count."""
+    “…,” she said"), else the last name mentioned before the sentence; each the nearest
+    that :func:`_could_be` the pronoun (for "she" a woman's name or one the text does not
+    say is a man's). ``masked`` has quotation contents blanked, so names inside quotations
+    do not count."""
     window = max(0, before - 800)
     candidates = [(q.speaker_start, q.speaker, "the speaker of an earlier quotation")
-                  for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before
-                  and (pronoun.lower() not in ("he", "she") or _names_a_person(q.speaker))]
+                  for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before]
     candidates += [(m.start(), core_name(m.group("name")), "the last person said to speak before it")
                    for m in _SPEAKING.finditer(masked, window, before)]
-    if candidates:
-        _, name, why = max(candidates, key=lambda c: c[0])
-        return name, why
+    fits = lambda name: _could_be(pronoun, name, masked)  # noqa: E731
+    # Names mentioned, not where something is ("a professor at Seton Hall University in New Jersey").
+    mentioned = lambda lo, hi: [n for m in _PERSON.finditer(masked, lo, hi)  # noqa: E731
+                                if not _AT_A_PLACE.search(masked, max(0, m.start() - 12), m.start())
+                                and fits(n := core_name(_POSSESSIVE.sub("", m.group())))]
+    since = before
+    for at, name, why in sorted(candidates, key=lambda c: c[0], reverse=True):
+        if fits(name):
+            return name, why
+        # The speaker nearest before cannot be the pronoun ("she" after Mr. Okafor): a person
+        # named since, known to be a man or a woman as the pronoun says, is nearer than the
+        # speakers before them.
+        named_since = [n for n in mentioned(at + len(name), since) if _gender(n, masked) == pronoun.lower()]
+        if named_since:
+            return named_since[-1], "the last name mentioned before it, after a speaker it cannot stand for"
+        since = at
     if quotation is not None:
-        same = _PERSON.search(masked, before, quotation)
+        same = mentioned(before, quotation)
         if same:
-            return core_name(same.group()), "the name its sentence opens with, before the quotation"
-    names = [m.group() for m in _PERSON.finditer(masked, max(0, before - 400), before)]
+            return same[0], "the name its sentence opens with, before the quotation"
+    names = mentioned(max(0, before - 400), before)
     if names:
-        return core_name(names[-1]), "the last name mentioned before it"
+        return names[-1], "the last name mentioned before it"
     return None, ""
+
+
+@lru_cache(maxsize=1)
+def given_names() -> dict[str, str]:
+    """Given name -> "he" or "she", from ``data/given-names.txt``."""
+    table = resources.files("newstrace").joinpath("data/given-names.txt").read_text("utf-8")
+    out: dict[str, str] = {}
+    for line in table.splitlines():
+        pronoun, colon, names = line.partition(":")
+        if colon and not line.startswith("#"):
+            out.update(dict.fromkeys(names.split(), pronoun.strip()))
+    return out
+
+
+# Titles and words that say a person is a man or a woman, before the name ("Mr. Obama",
+# "spokeswoman Jen Psaki") or in an apposition after it ("Hope Hicks, a spokeswoman,").
+# Titles keep their capital: "miss" and "lady" in running text are other words. Not
+# "spokesman" nor "chairman": papers call women so too ("spokesman Hope Hicks").
+_HIS = r"(?:Mr|Mister|Sir|Lord|King|Prince)\b\.?|(?i:congressman|businessman|councilman|husband|father|son|brother|grandfather|uncle|nephew|actor|widower)\b"
+_HERS = r"(?:Mrs|Ms|Miss|Madam|Dame|Lady|Queen|Princess)\b\.?|(?i:spokeswoman|congresswoman|chairwoman|businesswoman|councilwoman|wife|mother|daughter|sister|grandmother|aunt|niece|actress|widow)\b"
+
+
+def _gender(name: str, masked: str) -> str | None:
+    """"he" or "she" for a person's name when its given name or the text says which ("Mr.
+    Obama", "Hope Hicks, a spokeswoman,"), only when every sign agrees; else None."""
+    names = given_names()
+    words = name.split()
+    signs = set()
+    if len(words) > 1 and words[0] in names:
+        signs.add(names[words[0]])
+    surname = re.escape(words[-1])
+    for pronoun, words_for in (("he", _HIS), ("she", _HERS)):
+        before = rf"\b(?:{words_for})\s+(?:[A-Z][\w.’'-]*\s+){{0,2}}{surname}\b"
+        after = rf"\b{surname},\s+(?:the|a|an)\s+(?:[\w.’'-]+\s+){{0,3}}?(?:{words_for})"
+        if re.search(before, masked) or re.search(after, masked):
+            signs.add(pronoun)
+    if len(words) == 1:  # the given names the text writes before the surname
+        for m in re.finditer(rf"\b{surname}\b", masked):
+            given = _GIVEN.search(masked, max(0, m.start() - 80), m.start())
+            if given and given.group().split()[-1] in names:
+                signs.add(names[given.group().split()[-1]])
+    return signs.pop() if len(signs) == 1 else None
+
+
+def _could_be(pronoun: str, name: str | None, masked: str) -> bool:
+    """Whether a pronoun can stand for an earlier speaker or name: any for "they" or "we";
+    for "he" or "she" a person's name ("she" is not an earlier quotation's "green coffee
+    extract", nor "he" an embassy or the "Demonstrators" opening a sentence), not of the
+    other gender as far as :func:`_gender` can tell."""
+    if pronoun.lower() not in ("he", "she"):
+        return bool(name)
+    words = name.split() if name else []
+    if not _names_a_person(name) or words[-1].lower().strip(".") in _ABBREVIATIONS or (len(words) > 1 and words[0] in _PLACE_WORDS):
+        return False  # "Democratic Sen" of "Democratic Sen. Claire McCaskill"; "North Korea"
+    if any(_POSSESSIVE.search(w) for w in name.split()[:-1]):
+        return False  # "Crutcher’s SUV"
+    if " " not in name and name not in given_names() \
+            and (name.endswith("s") or re.search(rf"\b{re.escape(name.lower())}\b", masked)) \
+            and not re.search(rf"(?:[a-z,;]\s+|,[”’\"]\s+|\b{_WORD}\s+){re.escape(name)}\b", masked):
+        return False  # "Demonstrators said": a plural or a word also written in lower case, capitalised only opening a sentence
+    return _gender(name, masked) in (None, pronoun.lower())
+
+
+_AT_A_PLACE = re.compile(r"\b(?:in|at|near|across|throughout|outside|inside)\s+$")
+_PLACE_WORDS = {"North", "South", "East", "West", "New", "United", "Saint", "San", "Santa", "Los", "Las", "Fort",
+                "Port", "Mount", "Lake", "Upper", "Lower", "Central", "Northern", "Southern", "Eastern", "Western"}
 
 
 # Offices one person holds, that a text names them by once it has named them ("Environment
