@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from newstrace.quotes import extract_quotes, group_quotes
-from newstrace.quotes.attribute import _is_name, core_name
+from newstrace.quotes.attribute import _is_name, core_name, given_names
 from newstrace.quotes.evaluation import PRONOUNS, as_roles, holds_a_name, overlaps, score_all, score_spans, span_rows
 from newstrace.quotes.training import read_brat
 from newstrace.quotes.parse import ParsedArticle, attributions, engine_name, load_parser
@@ -156,6 +156,13 @@ def main() -> int:
     # ("Elijah E. Cummings" for "Rep. Elijah Cummings"; not "Melania Trump" for "Donald Trump").
     across = {(q.article, q.start): q.speaker for g in group_quotes(collection, {}) for q in g.members}
     most_quoted = Counter(s for s in across.values() if s).most_common(6)
+    # PolNeAR's gold source of a "he" or "she" is the pronoun, not who it stands for: what can
+    # be counted is how often ours is a name the given-name table says is of the other gender.
+    names = given_names()
+    he_she = [q for q in collection if q.how == "pronoun" and (q.speaker_as_written or "").lower() in ("he", "she")]
+    other_gender = sum(1 for q in he_she if q.speaker and names.get(q.speaker.split()[0], q.speaker_as_written.lower())
+                       != q.speaker_as_written.lower())
+    unresolved = sum(1 for q in he_she if not q.speaker)
 
     def same_person(ours: str | None, gold: str) -> bool:
         words, said = (ours or "").lower().split(), set(re.findall(r"[\w.’'-]+", gold.lower()))
@@ -192,6 +199,8 @@ def main() -> int:
         f"and last words of the name group_quotes gives over all the articles of the splits are in it): "
         f"{c['across_ok'] / max(1, c['across']):.3f} ({c['across_ok']} of {c['across']}); the most quoted: "
         + ", ".join(f"{name} {n}" for name, n in most_quoted),
+        f"- quotations whose speaker is \"he\" or \"she\": {len(he_she)}; resolved to a name whose given name is of "
+        f"the other gender (data/given-names.txt) {other_gender}, left unresolved {unresolved}",
         f"- counts: gold direct quotes {c['gold']}, ours {c['ours']}, matched {c['tp']}", "",
         "Exact precision still counts against direct quotes only.",
     ]

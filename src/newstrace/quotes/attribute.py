@@ -127,7 +127,7 @@ _ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", 
                   "Center", "Centre", "Senate", "Congress", "Army", "Navy", "Forces", "Police", "Command",
                   "Pentagon", "Kremlin", "Tribune", "Herald", "Guardian", "Telegraph", "Reuters", "Bureau",
                   "Programme", "Program", "Authority", "Coalition", "Federation", "Alliance", "Society", "Club",
-                  "Guard", "Caucus"}
+                  "Guard", "Caucus", "State"}
 
 
 def _is_name(phrase: str) -> bool:
@@ -342,10 +342,13 @@ def _could_be(pronoun: str, name: str | None, masked: str) -> bool:
     if pronoun.lower() not in ("he", "she"):
         return bool(name)
     words = name.split() if name else []
-    if not _names_a_person(name) or words[-1].lower().strip(".") in _ABBREVIATIONS or (len(words) > 1 and words[0] in _PLACE_WORDS):
-        return False  # "Democratic Sen" of "Democratic Sen. Claire McCaskill"; "North Korea"
+    if not _names_a_person(name) or words[-1].lower().strip(".") in _ABBREVIATIONS or (len(words) > 1 and words[0] in _PLACE_WORDS) \
+            or (len(words) == 1 and name.isupper() and len(name) <= 5) or words[-1] in _DAYS:
+        return False  # "Democratic Sen" of "Democratic Sen. Claire McCaskill"; "North Korea"; "FBI"; "Super Tuesday"
     if any(_POSSESSIVE.search(w) for w in name.split()[:-1]):
         return False  # "Crutcher’s SUV"
+    if " " not in name and name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", masked):
+        return False  # "Democrats", where the text writes "Democrat" too
     if " " not in name and name not in given_names() \
             and (name.endswith("s") or re.search(rf"\b{re.escape(name.lower())}\b", masked)) \
             and not re.search(rf"(?:[a-z,;]\s+|,[”’\"]\s+|\b{_WORD}\s+){re.escape(name)}\b", masked):
@@ -353,9 +356,11 @@ def _could_be(pronoun: str, name: str | None, masked: str) -> bool:
     return _gender(name, masked) in (None, pronoun.lower())
 
 
+_DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+         "March", "April", "June", "July", "August", "September", "October", "November", "December"}
 _AT_A_PLACE = re.compile(r"\b(?:in|at|near|across|throughout|outside|inside)\s+$")
 _PLACE_WORDS = {"North", "South", "East", "West", "New", "United", "Saint", "San", "Santa", "Los", "Las", "Fort",
-                "Port", "Mount", "Lake", "Upper", "Lower", "Central", "Northern", "Southern", "Eastern", "Western"}
+                "Port", "Mount", "Lake", "Upper", "Lower", "Central", "Middle", "Northern", "Southern", "Eastern", "Western"}
 
 
 # Offices one person holds, that a text names them by once it has named them ("Environment
