@@ -337,28 +337,40 @@ def _gender(name: str, masked: str) -> str | None:
 def _could_be(pronoun: str, name: str | None, masked: str) -> bool:
     """Whether a pronoun can stand for an earlier speaker or name: any for "they" or "we";
     for "he" or "she" a person's name ("she" is not an earlier quotation's "green coffee
-    extract", nor "he" an embassy or the "Demonstrators" opening a sentence), not of the
-    other gender as far as :func:`_gender` can tell."""
+    extract", nor "he" an embassy, "North Korea", "Super Tuesday", the "FBI", "Democratic
+    Sen" of "Democratic Sen. Claire McCaskill", nor "Demonstrators" opening a sentence), not
+    of the other gender as far as :func:`_gender` can tell."""
     if pronoun.lower() not in ("he", "she"):
         return bool(name)
-    words = name.split() if name else []
-    if not _names_a_person(name) or words[-1].lower().strip(".") in _ABBREVIATIONS or (len(words) > 1 and words[0] in _PLACE_WORDS) \
-            or (len(words) == 1 and name.isupper() and len(name) <= 5) or words[-1] in _DAYS:
-        return False  # "Democratic Sen" of "Democratic Sen. Claire McCaskill"; "North Korea"; "FBI"; "Super Tuesday"
-    if any(_POSSESSIVE.search(w) for w in name.split()[:-1]):
-        return False  # "Crutcher’s SUV"
-    if " " not in name and name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", masked):
-        return False  # "Democrats", where the text writes "Democrat" too
-    if " " not in name and name not in given_names() \
-            and (name.endswith("s") or re.search(rf"\b{re.escape(name.lower())}\b", masked)) \
-            and not re.search(rf"(?:[a-z,;]\s+|,[”’\"]\s+|\b{_WORD}\s+){re.escape(name)}\b", masked):
-        return False  # "Demonstrators said": a plural or a word also written in lower case, capitalised only opening a sentence
+    if not _names_a_person(name):
+        return False
+    words = name.split()
+    if words[-1].lower().strip(".") in _ABBREVIATIONS or words[-1] in _DAYS or (len(words) > 1 and words[0] in _PLACE_WORDS) \
+            or any(_POSSESSIVE.search(w) for w in words[:-1]):  # "Crutcher’s SUV"
+        return False
+    if len(words) == 1 and not _one_word_name(name, masked):
+        return False
     return _gender(name, masked) in (None, pronoun.lower())
+
+
+def _one_word_name(word: str, masked: str) -> bool:
+    """Whether a capitalised word alone names someone: a given name, or a word that is not
+    a short acronym, not the plural of a word the text writes ("Democrats", "Democrat"), and,
+    if plural or also written in lower case, capitalised inside a sentence somewhere
+    ("Demonstrators said" opens sentences only)."""
+    if word in given_names():
+        return True
+    if (word.isupper() and len(word) <= 5) or (word.endswith("s") and re.search(rf"\b{re.escape(word[:-1])}\b", masked)):
+        return False
+    if word.endswith("s") or re.search(rf"\b{re.escape(word.lower())}\b", masked):
+        return bool(re.search(rf"(?:[a-z,;]\s+|,[”’\"]\s+|\b{_WORD}\s+){re.escape(word)}\b", masked))
+    return True
 
 
 _DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
          "March", "April", "June", "July", "August", "September", "October", "November", "December"}
 _AT_A_PLACE = re.compile(r"\b(?:in|at|near|across|throughout|outside|inside)\s+$")
+# First words of places' names, not people's ("North Korea", "New Jersey").
 _PLACE_WORDS = {"North", "South", "East", "West", "New", "United", "Saint", "San", "Santa", "Los", "Las", "Fort",
                 "Port", "Mount", "Lake", "Upper", "Lower", "Central", "Middle", "Northern", "Southern", "Eastern", "Western"}
 
