@@ -267,10 +267,15 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
     candidates += [(m.start(), core_name(m.group("name")), "the last person said to speak before it")
                    for m in _SPEAKING.finditer(masked, window, before)]
     fits = lambda name: _could_be(pronoun, name, masked)  # noqa: E731
-    # Names mentioned, not where something is ("a professor at Seton Hall University in New Jersey").
-    mentioned = lambda lo, hi: [n for m in _PERSON.finditer(masked, lo, hi)  # noqa: E731
-                                if not _AT_A_PLACE.search(masked, max(0, m.start() - 12), m.start())
-                                and fits(n := core_name(_POSSESSIVE.sub("", m.group())))]
+
+    def mentioned(lo: int, hi: int, last: bool = True):
+        # The names mentioned between lo and hi that can be the pronoun, the last first (or
+        # the first first), not where something is ("a professor at … in New Jersey").
+        found = [m for m in _PERSON.finditer(masked, lo, hi)
+                 if not _AT_A_PLACE.search(masked, max(0, m.start() - 12), m.start())]
+        return (n for m in (reversed(found) if last else found)
+                if fits(n := core_name(_POSSESSIVE.sub("", m.group()))))
+
     since = before
     for at, name, why in sorted(candidates, key=lambda c: c[0], reverse=True):
         if fits(name):
@@ -278,17 +283,17 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
         # The speaker nearest before cannot be the pronoun ("she" after Mr. Okafor): a person
         # named since, known to be a man or a woman as the pronoun says, is nearer than the
         # speakers before them.
-        named_since = [n for n in mentioned(at + len(name), since) if _gender(n, masked) == pronoun.lower()]
+        named_since = next((n for n in mentioned(at + len(name), since) if _gender(n, masked) == pronoun.lower()), None)
         if named_since:
-            return named_since[-1], "the last name mentioned before it, after a speaker it cannot stand for"
+            return named_since, "the last name mentioned before it, after a speaker it cannot stand for"
         since = at
     if quotation is not None:
-        same = mentioned(before, quotation)
+        same = next(mentioned(before, quotation, last=False), None)
         if same:
-            return same[0], "the name its sentence opens with, before the quotation"
-    names = mentioned(max(0, before - 400), before)
-    if names:
-        return names[-1], "the last name mentioned before it"
+            return same, "the name its sentence opens with, before the quotation"
+    name = next(mentioned(max(0, before - 400), before), None)
+    if name:
+        return name, "the last name mentioned before it"
     return None, ""
 
 
@@ -312,6 +317,15 @@ _HIS = r"(?:Mr|Mister|Sir|Lord|King|Prince)\b\.?|(?i:congressman|businessman|cou
 _HERS = r"(?:Mrs|Ms|Miss|Madam|Dame|Lady|Queen|Princess)\b\.?|(?i:spokeswoman|congresswoman|chairwoman|businesswoman|councilwoman|wife|mother|daughter|sister|grandmother|aunt|niece|actress|widow)\b"
 
 
+# Each as it stands right before a surname (the given names between: "Mr. John Smith")
+# and right after one ("Smith, a spokeswoman").
+_SIGNS_BEFORE = [(pronoun, re.compile(rf"\b(?:{words})\s+(?:[A-Z][\w.’'-]*\s+){{0,2}}$")) for pronoun, words in
+                 (("he", _HIS), ("she", _HERS))]
+_SIGNS_AFTER = [(pronoun, re.compile(rf",\s+(?:the|a|an)\s+(?:[\w.’'-]+\s+){{0,3}}?(?:{words})")) for pronoun, words in
+                (("he", _HIS), ("she", _HERS))]
+
+
+@lru_cache(maxsize=1024)  # an article asks again for the same names
 def _gender(name: str, masked: str) -> str | None:
     """"he" or "she" for a person's name when its given name or the text says which ("Mr.
     Obama", "Hope Hicks, a spokeswoman,"), only when every sign agrees; else None."""
@@ -320,15 +334,12 @@ def _gender(name: str, masked: str) -> str | None:
     signs = set()
     if len(words) > 1 and words[0] in names:
         signs.add(names[words[0]])
-    surname = re.escape(words[-1])
-    for pronoun, words_for in (("he", _HIS), ("she", _HERS)):
-        before = rf"\b(?:{words_for})\s+(?:[A-Z][\w.’'-]*\s+){{0,2}}{surname}\b"
-        after = rf"\b{surname},\s+(?:the|a|an)\s+(?:[\w.’'-]+\s+){{0,3}}?(?:{words_for})"
-        if re.search(before, masked) or re.search(after, masked):
-            signs.add(pronoun)
-    if len(words) == 1:  # the given names the text writes before the surname
-        for m in re.finditer(rf"\b{surname}\b", masked):
-            given = _GIVEN.search(masked, max(0, m.start() - 80), m.start())
+    for m in re.finditer(rf"\b{re.escape(words[-1])}\b", masked):
+        ahead = masked[max(0, m.start() - 80):m.start()]
+        signs.update(pronoun for pronoun, sign in _SIGNS_BEFORE if sign.search(ahead))
+        signs.update(pronoun for pronoun, sign in _SIGNS_AFTER if sign.match(masked, m.end(), m.end() + 60))
+        if len(words) == 1:  # the given name the text writes before the surname
+            given = _GIVEN.search(ahead)
             if given and given.group().split()[-1] in names:
                 signs.add(names[given.group().split()[-1]])
     return signs.pop() if len(signs) == 1 else None
@@ -353,6 +364,7 @@ def _could_be(pronoun: str, name: str | None, masked: str) -> bool:
     return _gender(name, masked) in (None, pronoun.lower())
 
 
+@lru_cache(maxsize=1024)
 def _one_word_name(word: str, masked: str) -> bool:
     """Whether a capitalised word alone names someone: a given name, or a word that is not
     a short acronym, not the plural of a word the text writes ("Democrats", "Democrat"), and,
