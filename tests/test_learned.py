@@ -97,3 +97,28 @@ def test_the_shipped_model_on_polnear_dev_articles(parser):
     precision, recall = c["all_match"] / c["all_ours"], c["all_match"] / c["all_gold"]
     assert 2 * precision * recall / (precision + recall) > 0.7
     assert c["all_cue_ok"] / c["all_match"] > 0.85 and c["all_source_ok"] / c["all_match"] > 0.75
+
+
+def test_citrons_measures_count_attribution_by_attribution():
+    """Two gold attributions share the source "Kerry"; ours has one right in full, one with
+    the right cue but a source one word short, and one the gold does not hold."""
+    from newstrace.quotes.evaluation import citron_rows, score_citron
+
+    text = "Kerry said talks go on. Secretary Kerry added that aid will come. Rain fell, officials noted."
+    at = text.index
+    gold = [{"Source": [(0, 5)], "Cue": [(6, 10)], "Content": [(11, 22)]},
+            {"Source": [(at("Secretary"), at("Kerry", 5) + 5)], "Cue": [(at("added"), at("added") + 5)],
+             "Content": [(at("that"), at("come") + 4)]}]
+    ours = [gold[0],
+            {"Source": [(at("Kerry", 5), at("Kerry", 5) + 5)], "Cue": gold[1]["Cue"], "Content": gold[1]["Content"]},
+            {"Source": [(at("officials"), at("officials") + 9)], "Cue": [(at("noted"), at("noted") + 5)],
+             "Content": [(at("Rain"), at("fell") + 4)]}]
+    c = defaultdict(int)
+    score_citron(c, text, gold, ours)
+    rows = {name: (round(p, 3), round(r, 3)) for name, p, r in citron_rows(c)}
+    assert rows["cue, exact"] == (round(2 / 3, 3), 1.0)
+    assert rows["source, exact"] == (round(1 / 3, 3), 0.5)  # "Kerry" is not "Secretary Kerry"
+    assert rows["content, exact"] == (round(2 / 3, 3), 1.0)
+    # Source words: ours Kerry, Kerry, officials (3), gold Kerry, Secretary Kerry (3); the
+    # first "Kerry" shares one word with the first gold, the second one with the second.
+    assert rows["source, word overlap"] == (round(2 / 3, 3), round(2 / 3, 3))
