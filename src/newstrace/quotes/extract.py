@@ -71,11 +71,28 @@ def _closes(text: str, k: int, mark: str) -> bool:
 
 # Doubled apostrophes as quotation marks, as ASCII typesetting and some archives keep
 # them (''It is,'' she said): opening before a word, closing after one.
-_TYPED_OPEN = re.compile(r"(?:(?<=[\s(\[—–-])|^)''(?=[^\s'])", re.M)
-_TYPED_CLOSE = re.compile(r"(?<=[^\s'])''(?!\w)")
+# (The patterns start at the marks and look behind them in code: a pattern that opens with
+# a look-behind is tried at every character of the text.)
+_TYPED_OPEN = re.compile(r"''(?=[^\s'])")
+_TYPED_CLOSE = re.compile(r"''(?!\w)")
+
+
+def _typed_open(m: re.Match) -> str:
+    before = m.string[m.start() - 1] if m.start() else " "
+    return ' "' if before.isspace() or before in "([—–-" else m.group()
+
+
+def _typed_close(m: re.Match) -> str:
+    before = m.string[m.start() - 1] if m.start() else " "
+    return '" ' if not before.isspace() and before != "'" else m.group()
 # A closing mark that opens a paragraph opens a quotation: a typing slip that reader
 # voices and transcripts copied from elsewhere keep (”Fear. I am truly afraid…”).
-_MISTYPED_OPEN = re.compile(r"^([^\S\n]*)”(?=[^\n])", re.M)
+_MISTYPED_OPEN = re.compile(r"”(?=[^\n])")
+
+
+def _mistyped_open(m: re.Match) -> str:
+    line = m.string[m.string.rfind("\n", 0, m.start()) + 1:m.start()]
+    return "“" if not line or line.isspace() else m.group()
 
 
 # A transcript's turn opens with its speaker's name in capitals and a colon
@@ -102,8 +119,14 @@ def _typed_marks(text: str) -> str:
     that every offset holds: each doubled-apostrophe mark written as one straight mark
     and a space, a closing mark that opens a paragraph as an opening one."""
     if "''" in text:
-        text = _TYPED_CLOSE.sub('" ', _TYPED_OPEN.sub(' "', text))
-    return _MISTYPED_OPEN.sub(r"\1“", text)
+        text = _TYPED_CLOSE.sub(_typed_close, _TYPED_OPEN.sub(_typed_open, text))
+    return _MISTYPED_OPEN.sub(_mistyped_open, text)
+
+
+# Where a quotation may open, and, inside one, the characters the scan must look at: its
+# closing marks, an inner opening curl, a paragraph's end. The scan jumps between them.
+_OPENING = re.compile("[" + re.escape("".join(_PAIRS)) + "]")
+_STOPS = {c: re.compile("[" + re.escape(closers + "“\n") + "]") for c, closers in _PAIRS.items()}
 
 
 def _find_spans(text: str) -> list[tuple[int, int]]:
@@ -111,16 +134,23 @@ def _find_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     i = 0
     n = len(text)
-    while i < n:
+    while (m := _OPENING.search(text, i)) is not None:
+        i = m.start()
         c = text[i]
-        if c in _PAIRS and _opens(text, i):
-            closers = _PAIRS[c]
+        if _opens(text, i):
+            closers, stops = _PAIRS[c], _STOPS[c]
+            limit = min(n, i + _MAX_QUOTE)
             k = i + 1
             # “…what he calls “hell” than…”: an opening curl typed inside opens an inner
             # quotation, so the next closing one closes the inner (also inside straight marks).
             nested = 0
             turn_ends = False
-            while k < n and k - i < _MAX_QUOTE:
+            while k < limit:
+                stop = stops.search(text, k, limit)
+                if stop is None:
+                    k = limit
+                    break
+                k = stop.start()
                 ch = text[k]
                 if c in "“\"" and ch == "“" and text[k - 1].isspace() and k + 1 < n and text[k + 1].isalnum():
                     nested += 1
