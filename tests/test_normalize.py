@@ -86,3 +86,22 @@ _WORD_PATTERN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*")
 def test_word_scanner_finds_what_the_pattern_finds(text):
     starts, ends = word_spans(text)
     assert list(zip(starts, ends)) == [m.span() for m in _WORD_PATTERN.finditer(text)]
+
+
+def test_hard_wrapped_lines_are_joined_and_paragraphs_kept():
+    """An OCR'd column breaks its lines inside sentences: they are read as one paragraph,
+    its blank lines and headings in capitals kept, every offset where it was."""
+    from newstrace.normalize import joined_lines
+
+    column = ("He stopped the child and said, \"Sonny, where\nare your shoes?\" The child gave\n"
+              "him a pathetic look and an\nswered softly.\nNEW RECORD SET\nBY KAUAI GUARD\n"
+              "The guard ran the mile in\nrecord time on Monday\n\nand the crowd\ncheered him on")
+    joined = joined_lines(column)
+    assert len(joined) == len(column)
+    assert "\"Sonny, where are your shoes?\" The child gave him a pathetic look and an swered softly.\n" in joined
+    assert "\nNEW RECORD SET\nBY KAUAI GUARD\nThe guard ran the mile in record time on Monday\n\nand" in joined
+    # Paragraphs that end their sentences, or long lines, are no wrapped column.
+    web = "Kerry spoke on Monday.\n\nHe said the talks would go on.\n\nThe ministers meet again in May."
+    assert joined_lines(web) is web
+    long_lines = "\n".join(["word " * 30] * 5)
+    assert joined_lines(long_lines) is long_lines

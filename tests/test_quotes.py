@@ -84,6 +84,24 @@ def test_quotations_signed_with_a_dash_at_the_end_of_their_paragraph():
     assert found["The vote is on Tuesday,"].cue != "—"
 
 
+def test_quotations_run_over_the_line_breaks_of_a_wrapped_column():
+    """An OCR'd column wraps its lines inside quotations and their attributions: a quotation
+    over a line break is found with its speaker; a pair of stray marks over line breaks
+    that no one is said to speak is no quotation."""
+    column = ("WILSON AT TOPEKA\nThe president spoke to a crowd\nof ten thousand at the station.\n"
+              "\"America will not be drawn\ninto this war,\" President Wilson\nsaid, \"unless her honor is\n"
+              "touched.\" The crowd cheered and\nthe train left at noon for the\nwest, where the president will\n"
+              "speak at Denver on Friday and at\nSalt Lake City on Saturday. Corn 4 lb 5 \"ii\n"
+              "nn tlw r\" ot wheat Kansas City\nmarket closed firm on Saturday\n")
+    found = extract_quotes("x", column)
+    texts = {q.text: q for q in found}
+    assert texts["America will not be drawn into this war,"].speaker == "Wilson"
+    assert texts["unless her honor is touched."].speaker == "Wilson"
+    first = texts["America will not be drawn into this war,"]
+    assert column[first.start:first.end] == "America will not be drawn\ninto this war,"  # offsets in the text given
+    assert len(found) == 2  # not "ii nn tlw r"
+
+
 def test_a_closing_mark_opening_a_paragraph_opens_a_quotation():
     """A typing slip copied from elsewhere: ”… opening the line, and no-break spaces round the signature."""
     text = ("Readers wrote in.\n\n”Fear. I am truly afraid of what comes next.”\xa0―\xa0Karen Bobadilla\xa0\n\n"
@@ -345,6 +363,23 @@ def test_quotations_group_by_words_kept_together_not_by_common_words():
     assert (("a", "We will not rest until every barrel is recovered,"), ("b", "We will not rest,")) in groups
     assert (("a", "I do not know,"),) in groups and (("b", "I do not believe,"),) in groups
     assert (("a", "It is true,"),) in groups  # not in the garbled line's group, though all its words are there
+
+
+def test_a_long_quotation_does_not_join_the_short_ones_it_holds():
+    """A speech printed whole holds many short quotations; two unrelated ones that each
+    stand in it are not one quotation through it."""
+    from newstrace.quotes import group_quotes
+
+    speech = ("“The harbour will be dredged before the winter storms. The fishermen of the north coast have "
+              "waited long enough for a council that keeps its word, and the new school will open in the spring "
+              "with every classroom the parents were promised, whatever the budget office says about it,” "
+              "Havik said.")
+    texts = {"a": speech,
+             "b": "“The harbour will be dredged before the winter storms,” Havik said.",
+             "c": "“The new school will open in the spring,” Havik said."}
+    quotes = [q for article, text in texts.items() for q in extract_quotes(article, text)]
+    groups = [{q.article for q in g.members} for g in group_quotes(quotes, {})]
+    assert not any({"b", "c"} <= g for g in groups)
 
 
 def test_speakers_setting(capsys, seeds, parser):

@@ -24,7 +24,7 @@ from ..align import Document, DocumentCache, align
 from ..candidates import find_candidates_in_parts, shingles
 from ..errors import InputError
 from ..ingest import read_articles
-from ..normalize import load_aliases, spin_hints, token_columns
+from ..normalize import joined_lines, load_aliases, spin_hints, token_columns
 from ..provenance import ArticleMeta, phrase_frequency, shingle_frequency, stored_words, trace, with_duplicates
 from ..quotes import ParsedArticle, engine_name, extract_quotes, group_quotes, statements
 from ..settings import Settings
@@ -238,11 +238,13 @@ def collect_quotes(store: Store, parser=None) -> dict:
     found, said = [], []
     for article in store.articles():
         published[article.id] = article.published
-        parsed = ParsedArticle(parser, article.text) if parser is not None else None
+        # Paragraphs as extract_quotes reads them: a wrapped column's lines are none.
+        flowing = joined_lines(article.text)
+        parsed = ParsedArticle(parser, flowing) if parser is not None else None
         quotes = extract_quotes(article.id, article.text, parsed)
         found.extend(quotes)
         if parsed is not None:
-            said.extend(statements(article.id, article.text, quotes, parsed))
+            said.extend(statements(article.id, flowing, quotes, parsed))
     rows = []
     for group in group_quotes(found, published):
         for q, variant, reattributed in zip(group.members, group.variants, group.reattributed):

@@ -170,3 +170,32 @@ def _compact(anchors: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
             continue
         kept.append((rep, orig))
     return tuple(kept)
+
+
+# How a line that ends a sentence, a quotation or a heading's bracket ends.
+_CLOSING_CHARS = ".!?:;\"”'’)]"
+_WRAPPED_LINE_CHARS = 100  # hard-wrapped lines are short: a column, a terminal's width
+
+
+def joined_lines(text: str) -> str:
+    """The text with the line breaks of hard-wrapped text read as spaces: an OCR'd
+    newspaper column or a plain-text file wrapped at a width breaks its lines inside
+    sentences and quotations ("He stopped the child and said, “Sonny, where\nare your
+    shoes?”"), so a line there is not a paragraph. Text is hard-wrapped when most of its
+    lines end inside a sentence and half of them are no longer than a column; blank lines
+    and lines in capitals (headings: on a page of several articles, the start of another)
+    stay paragraphs of their own. Other text comes back as it is. The same length, so
+    offsets hold."""
+    lines = text.split("\n")
+    full = [line.rstrip() for line in lines if line.strip()]
+    if len(full) < 3:
+        return text
+    open_ended = sum(1 for line in full if line[-1] not in _CLOSING_CHARS)
+    if 2 * open_ended <= len(full) or sorted(map(len, full))[len(full) // 2] > _WRAPPED_LINE_CHARS:
+        return text
+    kept = [not line.strip() or (line.isupper() and len(line.strip()) >= 4) for line in lines]
+    out = []
+    for k, line in enumerate(lines[:-1]):
+        out.append(line + ("\n" if kept[k] or kept[k + 1] else " "))
+    out.append(lines[-1])
+    return "".join(out)

@@ -160,12 +160,22 @@ def mask_quotes(text: str, spans: list[tuple[int, int]]) -> str:
 _NOT_SPACE = re.compile(r"\S")
 
 
+_LONGEST_SENTENCE = 2000  # characters looked back for a sentence's start: a page run together is one paragraph
+
+
 def _sentence_before(masked: str, quote_open: int) -> int:
-    """Where the sentence holding a quotation starts."""
-    start = masked.rfind("\n", 0, quote_open) + 1
-    for m in _SENTENCE_END.finditer(masked, start, quote_open + 1):
-        start = m.end()
-    return start
+    """Where the sentence holding a quotation starts: after the last sentence end before
+    it, looked for close by first (the sentence ends of a long paragraph are many)."""
+    floor = max(masked.rfind("\n", 0, quote_open) + 1, quote_open - _LONGEST_SENTENCE)
+    width = 300
+    while True:
+        lo = max(floor, quote_open - width)
+        last = None
+        for last in _SENTENCE_END.finditer(masked, lo, quote_open + 1):
+            pass
+        if last is not None or lo == floor:
+            return last.end() if last is not None else lo
+        width *= 4
 
 
 def attribute(text: str, start: int, end: int, spans: list[tuple[int, int]], previous: list,

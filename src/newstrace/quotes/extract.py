@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from .attribute import (
@@ -13,6 +14,7 @@ from .attribute import (
     in_full,
     mask_quotes,
 )
+from ..normalize import joined_lines
 from .parse import LABELS, refine
 
 # Opening mark -> marks that may close it. Curly double quotes are sometimes closed
@@ -20,6 +22,8 @@ from .parse import LABELS, refine
 # ("But he won,” she said), so those count too.
 _PAIRS = {"“": "”“\"", "«": "»", "„": "“”", "‘": "’", '"': '"”', "»": "«"}
 _MAX_QUOTE = 4000
+_MAX_WRAPPED_QUOTE = 1000  # in hard-wrapped text (normalize.joined_lines), whose paragraphs are not marked
+_LINE_BREAK = re.compile("\n")
 _MIN_UNATTRIBUTED_WORDS = 4
 # Characters between two quotations (the attribution) for the second to go on from the first.
 _CONTINUATION_GAP = 120
@@ -129,8 +133,8 @@ _OPENING = re.compile("[" + re.escape("".join(_PAIRS)) + "]")
 _STOPS = {c: re.compile("[" + re.escape(closers + "“\n") + "]") for c, closers in _PAIRS.items()}
 
 
-def _find_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the text inside each pair of quotation marks."""
+def _find_spans(text: str, longest: int = _MAX_QUOTE) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each pair of quotation marks, none longer than ``longest``."""
     spans = []
     i = 0
     n = len(text)
@@ -139,7 +143,7 @@ def _find_spans(text: str) -> list[tuple[int, int]]:
         c = text[i]
         if _opens(text, i):
             closers, stops = _PAIRS[c], _STOPS[c]
-            limit = min(n, i + _MAX_QUOTE)
+            limit = min(n, i + longest)
             k = i + 1
             # “…what he calls “hell” than…”: an opening curl typed inside opens an inner
             # quotation, so the next closing one closes the inner (also inside straight marks).
@@ -230,8 +234,15 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
     [('We will go,', 'Kerry', 'named'), ('Soon,', 'Kerry', 'pronoun')]
     """
     found: list[Quote] = []
+    # A hard-wrapped column's quotations run over its line breaks. There a stray mark (OCR
+    # noise) is not stopped by a paragraph's end: a quotation is held shorter, and one that
+    # runs over a line break is kept only when someone is said to speak it.
+    flowing = joined_lines(text)
+    wrapped = [m.start() for m in _LINE_BREAK.finditer(text) if flowing[m.start()] != "\n"] if flowing is not text else []
+    longest = _MAX_WRAPPED_QUOTE if wrapped else _MAX_QUOTE
+    text = flowing
     scan = _typed_marks(text)
-    spans = _find_spans(scan)
+    spans = _find_spans(scan, longest)
     masked = mask_quotes(scan, spans)  # once per article: it is the size of the text
     for start, end in spans:
         found.append(Quote(article_id, start, end, text[start:end], *attribute(scan, start, end, spans, found, masked)))
@@ -257,6 +268,8 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
         # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
         if quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
             continue
+        if quote.how == "unattributed" and wrapped and bisect_left(wrapped, quote.start) < bisect_left(wrapped, quote.end):
+            continue  # over a wrapped line break, with no one said to speak it
         if _is_title(scan, quote.start, quote.end):
             continue
         quotes.append(quote)

@@ -16,6 +16,10 @@ from .extract import Quote
 
 # Two quotations are one when this share of the shorter one's words is in the other.
 _CONTAINED = 0.7
+# A quotation is linked to one at most this many times its length (in distinct words): a
+# long one (a speech printed whole, a garbled OCR'd run) holds the words of many short ones,
+# and linking them all through it would make one quotation of unrelated ones.
+_LONGER = 4
 # A spun quotation swaps words one for one, each swap at most this many words long.
 _MAX_SWAP = 2
 
@@ -114,7 +118,7 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
         for key in sorted(s, key=lambda key: (len(index[key]), key))[:lookups]:
             for other in index[key]:
                 hits[other] += 1
-        partners = [o for o, n in hits.items() if n >= needed and o != k and len(sets[o]) >= len(s)]
+        partners = [o for o, n in hits.items() if n >= needed and o != k and len(s) <= len(sets[o]) <= _LONGER * len(s)]
         for other in partners:
             shared = len(s & sets[other])
             # Common words alone make no quotation: "I do not know" is not "I do not believe".
