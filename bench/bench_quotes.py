@@ -22,6 +22,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from newstrace.normalize import joined_lines
 from newstrace.quotes import extract_quotes, group_quotes
 from newstrace.quotes.attribute import _is_name, core_name, given_names
 from newstrace.quotes.evaluation import PRONOUNS, as_roles, holds_a_name, overlaps, citron_rows, score_all, score_citron, score_spans, span_rows
@@ -108,11 +109,12 @@ def main() -> int:
                     inner = is_direct(text, ev["Content"])
                     if inner:
                         gold.append((inner, ev.get("Source"), ev.get("Cue")))
-            parsed = ParsedArticle(parser, text) if parser is not None else None  # as collect_quotes parses
+            flowing = joined_lines(text)  # paragraphs as collect_quotes parses them
+            parsed = ParsedArticle(parser, flowing) if parser is not None else None
             ours = extract_quotes(name, text, parsed)
             collection.extend(ours)
             if parsed is not None:
-                found = attributions(text, ours, parsed)
+                found = attributions(flowing, ours, parsed)
                 score_all(c, text, [ev for ev in events if "Content" in ev], found)
                 score_spans(spans, text, [ev for ev in events if "Content" in ev], [as_roles(a, text) for a in found])
                 score_citron(spans, text, [ev for ev in events if "Content" in ev], [as_roles(a, text) for a in found])

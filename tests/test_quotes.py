@@ -268,11 +268,22 @@ def test_he_or_she_stands_for_someone_of_that_gender(speakers, request):
 
 
 def test_given_names_are_one_gender_each():
+    """The shipped table lists no name under both pronouns (the loader would keep the last),
+    and reads as written."""
+    from importlib import resources
+
     from newstrace.quotes.attribute import given_names
 
-    names = given_names()
-    assert names["Elizabeth"] == "she" and names["David"] == "he" and set(names.values()) == {"he", "she"}
-    assert "Jordan" not in names  # given to both
+    listed: dict[str, set[str]] = {}
+    for line in resources.files("newstrace").joinpath("data/given-names.txt").read_text("utf-8").splitlines():
+        pronoun, colon, names = line.partition(":")
+        if colon and not line.startswith("#"):
+            for name in names.split():
+                listed.setdefault(name, set()).add(pronoun.strip())
+    assert not {name for name, pronouns in listed.items() if len(pronouns) > 1}
+    assert given_names() == {name: pronouns.pop() for name, pronouns in listed.items()}
+    assert given_names()["Elizabeth"] == "she" and given_names()["David"] == "he"
+    assert "Jordan" not in given_names()  # given to both
 
 
 def test_a_description_stands_for_the_person_named_with_that_office():

@@ -348,10 +348,8 @@ def _gender(name: str, masked: str) -> str | None:
         ahead = masked[max(0, m.start() - 80):m.start()]
         signs.update(pronoun for pronoun, sign in _SIGNS_BEFORE if sign.search(ahead))
         signs.update(pronoun for pronoun, sign in _SIGNS_AFTER if sign.match(masked, m.end(), m.end() + 60))
-        if len(words) == 1:  # the given name the text writes before the surname
-            given = _GIVEN.search(ahead)
-            if given and given.group().split()[-1] in names:
-                signs.add(names[given.group().split()[-1]])
+        if len(words) == 1 and (given := _given_before(masked, m.start())) and given.split()[-1] in names:
+            signs.add(names[given.split()[-1]])  # the given name the text writes before the surname
     return signs.pop() if len(signs) == 1 else None
 
 
@@ -436,6 +434,13 @@ def _names_a_person(name: str | None) -> bool:
 _GIVEN = re.compile(rf"\b(?:{_WORD}[^\S\n]+)+$")
 
 
+def _given_before(masked: str, at: int) -> str | None:
+    """The capitalised words written right before position ``at`` (a surname's mention):
+    its given names and titles ("Councillor Peter "), or None."""
+    given = _GIVEN.search(masked, max(0, at - 80), at)
+    return given.group() if given else None
+
+
 def in_full(masked: str, quotes: list) -> list:
     """The quotes with a surname-alone speaker named as the article names that person in
     full before ("Councillor Peter Aas, who chaired the committee, said …" … “…,” Aas said:
@@ -447,9 +452,8 @@ def in_full(masked: str, quotes: list) -> list:
         if name and len(name) > 1 and " " not in name and name[:1].isupper() and q.speaker_start:
             full = set()
             for m in re.finditer(rf"\b{re.escape(name)}\b", masked[:q.speaker_start]):
-                given = _GIVEN.search(masked, max(0, m.start() - 80), m.start())  # the words before the surname
-                if given:
-                    full.add(core_name(given.group() + name))
+                if given := _given_before(masked, m.start()):
+                    full.add(core_name(given + name))
             people = {f.split()[0] for f in full if f.endswith(" " + name)}
             if len(people) == 1:
                 q = replace(q, speaker=max((f for f in full if f.endswith(" " + name)), key=len))
