@@ -76,7 +76,7 @@ def main() -> int:
         published = {i: m.published for i, m in meta.items()}
         alignments = store.alignments(words=False)
         words = stored_words(store.alignment_words, duplicates)
-        frequency = phrase_frequency(shingle_frequency([h for _, h, _ in shingled]), exhaustive, words)
+        frequency = phrase_frequency(shingle_frequency([h for _, h, _ in shingled]), exhaustive)
         ids = {i: k for k, i in enumerate(sorted(meta))}
         lengths = {i: m.length for i, m in meta.items()}
 

@@ -254,6 +254,7 @@ def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
     from .align import Document, align
     from .normalize import load_aliases
     from .settings import Settings
+    from .significance import significance
 
     settings = settings or Settings()
     aliases = aliases or load_aliases(settings.aliases)
@@ -269,7 +270,8 @@ def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
     for susp, src in read_pairs(corpus):
         a = document(susp_folder(corpus) / susp)
         b = document(src_folder(corpus) / src)
-        found = align(a, b, settings) if a.id != b.id else []
+        # Without the collection's phrase counts, only the background table judges.
+        found = [al for al in (align(a, b, settings) if a.id != b.id else []) if significance(al.ops).kind == "copy"]
         write_detections(out / f"{Path(susp).stem}-{Path(src).stem}.xml", susp, src, found)
         written += len(found)
     return written
@@ -296,7 +298,7 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None, sta
     """
     import tempfile
 
-    from .engines.local import batches, detect_reuse
+    from .engines.local import batches, detect_reuse, judged_alignments
     from .model import Article, Origin
     from .settings import Settings
     from .store import IngestSummary, open_store
@@ -315,7 +317,9 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None, sta
         if stats is not None:
             stats.update(summary.as_dict(), seconds=summary.seconds)
         by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
-        for al in store.alignments():
+        for al, judged in judged_alignments(store, settings):
+            if judged.kind != "copy":  # formula and templates are no reuse
+                continue
             a_susp, b_susp = docs[al.a.article] == susp_name, docs[al.b.article] == susp_name
             if b_susp and not a_susp:
                 al = al.swapped()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from .model import Alignment, Span, WordOp, flipped
+from .credits import Credit
+from .significance import Significance, facts_of, significance
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
@@ -97,6 +99,26 @@ class Signals:
     recycled_chars: int
     stitched_score: float  # 0: all reused text from one source; towards 1: spread over many
     reused_spans: tuple[tuple[Span, str, str | None], ...]  # (span here, earliest source, copied from)
+    facts_differ: tuple["FactDiffers", ...] = ()  # facts a copy changed against its parent: never spin
+    credits: tuple[Credit, ...] = ()  # agencies the text credits
+    common_sources: tuple[str, ...] = ()  # agencies this article and the copy it came from both credit
+
+
+@dataclass(frozen=True, slots=True)
+class FactDiffers:
+    """A fact (number, name, date) that a copy states otherwise than the copy it came from.
+
+    ``this_word``/``source_word`` count the words of each passage before it, so the
+    report can find its offsets in the texts."""
+
+    kind: str  # number | person | place | organisation | date | other
+    this: str
+    source: str
+    source_article: str
+    this_span: Span
+    source_span: Span
+    this_word: int
+    source_word: int
 
 
 # --- dates -----------------------------------------------------------------------
@@ -279,7 +301,8 @@ def _kind(members: list[ArticleMeta], phrase_df: float | None) -> str:
 
 def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
                    link_chars: int = 150,
-                   phrase_df: Callable[[Alignment], float] | None = None) -> list[ReuseCluster]:
+                   phrase_df: Callable[[Alignment], float] | None = None,
+                   kind: str | None = None) -> list[ReuseCluster]:
     """Group aligned passages into reuse clusters with earliest sources and copy trees.
 
     Two passages of one article are one node only when they share at least ``link_chars``
@@ -287,6 +310,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
     is too short to tie the different stories around it into one cluster.
     ``phrase_df`` tells how many articles of the collection hold a passage's n-grams
     (the median); with it, clusters of common phrasing are told apart (kind "formula").
+    ``kind``, if given, is every cluster's kind (passages already judged formula or template).
     """
     nodes: list[Span] = []
     index: dict[tuple[str, int, int], int] = {}
@@ -342,9 +366,14 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
             first_published=min((m.published for m in dated if m.id in earliest), default=None),
             ordering=_order_note(members, earliest),
             edges=tuple(_copy_edges(members, earliest, member_links)),
-            kind=_kind(members, df), phrase_df=df,
+            kind=kind or _kind(members, df), phrase_df=df,
         ))
-    clusters.sort(key=lambda c: (-len(c.articles), [(s.article, s.start, s.end) for s in c.spans]))
+    return clusters
+
+
+def _numbered(clusters: list[ReuseCluster]) -> list[ReuseCluster]:
+    """Clusters ordered largest first (ties by place) and numbered from 1."""
+    clusters = sorted(clusters, key=lambda c: (-len(c.articles), [(s.article, s.start, s.end) for s in c.spans]))
     return [dataclasses.replace(c, id=k + 1) for k, c in enumerate(clusters)]
 
 
@@ -368,20 +397,27 @@ def _covered(spans: list[Span]) -> int:
 
 def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dict[str, ArticleMeta],
                     clusters: list[ReuseCluster], recycled_days: int = 180,
-                    words: Callable[[Alignment], Iterable[WordOp]] = _own_words) -> Signals:
-    """The signals of one article; ``alignments`` are its own, seen from its side (``a``),
-    and ``clusters`` those that hold it (others are passed over).
+                    words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
+                    credits: dict[str, tuple[Credit, ...]] | None = None) -> Signals:
+    """The signals of one article; ``alignments`` are its own copies, seen from its side
+    (``a``), and ``clusters`` those that hold it (others are passed over).
 
-    A span counts as reused when a cluster holding it has an earliest source
-    published before this article. Swaps and the spin rate are measured against
-    the copy it most likely took the text from (its parent in the copy tree).
+    A span counts as reused when a reuse cluster holding it (not a formula, a template or
+    an outlet's own recurring text) has an earliest source published before this article.
+    Swaps and the spin rate are measured against the copy it most likely took the text
+    from (its parent in the copy tree); a changed fact (a number, a name, a date) is no
+    swap but a fact that differs. A parent that credits an agency this article credits too
+    is no "copied from": both reprint the agency, their common source.
     """
+    credits = credits or {}
+    mine = {c.agency for c in credits.get(article.id, ())}
+    common: set[str] = set()
     reused: list[tuple[Span, str, str | None]] = []
     per_origin: dict[str, list[Span]] = defaultdict(list)
     parents: set[str] = set()
     recycled = []
     for c in clusters:
-        if c.kind == "formula" or not c.earliest or article.id in c.earliest or article.id not in c.articles:
+        if c.kind != "reuse" or not c.earliest or article.id in c.earliest or article.id not in c.articles:
             continue
         origin = c.earliest[0]
         if not earlier(meta[origin].published, article.published):
@@ -389,6 +425,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         parent = next((e.parent for e in c.edges if e.child == article.id), None)
         if parent:
             parents.add(parent)
+            common |= mine & {cr.agency for cr in credits.get(parent, ())}
         gap = _days_between(c.first_published, article.published)
         for span in c.spans:
             if span.article != article.id:
@@ -398,6 +435,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
             if gap is not None and gap > recycled_days:
                 recycled.append((span, origin, c.first_published))
     swaps: Counter = Counter()
+    facts: list[FactDiffers] = []
     aligned_words = changed_words = 0
     # Each stretch of this article counts once, with the best alignment to a parent.
     counted: list[Span] = []
@@ -405,11 +443,18 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         if al.b.article not in parents or any(_same_text(al.a, c) for c in counted):
             continue
         counted.append(al.a)
-        aligned_words += al.exact + al.variant + al.substituted
-        for op in words(al):
-            if op.kind in ("variant", "substituted"):  # "near" is OCR noise, not spin
+        ops = tuple(words(al))
+        changed = {k: kind for k, _, kind in facts_of(ops)}
+        aligned_words += al.exact + al.variant + al.substituted - len(changed)
+        here = there = 0
+        for k, op in enumerate(ops):
+            if k in changed:
+                facts.append(FactDiffers(changed[k], op.a, op.b, al.b.article, al.a, al.b, here, there))
+            elif op.kind in ("variant", "substituted"):  # "near" is OCR noise, not spin
                 changed_words += 1
                 swaps[(op.b, op.a, op.kind)] += 1
+            here += bool(op.a)
+            there += bool(op.b)
     share = _covered([r[0] for r in reused]) / article.length if article.length else 0.0
     share = min(1.0, share)
     per_source = sorted((_covered(v) for v in per_origin.values()), reverse=True)
@@ -419,40 +464,102 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         reused_share=round(share, 4),
         originality=round(1 - share, 4),
         sources=tuple(sorted(per_origin)),
-        copied_from=tuple(sorted(parents)),
-        spin_rate=round(changed_words / aligned_words, 4) if aligned_words else 0.0,
+        copied_from=tuple(sorted(p for p in parents
+                                 if not mine & {cr.agency for cr in credits.get(p, ())})),
+        spin_rate=round(changed_words / aligned_words, 4) if aligned_words > 0 else 0.0,
         swaps=tuple(Swap(s, c, k, n) for (s, c, k), n in sorted(swaps.items(), key=lambda x: (-x[1], x[0]))),
         recycled=tuple(sorted(recycled, key=lambda r: r[0].start)),
         recycled_chars=_covered([r[0] for r in recycled]),
         stitched_score=round(stitched, 4),
         reused_spans=tuple(sorted(reused, key=lambda r: (r[0].start, r[1]))),
+        facts_differ=tuple(sorted(facts, key=lambda f: (f.this_span.start, f.this_word, f.source_article))),
+        credits=tuple(credits.get(article.id, ())),
+        common_sources=tuple(sorted(common)),
     )
+
+
+def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
+                   frequencies: Callable[[list[str]], list[int]] | None = None
+                   ) -> tuple[list[Significance], dict[tuple, float]]:
+    """Each passage's :class:`~newstrace.significance.Significance`, and the median
+    collection count of the words of those whose words were read (keyed by both spans).
+
+    A long passage with no substituted word is a copy without reading its words (most of
+    a large collection's text): neither a formula nor a template runs so long unchanged.
+    """
+    from .significance import ALWAYS_COPY_WORDS
+
+    judged: list[Significance] = []
+    medians: dict[tuple, float] = {}
+    for al in alignments:
+        matched = al.exact + al.variant
+        if al.substituted == 0 and matched >= ALWAYS_COPY_WORDS:
+            judged.append(Significance("copy", 0.0, matched, 0, 0, f"{matched} matching words"))
+            continue
+        ops = tuple(words(al))
+        if not ops and al.exact == 0 and al.similarity == 1.0:  # an exact duplicate's whole text
+            judged.append(Significance("copy", 0.0, 0, 0, 0, "exact duplicate"))
+            continue
+        counts = frequencies([op.a for op in ops if op.a]) if frequencies is not None else None
+        if counts is not None:
+            in_words = sorted(c for op, c in zip((op for op in ops if op.a), counts) if op.kind != "inserted")
+            medians[_passage_key(al)] = float(in_words[len(in_words) // 2]) if in_words else 1.0
+        judged.append(significance(ops, counts))
+    return judged, medians
+
+
+def _passage_key(al: Alignment) -> tuple:
+    return (al.a.article, al.a.start, al.a.end, al.b.article, al.b.start, al.b.end)
 
 
 def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
           recycled_days: int = 180, link_chars: int = 150,
           words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
-          phrase_df: Callable[[Alignment], float] | None = None,
+          frequencies: Callable[[list[str]], list[int]] | None = None,
+          credits: dict[str, tuple[Credit, ...]] | None = None,
           ) -> tuple[list[ReuseCluster], dict[str, Signals]]:
     """Clusters with earliest sources and copy trees, and every article's signals.
 
     A pure function: the same metadata and passages give the same result, in any order.
-    Only the swaps against a copy's parent need the words of a passage: ``words`` gives
-    them (by default the alignment's own ``ops``), so a large collection can keep its
-    passages' words in the store until they are needed.
+    Each passage is judged first (:func:`judge_passages`): copies form the reuse clusters
+    and the signals; formulas and templates form clusters of their own kind, shown as
+    such and counted nowhere. ``words`` gives a passage's word alignment (by default its
+    own ``ops``), so a large collection can keep its passages' words in the store until
+    they are needed; ``frequencies`` gives, for a list of words, how many articles of the
+    collection hold a key n-gram around each (see :func:`phrase_frequency`); ``credits``
+    the agency credits read in each article (:func:`newstrace.credits.agency_credits`).
     """
-    clusters = build_clusters(alignments, meta, link_chars, phrase_df)
+    judged, medians = judge_passages(alignments, words, frequencies)
+    copies = [al for al, j in zip(alignments, judged) if j.kind == "copy"]
+    median_df = (lambda al: medians.get(_passage_key(al))) if frequencies is not None else None
+    clusters = build_clusters(copies, meta, link_chars, median_df)
+    for kind in ("template", "formula"):
+        others = [al for al, j in zip(alignments, judged) if j.kind == kind]
+        clusters += build_clusters(others, meta, link_chars, median_df, kind=kind)
+    clusters = _numbered(clusters)
     own: dict[str, list[Alignment]] = defaultdict(list)
-    for al in alignments:
+    for al in copies:
         own[al.a.article].append(al)
         own[al.b.article].append(al.swapped())
     holding: dict[str, list[ReuseCluster]] = defaultdict(list)
     for c in clusters:
         for article in c.articles:
             holding[article].append(c)
-    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words)
+    if credits:
+        clusters = [_credited(c, credits) for c in clusters]
+    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words, credits)
                for i, m in sorted(meta.items())}
     return clusters, signals
+
+
+def _credited(cluster: ReuseCluster, credits: dict[str, tuple[Credit, ...]]) -> ReuseCluster:
+    """A cluster whose every member credits one agency names it as the common source."""
+    common = set.intersection(*({c.agency for c in credits.get(i, ())} for i in cluster.articles))
+    if not common or cluster.kind != "reuse":
+        return cluster
+    note = (f"common source: {', '.join(sorted(common))} (credited by every copy; not in the collection "
+            f"unless one of them is its own release); {cluster.ordering}")
+    return dataclasses.replace(cluster, ordering=note)
 
 
 # --- helpers both engines use ----------------------------------------------------------
@@ -507,26 +614,31 @@ def shingle_frequency(hash_arrays: list) -> tuple | None:
     return (hashes[held], counts[held]) if held.any() else None
 
 
-def phrase_frequency(frequency: tuple | None, settings, words: Callable[[Alignment], Iterable[WordOp]]
-                     ) -> Callable[[Alignment], float] | None:
-    """A function giving, for a passage, the median number of articles that hold its key
-    n-grams; ``frequency`` is (hashes, counts) as :func:`shingle_frequency` makes it (a
-    hash not in it is held by one article). None when ``frequency`` is."""
+def phrase_frequency(frequency: tuple | None, settings) -> Callable[[list[str]], list[int]] | None:
+    """A function giving, for the words of a passage, how many articles of the collection
+    hold a key n-gram around each word (the most of those covering it; n-grams of the
+    passage's own words). ``frequency`` is (hashes, counts) as :func:`shingle_frequency`
+    makes it: a hash not in it is held by one article. None when ``frequency`` is."""
     import numpy as np
 
-    from .candidates import shingles
+    from .candidates import ngram_hashes
     from .normalize import load_aliases, token_columns
 
     if frequency is None:
         return None
     hashes, counts = frequency
     aliases = load_aliases(settings.aliases)
+    n = settings.ngram
 
-    def median_df(al: Alignment) -> float:
-        surfaces = [op.a for op in words(al) if op.a]
-        found, _ = shingles(token_columns(" ".join(surfaces), aliases)[2], settings.ngram)
-        if not len(found):
-            return 0.0
+    def held(surfaces: list[str]) -> list[int]:
+        keys = token_columns(" ".join(surfaces), aliases)[2]
+        found = ngram_hashes(keys, n)
+        if len(keys) != len(surfaces) or not len(found):
+            return [1] * len(surfaces)
         at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
-        return float(np.median(np.where(hashes[at] == found, counts[at], 1)))
-    return median_df
+        df = np.where(hashes[at] == found, counts[at], 1)
+        most = np.ones(len(keys), dtype=np.int64)
+        for k in range(n):
+            np.maximum(most[k:k + len(df)], df, out=most[k:k + len(df)])
+        return most.tolist()
+    return held

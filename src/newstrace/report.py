@@ -64,7 +64,7 @@ def article_report(store: Store, article_id: str, words: bool = True) -> dict:
         "duplicate_of": duplicate_of,
         "duplicates": store.duplicates_of(article_id),
         "shared": passages,
-        "signals": store.signals(article_id),
+        "signals": _with_fact_offsets(store, article, store.signals(article_id)),
         "quotes": store.quotes(article_id),
         "statements": store.statements(article_id),
         "clusters": [
@@ -76,6 +76,37 @@ def article_report(store: Store, article_id: str, words: bool = True) -> dict:
             for c in store.clusters(article_id)
         ],
     }
+
+
+def _word_span(text: str, passage: list[int], word: int) -> tuple[int, int] | None:
+    """Offsets in ``text`` of the ``word``-th word of the passage at ``passage``."""
+    from .normalize import token_columns
+
+    starts, ends, _ = token_columns(text[passage[0]:passage[1]])
+    if word >= len(starts):
+        return None
+    return passage[0] + starts[word], passage[0] + ends[word]
+
+
+def _with_fact_offsets(store: Store, article: Article, signals: dict | None) -> dict | None:
+    """The signals with each fact that differs located in both texts (``start``/``end``
+    here, ``source_start``/``source_end`` in its source)."""
+    if not signals or not signals.get("facts_differ"):
+        return signals
+    texts: dict[str, str] = {article.id: article.text}
+    facts = []
+    for f in signals["facts_differ"]:
+        source = texts.get(f["source_article"])
+        if source is None:
+            other = store.article(f["source_article"])
+            source = texts[f["source_article"]] = other.text if other else ""
+        here = _word_span(article.text, f["this_passage"], f["this_word"])
+        there = _word_span(source, f["source_passage"], f["source_word"])
+        facts.append({"kind": f["kind"], "this": f["this"], "source": f["source"],
+                      "source_article": f["source_article"],
+                      "start": here[0] if here else None, "end": here[1] if here else None,
+                      "source_start": there[0] if there else None, "source_end": there[1] if there else None})
+    return {**signals, "facts_differ": facts}
 
 
 def trace_report(store: Store, summary: dict | None = None) -> dict:
@@ -98,8 +129,16 @@ def _signal_lines(art: dict) -> list[str]:
     lines = [f"  originality {sig['originality']:.0%}: {sig['reused_share']:.0%} of the text appeared "
              f"earlier elsewhere, from {sig['source_count']} earliest source(s)"
              + (f": {', '.join(sig['sources'])}" if sig["sources"] else "")]
+    for f in sig.get("facts_differ", []):
+        lines.append(f"  fact that differs ({f['kind']}): this copy says {f['this']!r} where its source "
+                     f"{f['source_article']} says {f['source']!r}")
     if sig["copied_from"] and sig["copied_from"] != sig["sources"]:
         lines.append(f"  most likely copied from: {', '.join(sig['copied_from'])}")
+    if sig.get("common_sources"):
+        lines.append(f"  common source credited by this article and the copy it matches: "
+                     f"{', '.join(sig['common_sources'])} (an agency, not necessarily in the collection)")
+    if sig.get("credits"):
+        lines.append("  credits: " + ", ".join(sorted({c["agency"] for c in sig["credits"]})))
     if sig["swaps"]:
         swaps = ", ".join(f"{w['copy_word']!r} for {w['source_word']!r}" for w in sig["swaps"][:12])
         lines.append(f"  spin rate {sig['spin_rate']:.0%}; swaps against the source: {swaps}")
@@ -300,6 +339,12 @@ def render_html(report: dict, text: str) -> str:
     if sig:
         signals.append(f"<li>originality {sig['originality']:.0%}; {sig['reused_share']:.0%} appeared earlier "
                        f"elsewhere; earliest sources: {escape(', '.join(sig['sources']) or 'none')}</li>")
+        for f in sig.get("facts_differ", []):
+            signals.append(f"<li class=\"fact\">fact that differs ({escape(f['kind'])}): this copy says "
+                           f"<b>{escape(f['this'])}</b> where its source {escape(f['source_article'])} says "
+                           f"<b>{escape(f['source'])}</b></li>")
+        if sig.get("common_sources"):
+            signals.append("<li>common source (credited by both): " + escape(", ".join(sig["common_sources"])) + "</li>")
         if sig["swaps"]:
             signals.append("<li>spin rate {:.0%}; swaps: {}</li>".format(sig["spin_rate"], escape(", ".join(
                 f"{w['copy_word']} for {w['source_word']}" for w in sig["swaps"]))))

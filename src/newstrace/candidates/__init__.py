@@ -22,7 +22,8 @@ from ..normalize import is_weak
 from ..settings import Settings
 from ..store import canonical_order
 
-__all__ = ["Candidate", "ages", "df_cutoff", "find_candidates", "find_candidates_in_parts", "pair_occurrences", "postings", "shingles", "windowed_pairs"]
+__all__ = ["Candidate", "ages", "df_cutoff", "find_candidates", "find_candidates_in_parts", "ngram_hashes", "pair_occurrences",
+           "postings", "shingles", "windowed_pairs"]
 
 # Odd multipliers that mix the words of an n-gram into one 64-bit hash.
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
@@ -44,6 +45,27 @@ def _key_facts(key: str) -> tuple[int, bool]:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little"), not is_weak(key)
 
 
+def ngram_hashes(keys: Sequence[str], n: int, strong_only: bool = False) -> np.ndarray:
+    """The hash of every key n-gram of ``keys``, in order (one per start position); with
+    ``strong_only``, a mask of those holding a strong word comes back too."""
+    if len(keys) < n:
+        empty = np.zeros(0, dtype=np.uint64)
+        return (empty, np.zeros(0, dtype=bool)) if strong_only else empty
+    facts = [_key_facts(k) for k in keys]
+    hashed = np.fromiter((f[0] for f in facts), dtype=np.uint64, count=len(keys))
+    m = len(keys) - n + 1
+    mixed = np.zeros(m, dtype=np.uint64)
+    for k in range(n):
+        mixed ^= hashed[k : k + m] * _MIX[k % len(_MIX)]
+    if not strong_only:
+        return mixed
+    strong = np.fromiter((f[1] for f in facts), dtype=bool, count=len(keys))
+    any_strong = np.zeros(m, dtype=bool)
+    for k in range(n):
+        any_strong |= strong[k : k + m]
+    return mixed, any_strong
+
+
 def shingles(keys: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the key n-gram hashes of an article's word keys (sorted, unique) and the
     word position of each one's first occurrence. N-grams of weak words only are left out.
@@ -55,15 +77,7 @@ def shingles(keys: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if len(keys) < n:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
-    facts = [_key_facts(k) for k in keys]
-    strong = np.fromiter((f[1] for f in facts), dtype=bool, count=len(keys))
-    keys = np.fromiter((f[0] for f in facts), dtype=np.uint64, count=len(keys))
-    m = len(keys) - n + 1
-    mixed = np.zeros(m, dtype=np.uint64)
-    any_strong = np.zeros(m, dtype=bool)
-    for k in range(n):
-        mixed ^= keys[k : k + m] * _MIX[k % len(_MIX)]
-        any_strong |= strong[k : k + m]
+    mixed, any_strong = ngram_hashes(keys, n, strong_only=True)
     hashes, first = np.unique(mixed[any_strong], return_index=True)
     return hashes, np.flatnonzero(any_strong)[first].astype(np.uint32)
 

@@ -22,10 +22,12 @@ import numpy as np
 
 from ..align import Document, DocumentCache, align
 from ..candidates import find_candidates_in_parts, shingles
+from ..credits import agency_credits
 from ..errors import InputError
 from ..ingest import read_articles
 from ..normalize import joined_lines, load_aliases, spin_hints, token_columns
-from ..provenance import ArticleMeta, phrase_frequency, shingle_frequency, stored_words, trace, with_duplicates
+from ..provenance import (ArticleMeta, judge_passages, phrase_frequency, shingle_frequency, stored_words, trace,
+                          with_duplicates)
 from ..quotes import ParsedArticle, engine_name, extract_quotes, group_quotes, statements
 from ..settings import Settings
 from ..store import IngestSummary, Store, canonical_order, open_store, passage_row
@@ -211,6 +213,7 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     """
     meta: dict[str, ArticleMeta] = {}
     hints: dict[str, list] = {}
+    credits: dict[str, tuple] = {}
     duplicates: dict[str, list[str]] = defaultdict(list)
     aliases = load_aliases(settings.aliases)
     for article in store.articles():
@@ -219,14 +222,24 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
         if canonical:
             duplicates[canonical].append(article.id)
         hints[article.id] = spin_hints(article.text, aliases)
+        credits[article.id] = tuple(agency_credits(article.text))
     alignments = store.alignments(words=False)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     words = stored_words(store.alignment_words, duplicates)
-    frequency = phrase_frequency(shingle_frequency([h for _, h, _ in store.stream_shingles(_shingle_config(settings))]),
-                                 settings, words)
-    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
+    frequency = phrase_frequency(shingle_frequency([h for _, h, _ in store.stream_shingles(_shingle_config(settings))]), settings)
+    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency, credits)
     store.replace_provenance(clusters, signals, hints, run_id)
     return {"clusters": len(clusters)}
+
+
+def judged_alignments(store: Store, settings: Settings = Settings()) -> list[tuple]:
+    """Every stored passage with its judgement (copy, formula, template; see
+    :mod:`newstrace.significance`), against the whole collection's phrase frequencies."""
+    frequency = phrase_frequency(shingle_frequency([h for _, h, _ in store.stream_shingles(_shingle_config(settings))]),
+                                 settings)
+    alignments = store.alignments()
+    judged, _ = judge_passages(alignments, frequencies=frequency)
+    return list(zip(alignments, judged))
 
 
 def collect_quotes(store: Store, parser=None) -> dict:

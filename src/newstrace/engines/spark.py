@@ -28,6 +28,7 @@ import numpy as np
 
 from ..align import DocumentCache, align
 from ..candidates import df_cutoff, pair_occurrences, postings, shingles, windowed_pairs
+from ..credits import agency_credits
 from ..errors import InputError, NewstraceError
 from ..ingest import read_articles
 from ..ingest.readers import parse_jsonl_line, record_article
@@ -321,11 +322,13 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     # Provenance on the driver, from the passages without their words (fetched when needed).
     clock = time.perf_counter()
     meta_rows = articles.map(lambda r: (r[0].id, r[0].published, r[0].source, len(r[0].text), r[2],
-                                        spin_hints(r[0].text, _aliases(alias_files)))).collect()
-    meta = {i: ArticleMeta(i, pub, src, length) for i, pub, src, length, _, _ in meta_rows}
-    hints = {i: h for i, *_, h in meta_rows}
+                                        spin_hints(r[0].text, _aliases(alias_files)),
+                                        tuple(agency_credits(r[0].text)))).collect()
+    meta = {i: ArticleMeta(i, pub, src, length) for i, pub, src, length, *_ in meta_rows}
+    hints = {i: h for i, _, _, _, _, h, _ in meta_rows}
+    credits = {i: c for i, *_, c in meta_rows}
     duplicates: dict[str, list[str]] = defaultdict(list)
-    for i, *_, dup_of, _ in meta_rows:
+    for i, _, _, _, dup_of, _, _ in meta_rows:
         if dup_of:
             duplicates[dup_of].append(i)
     alignments, ops_of = [], {}
@@ -339,9 +342,9 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
         return tuple(WordOp(*o) for o in json.loads(found)) if found else None
 
     words = stored_words(lookup, duplicates)
-    frequency = phrase_frequency(shingle_counts(held_shingles(index)), settings, words)
+    frequency = phrase_frequency(shingle_counts(held_shingles(index)), settings)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
-    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency)
+    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency, credits)
     provenance = provenance_rows(clusters, signals, hints, None)
     seconds["provenance"] = round(time.perf_counter() - clock, 3)
 

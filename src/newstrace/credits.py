@@ -1,0 +1,93 @@
+"""Agency credits in an article's text: "(Reuters) -", "— AFP", "AFP Tuesday 3 Oct 2017",
+"told SANA", "SANA reported". An agency the copies of a passage credit is their common
+source, in the collection or not: an outlet reprinting it did not copy another outlet
+that reprints it too.
+
+The agencies and the forms the text writes them in are ``data/agencies.txt``; a user
+extends the table with files of the same format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import SettingsError
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """An agency credited at ``[start, end)`` of the text (the form as written)."""
+
+    agency: str
+    start: int
+    end: int
+
+
+# What stands around an agency's name when the text credits it, not when it reports on it.
+_BEFORE = r"(?:\(\s*|[-–—]\s*|\b(?:told|to|according to|by|from|via|cited|quoted|citing|quoting|source:)\s+(?:the\s+)?)"
+_AFTER = (r"(?:\s*\)|\s*[-–—]|\s+(?:reported|reports|said|says|quoted|cited|news agency|agency reported|"
+          r"reporters?|correspondent|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|\d{1,2}\s+[A-Z][a-z]{2})\b)")
+
+
+def parse_agencies(lines: list[str], source: str) -> dict[str, tuple[str, ...]]:
+    """Agency name -> the forms written for it, from lines of an agency table."""
+    table: dict[str, tuple[str, ...]] = {}
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, bar, forms = line.partition("|")
+        found = tuple(f.strip() for f in forms.split("|") if f.strip()) if bar else ()
+        if not name.strip() or not found:
+            raise SettingsError(f"{source}:{number}: expected 'Agency | form | form …'")
+        table[name.strip()] = table.get(name.strip(), ()) + found
+    return table
+
+
+@lru_cache(maxsize=8)
+def agency_pattern(extra_files: tuple[str, ...] = ()) -> tuple[re.Pattern, dict[str, str]]:
+    """The pattern finding credits of every agency in the table (and ``extra_files``), and
+    each written form's agency."""
+    table = parse_agencies(resources.files("newstrace").joinpath("data/agencies.txt").read_text("utf-8").splitlines(),
+                           "agencies.txt")
+    for path in extra_files:
+        try:
+            lines = Path(path).read_text("utf-8").splitlines()
+        except OSError as exc:
+            raise SettingsError(f"{path}: cannot read agency table: {exc.strerror}") from exc
+        for name, forms in parse_agencies(lines, path).items():
+            table[name] = table.get(name, ()) + forms
+    agency_of: dict[str, str] = {}
+    alternatives = []
+    for name, forms in table.items():
+        for form in sorted(forms, key=len, reverse=True):
+            key = form if form.isupper() else form.lower()
+            agency_of.setdefault(key, name)
+            word = re.escape(form)
+            alternatives.append(word if form.isupper() else f"(?i:{word})")
+    names = "|".join(sorted(set(alternatives), key=len, reverse=True))
+    pattern = re.compile(rf"(?:{_BEFORE})(?P<name>(?<![\w-])(?:{names})(?![\w-]))|(?P<alone>(?<![\w-])(?:{names})(?![\w-]))(?={_AFTER})")
+    return pattern, agency_of
+
+
+def agency_credits(text: str, extra_files: tuple[str, ...] = ()) -> list[Credit]:
+    """Every agency credit in ``text``, in order.
+
+    >>> [(c.agency, c.start) for c in agency_credits("DAMASCUS, (SANA) - Troops advanced, Rami Abdel Rahman told AFP.")]
+    [('SANA', 11), ('AFP', 61)]
+    >>> agency_credits("Reuters shares fell 3 percent on Monday.")
+    []
+    """
+    pattern, agency_of = agency_pattern(extra_files)
+    found = []
+    for m in pattern.finditer(text):
+        group = "name" if m.group("name") else "alone"
+        form = m.group(group)
+        agency = agency_of.get(form) or agency_of.get(form.lower())
+        if agency:
+            found.append(Credit(agency, m.start(group), m.end(group)))
+    return found

@@ -1,0 +1,159 @@
+"""Claims that hold: what is a copy, what is formula or a template, facts that differ,
+agency credits. Each case is a small collection run through the real pipeline."""
+
+import random
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+from newstrace.credits import agency_credits
+from newstrace.engines.local import detect_reuse, trace_provenance
+from newstrace.model import Article, WordOp
+from newstrace.significance import facts_of, significance
+from newstrace.store import IngestSummary, open_store
+
+def filler(seed: int, sentences: int = 6) -> str:
+    """Sentences of made-up words that no other article shares."""
+    rng = random.Random(seed)
+    word = lambda: "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+    return " ".join(" ".join(word() for _ in range(rng.randint(8, 14))).capitalize() + "." for _ in range(sentences))
+
+
+def traced(tmp_path, articles: list[Article]):
+    store = open_store(tmp_path / "claims.db")
+    store.add_batch(articles, None, IngestSummary())
+    detect_reuse(store)
+    trace_provenance(store)
+    return store
+
+
+def article(i: str, text: str, date: str, source: str) -> Article:
+    return Article(id=i, text=text, title=i, published=date, source=source)
+
+
+STORY = ("Russian Defence Ministry spokesman Igor Konashenkov said the bombers struck an ammunition depot "
+         "and a command post of the militants near the town of Talbiseh, destroying armoured vehicles "
+         "and a workshop where car bombs were assembled, according to the ministry's briefing in Moscow.")
+
+
+def test_a_copy_with_a_changed_number_and_a_swapped_actor_is_a_copy_with_facts_that_differ(tmp_path):
+    source = STORY.replace("the militants", "the militants, killing 15 fighters,")
+    copy = (STORY.replace("the militants", "the militants, killing 16 fighters,")
+            .replace("Igor Konashenkov", "Igor Shoygu"))
+    store = traced(tmp_path, [article("first", f"{filler(1)} {source} {filler(2)}", "2015-09-30", "Agency"),
+                              article("second", f"{filler(3)} {copy} {filler(4)}", "2015-10-01", "Daily")])
+    sig = store.signals("second")
+    assert sig["copied_from"] == ["first"]
+    facts = {(f["kind"], f["this"], f["source"]) for f in sig["facts_differ"]}
+    assert ("number", "16", "15") in facts
+    assert ("person", "Shoygu", "Konashenkov") in facts
+    # A changed fact is never spin.
+    assert not {(w["source_word"], w["copy_word"]) for w in sig["swaps"]} & {("15", "16"), ("Konashenkov", "Shoygu")}
+    assert sig["spin_rate"] == 0.0
+    # The report locates each fact in both texts.
+    from newstrace.report import article_report
+    report = article_report(store, "second")
+    text = store.article("second").text
+    first = store.article("first").text
+    for f in report["signals"]["facts_differ"]:
+        assert text[f["start"]:f["end"]] == f["this"] and first[f["source_start"]:f["source_end"]] == f["source"]
+
+
+def test_a_template_of_another_event_is_no_copy(tmp_path):
+    """The same agency formula told of different attacks: its frame recurs in the collection,
+    and the two reports differ at the facts that identify the event."""
+    places = ["Aleppo", "Raqqa", "Homs", "Idlib", "Hama", "Daraa", "Latakia", "Tartus"]
+    articles = []
+    for k, place in enumerate(places):
+        text = (f"A civilian was killed while {k + 11} others were injured in a terrorist rocket attack on "
+                f"{place} city on {['Monday', 'Tuesday', 'Wednesday', 'Thursday'][k % 4]}, a source at "
+                f"{place} Police Command told the agency, adding that the attack caused material damage "
+                f"to public and private properties in the neighbourhood.")
+        articles.append(article(f"report-{k}", f"{filler(10 + k)} {text} {filler(30 + k)}",
+                                f"2014-0{k + 1}-1{k}", "Agency"))
+    store = traced(tmp_path, articles)
+    for k in range(1, len(places)):
+        sig = store.signals(f"report-{k}")
+        assert sig["sources"] == [] and sig["copied_from"] == [] and sig["recycled"] == [], sig
+    kinds = {c["kind"] for c in store.clusters()}
+    assert "reuse" not in kinds and kinds <= {"template", "formula", "recurring"}
+
+
+def test_stock_phrases_and_bylines_are_formula():
+    byline = [WordOp("exact", w, w) for w in
+              "Reporting by Jonathan Stempel in New York Editing by Lisa Von Ahn and Richard Chang".split()]
+    judged = significance(byline)
+    assert judged.kind == "formula" and "credit line" in judged.reason
+    # A phrase held by many articles of the collection, whatever its words.
+    stock = [WordOp("exact", w, w) for w in
+             "who spoke on condition of anonymity because they were not authorized to speak publicly".split()]
+    assert significance(stock, [60] * len(stock)).kind == "formula"
+    # The same words held only by the two articles: a copy.
+    assert significance(stock, [2] * len(stock)).kind == "copy"
+    # A name with its title is facts, not wording.
+    title = [WordOp("exact", w, w) for w in "said Republican presidential nominee Donald J. Trump of New York".split()]
+    assert significance(title).kind == "formula"
+
+
+def test_a_stock_phrase_in_a_collection_is_no_copy(tmp_path):
+    phrase = ("the people spoke on condition of anonymity because they were not authorized to discuss "
+              "the matter publicly and declined to give further details about the talks")
+    articles = [article(f"a{k}", f"{filler(100 + k)} Officials met on Friday, {phrase}. {filler(200 + k)}",
+                        f"2016-03-{k + 1:02d}", f"Outlet {k}") for k in range(24)]
+    store = traced(tmp_path, articles)
+    for k in range(1, 24):
+        assert store.signals(f"a{k}")["copied_from"] == []
+
+
+def test_agency_credits_and_a_common_source(tmp_path):
+    wire = ("Twin blasts struck a security checkpoint at the entrance of the coastal city of Jableh on "
+            "Monday morning, killing dozens of people and wounding scores more, a monitoring group and "
+            "state television reported, in the deadliest attack on the government heartland this year.")
+    store = traced(tmp_path, [
+        article("paper-a", f"{filler(7)} BEIRUT, May 23 (AFP) - {wire} {filler(8)}", "2016-05-23", "Gulf Times"),
+        article("paper-b", f"{filler(9)} {wire} — AFP {filler(5)}", "2016-05-24", "Daily Star"),
+    ])
+    sig = store.signals("paper-b")
+    assert [c["agency"] for c in sig["credits"]] == ["AFP"]
+    assert sig["common_sources"] == ["AFP"] and sig["copied_from"] == []
+    assert sig["sources"] == ["paper-a"]  # the text appeared there first: still said
+    cluster = store.clusters("paper-b")[0]
+    assert cluster["ordering"].startswith("common source: AFP")
+    text = store.article("paper-a").text
+    assert [text[c["start"]:c["end"]] for c in store.signals("paper-a")["credits"]] == ["AFP"]
+
+
+def test_agency_credits_in_their_usual_forms():
+    found = lambda t: [c.agency for c in agency_credits(t)]
+    assert found("DAMASCUS, (SANA) – Army units") == ["SANA"]
+    assert found("LONDON (Reuters) - Shares fell") == ["Reuters"]
+    assert found("AFP Tuesday 3 Oct 2017") == ["AFP"]
+    assert found("Rami Abdel Rahman told AFP.") == ["AFP"]
+    assert found("the state news agency SANA reported") == ["SANA"]
+    assert found("according to the Associated Press") == ["AP"]
+    # Named, not credited: a poll by the agency, an interview.
+    assert found("in a Reuters poll of analysts") == []
+
+
+def test_facts_are_numbers_names_and_dates_not_capitalised_common_words():
+    ops = [WordOp("exact", "in", "in"), WordOp("substituted", "Raqqa", "Aleppo"), WordOp("exact", "on", "on"),
+           WordOp("substituted", "Tuesday", "Monday"), WordOp("exact", "and", "and"),
+           WordOp("substituted", "16", "15"), WordOp("exact", "people", "people"),
+           WordOp("substituted", "billion", "bln"), WordOp("exact", "the", "the"),
+           WordOp("substituted", "Woo", "Court")]
+    assert [(op.a, kind) for _, op, kind in facts_of(ops)] == [("Raqqa", "place"), ("Tuesday", "date"),
+                                                               ("16", "number")]
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(st.permutations(list(range(6))), st.lists(st.integers(0, 400), min_size=6, max_size=6))
+def test_judgements_do_not_depend_on_order_and_more_articles_never_make_a_copy(order, extra):
+    words = "who spoke on condition of anonymity because they were not authorized".split()
+    ops = [WordOp("exact", w, w) for w in words]
+    counts = [2, 3, 5, 8, 13, 40]
+    judged = [significance(ops, [counts[k]] * len(ops)) for k in order]
+    assert sorted(j.information for j in judged) == sorted(significance(ops, [c] * len(ops)).information
+                                                            for c in counts)
+    rank = {"copy": 1, "template": 0, "formula": 0}
+    for c, more in zip(counts, extra):
+        # Unrelated articles can only raise the counts of the phrases around a word.
+        assert rank[significance(ops, [c + more] * len(ops)).kind] <= rank[significance(ops, [c] * len(ops)).kind]
