@@ -294,7 +294,9 @@ def _kind(members: list[ArticleMeta], phrase_df: float | None) -> str:
     if phrase_df is not None and phrase_df >= max(_FORMULA_MIN_DF, _FORMULA_RATIO * len(members)):
         return "formula"
     outlets = {m.source for m in members}
-    if None not in outlets and (len(outlets) == 1 or len(members) >= _RECURRING_PER_OUTLET * len(outlets)):
+    # Two articles of one outlet are a republication (reuse); an outlet printing the same text
+    # in three or more of its articles is its house text (an editor's note, a standing box).
+    if None not in outlets and len(members) >= _RECURRING_PER_OUTLET * len(outlets):
         return "recurring"
     return "reuse"
 
