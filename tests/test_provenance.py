@@ -151,7 +151,7 @@ def test_a_short_shared_formula_does_not_chain_two_stories():
 def test_cluster_kinds_and_formulas_do_not_count_as_reuse():
     outlets = {"a": "Daily", "b": "Daily", "c": "Herald", "d": "Star", "e": "Post", "f": "Times", "g": "Daily"}
     meta = {k: ArticleMeta(k, f"2015-01-0{i + 1}", outlets[k], 1000) for i, k in enumerate("abcdefg")}
-    words = {k: tuple(WordOp("exact", f"word{k}{n}", f"word{k}{n}") for n in range(n_words))
+    words = {k: tuple(WordOp("exact", f"{k}-word{n}", f"{k}-word{n}") for n in range(n_words))
              for k, n_words in (("a", 60), ("c", 90), ("e", 45))}
     alignments = [
         Alignment(Span("a", 0, 400), Span("b", 0, 400), 120.0, 1.0, 60, 0, 0, 0, words["a"]),  # the paper's masthead
@@ -161,7 +161,8 @@ def test_cluster_kinds_and_formulas_do_not_count_as_reuse():
     ]
     # How many articles of the collection hold each passage's n-grams.
     frequency = {"a": 3, "c": 2, "e": 40}
-    clusters, signals = trace(meta, alignments, frequencies=lambda ws: [frequency[ws[0][4]]] * len(ws))
+    clusters, signals = trace(meta, alignments,
+                              frequencies=lambda ws: [frequency[ws[0].split("-")[0]]] * len(ws))
     kinds = {c.articles: c.kind for c in clusters}
     assert kinds == {("a", "b", "g"): "recurring", ("c", "d"): "reuse", ("e", "f"): "formula"}
     assert signals["d"].sources == ("c",) and signals["d"].reused_share == 0.6

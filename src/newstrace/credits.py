@@ -27,10 +27,14 @@ class Credit:
     end: int
 
 
-# What stands around an agency's name when the text credits it, not when it reports on it.
-_BEFORE = r"(?:\(\s*|[-–—]\s*|\b(?:told|to|according to|by|from|via|cited|quoted|citing|quoting|source:)\s+(?:the\s+)?)"
-_AFTER = (r"(?:\s*\)|\s*[-–—]|\s+(?:reported|reports|said|says|quoted|cited|news agency|agency reported|"
-          r"reporters?|correspondent|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|\d{1,2}\s+[A-Z][a-z]{2})\b)")
+# What stands around an agency's name when the text credits it, not when it reports on it:
+# just before it (matched against the text that ends there) or just after it.
+_BEFORE = re.compile(r"(?:\(\s*|[-–—]\s*|\b(?:told|to|according to|by|from|via|cited|quoted|citing|quoting|"
+                     r"source:)\s+(?:the\s+)?)$")
+_AFTER = re.compile(r"\s*\)|\s*[-–—]|\s+(?:reported|reports|said|says|quoted|cited|news agency|agency reported|"
+                    r"reporters?|correspondent|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|\d{1,2}\s+[A-Z][a-z]{2})\b")
+# How far before a name its credit cue may start.
+_CUE_CHARS = 20
 
 
 def parse_agencies(lines: list[str], source: str) -> dict[str, tuple[str, ...]]:
@@ -50,8 +54,8 @@ def parse_agencies(lines: list[str], source: str) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=8)
 def agency_pattern(extra_files: tuple[str, ...] = ()) -> tuple[re.Pattern, dict[str, str]]:
-    """The pattern finding credits of every agency in the table (and ``extra_files``), and
-    each written form's agency."""
+    """The pattern finding every agency's written forms in the table (and ``extra_files``),
+    and each form's agency."""
     table = parse_agencies(resources.files("newstrace").joinpath("data/agencies.txt").read_text("utf-8").splitlines(),
                            "agencies.txt")
     for path in extra_files:
@@ -62,16 +66,18 @@ def agency_pattern(extra_files: tuple[str, ...] = ()) -> tuple[re.Pattern, dict[
         for name, forms in parse_agencies(lines, path).items():
             table[name] = table.get(name, ()) + forms
     agency_of: dict[str, str] = {}
-    alternatives = []
     for name, forms in table.items():
-        for form in sorted(forms, key=len, reverse=True):
-            key = form if form.isupper() else form.lower()
-            agency_of.setdefault(key, name)
-            word = re.escape(form)
-            alternatives.append(word if form.isupper() else f"(?i:{word})")
-    names = "|".join(sorted(set(alternatives), key=len, reverse=True))
-    pattern = re.compile(rf"(?:{_BEFORE})(?P<name>(?<![\w-])(?:{names})(?![\w-]))|(?P<alone>(?<![\w-])(?:{names})(?![\w-]))(?={_AFTER})")
-    return pattern, agency_of
+        for form in forms:
+            # As written, and in capitals (a headline's "REUTERS"); case is kept otherwise,
+            # since "AP" and "Ap" are not the same word (and matching without case is slow).
+            for written in (form, form.upper()):
+                agency_of.setdefault(written, name)
+    # Grouped by first letter: the engine tries one branch at a word, not every form.
+    by_first: dict[str, list[str]] = {}
+    for form in sorted(agency_of, key=len, reverse=True):
+        by_first.setdefault(form[0], []).append(re.escape(form[1:]))
+    names = "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in by_first.items())
+    return re.compile(rf"\b(?:{names})\b"), agency_of
 
 
 def agency_credits(text: str, extra_files: tuple[str, ...] = ()) -> list[Credit]:
@@ -85,9 +91,7 @@ def agency_credits(text: str, extra_files: tuple[str, ...] = ()) -> list[Credit]
     pattern, agency_of = agency_pattern(extra_files)
     found = []
     for m in pattern.finditer(text):
-        group = "name" if m.group("name") else "alone"
-        form = m.group(group)
-        agency = agency_of.get(form) or agency_of.get(form.lower())
-        if agency:
-            found.append(Credit(agency, m.start(group), m.end(group)))
+        if not (_BEFORE.search(text, max(0, m.start() - _CUE_CHARS), m.start()) or _AFTER.match(text, m.end())):
+            continue
+        found.append(Credit(agency_of[m.group()], m.start(), m.end()))
     return found

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import partial
 
 from .model import Alignment, Span, WordOp, flipped
 from .credits import Credit
-from .significance import Significance, facts_of, significance
+from .significance import ALWAYS_COPY_WORDS, Significance, facts_of, reported_facts, significance
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
@@ -108,8 +109,9 @@ class Signals:
 class FactDiffers:
     """A fact (number, name, date) that a copy states otherwise than the copy it came from.
 
-    ``this_word``/``source_word`` count the words of each passage before it, so the
-    report can find its offsets in the texts."""
+    ``this_nth``/``source_nth`` count the same word's earlier occurrences in each passage,
+    so the report can find its offsets in the texts (a merged passage's word alignment
+    leaves out the words of its gap, so a word's place among them would not do)."""
 
     kind: str  # number | person | place | organisation | date | other
     this: str
@@ -117,8 +119,8 @@ class FactDiffers:
     source_article: str
     this_span: Span
     source_span: Span
-    this_word: int
-    source_word: int
+    this_nth: int
+    source_nth: int
 
 
 # --- dates -----------------------------------------------------------------------
@@ -413,7 +415,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
     """
     credits = credits or {}
     mine = {c.agency for c in credits.get(article.id, ())}
-    common: set[str] = set()
+    shared: dict[str, set[str]] = {}  # parent -> the agencies both credit
     reused: list[tuple[Span, str, str | None]] = []
     per_origin: dict[str, list[Span]] = defaultdict(list)
     parents: set[str] = set()
@@ -427,7 +429,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         parent = next((e.parent for e in c.edges if e.child == article.id), None)
         if parent:
             parents.add(parent)
-            common |= mine & {cr.agency for cr in credits.get(parent, ())}
+            shared[parent] = mine & {cr.agency for cr in credits.get(parent, ())}
         gap = _days_between(c.first_published, article.published)
         for span in c.spans:
             if span.article != article.id:
@@ -446,17 +448,21 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
             continue
         counted.append(al.a)
         ops = tuple(words(al))
-        changed = {k: kind for k, _, kind in facts_of(ops)}
+        changed = {k: kind for k, _, kind in facts_of(ops)}  # facts, or OCR noise: never spin
+        stated = {k for k, _, _ in reported_facts(ops)}
         aligned_words += al.exact + al.variant + al.substituted - len(changed)
-        here = there = 0
+        here: Counter = Counter()
+        there: Counter = Counter()
         for k, op in enumerate(ops):
-            if k in changed:
-                facts.append(FactDiffers(changed[k], op.a, op.b, al.b.article, al.a, al.b, here, there))
+            if k in stated:
+                facts.append(FactDiffers(changed[k], op.a, op.b, al.b.article, al.a, al.b, here[op.a], there[op.b]))
+            elif k in changed:
+                pass
             elif op.kind in ("variant", "substituted"):  # "near" is OCR noise, not spin
                 changed_words += 1
                 swaps[(op.b, op.a, op.kind)] += 1
-            here += bool(op.a)
-            there += bool(op.b)
+            here[op.a] += 1
+            there[op.b] += 1
     share = _covered([r[0] for r in reused]) / article.length if article.length else 0.0
     share = min(1.0, share)
     per_source = sorted((_covered(v) for v in per_origin.values()), reverse=True)
@@ -466,17 +472,16 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         reused_share=round(share, 4),
         originality=round(1 - share, 4),
         sources=tuple(sorted(per_origin)),
-        copied_from=tuple(sorted(p for p in parents
-                                 if not mine & {cr.agency for cr in credits.get(p, ())})),
+        copied_from=tuple(sorted(p for p in parents if not shared[p])),
         spin_rate=round(changed_words / aligned_words, 4) if aligned_words > 0 else 0.0,
         swaps=tuple(Swap(s, c, k, n) for (s, c, k), n in sorted(swaps.items(), key=lambda x: (-x[1], x[0]))),
         recycled=tuple(sorted(recycled, key=lambda r: r[0].start)),
         recycled_chars=_covered([r[0] for r in recycled]),
         stitched_score=round(stitched, 4),
         reused_spans=tuple(sorted(reused, key=lambda r: (r[0].start, r[1]))),
-        facts_differ=tuple(sorted(facts, key=lambda f: (f.this_span.start, f.this_word, f.source_article))),
+        facts_differ=tuple(sorted(facts, key=lambda f: (f.this_span.start, f.this_nth, f.this, f.source_article))),
         credits=tuple(credits.get(article.id, ())),
-        common_sources=tuple(sorted(common)),
+        common_sources=tuple(sorted(set().union(*shared.values()))),
     )
 
 
@@ -486,27 +491,27 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
     """Each passage's :class:`~newstrace.significance.Significance`, and the median
     collection count of the words of those whose words were read (keyed by both spans).
 
-    A long passage with no substituted word is a copy without reading its words (most of
-    a large collection's text): neither a formula nor a template runs so long unchanged.
+    A long passage is a copy without reading its words (most of a large collection's
+    text): see ``ALWAYS_COPY_WORDS``.
     """
-    from .significance import ALWAYS_COPY_WORDS
-
     judged: list[Significance] = []
     medians: dict[tuple, float] = {}
     for al in alignments:
         matched = al.exact + al.variant
-        if al.substituted == 0 and matched >= ALWAYS_COPY_WORDS:
+        if matched >= ALWAYS_COPY_WORDS:
             judged.append(Significance("copy", 0.0, matched, 0, 0, f"{matched} matching words"))
             continue
         ops = tuple(words(al))
         if not ops and al.exact == 0 and al.similarity == 1.0:  # an exact duplicate's whole text
             judged.append(Significance("copy", 0.0, 0, 0, 0, "exact duplicate"))
             continue
-        counts = frequencies([op.a for op in ops if op.a]) if frequencies is not None else None
-        if counts is not None:
+        counts = source_counts = None
+        if frequencies is not None:
+            counts = frequencies([op.a for op in ops if op.a])
             in_words = sorted(c for op, c in zip((op for op in ops if op.a), counts) if op.kind != "inserted")
             medians[_passage_key(al)] = float(in_words[len(in_words) // 2]) if in_words else 1.0
-        judged.append(significance(ops, counts))
+            source_counts = partial(frequencies, [op.b for op in ops if op.b])
+        judged.append(significance(ops, counts, source_counts))
     return judged, medians
 
 
@@ -539,6 +544,8 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
         others = [al for al, j in zip(alignments, judged) if j.kind == kind]
         clusters += build_clusters(others, meta, link_chars, median_df, kind=kind)
     clusters = _numbered(clusters)
+    if credits:
+        clusters = [_credited(c, credits) for c in clusters]
     own: dict[str, list[Alignment]] = defaultdict(list)
     for al in copies:
         own[al.a.article].append(al)
@@ -547,8 +554,6 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     for c in clusters:
         for article in c.articles:
             holding[article].append(c)
-    if credits:
-        clusters = [_credited(c, credits) for c in clusters]
     signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words, credits)
                for i, m in sorted(meta.items())}
     return clusters, signals
@@ -633,14 +638,19 @@ def phrase_frequency(frequency: tuple | None, settings) -> Callable[[list[str]],
     n = settings.ngram
 
     def held(surfaces: list[str]) -> list[int]:
-        keys = token_columns(" ".join(surfaces), aliases)[2]
-        found = ngram_hashes(keys, n)
-        if len(keys) != len(surfaces) or not len(found):
-            return [1] * len(surfaces)
+        # Re-tokenized joined, each token is owned by the surface it starts in (a gap's "…"
+        # owns none, an alias form of several words stays one token).
+        starts = np.cumsum([0] + [len(w) + 1 for w in surfaces[:-1]])
+        token_starts, _, keys = token_columns(" ".join(surfaces), aliases)
+        most = np.ones(len(surfaces), dtype=np.int64)
+        found = ngram_hashes(keys, n)[0]
+        if not len(found):
+            return most.tolist()
         at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
         df = np.where(hashes[at] == found, counts[at], 1)
-        most = np.ones(len(keys), dtype=np.int64)
+        per_token = np.ones(len(keys), dtype=np.int64)
         for k in range(n):
-            np.maximum(most[k:k + len(df)], df, out=most[k:k + len(df)])
+            np.maximum(per_token[k:k + len(df)], df, out=per_token[k:k + len(df)])
+        np.maximum.at(most, np.searchsorted(starts, token_starts, side="right") - 1, per_token)
         return most.tolist()
     return held

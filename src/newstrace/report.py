@@ -78,14 +78,15 @@ def article_report(store: Store, article_id: str, words: bool = True) -> dict:
     }
 
 
-def _word_span(text: str, passage: list[int], word: int) -> tuple[int, int] | None:
-    """Offsets in ``text`` of the ``word``-th word of the passage at ``passage``."""
+def _word_span(text: str, passage: list[int], word: str, nth: int) -> tuple[int, int] | None:
+    """Offsets in ``text`` of the ``nth`` occurrence (from 0) of the word ``word`` in the
+    passage at ``passage``, or None."""
     from .normalize import token_columns
 
     starts, ends, _ = token_columns(text[passage[0]:passage[1]])
-    if word >= len(starts):
-        return None
-    return passage[0] + starts[word], passage[0] + ends[word]
+    found = [(passage[0] + s, passage[0] + e) for s, e in zip(starts, ends)
+             if text[passage[0] + s:passage[0] + e] == word]
+    return found[nth] if nth < len(found) else None
 
 
 def _with_fact_offsets(store: Store, article: Article, signals: dict | None) -> dict | None:
@@ -100,8 +101,8 @@ def _with_fact_offsets(store: Store, article: Article, signals: dict | None) -> 
         if source is None:
             other = store.article(f["source_article"])
             source = texts[f["source_article"]] = other.text if other else ""
-        here = _word_span(article.text, f["this_passage"], f["this_word"])
-        there = _word_span(source, f["source_passage"], f["source_word"])
+        here = _word_span(article.text, f["this_passage"], f["this"], f["this_nth"])
+        there = _word_span(source, f["source_passage"], f["source"], f["source_nth"])
         facts.append({"kind": f["kind"], "this": f["this"], "source": f["source"],
                       "source_article": f["source_article"],
                       "start": here[0] if here else None, "end": here[1] if here else None,

@@ -16,8 +16,9 @@ common phrasing does not explain. Each matched word is weighed by
 A passage is a ``copy`` when the information of its unexplained words reaches
 ``COPY_BITS``; otherwise a ``formula``. Bylines and credit lines are formula whatever
 their names ("(Reporting by …; Editing by …)"). A passage whose differing words are facts
-(numbers, names, dates) and whose words apart from them are formula is a ``template``:
-the same house formula told of another event.
+(who, where, when, how many) with nothing but formula beside them is a ``template``: the
+same house formula told of another event. A copy with a changed fact keeps its wording, so
+it stays a copy: its facts that differ lead its report.
 """
 
 from __future__ import annotations
@@ -49,11 +50,10 @@ FORMULA_FACTOR = 2.0
 COPY_BITS = 11.0
 # ... and this much more for each doubling of the articles that hold its rarest quarter.
 BITS_PER_DOUBLING = 4.0
-# Passages this long in matched words are copies whatever their words (no formula runs so long).
+# Passages this long in matched words are copies whatever their words: no formula runs so
+# long, and a template shares little beside its facts (a long copy's changed facts are
+# reported as facts that differ).
 ALWAYS_COPY_WORDS = 60
-
-KINDS = ("copy", "formula", "template")
-
 
 @dataclass(frozen=True, slots=True)
 class Significance:
@@ -69,28 +69,27 @@ class Significance:
     reason: str
 
 
-@lru_cache(maxsize=1)
-def _zipf() -> Callable[[str], float]:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # the table is a dependency; without it every word is as common as "said"
-        return lambda word: 6.0
-    return lambda word: zipf_frequency(word, "en")
-
-
 @lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    """The word's frequency in English on wordfreq's Zipf scale (log10 per billion words;
+    0 for a word the table does not hold). Imported on first use: the table takes a moment."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
 def rarity(word: str) -> float:
     """How much rarer than everyday words ``word`` is in English news (0 to RARITY_MAX).
 
     >>> rarity("the"), rarity("said"), rarity("Konashenkov") > 3
     (0.0, 0.0, True)
     """
-    return max(0.0, min(RARITY_MAX, RARITY_FROM_ZIPF - _zipf()(word)))
+    return max(0.0, min(RARITY_MAX, RARITY_FROM_ZIPF - _zipf(word)))
 
 
 # --- facts ---------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^[$€£]?\d[\d,.:/%-]*(?:st|nd|rd|th|s)?$|^\d")
+_NUMBER = re.compile(r"^[$€£]?\d")
 _NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve thirteen
 fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
 hundred hundreds thousand thousands million millions billion billions dozen dozens scores first second third
@@ -101,6 +100,7 @@ _DAYS = frozenset("""monday tuesday wednesday thursday friday saturday sunday mo
 sat sun today yesterday tomorrow tonight""".split())
 
 
+@lru_cache(maxsize=200_000)
 def fact_kind(word: str) -> str | None:
     """The kind of fact a word states, or None: number, date (month, weekday) or name
     (a capitalised word; person, place and organisation are told apart by :func:`name_kind`).
@@ -125,13 +125,29 @@ def fact_kind(word: str) -> str | None:
 
 
 # A capitalised word whose lower-case form is this common in English (Zipf) may be a common
-# word capitalised ("Court of Appeal" spun to "Woo of Prayer"), so it states a name only
-# where the words around it say so.
+# word capitalised ("Court of Appeal" spun to "Woo of Prayer"), so a fact that differs
+# only where the words around it say it is a name...
 _COMMON_AS_WORD = 4.5
+# ... and a word this common ("The", "But", "He") opens a sentence: it weighs as wording.
+_FUNCTION_WORD = 6.0
 
 
-def _number_value(word: str) -> str:
-    return re.sub(r"[^\d.]", "", word) or word.lower()
+_CLEAN_NUMBER = re.compile(r"^[$€£]?\d[\d,.]*(?:st|nd|rd|th|s|%)?$")
+_NUMBER_VALUES = {w: str(v) for v, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+
+
+def _value(word: str) -> str | None:
+    """What a number or date word says, so that "15" and "fifteen", "Jan" and "January"
+    are the same fact; None for a number that OCR garbled ("40S")."""
+    bare = word.strip(".,;:!?\"'()[]“”‘’")
+    if bare.lstrip("$€£")[:1].isdigit():
+        return re.sub(r"[^\d.]", "", bare).strip(".") if _CLEAN_NUMBER.match(bare) else None
+    bare = bare.lower()
+    if bare in _MONTHS or bare in _DAYS:
+        return bare if bare in ("today", "yesterday", "tomorrow", "tonight") else bare[:3]
+    return _NUMBER_VALUES.get(bare, bare)
 
 
 def facts_of(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
@@ -139,28 +155,56 @@ def facts_of(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
     number, date, person, place, organisation or other).
 
     A number for another number of a different value, a date word for another, or a name
-    for another name: capitalised in both texts, not opening a sentence, and either rare as
-    a common word or a person by the words around it. A number for a word ("billion" for
-    "bln") and a common word capitalised are spelling or spin, which the spin rate counts."""
+    for another name: capitalised in both texts, known to the English table (an unknown one
+    is more likely an OCR garble: "Hi-ewster" for "Brewster"), and either rare as a common
+    word or a person by the words around it. A weekday for another aligns as a near match
+    and is a fact too; a number or name one letter off is OCR noise. A number for a word ("billion" for
+    "bln") and a common word capitalised (a sentence's first word; "Woo" for "Court") are
+    spelling or spin, which the spin rate counts."""
     found = []
     for k, op in enumerate(ops):
-        if op.kind != "substituted" or not op.a or not op.b:
+        if op.kind not in ("substituted", "near") or not op.a or not op.b:
             continue
         ka, kb = fact_kind(op.a), fact_kind(op.b)
-        if ka == kb == "number" and _number_value(op.a) != _number_value(op.b):
-            found.append((k, op, "number"))
-        elif ka == kb == "date":
+        if ka == kb == "date" and _value(op.a) != _value(op.b):  # "Tuesday", "Thursday" align as near
             found.append((k, op, "date"))
-        elif ka == kb == "name" and not _opens_sentence(ops, k):
+        elif op.kind == "near":  # a number or a name one letter off is OCR noise
+            continue
+        elif ka == kb == "number" and None not in (_value(op.a), _value(op.b)) and _value(op.a) != _value(op.b):
+            found.append((k, op, "number"))
+        elif ka == kb == "name" and _zipf(op.a) > 0 and _zipf(op.b) > 0:
             kind = name_kind(ops, k)
-            if kind == "person" or all(_zipf()(w.lower()) < _COMMON_AS_WORD for w in (op.a, op.b)):
+            if kind == "person" or _is_name(op.a) and _is_name(op.b):
                 found.append((k, op, kind))
     return found
 
 
-def _opens_sentence(ops: Sequence[WordOp], k: int) -> bool:
-    before = next((op.a or op.b for op in reversed(ops[:k]) if op.a or op.b), "")
-    return not before or before.endswith((".", "!", "?", ":", '"', "”", "—"))
+# A passage with this share of its words one letter off (or more) is OCR'd text.
+_OCR_NEAR_SHARE = 0.03
+
+
+def reported_facts(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
+    """The facts that differ which a report may state: those of :func:`facts_of` in a
+    passage that is no OCR'd text (where "1016" for "1915" and "Goo" for "Geo" are the scanner's,
+    not the writer's), each between words that match on both sides. The others are noise:
+    neither a fact nor spin."""
+    words = sum(1 for op in ops if op.a)
+    if sum(op.kind == "near" for op in ops) > max(1, _OCR_NEAR_SHARE * words):
+        return []
+    matched = [op.kind in ("exact", "variant") for op in ops]
+    return [(k, op, kind) for k, op, kind in facts_of(ops)
+            if 0 < k < len(ops) - 1 and matched[k - 1] and matched[k + 1]]
+
+
+# The question of the event each kind of fact answers.
+_QUESTION = {"person": "who", "place": "where", "organisation": "where", "other": "where", "date": "when",
+             "number": "how many"}
+
+
+def _is_name(word: str, common: float = _COMMON_AS_WORD) -> bool:
+    """A capitalised word or an acronym that is no word this ``common`` in English (Zipf)
+    capitalised. The word itself must tell: its neighbours carry no stops."""
+    return fact_kind(word) == "name" and _zipf(word.lower()) < common
 
 
 _PLACE_BEFORE = frozenset("in at near from to outside across into towards toward".split())
@@ -218,13 +262,17 @@ def byline_spans(text: str) -> list[tuple[int, int]]:
 
 # --- significance ----------------------------------------------------------------------
 
-def significance(ops: Sequence[WordOp], frequencies: Sequence[int] | None = None) -> Significance:
+def significance(ops: Sequence[WordOp], frequencies: Sequence[int] | None = None,
+                 source_frequencies: Callable[[], Sequence[int]] | None = None) -> Significance:
     """What one passage is (``copy``, ``formula`` or ``template``) and why.
 
     ``ops`` is the passage's word alignment, this article on side ``a``;
     ``frequencies`` gives, for each op with a word on side ``a`` (in order), how many
-    articles of the collection hold a key n-gram around that word (None: only these two).
-    Words of credit lines weigh nothing.
+    articles of the collection hold a key n-gram around that word (None: only these two);
+    ``source_frequencies`` gives the same for the words on side ``b``, asked only when a
+    fact differs: they tell a template (each report's facts its own) from a copy that
+    changed a fact. Words of credit lines
+    weigh nothing.
     """
     counts = _counts_by_op(ops, frequencies)
     in_credit = _credit_words(ops)
@@ -240,19 +288,27 @@ def significance(ops: Sequence[WordOp], frequencies: Sequence[int] | None = None
     fact_at = {k for k, _, _ in facts}
     swapped = sum(SWAP_WEIGHT for k, op in enumerate(ops)
                   if op.kind == "substituted" and op.a and k not in fact_at and k not in in_credit)
-    information = round(sum(_weight(ops, k) for k, _ in unexplained) + swapped, 2)
+    information = round(sum(_weight(op.a) for _, op in unexplained) + swapped, 2)
+    needed = bits_needed(level)
     if facts:
-        # Apart from its facts and the words next to them, is there anything left? A
-        # template of another event shares the frame and differs at who, where, when, how many.
+        # Another event told in the same words: nothing but formula beside its facts, or a
+        # frame that recurs beyond these two articles while each side's facts are its own
+        # (held by few of the articles holding the frame). A copy with a toll raised or an
+        # actor swapped keeps its wording, and its source's facts are its other copies'
+        # too: it stays a copy, and its facts that differ lead its report.
         near_fact = {k + d for k, _, _ in facts for d in (-2, -1, 1, 2)}
-        frame = sum(_weight(ops, k) for k, op in unexplained if k not in near_fact and fact_kind(op.a) is None)
-        if frame < COPY_BITS:
+        frame = sum(_weight(op.a) for k, op in unexplained if k not in near_fact and fact_kind(op.a) is None)
+        source_counts = _counts_by_op(ops, source_frequencies() if source_frequencies else None, "b")
+        own_facts = level > 2 and all(2 * max(counts[k], source_counts[k]) < level for k, _, _ in facts)
+        if frame < needed or own_facts:
+            differ = ", ".join(sorted({_QUESTION[kind] for _, _, kind in facts}))
             return Significance("template", information, len(matched), explained, len(facts),
-                                f"{len(facts)} fact(s) differ and the rest is formula ({frame:.1f} bits)")
+                                f"{differ} differ; beside them {frame:.1f} bits ({needed:.0f} make a copy)"
+                                if frame < needed else f"{differ} differ, each side's its own; the rest is "
+                                f"held by {level} articles")
     if len(matched) >= ALWAYS_COPY_WORDS and len(in_credit) < len(matched) // 2:
         return Significance("copy", information, len(matched), explained, len(facts),
                             f"{len(matched)} matching words")
-    needed = bits_needed(level)
     if information >= needed:
         return Significance("copy", information, len(matched), explained, len(facts),
                             f"{information:.1f} bits in words no common phrase explains")
@@ -273,14 +329,13 @@ def bits_needed(held_by: int) -> float:
     return COPY_BITS + BITS_PER_DOUBLING * math.log2(max(2, held_by) / 2)
 
 
-def _weight(ops: Sequence[WordOp], k: int) -> float:
+@lru_cache(maxsize=200_000)
+def _weight(word: str) -> float:
     """What a matched word tells of copying. Names, numbers and dates are the facts of an
     event, which every report of it shares without copying a word ("Chief Executive Bob
     Diamond", "$3.8 billion, or $1.33 per share"): they weigh NAME_WEIGHT. Wording weighs
     WORD_BASE and more the rarer it is."""
-    word = ops[k].a
-    kind = fact_kind(word)
-    if kind in ("number", "date") or kind == "name" and not _opens_sentence(ops, k):
+    if fact_kind(word) in ("number", "date") or _is_name(word, _FUNCTION_WORD):
         return NAME_WEIGHT
     return WORD_BASE + RARITY_SCALE * rarity(word)
 
@@ -298,13 +353,13 @@ def _credit_words(ops: Sequence[WordOp]) -> set[int]:
     return {k for start, k in at if any(lo <= start < hi for lo, hi in spans)} if spans else set()
 
 
-def _counts_by_op(ops: Sequence[WordOp], frequencies: Sequence[int] | None) -> list[int]:
-    """Each op's collection count (2 for ops without a word here, or when unknown)."""
+def _counts_by_op(ops: Sequence[WordOp], frequencies: Sequence[int] | None, side: str = "a") -> list[int]:
+    """Each op's collection count on ``side`` (2 for ops without a word there, or when unknown)."""
     counts = [2] * len(ops)
     if frequencies is None:
         return counts
     it = iter(frequencies)
     for k, op in enumerate(ops):
-        if op.a:
+        if getattr(op, side):
             counts[k] = max(2, next(it, 2))
     return counts

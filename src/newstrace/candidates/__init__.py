@@ -45,23 +45,19 @@ def _key_facts(key: str) -> tuple[int, bool]:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little"), not is_weak(key)
 
 
-def ngram_hashes(keys: Sequence[str], n: int, strong_only: bool = False) -> np.ndarray:
-    """The hash of every key n-gram of ``keys``, in order (one per start position); with
-    ``strong_only``, a mask of those holding a strong word comes back too."""
+def ngram_hashes(keys: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The hash of every key n-gram of ``keys`` in order (one per start position), and
+    whether each holds a strong word (n-grams of weak words only index nothing)."""
     if len(keys) < n:
-        empty = np.zeros(0, dtype=np.uint64)
-        return (empty, np.zeros(0, dtype=bool)) if strong_only else empty
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)
     facts = [_key_facts(k) for k in keys]
     hashed = np.fromiter((f[0] for f in facts), dtype=np.uint64, count=len(keys))
+    strong = np.fromiter((f[1] for f in facts), dtype=bool, count=len(keys))
     m = len(keys) - n + 1
     mixed = np.zeros(m, dtype=np.uint64)
-    for k in range(n):
-        mixed ^= hashed[k : k + m] * _MIX[k % len(_MIX)]
-    if not strong_only:
-        return mixed
-    strong = np.fromiter((f[1] for f in facts), dtype=bool, count=len(keys))
     any_strong = np.zeros(m, dtype=bool)
     for k in range(n):
+        mixed ^= hashed[k : k + m] * _MIX[k % len(_MIX)]
         any_strong |= strong[k : k + m]
     return mixed, any_strong
 
@@ -77,7 +73,7 @@ def shingles(keys: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if len(keys) < n:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
-    mixed, any_strong = ngram_hashes(keys, n, strong_only=True)
+    mixed, any_strong = ngram_hashes(keys, n)
     hashes, first = np.unique(mixed[any_strong], return_index=True)
     return hashes, np.flatnonzero(any_strong)[first].astype(np.uint32)
 

@@ -226,8 +226,8 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     alignments = store.alignments(words=False)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     words = stored_words(store.alignment_words, duplicates)
-    frequency = phrase_frequency(shingle_frequency([h for _, h, _ in store.stream_shingles(_shingle_config(settings))]), settings)
-    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency, credits)
+    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words,
+                              _phrase_counts(store, settings), credits)
     store.replace_provenance(clusters, signals, hints, run_id)
     return {"clusters": len(clusters)}
 
@@ -235,11 +235,16 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
 def judged_alignments(store: Store, settings: Settings = Settings()) -> list[tuple]:
     """Every stored passage with its judgement (copy, formula, template; see
     :mod:`newstrace.significance`), against the whole collection's phrase frequencies."""
-    frequency = phrase_frequency(shingle_frequency([h for _, h, _ in store.stream_shingles(_shingle_config(settings))]),
-                                 settings)
     alignments = store.alignments()
-    judged, _ = judge_passages(alignments, frequencies=frequency)
+    judged, _ = judge_passages(alignments, frequencies=_phrase_counts(store, settings))
     return list(zip(alignments, judged))
+
+
+def _phrase_counts(store: Store, settings: Settings):
+    """How many of the store's articles hold the key n-grams around each word of a passage
+    (:func:`~newstrace.provenance.phrase_frequency`)."""
+    return phrase_frequency(shingle_frequency([h for _, h, _ in store.stream_shingles(_shingle_config(settings))]),
+                            settings)
 
 
 def collect_quotes(store: Store, parser=None) -> dict:

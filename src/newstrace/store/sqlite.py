@@ -242,9 +242,9 @@ def provenance_rows(clusters, signals: dict, hints: dict, run_id: int | None) ->
                          for r in sig.recycled],
             "spin_hints": [{"start": h[0], "end": h[1], "text": h[2]} for h in hints.get(article, [])],
             "facts_differ": [{"kind": f.kind, "this": f.this, "source": f.source, "source_article": f.source_article,
-                              "this_passage": [f.this_span.start, f.this_span.end], "this_word": f.this_word,
+                              "this_passage": [f.this_span.start, f.this_span.end], "this_nth": f.this_nth,
                               "source_passage": [f.source_span.start, f.source_span.end],
-                              "source_word": f.source_word} for f in sig.facts_differ],
+                              "source_nth": f.source_nth} for f in sig.facts_differ],
             "credits": [{"agency": c.agency, "start": c.start, "end": c.end} for c in sig.credits],
             "common_sources": list(sig.common_sources),
         }
