@@ -22,6 +22,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from newstrace.engines.local import detect_reuse, trace_provenance
@@ -62,16 +63,27 @@ def polnear_claims(polnear: Path, tmp: Path, sample: int = 30) -> list[str]:
         detect_reuse(store)
         trace_provenance(store)
         claims = []
+        confidence: Counter = Counter()
+        held_back: Counter = Counter()
         for a in articles:
             sig = store.signals(a.id) or {}
+            for claim in sig.get("claims", []):
+                confidence[claim["confidence"]] += 1
+                if claim["confidence"] == "low":
+                    held_back[claim["evidence"].split(":")[0].split(" matching words")[0].strip("0123456789 ")
+                              or "too few matching words"] += 1
             for span in sig.get("reused_spans", []):
                 if span["copied_from"] and span["copied_from"] in sig["copied_from"]:
                     words = len(a.text[span["start"]:span["end"]].split())
                     claims.append((a.id, span["copied_from"], span["start"], span["end"], words))
+        kinds = Counter(c["kind"] for c in store.clusters())
         texts = {a.id: a for a in articles}
     lines = [f"- articles: {len(articles)}; \"copied from\" claims (passage, parent): {len(claims)} in "
              f"{len({c[0] for c in claims})} articles; sharing 40 words or more: {sum(c[4] >= 40 for c in claims)}; "
-             f"same outlet: {sum(texts[c[0]].source == texts[c[1]].source for c in claims)}"]
+             f"same outlet: {sum(texts[c[0]].source == texts[c[1]].source for c in claims)}",
+             f"- claims (article, earlier copy) by confidence: {dict(sorted(confidence.items()))}; held back "
+             f"(low): {dict(held_back.most_common())}",
+             f"- clusters by kind: {dict(sorted(kinds.items()))}"]
     rng = random.Random(19)
     for art, parent, start, end, words in sorted(rng.sample(claims, min(sample, len(claims)))):
         a, p = texts[art], texts[parent]
@@ -83,6 +95,7 @@ def polnear_claims(polnear: Path, tmp: Path, sample: int = 30) -> list[str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--only", choices=("pan", "polnear"), help="run one part (the results file is written anyway)")
     args = parser.parse_args(argv)
     data = args.shared / "data"
     out = ["# Claims: copies, formulas and templates", "",
@@ -92,10 +105,10 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="newstrace-claims-") as tmp:
         tmp = Path(tmp)
         for name in ("spinbench-modern-dev", "spinbench-dev"):
-            if (data / name).is_dir():
+            if (data / name).is_dir() and args.only != "polnear":
                 (tmp / name).mkdir()
                 out += pan_rows(data / name, tmp / name)
-        if (data / "polnear").is_dir():
+        if (data / "polnear").is_dir() and args.only != "pan":
             out += ["", "## PolNeAR texts traced", ""] + polnear_claims(data / "polnear", tmp)
     text = "\n".join(out) + "\n"
     RESULTS.parent.mkdir(exist_ok=True)

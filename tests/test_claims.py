@@ -179,3 +179,92 @@ def test_more_articles_never_make_a_formula_a_copy(counts, extra):
     after = significance(ops, [c + more for c, more in zip(counts, extra)])
     assert after.information <= before.information or after.kind != "copy"
     assert before.kind == "copy" or after.kind != "copy"
+
+
+# --- what the texts say of their sources: quotations, credited outlets, stated dates ------
+
+STATEMENT = ("We will not rest until every family displaced by the floods along the river valley has a "
+             "roof, clean water and the money our government promised them in the spring, and I will "
+             "hold every ministry to account for each week of delay")
+
+
+def test_a_quotation_both_take_from_the_speaker_is_no_copy(tmp_path):
+    store = traced(tmp_path, [
+        article("daily", f"{filler(5)}\n\n“{STATEMENT},” the prime minister Anna Reyes said on Monday.\n\n{filler(6)}",
+                "2016-05-02", "Daily"),
+        article("herald", f"{filler(7)}\n\nSpeaking at the rally, Reyes was blunt: “{STATEMENT}.”\n\n{filler(8)}",
+                "2016-05-04", "Herald")])
+    assert [c["kind"] for c in store.clusters()] == ["quotation"]
+    sig = store.signals("herald")
+    assert sig["copied_from"] == [] and sig["sources"] == [] and sig["claims"] == []
+    # Had the second told the story around the words as the first did, it would be a copy.
+    told = f"“{STATEMENT},” the prime minister Anna Reyes said on Monday after touring the flooded towns of the north."
+    (tmp_path / "b").mkdir()
+    store = traced(tmp_path / "b", [article("daily", f"{filler(5)}\n\n{told}\n\n{filler(6)}", "2016-05-02", "Daily"),
+                                    article("herald", f"{filler(7)}\n\n{told}\n\n{filler(8)}", "2016-05-04", "Herald")])
+    assert store.signals("herald")["copied_from"] == ["daily"]
+
+
+def test_a_few_shared_words_are_no_copied_from_claim(tmp_path):
+    sentence = "Last May a federal judge handling the lawsuit ordered the department to make monthly releases of the files."
+    store = traced(tmp_path, [article("early", f"{filler(11)} {sentence} {filler(12)}", "2016-01-10", "Herald"),
+                              article("late", f"{filler(13)} {sentence} {filler(14)}", "2016-02-19", "Daily")])
+    sig = store.signals("late")
+    assert sig["sources"] == ["early"]  # the sentence is reused text...
+    [claim] = sig["claims"]  # ...but no claim that one outlet copied the other
+    assert claim["confidence"] == "low" and "too few" in claim["evidence"] and sig["copied_from"] == []
+
+
+def test_an_earlier_text_crediting_the_later_outlet_is_no_source_of_it(tmp_path):
+    """A site reprints the Times's poll the day before the Times's print edition is dated."""
+    poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])
+    store = traced(tmp_path, [
+        article("site", f"{filler(15)} According to a poll conducted by The New York Times, {poll} {filler(16)}",
+                "2016-07-14", "west-journal"),
+        article("times", f"{filler(17)} {poll} {filler(18)}", "2016-07-15", "nyt")])
+    sig = store.signals("times")
+    [claim] = sig["claims"]
+    assert claim["parent"] == "site" and claim["confidence"] == "low" and "The New York Times" in claim["evidence"]
+    assert sig["copied_from"] == []
+
+
+def test_a_wrong_metadata_date_is_flagged_and_orders_no_claim(tmp_path):
+    poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])
+    store = traced(tmp_path, [
+        article("agency", f"DAMASCUS, 26 Oct 2016 (Herald) - {poll} {filler(19)}", "2016-10-22", "Herald"),
+        article("paper", f"{filler(20)} {poll} {filler(21)}", "2016-10-26", "Daily")])
+    assert "2016-10-26" in store.signals("agency")["date_doubt"]
+    [claim] = store.signals("paper")["claims"]
+    assert claim["confidence"] == "low" and "date in doubt" in claim["evidence"]
+    assert any("order is in doubt" in c["ordering"] for c in store.clusters())
+
+
+def test_dates_a_day_apart_make_a_claim_of_medium_confidence(tmp_path):
+    poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])
+    store = traced(tmp_path, [article("one", f"{filler(22)} {poll}", "2016-03-03", "Herald"),
+                              article("two", f"{filler(23)} {poll}", "2016-03-04", "Daily"),
+                              article("three", f"{filler(24)} {poll}", "2016-03-09", "Courier")])
+    claims = {c["parent"]: c["confidence"] for c in store.signals("two")["claims"]}
+    assert claims == {"one": "medium"} and store.signals("two")["copied_from"] == ["one"]
+    assert [c["confidence"] for c in store.signals("three")["claims"]] == ["high"]
+
+
+def test_stated_dates():
+    from newstrace.dates import date_doubt, stated_date
+
+    assert stated_date("DAMASCUS, Oct 26 (SANA) - Troops advanced.", published="2016-10-22").day == "2016-10-26"
+    assert stated_date("WASHINGTON, D. C., SATURDAY, JANUARY 1, 1916. Congress met.").day == "1916-01-01"
+    text = "Troops advanced, a rebel commander told AFP Tuesday 3 Oct 2017 in a call."
+    assert stated_date(text, tuple(agency_credits(text))).day == "2017-10-03"
+    # An event the lead reports is not the article's date, nor is a date its weekday contradicts.
+    assert stated_date("On May 3 the council met.", published="2016-05-01") is None
+    assert stated_date("BERLIN, Monday 3 Oct 2017 - x") is None
+    assert date_doubt("2016-07-14", stated_date("NEW YORK, July 14 (Reuters) - x", published="2016-07-14")) is None
+
+
+def test_outlets_named_in_the_input_by_their_forms():
+    from newstrace.credits import organisation
+
+    assert organisation("nyt") == organisation("www.nytimes.com") == "The New York Times"
+    assert organisation("huff-post") == "HuffPost" and organisation("Daily Planet") is None
+    assert [c.agency for c in agency_credits("in an interview with the AP, he told The Associated Press")] == ["AP"]

@@ -2,7 +2,8 @@
 from hypothesis import given, settings as hsettings, strategies as st
 
 from newstrace.model import Alignment, Span, WordOp
-from newstrace.provenance import ArticleMeta, earlier, trace
+from newstrace.dates import earlier
+from newstrace.provenance import ArticleMeta, trace
 from newstrace.store import open_store
 from newstrace.engines.local import detect_reuse, ingest, trace_provenance
 

@@ -1,4 +1,4 @@
-"""Agency credits in an article's text: "(Reuters) -", "— AFP", "AFP Tuesday 3 Oct 2017",
+"""Agency and outlet credits in an article's text: "(Reuters) -", "— AFP", "AFP Tuesday 3 Oct 2017",
 "told SANA", "SANA reported". An agency the copies of a passage credit is their common
 source, in the collection or not: an outlet reprinting it did not copy another outlet
 that reprints it too.
@@ -30,7 +30,7 @@ class Credit:
 # What stands around an agency's name when the text credits it, not when it reports on it:
 # just before it (matched against the text that ends there) or just after it.
 _BEFORE = re.compile(r"(?:\(\s*|[-–—]\s*|\b(?:told|to|according to|by|from|via|cited|quoted|citing|quoting|"
-                     r"source:)\s+(?:the\s+)?)$")
+                     r"source:)\s+(?:[Tt]he\s+)?)$")
 _AFTER = re.compile(r"\s*\)|\s*[-–—]|\s+(?:reported|reports|said|says|quoted|cited|news agency|agency reported|"
                     r"reporters?|correspondent|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|\d{1,2}\s+[A-Z][a-z]{2})\b")
 # How far before a name its credit cue may start.
@@ -53,9 +53,7 @@ def parse_agencies(lines: list[str], source: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=8)
-def agency_pattern(extra_files: tuple[str, ...] = ()) -> tuple[re.Pattern, dict[str, str]]:
-    """The pattern finding every agency's written forms in the table (and ``extra_files``),
-    and each form's agency."""
+def _table(extra_files: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
     table = parse_agencies(resources.files("newstrace").joinpath("data/agencies.txt").read_text("utf-8").splitlines(),
                            "agencies.txt")
     for path in extra_files:
@@ -65,6 +63,36 @@ def agency_pattern(extra_files: tuple[str, ...] = ()) -> tuple[re.Pattern, dict[
             raise SettingsError(f"{path}: cannot read agency table: {exc.strerror}") from exc
         for name, forms in parse_agencies(lines, path).items():
             table[name] = table.get(name, ()) + forms
+    return table
+
+
+def _folded(name: str) -> str:
+    name = name.lower().removeprefix("www.").removeprefix("the ")
+    name = re.sub(r"\.(?:com|org|net|co\.uk)$", "", name)
+    return re.sub(r"[^0-9a-z]", "", name)
+
+
+@lru_cache(maxsize=64)
+def organisation(outlet: str | None, extra_files: tuple[str, ...] = ()) -> str | None:
+    """The table's name for an input's outlet given by one of its forms, or None.
+
+    >>> organisation("nyt"), organisation("huff-post"), organisation("www.nytimes.com"), organisation("Daily Planet")
+    ('The New York Times', 'HuffPost', 'The New York Times', None)
+    """
+    if not outlet:
+        return None
+    wanted = _folded(outlet)
+    for name, forms in _table(extra_files).items():
+        if any(_folded(f) == wanted for f in (name, *forms)):
+            return name
+    return None
+
+
+@lru_cache(maxsize=8)
+def agency_pattern(extra_files: tuple[str, ...] = ()) -> tuple[re.Pattern, dict[str, str]]:
+    """The pattern finding every agency's written forms in the table (and ``extra_files``),
+    and each form's agency."""
+    table = _table(extra_files)
     agency_of: dict[str, str] = {}
     for name, forms in table.items():
         for form in forms:
@@ -84,7 +112,7 @@ def agency_credits(text: str, extra_files: tuple[str, ...] = ()) -> list[Credit]
     """Every agency credit in ``text``, in order.
 
     >>> [(c.agency, c.start) for c in agency_credits("DAMASCUS, (SANA) - Troops advanced, Rami Abdel Rahman told AFP.")]
-    [('SANA', 11), ('AFP', 61)]
+    [('SANA', 11), ('AFP', 59)]
     >>> agency_credits("Reuters shares fell 3 percent on Monday.")
     []
     """

@@ -318,7 +318,9 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None, sta
             stats.update(summary.as_dict(), seconds=summary.seconds)
         by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
         for al, judged in judged_alignments(store, settings):
-            if judged.kind != "copy":  # formula and templates are no reuse
+            # Formulas and templates are no reuse. A quotation both articles took from its
+            # speaker is no claim that one copied the other, but it is text they share.
+            if judged.kind not in ("copy", "quotation"):
                 continue
             a_susp, b_susp = docs[al.a.article] == susp_name, docs[al.b.article] == susp_name
             if b_susp and not a_susp:

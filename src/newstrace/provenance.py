@@ -13,11 +13,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from functools import partial
 
 from .model import Alignment, Span, WordOp, flipped
-from .credits import Credit
+from .credits import Credit, organisation
+from .dates import date_doubt, days_between, earlier, first_published, moment
+from .evidence import ArticleEvidence, inside
 from .significance import ALWAYS_COPY_WORDS, Significance, facts_of, reported_facts, significance
 
 # Two spans of one article are one node when they share this much of the shorter...
@@ -31,6 +33,13 @@ _FORMULA_MIN_DF = 10
 # ...and in this many times more articles than the cluster holds: a wire story's n-grams
 # are found about where its copies are; "the annual meeting of the ... was held" everywhere.
 _FORMULA_RATIO = 4
+# A passage is a quotation both articles took from its speaker when this much of it lies
+# inside quotation marks in each, and what it can match outside them is at most this share.
+_QUOTED_SHARE = 0.5
+_MATCHED_OUTSIDE_SHARE = 0.2
+# Words of copied text an article must share with an earlier one for "copied from": one
+# sentence or two can come from a source both drew on (a release, an agency, a speech).
+CLAIM_WORDS = 40
 # A cluster whose outlets each print it this many times on average is the outlets repeating
 # themselves (weather boxes, standing columns, a running story's recap), not text travelling.
 _RECURRING_PER_OUTLET = 3
@@ -66,7 +75,8 @@ class ReuseCluster:
     ordering: str  # how the earliest source was decided, or why it could not be
     edges: tuple[CopyEdge, ...]
     # reuse: a passage that travelled between articles; recurring: outlets repeating
-    # themselves (masthead, weather box, standing advertisement); formula: common phrasing.
+    # themselves (masthead, weather box, standing advertisement); formula: common phrasing;
+    # template: a frame of another event; quotation: words both quote from their speaker.
     kind: str = "reuse"
     phrase_df: float | None = None  # median number of articles holding the passage's n-grams
 
@@ -101,8 +111,22 @@ class Signals:
     stitched_score: float  # 0: all reused text from one source; towards 1: spread over many
     reused_spans: tuple[tuple[Span, str, str | None], ...]  # (span here, earliest source, copied from)
     facts_differ: tuple["FactDiffers", ...] = ()  # facts a copy changed against its parent: never spin
-    credits: tuple[Credit, ...] = ()  # agencies the text credits
+    credits: tuple[Credit, ...] = ()  # agencies and outlets the text credits
     common_sources: tuple[str, ...] = ()  # agencies this article and the copy it came from both credit
+    claims: tuple["CopyClaim", ...] = ()  # each earlier copy it shares text with, and how sure "copied from" is
+    date_doubt: str | None = None  # why its publication date is in doubt
+
+
+@dataclass(frozen=True, slots=True)
+class CopyClaim:
+    """That this article copied from ``parent``: how sure, and why. Only ``high`` and
+    ``medium`` claims are stated as "copied from"."""
+
+    parent: str
+    words: int  # matching words of the copied passages the two share
+    confidence: str  # high | medium | low
+    evidence: str
+    own_outlet: bool = False  # the parent is of the same outlet: it reuses its own text
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,63 +145,6 @@ class FactDiffers:
     source_span: Span
     this_nth: int
     source_nth: int
-
-
-# --- dates -----------------------------------------------------------------------
-
-def _moment(published: str | None) -> tuple[date, datetime | None] | None:
-    """(day, exact UTC time or None for a date only) of an ISO date or datetime."""
-    if not published:
-        return None
-    try:
-        if len(published) <= 10:
-            return date.fromisoformat(published), None
-        when = datetime.fromisoformat(published)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    when = when.astimezone(timezone.utc)
-    return when.date(), when
-
-
-def earlier(x: str | None, y: str | None) -> bool | None:
-    """True if ``x`` was published before ``y``, False if not, None if it cannot be told.
-
-    >>> earlier("2015-09-30", "2015-10-01"), earlier("2015-09-30", "2015-09-30T10:00:00"), earlier(None, "2015-09-30")
-    (True, None, None)
-    """
-    mx, my = _moment(x), _moment(y)
-    if mx is None or my is None:
-        return None
-    if mx[0] != my[0]:
-        return mx[0] < my[0]
-    if mx[1] is None or my[1] is None or mx[1] == my[1]:
-        return None
-    return mx[1] < my[1]
-
-
-def first_published(published: dict[str, str | None]) -> list[str]:
-    """The keys published first: those no other is known to precede (several when tied,
-    none when nothing is dated). Linear, unlike asking :func:`earlier` of every pair.
-
-    >>> first_published({"a": "2015-09-30", "b": "2015-09-30T08:00:00", "c": "2015-09-30T09:00:00", "d": None})
-    ['a', 'b']
-    """
-    dated = {k: m for k, m in ((k, _moment(v)) for k, v in published.items()) if m}
-    if not dated:
-        return []
-    day = min(m[0] for m in dated.values())
-    that_day = {k: m for k, m in dated.items() if m[0] == day}
-    first_time = min((m[1] for m in that_day.values() if m[1] is not None), default=None)
-    return sorted(k for k, m in that_day.items() if m[1] is None or m[1] == first_time)
-
-
-def _days_between(x: str, y: str) -> int | None:
-    mx, my = _moment(x), _moment(y)
-    if mx is None or my is None:
-        return None
-    return (my[0] - mx[0]).days
 
 
 # --- clusters ----------------------------------------------------------------------
@@ -217,7 +184,7 @@ def _merge_spans(spans: list[Span]) -> list[Span]:
 
 
 def _order_note(members: list[ArticleMeta], earliest: list[str]) -> str:
-    dated = [m for m in members if _moment(m.published)]
+    dated = [m for m in members if moment(m.published)]
     if not dated:
         return "no member has a publication date: the earliest source cannot be told"
     undated = len(members) - len(dated)
@@ -259,7 +226,7 @@ def _copy_edges(members: list[ArticleMeta], earliest: list[str],
         if m.id in earliest:
             edges.append(CopyEdge(m.id, None, "earliest known source"))
             continue
-        if _moment(m.published) is None:
+        if moment(m.published) is None:
             edges.append(CopyEdge(m.id, None, "no publication date: its place in the tree is unknown"))
             continue
         before = [p for p in members if p.id != m.id and earlier(p.published, m.published)]
@@ -272,7 +239,7 @@ def _copy_edges(members: list[ArticleMeta], earliest: list[str],
         if direct:
             def rank(item):
                 p, al = item
-                when = _moment(p.published)
+                when = moment(p.published)
                 return (_difference_rate(al), -al.similarity, when[0],
                         when[1] or datetime.min.replace(tzinfo=timezone.utc), p.id)
             parent, al = min(direct, key=rank)
@@ -280,7 +247,7 @@ def _copy_edges(members: list[ArticleMeta], earliest: list[str],
                                   f"closest earlier copy: {_differences(al)} of {_aligned_words(al)} words differ, similarity "
                                   f"{al.similarity:.2f}; published {parent.published} before {m.published}"))
         else:
-            first = sorted(before, key=lambda p: (_moment(p.published)[0], p.id))[0]
+            first = sorted(before, key=lambda p: (moment(p.published)[0], p.id))[0]
             edges.append(CopyEdge(m.id, first.id, "no direct alignment with an earlier copy; "
                                                   f"attached to the earliest ({first.published})"))
     return [e for e in edges if e.child in by_id]
@@ -356,7 +323,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
         if len(ids) < 2:
             continue
         members = [meta[i] for i in ids if i in meta]
-        dated = [m for m in members if _moment(m.published)]
+        dated = [m for m in members if moment(m.published)]
         earliest = first_published({m.id: m.published for m in dated})
         members_set = set(ids)
         member_links = {k: links[k] for i in ids for k in links_of.get(i, ()) if k[0] in members_set
@@ -402,20 +369,19 @@ def _covered(spans: list[Span]) -> int:
 def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dict[str, ArticleMeta],
                     clusters: list[ReuseCluster], recycled_days: int = 180,
                     words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
-                    credits: dict[str, tuple[Credit, ...]] | None = None) -> Signals:
+                    evidence: dict[str, ArticleEvidence] | None = None) -> Signals:
     """The signals of one article; ``alignments`` are its own copies, seen from its side
     (``a``), and ``clusters`` those that hold it (others are passed over).
 
-    A span counts as reused when a reuse cluster holding it (not a formula, a template or
-    an outlet's own recurring text) has an earliest source published before this article.
-    Swaps and the spin rate are measured against the copy it most likely took the text
-    from (its parent in the copy tree); a changed fact (a number, a name, a date) is no
-    swap but a fact that differs. A parent that credits an agency this article credits too
-    is no "copied from": both reprint the agency, their common source.
+    A span counts as reused when a reuse cluster holding it (not a formula, a template, a
+    shared quotation or an outlet's own recurring text) has an earliest source published
+    before this article. Swaps and the spin rate are measured against the copy it most
+    likely took the text from (its parent in the copy tree); a changed fact (a number, a
+    name, a date) is no swap but a fact that differs. Each parent is a :class:`CopyClaim`
+    (see :func:`copy_claim`); only a sure one is "copied from".
     """
-    credits = credits or {}
-    mine = {c.agency for c in credits.get(article.id, ())}
-    shared: dict[str, set[str]] = {}  # parent -> the agencies both credit
+    evidence = evidence or {}
+    mine = evidence.get(article.id, ArticleEvidence())
     reused: list[tuple[Span, str, str | None]] = []
     per_origin: dict[str, list[Span]] = defaultdict(list)
     parents: set[str] = set()
@@ -429,8 +395,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         parent = next((e.parent for e in c.edges if e.child == article.id), None)
         if parent:
             parents.add(parent)
-            shared[parent] = mine & {cr.agency for cr in credits.get(parent, ())}
-        gap = _days_between(c.first_published, article.published)
+        gap = days_between(c.first_published, article.published)
         for span in c.spans:
             if span.article != article.id:
                 continue
@@ -440,11 +405,18 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
                 recycled.append((span, origin, c.first_published))
     swaps: Counter = Counter()
     facts: list[FactDiffers] = []
+    shared_words: Counter = Counter()
+    whole: set[str] = set()  # parents whose whole text this article is
     aligned_words = changed_words = 0
     # Each stretch of this article counts once, with the best alignment to a parent.
     counted: list[Span] = []
     for al in sorted(alignments, key=lambda x: (-x.score, x.a.start, x.a.end, x.b.article, x.b.start, x.b.end)):
-        if al.b.article not in parents or any(_same_text(al.a, c) for c in counted):
+        if al.b.article not in parents:
+            continue
+        shared_words[al.b.article] += al.exact + al.variant
+        if _whole_text(al):
+            whole.add(al.b.article)
+        if any(_same_text(al.a, c) for c in counted):
             continue
         counted.append(al.a)
         ops = tuple(words(al))
@@ -463,6 +435,9 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
                 swaps[(op.b, op.a, op.kind)] += 1
             here[op.a] += 1
             there[op.b] += 1
+    claims = [copy_claim(article, meta[p], shared_words[p], mine, evidence.get(p, ArticleEvidence()), p in whole)
+              for p in sorted(parents)]
+    common = {a for p in parents for a in _common_agencies(mine, evidence.get(p, ArticleEvidence()))}
     share = _covered([r[0] for r in reused]) / article.length if article.length else 0.0
     share = min(1.0, share)
     per_source = sorted((_covered(v) for v in per_origin.values()), reverse=True)
@@ -472,7 +447,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         reused_share=round(share, 4),
         originality=round(1 - share, 4),
         sources=tuple(sorted(per_origin)),
-        copied_from=tuple(sorted(p for p in parents if not shared[p])),
+        copied_from=tuple(c.parent for c in claims if c.confidence != "low"),
         spin_rate=round(changed_words / aligned_words, 4) if aligned_words > 0 else 0.0,
         swaps=tuple(Swap(s, c, k, n) for (s, c, k), n in sorted(swaps.items(), key=lambda x: (-x[1], x[0]))),
         recycled=tuple(sorted(recycled, key=lambda r: r[0].start)),
@@ -480,16 +455,61 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         stitched_score=round(stitched, 4),
         reused_spans=tuple(sorted(reused, key=lambda r: (r[0].start, r[1]))),
         facts_differ=tuple(sorted(facts, key=lambda f: (f.this_span.start, f.this_nth, f.this, f.source_article))),
-        credits=tuple(credits.get(article.id, ())),
-        common_sources=tuple(sorted(set().union(*shared.values()))),
+        credits=mine.credits,
+        common_sources=tuple(sorted(common)),
+        claims=tuple(claims),
+        date_doubt=date_doubt(article.published, mine.stated),
     )
 
 
+def _common_agencies(this: ArticleEvidence, other: ArticleEvidence) -> set[str]:
+    return {c.agency for c in this.credits} & {c.agency for c in other.credits}
+
+
+def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
+               this: ArticleEvidence = ArticleEvidence(), theirs: ArticleEvidence = ArticleEvidence(),
+               whole_text: bool = False) -> CopyClaim:
+    """How sure it is that ``article`` copied ``words`` matching words from the earlier
+    ``parent``, and why. Low (never stated as "copied from"): both credit the same agency
+    (their common source), too few words to tell copying from a source both drew on, the
+    earlier text credits this article's outlet (this date is likely a later print date),
+    or a date the text contradicts. Medium: dates one day apart, which a print date can
+    reverse. High otherwise."""
+    claim = partial(CopyClaim, parent.id, words, own_outlet=bool(article.source) and article.source == parent.source)
+    common = _common_agencies(this, theirs)
+    if common:
+        return claim("low", f"both credit {', '.join(sorted(common))}: their common source")
+    if words < CLAIM_WORDS and not whole_text:
+        return claim("low", f"{words} matching words: too few to tell copying from a source "
+                                                  "both drew on (a release, an agency, a speech)")
+    mine = organisation(article.source)
+    if mine and mine in {c.agency for c in theirs.credits}:
+        return claim("low", f"the earlier article credits {mine}, this article's outlet: the "
+                                                  "text likely came from here, and this date is a later (print) date")
+    for who, meta, ev in ((article.id, article, this), (parent.id, parent, theirs)):
+        doubt = date_doubt(meta.published, ev.stated)
+        if doubt:
+            return claim("low", f"the order rests on a date in doubt: {who} is {doubt}")
+    credited = organisation(parent.source)
+    because = ("the same text in full (an exact duplicate)" if whole_text else f"{words} matching words")
+    because += (f"; published {parent.published} before {article.published}"
+               + (f"; this article credits {credited}" if credited and credited in {c.agency for c in this.credits}
+                  else ""))
+    gap = days_between(parent.published, article.published)
+    timed = all(moment(m.published)[1] is not None for m in (parent, article))
+    if gap is not None and gap <= 1 and not timed and credited not in {c.agency for c in this.credits}:
+        return claim("medium", because + ": a day apart, which a print date following the web "
+                                                               "date could reverse")
+    return claim("high", because)
+
+
 def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
-                   frequencies: Callable[[list[str]], list[int]] | None = None
+                   frequencies: Callable[[list[str]], list[int]] | None = None,
+                   evidence: dict[str, ArticleEvidence] | None = None,
                    ) -> tuple[list[Significance], dict[tuple, float]]:
     """Each passage's :class:`~newstrace.significance.Significance`, and the median
     collection count of the words of those whose words were read (keyed by both spans).
+    With ``evidence``, a copy both articles quote from its speaker is a ``quotation``.
 
     A long passage is a copy without reading its words (most of a large collection's
     text): see ``ALWAYS_COPY_WORDS``.
@@ -502,7 +522,7 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
             judged.append(Significance("copy", 0.0, matched, 0, 0, f"{matched} matching words"))
             continue
         ops = tuple(words(al))
-        if not ops and al.exact == 0 and al.similarity == 1.0:  # an exact duplicate's whole text
+        if not ops and _whole_text(al):
             judged.append(Significance("copy", 0.0, 0, 0, 0, "exact duplicate"))
             continue
         counts = source_counts = None
@@ -512,7 +532,15 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
             medians[_passage_key(al)] = float(in_words[len(in_words) // 2]) if in_words else 1.0
             source_counts = partial(frequencies, [op.b for op in ops if op.b])
         judged.append(significance(ops, counts, source_counts))
+    if evidence:
+        judged = [dataclasses.replace(j, kind="quotation", reason="inside quotation marks in both articles")
+                  if j.kind == "copy" and _quoted_in_both(al, evidence) else j for al, j in zip(alignments, judged)]
     return judged, medians
+
+
+def _whole_text(al: Alignment) -> bool:
+    """An exact duplicate's whole text (see :func:`with_duplicates`): no word counts."""
+    return al.exact == 0 and al.similarity == 1.0 and not al.ops and al.variant == 0
 
 
 def _passage_key(al: Alignment) -> tuple:
@@ -523,29 +551,31 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
           recycled_days: int = 180, link_chars: int = 150,
           words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
           frequencies: Callable[[list[str]], list[int]] | None = None,
-          credits: dict[str, tuple[Credit, ...]] | None = None,
+          evidence: dict[str, ArticleEvidence] | None = None,
           ) -> tuple[list[ReuseCluster], dict[str, Signals]]:
     """Clusters with earliest sources and copy trees, and every article's signals.
 
     A pure function: the same metadata and passages give the same result, in any order.
     Each passage is judged first (:func:`judge_passages`): copies form the reuse clusters
-    and the signals; formulas and templates form clusters of their own kind, shown as
-    such and counted nowhere. ``words`` gives a passage's word alignment (by default its
-    own ``ops``), so a large collection can keep its passages' words in the store until
-    they are needed; ``frequencies`` gives, for a list of words, how many articles of the
-    collection hold a key n-gram around each (see :func:`phrase_frequency`); ``credits``
-    the agency credits read in each article (:func:`newstrace.credits.agency_credits`).
+    and the signals; formulas, templates and quotations both articles took from their
+    speaker form clusters of their own kind, shown as such and counted nowhere. ``words``
+    gives a passage's word alignment (by default its own ``ops``), so a large collection
+    can keep its passages' words in the store until they are needed; ``frequencies``
+    gives, for a list of words, how many articles of the collection hold a key n-gram
+    around each (see :func:`phrase_frequency`); ``evidence`` what each article's text says
+    of its sources: credits, quotations, its stated date
+    (:func:`newstrace.evidence.read_evidence`).
     """
-    judged, medians = judge_passages(alignments, words, frequencies)
-    copies = [al for al, j in zip(alignments, judged) if j.kind == "copy"]
+    evidence = evidence or {}
+    judged, medians = judge_passages(alignments, words, frequencies, evidence)
+    kinds = [j.kind for j in judged]
+    copies = [al for al, kind in zip(alignments, kinds) if kind == "copy"]
     median_df = (lambda al: medians.get(_passage_key(al))) if frequencies is not None else None
     clusters = build_clusters(copies, meta, link_chars, median_df)
-    for kind in ("template", "formula"):
-        others = [al for al, j in zip(alignments, judged) if j.kind == kind]
+    for kind in ("quotation", "template", "formula"):
+        others = [al for al, k in zip(alignments, kinds) if k == kind]
         clusters += build_clusters(others, meta, link_chars, median_df, kind=kind)
-    clusters = _numbered(clusters)
-    if credits:
-        clusters = [_credited(c, credits) for c in clusters]
+    clusters = [_with_evidence(c, meta, evidence) for c in _numbered(clusters)]
     own: dict[str, list[Alignment]] = defaultdict(list)
     for al in copies:
         own[al.a.article].append(al)
@@ -554,19 +584,47 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     for c in clusters:
         for article in c.articles:
             holding[article].append(c)
-    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words, credits)
+    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words, evidence)
                for i, m in sorted(meta.items())}
     return clusters, signals
 
 
-def _credited(cluster: ReuseCluster, credits: dict[str, tuple[Credit, ...]]) -> ReuseCluster:
-    """A cluster whose every member credits one agency names it as the common source."""
-    common = set.intersection(*({c.agency for c in credits.get(i, ())} for i in cluster.articles))
-    if not common or cluster.kind != "reuse":
-        return cluster
-    note = (f"common source: {', '.join(sorted(common))} (credited by every copy; not in the collection "
-            f"unless one of them is its own release); {cluster.ordering}")
-    return dataclasses.replace(cluster, ordering=note)
+def _quoted_in_both(al: Alignment, evidence: dict[str, ArticleEvidence]) -> bool:
+    """Whether both articles quote the passage's words from its speaker, neither copying
+    the other: it lies mostly inside quotation marks in each, and the text it matches
+    outside them (no more than the lesser of the two sides' text outside the marks: an
+    attribution, "Trump said") is little."""
+    outside = []
+    for span in (al.a, al.b):
+        ev = evidence.get(span.article)
+        length = span.end - span.start
+        if ev is None or not length:
+            return False
+        quoted = inside(ev.quotations, span.start, span.end)
+        if quoted < _QUOTED_SHARE * length:
+            return False
+        outside.append(length - quoted)
+    shortest = min(al.a.end - al.a.start, al.b.end - al.b.start)
+    return min(outside) <= _MATCHED_OUTSIDE_SHARE * shortest
+
+
+def _with_evidence(cluster: ReuseCluster, meta: dict[str, ArticleMeta],
+                   evidence: dict[str, ArticleEvidence]) -> ReuseCluster:
+    """The cluster's ordering note with what the texts say: an agency every copy credits
+    is their common source; an earliest member whose stated date contradicts its
+    metadata date puts the order in doubt."""
+    note = cluster.ordering
+    credited = [{c.agency for c in evidence[i].credits} if i in evidence else set() for i in cluster.articles]
+    common = set.intersection(*credited) if credited else set()
+    if common and cluster.kind == "reuse":
+        note = (f"common source: {', '.join(sorted(common))} (credited by every copy; not in the collection "
+                f"unless one of them is its own release); {note}")
+    for first in cluster.earliest:
+        doubt = date_doubt(meta[first].published, evidence[first].stated) if first in evidence and first in meta \
+            else None
+        if doubt:
+            note += f"; the order is in doubt: {first} is {doubt}"
+    return cluster if note == cluster.ordering else dataclasses.replace(cluster, ordering=note)
 
 
 # --- helpers both engines use ----------------------------------------------------------

@@ -7,7 +7,7 @@ import shutil
 import textwrap
 
 from .model import Alignment, Article
-from .provenance import earlier
+from .dates import earlier
 from .store import Store
 
 SCHEMA_ID = "https://newstrace.example/schemas/trace-1.json"
@@ -57,6 +57,8 @@ def article_report(store: Store, article_id: str, words: bool = True) -> dict:
         raise KeyError(article_id)
     duplicate_of = store.duplicate_of(article_id)
     passages = shared_passages(store, article, words=words)
+    signals = _with_fact_offsets(store, article, store.signals(article_id))
+    quotes = store.quotes(article_id)
     return {
         **article_meta(article),
         "origin": {"file": article.origin.file, "line": article.origin.line} if article.origin else None,
@@ -64,17 +66,32 @@ def article_report(store: Store, article_id: str, words: bool = True) -> dict:
         "duplicate_of": duplicate_of,
         "duplicates": store.duplicates_of(article_id),
         "shared": passages,
-        "signals": _with_fact_offsets(store, article, store.signals(article_id)),
-        "quotes": store.quotes(article_id),
+        "signals": signals,
+        "quotes": quotes,
         "statements": store.statements(article_id),
-        "clusters": [
-            {"id": c["id"], "size": c["size"], "earliest": c["earliest"],
-             "first_published": c["first_published"], "ordering": c["ordering"],
-             "copied_from": next((e["parent"] for e in c["edges"] if e["child"] == article_id), None),
-             "evidence": next((e["evidence"] for e in c["edges"] if e["child"] == article_id), None),
-             "spans": [s for s in c["spans"] if s["article"] == article_id]}
-            for c in store.clusters(article_id)
-        ],
+        "clusters": [_cluster_here(c, article_id, signals, quotes) for c in store.clusters(article_id)],
+    }
+
+
+def _cluster_here(cluster: dict, article_id: str, signals: dict | None, quotes: list[dict]) -> dict:
+    """A cluster as one of its articles sees it: its spans there, the copy it most likely
+    came from (only where that is a claim the signals make), and for a shared quotation
+    the quotations and speakers the span lies in."""
+    spans = [s for s in cluster["spans"] if s["article"] == article_id]
+    edge = next((e for e in cluster["edges"] if e["child"] == article_id), None)
+    claims = {c["parent"]: c for c in (signals or {}).get("claims", [])}
+    parent = edge["parent"] if edge and cluster.get("kind", "reuse") == "reuse" else None
+    return {
+        "id": cluster["id"], "size": cluster["size"], "kind": cluster.get("kind", "reuse"),
+        "earliest": cluster["earliest"], "first_published": cluster["first_published"],
+        "ordering": cluster["ordering"],
+        "copied_from": parent if parent in (signals or {}).get("copied_from", []) else None,
+        "evidence": edge["evidence"] if edge else None,
+        "claim": claims.get(parent),
+        "quoted": sorted({(q["speaker"] or "unattributed", q["quote_id"]) for q in quotes for s in spans
+                          if q["start"] < s["end"] and s["start"] < q["end"]}) if cluster.get("kind") == "quotation"
+        else [],
+        "spans": spans,
     }
 
 
@@ -133,8 +150,15 @@ def _signal_lines(art: dict) -> list[str]:
     for f in sig.get("facts_differ", []):
         lines.append(f"  fact that differs ({f['kind']}): this copy says {f['this']!r} where its source "
                      f"{f['source_article']} says {f['source']!r}")
-    if sig["copied_from"] and sig["copied_from"] != sig["sources"]:
-        lines.append(f"  most likely copied from: {', '.join(sig['copied_from'])}")
+    for c in sig.get("claims", []):
+        if c["confidence"] == "low":
+            lines.append(f"  shares {c['words']} words with the earlier {c['parent']}, not claimed as copied: "
+                         f"{c['evidence']}")
+        else:
+            said = "reuses its own outlet's text of" if c.get("own_outlet") else "copied from"
+            lines.append(f"  {said} {c['parent']} ({c['confidence']} confidence: {c['evidence']})")
+    if sig.get("date_doubt"):
+        lines.append(f"  date in doubt: {sig['date_doubt']}")
     if sig.get("common_sources"):
         lines.append(f"  common source credited by this article and the copy it matches: "
                      f"{', '.join(sig['common_sources'])} (an agency, not necessarily in the collection)")
@@ -152,7 +176,8 @@ def _signal_lines(art: dict) -> list[str]:
         hints = ", ".join(f"{h['text']!r} at {h['start']}" for h in sig["spin_hints"])
         lines.append(f"  spin hints (alias forms spinners use, no source needed): {hints}")
     for c in art.get("clusters", []):
-        lines.append(f"  reuse cluster {c['id']} ({c['size']} articles): {c['ordering']}")
+        quoted = "; both quote " + ", ".join(who for who, _ in c["quoted"]) if c.get("quoted") else ""
+        lines.append(f"  {c.get('kind', 'reuse')} cluster {c['id']} ({c['size']} articles): {c['ordering']}{quoted}")
     for q in art.get("quotes", []):
         who = q["speaker"] or "unattributed"
         if q["how"] == "pronoun":
@@ -344,6 +369,13 @@ def render_html(report: dict, text: str) -> str:
             signals.append(f"<li class=\"fact\">fact that differs ({escape(f['kind'])}): this copy says "
                            f"<b>{escape(f['this'])}</b> where its source {escape(f['source_article'])} says "
                            f"<b>{escape(f['source'])}</b></li>")
+        for c in sig.get("claims", []):
+            said = ("reuses its own outlet's text of" if c.get("own_outlet") else "copied from") \
+                if c["confidence"] != "low" else f"shares {c['words']} words with, not claimed as copied:"
+            signals.append(f"<li>{said} {escape(c['parent'])} ({escape(c['confidence'])} confidence: "
+                           f"{escape(c['evidence'])})</li>")
+        if sig.get("date_doubt"):
+            signals.append(f"<li>date in doubt: {escape(sig['date_doubt'])}</li>")
         if sig.get("common_sources"):
             signals.append("<li>common source (credited by both): " + escape(", ".join(sig["common_sources"])) + "</li>")
         if sig["swaps"]:

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..align import Document, DocumentCache, align
 from ..candidates import find_candidates_in_parts, shingles
-from ..credits import agency_credits
+from ..evidence import ArticleEvidence, read_evidence
 from ..errors import InputError
 from ..ingest import read_articles
 from ..normalize import joined_lines, load_aliases, spin_hints, token_columns
@@ -213,7 +213,7 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     """
     meta: dict[str, ArticleMeta] = {}
     hints: dict[str, list] = {}
-    credits: dict[str, tuple] = {}
+    evidence: dict[str, ArticleEvidence] = {}
     duplicates: dict[str, list[str]] = defaultdict(list)
     aliases = load_aliases(settings.aliases)
     for article in store.articles():
@@ -222,21 +222,22 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
         if canonical:
             duplicates[canonical].append(article.id)
         hints[article.id] = spin_hints(article.text, aliases)
-        credits[article.id] = tuple(agency_credits(article.text))
+        evidence[article.id] = read_evidence(article.text, article.published)
     alignments = store.alignments(words=False)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     words = stored_words(store.alignment_words, duplicates)
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words,
-                              _phrase_counts(store, settings), credits)
+                              _phrase_counts(store, settings), evidence)
     store.replace_provenance(clusters, signals, hints, run_id)
     return {"clusters": len(clusters)}
 
 
 def judged_alignments(store: Store, settings: Settings = Settings()) -> list[tuple]:
-    """Every stored passage with its judgement (copy, formula, template; see
+    """Every stored passage with its judgement (copy, formula, template, quotation; see
     :mod:`newstrace.significance`), against the whole collection's phrase frequencies."""
     alignments = store.alignments()
-    judged, _ = judge_passages(alignments, frequencies=_phrase_counts(store, settings))
+    evidence = {a.id: read_evidence(a.text, a.published) for a in store.articles()}
+    judged, _ = judge_passages(alignments, frequencies=_phrase_counts(store, settings), evidence=evidence)
     return list(zip(alignments, judged))
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..align import DocumentCache, align
 from ..candidates import df_cutoff, pair_occurrences, postings, shingles, windowed_pairs
-from ..credits import agency_credits
+from ..evidence import read_evidence
 from ..errors import InputError, NewstraceError
 from ..ingest import read_articles
 from ..ingest.readers import parse_jsonl_line, record_article
@@ -323,10 +323,10 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     clock = time.perf_counter()
     meta_rows = articles.map(lambda r: (r[0].id, r[0].published, r[0].source, len(r[0].text), r[2],
                                         spin_hints(r[0].text, _aliases(alias_files)),
-                                        tuple(agency_credits(r[0].text)))).collect()
+                                        read_evidence(r[0].text, r[0].published))).collect()
     meta = {i: ArticleMeta(i, pub, src, length) for i, pub, src, length, *_ in meta_rows}
     hints = {i: h for i, _, _, _, _, h, _ in meta_rows}
-    credits = {i: c for i, *_, c in meta_rows}
+    evidence = {i: e for i, *_, e in meta_rows}
     duplicates: dict[str, list[str]] = defaultdict(list)
     for i, _, _, _, dup_of, _, _ in meta_rows:
         if dup_of:
@@ -344,7 +344,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     words = stored_words(lookup, duplicates)
     frequency = phrase_frequency(shingle_counts(held_shingles(index)), settings)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
-    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency, credits)
+    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency, evidence)
     provenance = provenance_rows(clusters, signals, hints, None)
     seconds["provenance"] = round(time.perf_counter() - clock, 3)
 

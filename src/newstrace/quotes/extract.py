@@ -225,6 +225,17 @@ def _turn(text: str, quote: Quote, turn: re.Match) -> Quote:
                    evidence="a transcript's turn: the speaker's name opens it")
 
 
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Where quotation marks enclose text, as :func:`extract_quotes` finds them, without
+    reading who speaks (a fifth of its cost): (start, end) inside the marks.
+
+    >>> quotation_spans("He said “we will go” and left.")
+    [(9, 19)]
+    """
+    flowing = joined_lines(text)
+    return _find_spans(_typed_marks(flowing), _MAX_WRAPPED_QUOTE if flowing is not text else _MAX_QUOTE)
+
+
 def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
     """Return the article's quotations with speaker, cue and offsets. With a spaCy
     ``parser`` (see :func:`.parse.load_parser`) speakers come from the parse where it

@@ -10,7 +10,7 @@ from difflib import SequenceMatcher
 
 from ..align import Document, compare
 from ..normalize import is_weak, token_columns
-from ..provenance import first_published
+from ..dates import first_published
 from .attribute import canonical_speakers
 from .extract import Quote
 

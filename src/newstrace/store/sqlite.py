@@ -247,6 +247,10 @@ def provenance_rows(clusters, signals: dict, hints: dict, run_id: int | None) ->
                               "source_nth": f.source_nth} for f in sig.facts_differ],
             "credits": [{"agency": c.agency, "start": c.start, "end": c.end} for c in sig.credits],
             "common_sources": list(sig.common_sources),
+            "claims": [{"parent": c.parent, "words": c.words, "confidence": c.confidence, "evidence": c.evidence,
+                        "own_outlet": c.own_outlet}
+                       for c in sig.claims],
+            "date_doubt": sig.date_doubt,
         }
         rows["signals"].append((article, sig.reused_share, sig.originality, len(sig.sources), sig.spin_rate,
                                 sig.stitched_score, sig.recycled_chars, len(hints.get(article, [])),

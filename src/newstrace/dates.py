@@ -1,0 +1,160 @@
+"""Dates: ordering articles by their publication dates, and the dates a text states for
+itself (a dateline, a credit's date) against which a publication date can be doubted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from .credits import Credit
+
+
+def moment(published: str | None) -> tuple[date, datetime | None] | None:
+    """(day, exact UTC time or None for a date only) of an ISO date or datetime."""
+    if not published:
+        return None
+    try:
+        if len(published) <= 10:
+            return date.fromisoformat(published), None
+        when = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    when = when.astimezone(timezone.utc)
+    return when.date(), when
+
+
+def earlier(x: str | None, y: str | None) -> bool | None:
+    """True if ``x`` was published before ``y``, False if not, None if it cannot be told.
+
+    >>> earlier("2015-09-30", "2015-10-01"), earlier("2015-09-30", "2015-09-30T10:00:00"), earlier(None, "2015-09-30")
+    (True, None, None)
+    """
+    mx, my = moment(x), moment(y)
+    if mx is None or my is None:
+        return None
+    if mx[0] != my[0]:
+        return mx[0] < my[0]
+    if mx[1] is None or my[1] is None or mx[1] == my[1]:
+        return None
+    return mx[1] < my[1]
+
+
+def first_published(published: dict[str, str | None]) -> list[str]:
+    """The keys published first: those no other is known to precede (several when tied,
+    none when nothing is dated). Linear, unlike asking :func:`earlier` of every pair.
+
+    >>> first_published({"a": "2015-09-30", "b": "2015-09-30T08:00:00", "c": "2015-09-30T09:00:00", "d": None})
+    ['a', 'b']
+    """
+    dated = {k: m for k, m in ((k, moment(v)) for k, v in published.items()) if m}
+    if not dated:
+        return []
+    day = min(m[0] for m in dated.values())
+    that_day = {k: m for k, m in dated.items() if m[0] == day}
+    first_time = min((m[1] for m in that_day.values() if m[1] is not None), default=None)
+    return sorted(k for k, m in that_day.items() if m[1] is None or m[1] == first_time)
+
+
+def days_between(x: str, y: str) -> int | None:
+    mx, my = moment(x), moment(y)
+    if mx is None or my is None:
+        return None
+    return (my[0] - mx[0]).days
+
+
+@dataclass(frozen=True, slots=True)
+class StatedDate:
+    """A date the text states for itself (a dateline, a credit's date), as written at
+    ``[start, end)``."""
+
+    day: str  # ISO date
+    start: int
+    end: int
+
+
+_MONTHS = {m[:3].lower(): k for k, m in enumerate(
+    "January February March April May June July August September October November December".split(), 1)}
+_MONTH = r"(?P<month>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|JAN[A-Z]*\.?|FEB[A-Z]*\.?|" \
+         r"MAR[A-Z]*\.?|APR[A-Z]*\.?|MAY|JUN[A-Z]*\.?|JUL[A-Z]*\.?|AUG[A-Z]*\.?|SEP[A-Z]*\.?|OCT[A-Z]*\.?|" \
+         r"NOV[A-Z]*\.?|DEC[A-Z]*\.?)"
+_WEEKDAY = r"(?:(?P<weekday>Mon|Tues|Wednes|Thurs|Fri|Satur|Sun|MON|TUES|WEDNES|THURS|FRI|SATUR|SUN)(?:day|DAY)\.?,?\s+)?"
+# "3 Oct 2017", "Tuesday 3 October 2017", "Oct. 3, 2017", "OCTOBER 3, 1916", "Oct 26" (a
+# dateline's, the year the metadata's), "2017-10-03".
+_DATE = re.compile(
+    rf"\b{_WEEKDAY}(?:(?P<d1>\d{{1,2}})\s+{_MONTH}(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|{_MONTH.replace('month', 'month2')}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>\d{{4}}))?"
+    rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))\b")
+# A dateline stands at the head of the text; a credit's date just after the credit.
+_HEAD_CHARS = 300
+_AFTER_CREDIT_CHARS = 30
+# A date after a lower-case word is told in a sentence, not stated in a dateline.
+_TOLD_IN_A_SENTENCE = re.compile(r"(?:\b[a-z]+|\b(?i:on|by|until|till|since|from|before|after|in|of|to|through))"
+                                 r"\W{0,2}\s*$")
+# A stated date this many days from the metadata date puts the metadata date in doubt.
+DOUBT_DAYS = 2
+
+
+def _read_date(m: re.Match, published: date | None) -> date | None:
+    month = _MONTHS.get((m.group("month") or m.group("month2") or "")[:3].lower())
+    day = m.group("d1") or m.group("d2")
+    year = m.group("y1") or m.group("y2")
+    try:
+        if m.group("y3"):
+            return date(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")))
+        if year:
+            found = date(int(year), month, int(day))
+        elif published is not None:
+            # A dateline without a year: the year that puts it nearest the metadata date.
+            found = min((date(published.year + k, month, int(day)) for k in (-1, 0, 1)),
+                        key=lambda d: abs((d - published).days))
+        else:
+            return None
+    except (TypeError, ValueError):
+        return None
+    weekday = m.group("weekday")
+    if weekday and found.strftime("%A")[:3].lower() != weekday[:3].lower():
+        return None  # the weekday written contradicts the date: an OCR or typing slip, no evidence
+    return found
+
+
+def stated_date(text: str, credits: tuple[Credit, ...] = (), published: str | None = None) -> StatedDate | None:
+    """The date the article states for itself: one written at its head (a dateline, a
+    masthead) or just after an agency's credit ("AFP Tuesday 3 Oct 2017").
+
+    >>> stated_date("DAMASCUS, Oct 26 (SANA) - Troops advanced.", published="2016-10-22")
+    StatedDate(day='2016-10-26', start=10, end=16)
+    >>> stated_date("Troops advanced on Tuesday.") is None
+    True
+    """
+    try:
+        known = date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        known = None
+    places = [(0, min(len(text), _HEAD_CHARS))] + [(c.end, min(len(text), c.end + _AFTER_CREDIT_CHARS)) for c in credits]
+    for k, (lo, hi) in enumerate(places):
+        for m in _DATE.finditer(text, lo, hi):
+            if k == 0 and _TOLD_IN_A_SENTENCE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "on May 3": an event the lead reports, not the article's date
+            found = _read_date(m, known)
+            if found is not None:
+                return StatedDate(found.isoformat(), m.start(), m.end())
+    return None
+
+
+def date_doubt(published: str | None, stated: StatedDate | None) -> str | None:
+    """Why the metadata date is in doubt, or None: the text states a date days from it."""
+    if not published or stated is None:
+        return None
+    try:
+        days = (date.fromisoformat(stated.day) - date.fromisoformat(published[:10])).days
+    except ValueError:
+        return None
+    if abs(days) < DOUBT_DAYS:
+        return None
+    return (f"dated {published[:10]} but the text states {stated.day} "
+            f"({abs(days)} days {'later' if days > 0 else 'earlier'})")
+
+
