@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import random
 import resource
 import time
@@ -21,6 +22,18 @@ from pathlib import Path
 from newstrace.engines.local import detect_reuse, ingest, trace_provenance
 from newstrace.settings import Settings
 from newstrace.store import open_store
+
+
+def claims_line(store) -> str:
+    """How many earlier copies each confidence holds, and the pages whose date is in doubt."""
+    confidence = collections.Counter()
+    doubts = 0
+    for (details,) in store.conn.execute("SELECT details FROM signals"):
+        sig = json.loads(details)
+        confidence.update(c["confidence"] for c in sig.get("claims", []))
+        doubts += bool(sig.get("date_doubt"))
+    return (f"- copy claims (page, earlier copy) by confidence: {dict(sorted(confidence.items()))}; "
+            f"pages whose date the text contradicts: {doubts}")
 
 
 def main() -> int:
@@ -80,7 +93,8 @@ def main() -> int:
               "- by kind: " + ", ".join(
                   f"{kind} {sum(c['kind'] == kind for c in clusters)} (largest "
                   f"{max((c['size'] for c in clusters if c['kind'] == kind), default=0)} pages)"
-                  for kind in ("reuse", "recurring", "formula")),
+                  for kind in ("reuse", "recurring", "formula", "template", "quotation")),
+              claims_line(store),
               "", "## The 20 largest clusters of kind reuse (passages that travelled between papers)", ""]
         for c in [c for c in clusters if c["kind"] == "reuse"][:20]:
             first = c["earliest"][0] if c["earliest"] else None
@@ -90,8 +104,9 @@ def main() -> int:
             md.append(f"- **cluster {c['id']}**: {c['size']} pages, {outlets} papers, {dates[0]} .. {dates[-1]}; "
                       f"earliest: {span['source']!r} {span['published']} ({c['ordering']})")
             md.append(f"  - {text(span['article'], span['start'], span['end'])[:300]!r}")
-        md += ["", "## 30 clusters drawn at random (seed 1916), for reading", ""]
-        for c in random.Random(1916).sample(clusters, min(30, len(clusters))):
+        md += ["", "## 30 reuse clusters drawn at random (seed 1916), for reading", ""]
+        reuse = [c for c in clusters if c["kind"] == "reuse"]
+        for c in random.Random(1916).sample(reuse, min(30, len(reuse))):
             first = c["earliest"][0] if c["earliest"] else None
             span = next((s for s in c["spans"] if s["article"] == first), c["spans"][0])
             other = next((s for s in c["spans"] if s["article"] != span["article"]), None)

@@ -268,3 +268,26 @@ def test_outlets_named_in_the_input_by_their_forms():
     assert organisation("nyt") == organisation("www.nytimes.com") == "The New York Times"
     assert organisation("huff-post") == "HuffPost" and organisation("Daily Planet") is None
     assert [c.agency for c in agency_credits("in an interview with the AP, he told The Associated Press")] == ["AP"]
+
+
+def test_the_article_page_shows_each_claim_with_its_confidence_and_a_shared_quotation(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from newstrace.engines.local import collect_quotes
+    from newstrace.web import create_app
+
+    poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])
+    store = traced(tmp_path, [
+        article("daily", f"{filler(25)}\n\n“{STATEMENT},” Anna Reyes said.\n\n{filler(26)} {poll}", "2016-05-02", "Daily"),
+        article("herald", f"{filler(27)}\n\nReyes said: “{STATEMENT}.”\n\n{filler(28)} {poll}", "2016-05-09", "Herald")])
+    collect_quotes(store)
+    store.close()
+    client = TestClient(create_app(tmp_path / "claims.db"))
+    page = client.get("/articles/herald").text
+    assert "copied from" in page and "high confidence" in page
+    assert "a quotation both took from its speaker: Anna Reyes" in page
+    data = client.get("/articles/herald.json").json()
+    kinds = {c["kind"] for c in data["clusters"]}
+    assert kinds == {"reuse", "quotation"}
+    [quoted] = [c for c in data["clusters"] if c["kind"] == "quotation"]
+    assert quoted["copied_from"] is None and quoted["quoted"][0][0] == "Anna Reyes"

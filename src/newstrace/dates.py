@@ -93,8 +93,16 @@ _AFTER_CREDIT_CHARS = 30
 # A date after a lower-case word is told in a sentence, not stated in a dateline.
 _TOLD_IN_A_SENTENCE = re.compile(r"(?:\b[a-z]+|\b(?i:on|by|until|till|since|from|before|after|in|of|to|through))"
                                  r"\W{0,2}\s*$")
-# A stated date this many days from the metadata date puts the metadata date in doubt.
+# What may stand before a dateline's date on its line: nothing (a masthead), or a place in
+# capitals ("WASHINGTON, D. C.,", "DAMASCUS,"). A ship's or a town's name in small letters
+# before a date is a schedule or a list ("Sonoma, Jan. 24."), not the article's date.
+_DATELINE_PLACE = re.compile(r"(?:^|\n)[^\S\n]*(?:[A-Z][A-Z.'’ -]{2,}[,.]?[^\S\n]*(?:[A-Z]\.[^\S\n]*){0,2},?[^\S\n]*)?$")
+# A text stating a date this many days after its metadata date puts that date in doubt (an
+# article cannot be published before the events it dates); so does one this far before it.
 DOUBT_DAYS = 2
+DOUBT_DAYS_BEFORE = 31
+# Farther than this from the metadata date, a stated date is a misread (OCR "1016").
+_MISREAD_DAYS = 366
 
 
 def _read_date(m: re.Match, published: date | None) -> date | None:
@@ -136,8 +144,10 @@ def stated_date(text: str, credits: tuple[Credit, ...] = (), published: str | No
     places = [(0, min(len(text), _HEAD_CHARS))] + [(c.end, min(len(text), c.end + _AFTER_CREDIT_CHARS)) for c in credits]
     for k, (lo, hi) in enumerate(places):
         for m in _DATE.finditer(text, lo, hi):
-            if k == 0 and _TOLD_IN_A_SENTENCE.search(text, max(0, m.start() - 12), m.start()):
-                continue  # "on May 3": an event the lead reports, not the article's date
+            if k == 0 and (_TOLD_IN_A_SENTENCE.search(text, max(0, m.start() - 12), m.start())
+                           or not (m.group("y1") or m.group("y2") or m.group("y3")
+                                   or _DATELINE_PLACE.search(text, max(0, m.start() - 40), m.start()))):
+                continue  # "on May 3": an event the lead reports; "Sonoma, Jan. 24.": a schedule
             found = _read_date(m, known)
             if found is not None:
                 return StatedDate(found.isoformat(), m.start(), m.end())
@@ -145,14 +155,15 @@ def stated_date(text: str, credits: tuple[Credit, ...] = (), published: str | No
 
 
 def date_doubt(published: str | None, stated: StatedDate | None) -> str | None:
-    """Why the metadata date is in doubt, or None: the text states a date days from it."""
+    """Why the metadata date is in doubt, or None: the text states a date two days or more
+    after it, or a month before it (within a year: farther is a misread)."""
     if not published or stated is None:
         return None
     try:
         days = (date.fromisoformat(stated.day) - date.fromisoformat(published[:10])).days
     except ValueError:
         return None
-    if abs(days) < DOUBT_DAYS:
+    if abs(days) > _MISREAD_DAYS or -DOUBT_DAYS_BEFORE <= days < DOUBT_DAYS:
         return None
     return (f"dated {published[:10]} but the text states {stated.day} "
             f"({abs(days)} days {'later' if days > 0 else 'earlier'})")

@@ -43,6 +43,9 @@ CLAIM_WORDS = 40
 # A cluster whose outlets each print it this many times on average is the outlets repeating
 # themselves (weather boxes, standing columns, a running story's recap), not text travelling.
 _RECURRING_PER_OUTLET = 3
+# Shorter than this (about 40 words), text one outlet prints in two articles is its own
+# standing text, not a story it republished.
+_OWN_TEXT_CHARS = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,13 +262,15 @@ def _strength(al: Alignment) -> tuple:
     return al.score, [(article, -start, -end) for article, start, end in ends]
 
 
-def _kind(members: list[ArticleMeta], phrase_df: float | None) -> str:
+def _kind(members: list[ArticleMeta], phrase_df: float | None, longest: int) -> str:
     if phrase_df is not None and phrase_df >= max(_FORMULA_MIN_DF, _FORMULA_RATIO * len(members)):
         return "formula"
     outlets = {m.source for m in members}
-    # Two articles of one outlet are a republication (reuse); an outlet printing the same text
-    # in three or more of its articles is its house text (an editor's note, a standing box).
-    if None not in outlets and len(members) >= _RECURRING_PER_OUTLET * len(outlets):
+    # Two articles of one outlet are a republication (reuse) of a story; an outlet printing
+    # the same text in three or more of its articles is its house text (an editor's note, a
+    # standing box), and so is a few lines it prints twice (a table's header, a programme).
+    if None not in outlets and (len(members) >= _RECURRING_PER_OUTLET * len(outlets)
+                                or (len(outlets) == 1 and longest < _OWN_TEXT_CHARS)):
         return "recurring"
     return "reuse"
 
@@ -337,7 +342,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
             first_published=min((m.published for m in dated if m.id in earliest), default=None),
             ordering=_order_note(members, earliest),
             edges=tuple(_copy_edges(members, earliest, member_links)),
-            kind=kind or _kind(members, df), phrase_df=df,
+            kind=kind or _kind(members, df, max(sp.end - sp.start for sp in spans)), phrase_df=df,
         ))
     return clusters
 
