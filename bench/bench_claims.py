@@ -78,6 +78,14 @@ def polnear_claims(polnear: Path, tmp: Path, sample: int = 30) -> list[str]:
                     claims.append((a.id, span["copied_from"], span["start"], span["end"], words))
         kinds = Counter(c["kind"] for c in store.clusters())
         texts = {a.id: a for a in articles}
+        reuse = [c for c in store.clusters() if c["kind"] == "reuse"]
+        cluster_lines = [f"- reuse clusters drawn at random (seed 27): {min(sample, len(reuse))} of {len(reuse)}"]
+        for c in sorted(random.Random(27).sample(reuse, min(sample, len(reuse))), key=lambda c: c["id"]):
+            cluster_lines.append(f"  - cluster {c['id']} ({c['size']} articles; {c['ordering']})")
+            for sp in c["spans"][:3]:
+                a = texts[sp["article"]]
+                cluster_lines.append(f"    - {a.id} ({a.source}, {a.published}) [{sp['start']}:{sp['end']}]: "
+                                     f"“{' '.join(a.text[sp['start']:sp['end']].split())[:240]}”")
     lines = [f"- articles: {len(articles)}; \"copied from\" claims (passage, parent): {len(claims)} in "
              f"{len({c[0] for c in claims})} articles; sharing 40 words or more: {sum(c[4] >= 40 for c in claims)}; "
              f"same outlet: {sum(texts[c[0]].source == texts[c[1]].source for c in claims)}",
@@ -89,7 +97,7 @@ def polnear_claims(polnear: Path, tmp: Path, sample: int = 30) -> list[str]:
         a, p = texts[art], texts[parent]
         lines.append(f"  - {art} ({a.source}, {a.published}) from {parent} ({p.source}, {p.published}), "
                      f"{words} words: “{' '.join(a.text[start:end].split())[:300]}”")
-    return lines
+    return lines + cluster_lines
 
 
 def main(argv=None) -> int:

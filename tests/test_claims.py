@@ -79,8 +79,11 @@ def test_stock_phrases_and_bylines_are_formula():
     stock = [WordOp("exact", w, w) for w in
              "who spoke on condition of anonymity because they were not authorized to speak publicly".split()]
     assert significance(stock, [60] * len(stock)).kind == "formula"
-    # The same words held only by the two articles: a copy.
-    assert significance(stock, [2] * len(stock)).kind == "copy"
+    # The same words held only by the two articles: text they share, but one clause is
+    # too little to say one took it from the other; two sentences of it are a copy.
+    assert significance(stock, [2] * len(stock)).kind == "phrase"
+    more = stock + [WordOp("exact", w, w) for w in "about the talks with the union over pensions".split()]
+    assert significance(more, [2] * len(more)).kind == "copy"
     # A name with its title is facts, not wording.
     title = [WordOp("exact", w, w) for w in "said Republican presidential nominee Donald J. Trump of New York".split()]
     assert significance(title).kind == "formula"
@@ -207,12 +210,18 @@ def test_a_quotation_both_take_from_the_speaker_is_no_copy(tmp_path):
 
 def test_a_few_shared_words_are_no_copied_from_claim(tmp_path):
     sentence = "Last May a federal judge handling the lawsuit ordered the department to make monthly releases of the files."
-    store = traced(tmp_path, [article("early", f"{filler(11)} {sentence} {filler(12)}", "2016-01-10", "Herald"),
-                              article("late", f"{filler(13)} {sentence} {filler(14)}", "2016-02-19", "Daily")])
+    more = " The releases have shown that aides forwarded dozens of messages about the embassy to her private account."
+    store = traced(tmp_path, [article("early", f"{filler(11)} {sentence}{more} {filler(12)}", "2016-01-10", "Herald"),
+                              article("late", f"{filler(13)} {sentence}{more} {filler(14)}", "2016-02-19", "Daily")])
     sig = store.signals("late")
-    assert sig["sources"] == ["early"]  # the sentence is reused text...
+    assert sig["sources"] == ["early"]  # two sentences are reused text...
     [claim] = sig["claims"]  # ...but no claim that one outlet copied the other
     assert claim["confidence"] == "low" and "too few" in claim["evidence"] and sig["copied_from"] == []
+    # One sentence is a phrase both use: text they share, no reuse of one from the other.
+    (tmp_path / "one").mkdir()
+    store = traced(tmp_path / "one", [article("early", f"{filler(11)} {sentence} {filler(12)}", "2016-01-10", "Herald"),
+                                      article("late", f"{filler(13)} {sentence} {filler(14)}", "2016-02-19", "Daily")])
+    assert [c["kind"] for c in store.clusters()] == ["phrase"] and store.signals("late")["sources"] == []
 
 
 def test_an_earlier_text_crediting_the_later_outlet_is_no_source_of_it(tmp_path):

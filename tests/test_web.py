@@ -14,6 +14,7 @@ from newstrace.engines.local import collect_quotes
 from newstrace.errors import StoreError
 from newstrace.store import open_store
 from newstrace.store.sqlite import _SCHEMA
+from newstrace.browse import CLUSTER_KINDS
 from newstrace.web import create_app
 
 
@@ -116,11 +117,11 @@ def test_clusters_and_copy_tree(client):
     dated = {c["article"] for c in biggest["copies"] if c["published"]} - {"wire-001"}
     assert dated and dated <= set(walk(wire["children"]))
     assert "Copy tree" in client.get(f"/clusters/{biggest['id']}").text
-    for kind in ("reuse", "recurring", "formula"):
+    for kind in CLUSTER_KINDS:
         some = client.get("/clusters.json", params={"kind": kind, "limit": 500}).json()
         assert all(c["kind"] == kind for c in some["items"]) and some["total"] == len(some["items"])
     assert sum(client.get("/clusters.json", params={"kind": k}).json()["total"]
-               for k in ("reuse", "recurring", "formula")) == listing["total"]
+               for k in CLUSTER_KINDS) == listing["total"]
 
 
 def test_outlets_and_quotes(client):

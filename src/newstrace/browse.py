@@ -218,7 +218,7 @@ def pair(store: Store, a: str, b: str) -> dict:
             "passages": passages}
 
 
-CLUSTER_KINDS = ("reuse", "recurring", "formula", "template", "quotation")
+CLUSTER_KINDS = ("reuse", "recurring", "formula", "template", "quotation", "phrase")
 
 
 def clusters(store: Store, min_size: int = 2, kind: str | None = None, limit: int = 50,

@@ -19,6 +19,11 @@ from xml.sax.saxutils import quoteattr
 from .errors import InputError
 from .model import Alignment
 
+# The judgements that are text reuse, as PAN counts it: formulas and templates are not; a
+# quotation both articles took from its speaker, or a phrase too short for a claim, is no
+# claim that one copied the other, but it is text they share.
+SHARED_TEXT = ("copy", "phrase", "quotation")
+
 
 @dataclass(frozen=True, slots=True)
 class Case:
@@ -271,7 +276,7 @@ def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
         a = document(susp_folder(corpus) / susp)
         b = document(src_folder(corpus) / src)
         # Without the collection's phrase counts, only the background table judges.
-        found = [al for al in (align(a, b, settings) if a.id != b.id else []) if significance(al.ops).kind == "copy"]
+        found = [al for al in (align(a, b, settings) if a.id != b.id else []) if significance(al.ops).kind in SHARED_TEXT]
         write_detections(out / f"{Path(susp).stem}-{Path(src).stem}.xml", susp, src, found)
         written += len(found)
     return written
@@ -318,9 +323,7 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None, sta
             stats.update(summary.as_dict(), seconds=summary.seconds)
         by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
         for al, judged in judged_alignments(store, settings):
-            # Formulas and templates are no reuse. A quotation both articles took from its
-            # speaker is no claim that one copied the other, but it is text they share.
-            if judged.kind not in ("copy", "quotation"):
+            if judged.kind not in SHARED_TEXT:
                 continue
             a_susp, b_susp = docs[al.a.article] == susp_name, docs[al.b.article] == susp_name
             if b_susp and not a_susp:

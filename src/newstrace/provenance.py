@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
@@ -37,6 +38,9 @@ _FORMULA_RATIO = 4
 # inside quotation marks in each, and what it can match outside them is at most this share.
 _QUOTED_SHARE = 0.5
 _MATCHED_OUTSIDE_SHARE = 0.2
+# Words an attribution both tell alike ("Trump said"; "in an interview").
+_ATTRIBUTION_WORDS = 4
+_WORD = re.compile(r"\w+")
 # Words of copied text an article must share with an earlier one for "copied from": one
 # sentence or two can come from a source both drew on (a release, an agency, a speech).
 CLAIM_WORDS = 40
@@ -262,7 +266,7 @@ def _strength(al: Alignment) -> tuple:
     return al.score, [(article, -start, -end) for article, start, end in ends]
 
 
-def _kind(members: list[ArticleMeta], phrase_df: float | None, longest: int) -> str:
+def _kind(members: list[ArticleMeta], phrase_df: float | None, shortest: int) -> str:
     if phrase_df is not None and phrase_df >= max(_FORMULA_MIN_DF, _FORMULA_RATIO * len(members)):
         return "formula"
     outlets = {m.source for m in members}
@@ -270,7 +274,7 @@ def _kind(members: list[ArticleMeta], phrase_df: float | None, longest: int) -> 
     # the same text in three or more of its articles is its house text (an editor's note, a
     # standing box), and so is a few lines it prints twice (a table's header, a programme).
     if None not in outlets and (len(members) >= _RECURRING_PER_OUTLET * len(outlets)
-                                or (len(outlets) == 1 and longest < _OWN_TEXT_CHARS)):
+                                or (len(outlets) == 1 and shortest < _OWN_TEXT_CHARS)):
         return "recurring"
     return "reuse"
 
@@ -342,7 +346,7 @@ def build_clusters(alignments: list[Alignment], meta: dict[str, ArticleMeta],
             first_published=min((m.published for m in dated if m.id in earliest), default=None),
             ordering=_order_note(members, earliest),
             edges=tuple(_copy_edges(members, earliest, member_links)),
-            kind=kind or _kind(members, df, max(sp.end - sp.start for sp in spans)), phrase_df=df,
+            kind=kind or _kind(members, df, min(sp.end - sp.start for sp in spans)), phrase_df=df,
         ))
     return clusters
 
@@ -511,10 +515,13 @@ def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
 def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
                    frequencies: Callable[[list[str]], list[int]] | None = None,
                    evidence: dict[str, ArticleEvidence] | None = None,
+                   texts: Callable[[set[str]], dict[str, str]] | None = None,
                    ) -> tuple[list[Significance], dict[tuple, float]]:
     """Each passage's :class:`~newstrace.significance.Significance`, and the median
     collection count of the words of those whose words were read (keyed by both spans).
-    With ``evidence``, a copy both articles quote from its speaker is a ``quotation``.
+    With ``evidence``, a copy or phrase both articles quote from its speaker is a ``quotation``
+    (:func:`_quoted_in_both`); ``texts`` gives the texts of some articles, asked once for
+    those whose passages lie mostly inside quotation marks.
 
     A long passage is a copy without reading its words (most of a large collection's
     text): see ``ALWAYS_COPY_WORDS``.
@@ -538,8 +545,14 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
             source_counts = partial(frequencies, [op.b for op in ops if op.b])
         judged.append(significance(ops, counts, source_counts))
     if evidence:
-        judged = [dataclasses.replace(j, kind="quotation", reason="inside quotation marks in both articles")
-                  if j.kind == "copy" and _quoted_in_both(al, evidence) else j for al, j in zip(alignments, judged)]
+        quoted = [k for k, (al, j) in enumerate(zip(alignments, judged))
+                  if j.kind in ("copy", "phrase") and _mostly_quoted(al, evidence)]
+        text_of = texts({s.article for k in quoted for s in (alignments[k].a, alignments[k].b)}) \
+            if texts and quoted else {}
+        for k in quoted:
+            if _quoted_in_both(alignments[k], evidence, text_of):
+                judged[k] = dataclasses.replace(judged[k], kind="quotation",
+                                                reason="quoted in both articles, told around in their own words")
     return judged, medians
 
 
@@ -557,6 +570,7 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
           words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
           frequencies: Callable[[list[str]], list[int]] | None = None,
           evidence: dict[str, ArticleEvidence] | None = None,
+          texts: Callable[[set[str]], dict[str, str]] | None = None,
           ) -> tuple[list[ReuseCluster], dict[str, Signals]]:
     """Clusters with earliest sources and copy trees, and every article's signals.
 
@@ -569,15 +583,16 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     gives, for a list of words, how many articles of the collection hold a key n-gram
     around each (see :func:`phrase_frequency`); ``evidence`` what each article's text says
     of its sources: credits, quotations, its stated date
-    (:func:`newstrace.evidence.read_evidence`).
+    (:func:`newstrace.evidence.read_evidence`); ``texts`` the texts of the articles asked
+    for (see :func:`judge_passages`).
     """
     evidence = evidence or {}
-    judged, medians = judge_passages(alignments, words, frequencies, evidence)
+    judged, medians = judge_passages(alignments, words, frequencies, evidence, texts)
     kinds = [j.kind for j in judged]
     copies = [al for al, kind in zip(alignments, kinds) if kind == "copy"]
     median_df = (lambda al: medians.get(_passage_key(al))) if frequencies is not None else None
     clusters = build_clusters(copies, meta, link_chars, median_df)
-    for kind in ("quotation", "template", "formula"):
+    for kind in ("phrase", "quotation", "template", "formula"):
         others = [al for al, k in zip(alignments, kinds) if k == kind]
         clusters += build_clusters(others, meta, link_chars, median_df, kind=kind)
     clusters = [_with_evidence(c, meta, evidence) for c in _numbered(clusters)]
@@ -594,23 +609,43 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     return clusters, signals
 
 
-def _quoted_in_both(al: Alignment, evidence: dict[str, ArticleEvidence]) -> bool:
-    """Whether both articles quote the passage's words from its speaker, neither copying
-    the other: it lies mostly inside quotation marks in each, and the text it matches
-    outside them (no more than the lesser of the two sides' text outside the marks: an
-    attribution, "Trump said") is little."""
-    outside = []
+def _mostly_quoted(al: Alignment, evidence: dict[str, ArticleEvidence]) -> bool:
     for span in (al.a, al.b):
         ev = evidence.get(span.article)
-        length = span.end - span.start
-        if ev is None or not length:
+        if ev is None or span.end <= span.start or \
+                inside(ev.quotations, span.start, span.end) < _QUOTED_SHARE * (span.end - span.start):
             return False
-        quoted = inside(ev.quotations, span.start, span.end)
-        if quoted < _QUOTED_SHARE * length:
-            return False
-        outside.append(length - quoted)
-    shortest = min(al.a.end - al.a.start, al.b.end - al.b.start)
-    return min(outside) <= _MATCHED_OUTSIDE_SHARE * shortest
+    return True
+
+
+def _quoted_in_both(al: Alignment, evidence: dict[str, ArticleEvidence], texts: dict[str, str]) -> bool:
+    """Whether both articles quote the passage's words from its speaker, neither copying
+    the other: it lies mostly inside quotation marks in each (:func:`_mostly_quoted`), and
+    what each tells around the quotation is its own ("Calderón told CNBC Saturday", "said
+    in an interview with CNBC"): few words outside the marks are common to both. Without
+    the texts, the text outside the marks on the side with less of it must be short."""
+    outside: list[Counter] = []
+    total = []
+    for span in (al.a, al.b):
+        quotes = evidence[span.article].quotations
+        text = texts.get(span.article)
+        if text is None:
+            kept = span.end - span.start - inside(quotes, span.start, span.end)
+            outside.append(Counter({"": kept}))
+            total.append(span.end - span.start)
+            continue
+        told, at = [], span.start
+        for lo, hi in quotes:
+            if hi <= span.start or lo >= span.end:
+                continue
+            told.append(text[at:max(at, lo)])
+            at = max(at, hi)
+        told.append(text[at:span.end])
+        outside.append(Counter(_WORD.findall(" ".join(told).lower())))
+        total.append(len(_WORD.findall(text[span.start:span.end])))
+    if any("" in c for c in outside):  # no text: by characters
+        return min(sum(c.values()) for c in outside) <= _MATCHED_OUTSIDE_SHARE * min(total)
+    return sum((outside[0] & outside[1]).values()) <= max(_ATTRIBUTION_WORDS, _MATCHED_OUTSIDE_SHARE * min(total))
 
 
 def _with_evidence(cluster: ReuseCluster, meta: dict[str, ArticleMeta],

@@ -14,7 +14,8 @@ common phrasing does not explain. Each matched word is weighed by
   a copy by its own counts, but "Konashenkov" and "regime" are rarer than "said" and "the".
 
 A passage is a ``copy`` when the information of its unexplained words reaches
-``COPY_BITS``; otherwise a ``formula``. Bylines and credit lines are formula whatever
+``COPY_BITS`` and its wording beside names and figures ``PHRASE_BITS``; a shared ``phrase``
+(text reuse, but too short for a claim) when only the first; otherwise a ``formula``. Bylines and credit lines are formula whatever
 their names ("(Reporting by …; Editing by …)"). A passage whose differing words are facts
 (who, where, when, how many) with nothing but formula beside them is a ``template``: the
 same house formula told of another event. A copy with a changed fact keeps its wording, so
@@ -48,6 +49,12 @@ FORMULA_FACTOR = 2.0
 # Information a passage needs to be a copy: about 11 ordinary words held only by its
 # articles, or fewer rare ones. Measured on spinbench-modern-dev (bench/bench_claims.py).
 COPY_BITS = 11.0
+# Text shared with less information than this in its wording (names, numbers and dates
+# left out) is reused text (PAN counts it), but a phrase too short to say one article took
+# it from the other: a clause of background restated, a name with its title, a poll's
+# figures, a fragment of a release both drew on. Read on PolNeAR's texts
+# (docs/claims-sample-polnear.md).
+PHRASE_BITS = 20.0
 # ... and this much more for each doubling of the articles that hold its rarest quarter.
 BITS_PER_DOUBLING = 4.0
 # Passages this long in matched words are copies whatever their words: no formula runs so
@@ -309,9 +316,16 @@ def significance(ops: Sequence[WordOp], frequencies: Sequence[int] | None = None
     if len(matched) >= ALWAYS_COPY_WORDS and len(in_credit) < len(matched) // 2:
         return Significance("copy", information, len(matched), explained, len(facts),
                             f"{len(matched)} matching words")
-    if information >= needed:
+    # Names, numbers and dates are what every report of an event shares: a copy needs
+    # wording of its own besides them.
+    wording = sum(_weight(op.a) for _, op in unexplained if fact_kind(op.a) is None) + swapped
+    if information >= needed and wording >= PHRASE_BITS:
         return Significance("copy", information, len(matched), explained, len(facts),
                             f"{information:.1f} bits in words no common phrase explains")
+    if information >= needed:
+        return Significance("phrase", information, len(matched), explained, len(facts),
+                            f"{wording:.1f} bits of wording beside names and figures: a phrase too short to tell "
+                            f"a copy from a source both drew on or a fact restated ({PHRASE_BITS:.0f} make a copy)")
     why = "mostly a credit line (byline)" if len(in_credit) * 2 >= len(matched) else \
         f"{explained} of {len(matched)} words in phrases common in the collection"
     return Significance("formula", information, len(matched), explained, len(facts),

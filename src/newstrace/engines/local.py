@@ -227,18 +227,24 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     words = stored_words(store.alignment_words, duplicates)
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words,
-                              _phrase_counts(store, settings), evidence)
+                              _phrase_counts(store, settings), evidence, _texts(store))
     store.replace_provenance(clusters, signals, hints, run_id)
     return {"clusters": len(clusters)}
 
 
 def judged_alignments(store: Store, settings: Settings = Settings()) -> list[tuple]:
-    """Every stored passage with its judgement (copy, formula, template, quotation; see
+    """Every stored passage with its judgement (copy, phrase, formula, template, quotation; see
     :mod:`newstrace.significance`), against the whole collection's phrase frequencies."""
     alignments = store.alignments()
     evidence = {a.id: read_evidence(a.text, a.published) for a in store.articles()}
-    judged, _ = judge_passages(alignments, frequencies=_phrase_counts(store, settings), evidence=evidence)
+    judged, _ = judge_passages(alignments, frequencies=_phrase_counts(store, settings), evidence=evidence,
+                               texts=_texts(store))
     return list(zip(alignments, judged))
+
+
+def _texts(store: Store):
+    """The texts of some articles of the store, by id."""
+    return lambda ids: {i: a.text for i in sorted(ids) if (a := store.article(i)) is not None}
 
 
 def _phrase_counts(store: Store, settings: Settings):

@@ -344,7 +344,12 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     words = stored_words(lookup, duplicates)
     frequency = phrase_frequency(shingle_counts(held_shingles(index)), settings)
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
-    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency, evidence)
+    def texts(ids: set[str]) -> dict[str, str]:
+        wanted = spark.sparkContext.broadcast(frozenset(ids))
+        return dict(articles.filter(lambda r: r[0].id in wanted.value).map(lambda r: (r[0].id, r[0].text)).collect())
+
+    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency, evidence,
+                              texts)
     provenance = provenance_rows(clusters, signals, hints, None)
     seconds["provenance"] = round(time.perf_counter() - clock, 3)
 

@@ -255,10 +255,10 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     # --- clusters -----------------------------------------------------------
     MinSize = Annotated[int, Query(ge=2, le=10**12, description="only clusters of at least this many articles")]
-    Kind = Annotated[Literal["reuse", "recurring", "formula", "template", "quotation"] | None, Query(description=(
+    Kind = Annotated[Literal[browse.CLUSTER_KINDS] | None, Query(description=(
         "only this kind: reuse (a passage that travelled), recurring (one outlet repeating itself), "
         "formula (common phrasing), template (one frame for different events), quotation (words both "
-        "articles quote from their speaker)"))]
+        "articles quote from their speaker), phrase (shared text too short for a claim)"))]
 
     @app.get("/clusters.json", tags=["clusters"], responses=_bad)
     def clusters_json(min_size: MinSize = 2, kind: Kind = None, limit: Limit = 50, offset: Offset = 0) -> dict:
