@@ -93,7 +93,7 @@ def main() -> int:
               "- by kind: " + ", ".join(
                   f"{kind} {sum(c['kind'] == kind for c in clusters)} (largest "
                   f"{max((c['size'] for c in clusters if c['kind'] == kind), default=0)} pages)"
-                  for kind in ("reuse", "recurring", "formula", "template", "quotation")),
+                  for kind in ("reuse", "recurring", "formula", "template", "quotation", "phrase")),
               claims_line(store),
               "", "## The 20 largest clusters of kind reuse (passages that travelled between papers)", ""]
         for c in [c for c in clusters if c["kind"] == "reuse"][:20]:

@@ -235,6 +235,8 @@ def test_an_earlier_text_crediting_the_later_outlet_is_no_source_of_it(tmp_path)
     [claim] = sig["claims"]
     assert claim["parent"] == "site" and claim["confidence"] == "low" and "The New York Times" in claim["evidence"]
     assert sig["copied_from"] == []
+    [cluster] = store.clusters()
+    assert "site credits The New York Times, the outlet of times" in cluster["ordering"]
 
 
 def test_a_wrong_metadata_date_is_flagged_and_orders_no_claim(tmp_path):

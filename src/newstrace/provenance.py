@@ -446,7 +446,8 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
             there[op.b] += 1
     claims = [copy_claim(article, meta[p], shared_words[p], mine, evidence.get(p, ArticleEvidence()), p in whole)
               for p in sorted(parents)]
-    common = {a for p in parents for a in _common_agencies(mine, evidence.get(p, ArticleEvidence()))}
+    common = {a for p in parents if meta[p].source != article.source or not article.source
+              for a in _common_agencies(mine, evidence.get(p, ArticleEvidence()))}
     share = _covered([r[0] for r in reused]) / article.length if article.length else 0.0
     share = min(1.0, share)
     per_source = sorted((_covered(v) for v in per_origin.values()), reverse=True)
@@ -483,9 +484,12 @@ def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
     (their common source), too few words to tell copying from a source both drew on, the
     earlier text credits this article's outlet (this date is likely a later print date),
     or a date the text contradicts. Medium: dates one day apart, which a print date can
-    reverse. High otherwise."""
-    claim = partial(CopyClaim, parent.id, words, own_outlet=bool(article.source) and article.source == parent.source)
-    common = _common_agencies(this, theirs)
+    reverse. High otherwise. Two articles of one outlet: the outlet reuses its own text."""
+    own_outlet = bool(article.source) and article.source == parent.source
+    claim = partial(CopyClaim, parent.id, words, own_outlet=own_outlet)
+    # An agency both credit is the source of two outlets' copies; one outlet's two copies
+    # of its own story credit whom the story credits.
+    common = set() if own_outlet else _common_agencies(this, theirs)
     if common:
         return claim("low", f"both credit {', '.join(sorted(common))}: their common source")
     if words < CLAIM_WORDS and not whole_text:
@@ -656,10 +660,17 @@ def _with_evidence(cluster: ReuseCluster, meta: dict[str, ArticleMeta],
     note = cluster.ordering
     credited = [{c.agency for c in evidence[i].credits} if i in evidence else set() for i in cluster.articles]
     common = set.intersection(*credited) if credited else set()
-    if common and cluster.kind == "reuse":
+    outlets = {meta[i].source if i in meta else None for i in cluster.articles}
+    if common and cluster.kind == "reuse" and (len(outlets) > 1 or None in outlets):
         note = (f"common source: {', '.join(sorted(common))} (credited by every copy; not in the collection "
                 f"unless one of them is its own release); {note}")
     for first in cluster.earliest:
+        credited = {c.agency for c in evidence[first].credits} if first in evidence else set()
+        later = sorted(i for i in cluster.articles if i != first and i in meta
+                       and organisation(meta[i].source) in credited)
+        if later:
+            note += (f"; the order is in doubt: {first} credits {organisation(meta[later[0]].source)}, the outlet of "
+                     f"{', '.join(later)}, whose date may be a later print date")
         doubt = date_doubt(meta[first].published, evidence[first].stated) if first in evidence and first in meta \
             else None
         if doubt:
