@@ -103,7 +103,8 @@ def polnear_claims(polnear: Path, tmp: Path, sample: int = 30) -> list[str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
-    parser.add_argument("--only", choices=("pan", "polnear"), help="run one part (the results file is written anyway)")
+    parser.add_argument("--only", choices=("pan", "polnear"),
+                        help="run one part and print it (the results file is written by a whole run)")
     args = parser.parse_args(argv)
     data = args.shared / "data"
     out = ["# Claims: copies, formulas and templates", "",
@@ -119,8 +120,9 @@ def main(argv=None) -> int:
         if (data / "polnear").is_dir() and args.only != "pan":
             out += ["", "## PolNeAR texts traced", ""] + polnear_claims(data / "polnear", tmp)
     text = "\n".join(out) + "\n"
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    if not args.only:
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(text, encoding="utf-8")
     sys.stdout.write(text)
     return 0
 

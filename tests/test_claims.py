@@ -247,6 +247,7 @@ def test_a_wrong_metadata_date_is_flagged_and_orders_no_claim(tmp_path):
     assert "2016-10-26" in store.signals("agency")["date_doubt"]
     [claim] = store.signals("paper")["claims"]
     assert claim["confidence"] == "low" and "date in doubt" in claim["evidence"]
+    assert [e["confidence"] for e in store.signals("paper")["earliest"]] == ["low"]
     assert any("order is in doubt" in c["ordering"] for c in store.clusters())
 
 
@@ -258,6 +259,9 @@ def test_dates_a_day_apart_make_a_claim_of_medium_confidence(tmp_path):
     claims = {c["parent"]: c["confidence"] for c in store.signals("two")["claims"]}
     assert claims == {"one": "medium"} and store.signals("two")["copied_from"] == ["one"]
     assert [c["confidence"] for c in store.signals("three")["claims"]] == ["high"]
+    # The earliest-source claims say as much.
+    assert [(e["source"], e["confidence"]) for e in store.signals("two")["earliest"]] == [("one", "medium")]
+    assert [(e["source"], e["confidence"]) for e in store.signals("three")["earliest"]] == [("one", "high")]
 
 
 def test_stated_dates():

@@ -122,6 +122,16 @@ class Signals:
     common_sources: tuple[str, ...] = ()  # agencies this article and the copy it came from both credit
     claims: tuple["CopyClaim", ...] = ()  # each earlier copy it shares text with, and how sure "copied from" is
     date_doubt: str | None = None  # why its publication date is in doubt
+    earliest: tuple["EarliestClaim", ...] = ()  # each earliest source, how sure, and why
+
+
+@dataclass(frozen=True, slots=True)
+class EarliestClaim:
+    """That ``source`` published text of this article first: how sure, and why."""
+
+    source: str
+    confidence: str  # high | medium | low
+    evidence: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +404,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
     reused: list[tuple[Span, str, str | None]] = []
     per_origin: dict[str, list[Span]] = defaultdict(list)
     parents: set[str] = set()
+    earliest_claims: dict[str, list[EarliestClaim]] = {}
     recycled = []
     for c in clusters:
         if c.kind != "reuse" or not c.earliest or article.id in c.earliest or article.id not in c.articles:
@@ -405,6 +416,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         if parent:
             parents.add(parent)
         gap = days_between(c.first_published, article.published)
+        earliest_claims.setdefault(origin, []).append(_earliest_claim(c, origin, meta[origin], article))
         for span in c.spans:
             if span.article != article.id:
                 continue
@@ -469,7 +481,25 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         common_sources=tuple(sorted(common)),
         claims=tuple(claims),
         date_doubt=date_doubt(article.published, mine.stated),
+        # Of each earliest source, the least sure of the clusters that name it.
+        earliest=tuple(min(found, key=lambda e: _SURER.index(e.confidence))
+                       for _, found in sorted(earliest_claims.items())),
     )
+
+
+_SURER = ("low", "medium", "high")
+
+
+def _earliest_claim(cluster: ReuseCluster, origin: str, first: ArticleMeta, article: ArticleMeta) -> EarliestClaim:
+    """How sure it is that ``origin`` published ``cluster``'s passage before ``article``."""
+    if len(cluster.earliest) > 1 or "in doubt" in cluster.ordering:
+        return EarliestClaim(origin, "low", cluster.ordering)
+    timed = moment(first.published)[1] is not None and moment(article.published)[1] is not None
+    gap = days_between(first.published, article.published)
+    if not timed and gap is not None and gap <= 1:
+        return EarliestClaim(origin, "medium", cluster.ordering + "; a day before this article, which a print date "
+                                                                 "following the web date could reverse")
+    return EarliestClaim(origin, "high", cluster.ordering)
 
 
 def _common_agencies(this: ArticleEvidence, other: ArticleEvidence) -> set[str]:

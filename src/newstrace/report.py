@@ -144,9 +144,11 @@ def _signal_lines(art: dict) -> list[str]:
     sig = art.get("signals")
     if not sig:
         return []
+    sure = {e["source"]: e["confidence"] for e in sig.get("earliest", [])}
     lines = [f"  originality {sig['originality']:.0%}: {sig['reused_share']:.0%} of the text appeared "
              f"earlier elsewhere, from {sig['source_count']} earliest source(s)"
-             + (f": {', '.join(sig['sources'])}" if sig["sources"] else "")]
+             + (": " + ", ".join(s + (f" ({sure[s]} confidence)" if sure.get(s, "high") != "high" else "")
+                                 for s in sig["sources"]) if sig["sources"] else "")]
     for f in sig.get("facts_differ", []):
         lines.append(f"  fact that differs ({f['kind']}): this copy says {f['this']!r} where its source "
                      f"{f['source_article']} says {f['source']!r}")

@@ -251,6 +251,8 @@ def provenance_rows(clusters, signals: dict, hints: dict, run_id: int | None) ->
                         "own_outlet": c.own_outlet}
                        for c in sig.claims],
             "date_doubt": sig.date_doubt,
+            "earliest": [{"source": e.source, "confidence": e.confidence, "evidence": e.evidence}
+                         for e in sig.earliest],
         }
         rows["signals"].append((article, sig.reused_share, sig.originality, len(sig.sources), sig.spin_rate,
                                 sig.stitched_score, sig.recycled_chars, len(hints.get(article, [])),
