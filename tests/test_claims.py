@@ -300,9 +300,12 @@ def test_the_article_page_shows_each_claim_with_its_confidence_and_a_shared_quot
     client = TestClient(create_app(tmp_path / "claims.db"))
     page = client.get("/articles/herald").text
     assert "copied from" in page and "high confidence" in page
-    assert "a quotation both took from its speaker: Anna Reyes" in page
+    assert "a quotation both took from its speaker: <a href=\"/quotes/" in page
     data = client.get("/articles/herald.json").json()
     kinds = {c["kind"] for c in data["clusters"]}
     assert kinds == {"reuse", "quotation"}
     [quoted] = [c for c in data["clusters"] if c["kind"] == "quotation"]
     assert quoted["copied_from"] is None and quoted["quoted"][0][0] == "Anna Reyes"
+    # The link leads to the quotation's group, where both articles quote her.
+    group = client.get(f"/quotes/{quoted['quoted'][0][1]}.json").json()
+    assert {v["article"] for v in group["variants"]} == {"daily", "herald"} and group["speakers"] == ["Anna Reyes"]
