@@ -18,10 +18,17 @@ class NewstraceError(Exception):
     """Base of every error newstrace raises on purpose."""
 
 
+def printable_name(file: str) -> str:
+    """A file name as it can be stored and shown: the bytes of a name that is not UTF-8
+    (kept by the file system as lone surrogates) become U+FFFD."""
+    return file if file.isascii() else file.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 class InputError(NewstraceError):
     """A file or one record in it cannot be ingested."""
 
     def __init__(self, file: str, line: int | None, problem: str, hint: str = ""):
+        file = printable_name(file)
         self.file = file
         self.line = line
         self.problem = problem

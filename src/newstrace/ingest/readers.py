@@ -23,23 +23,42 @@ from .records import FIELDS, column_for, make_article
 Reader = Callable[[Path, dict], Iterator["Article | InputError"]]
 
 
+# The most a file may expand to when decompressed: a small .gz can hold gigabytes.
+MAX_FILE_BYTES = 2**30
+# A file whose first bytes are this many NULs in a hundred is binary (a PDF, an image); a
+# stray NUL in one record of a text file costs that record, not the file.
+_BINARY_NUL_SHARE = 0.01
+
+
 def read_text_file(path: Path) -> str:
-    """Read a file (gunzipping .gz) as UTF-8, keeping newlines as they are."""
+    """Read a file (gunzipping .gz) as UTF-8 (or as UTF-16 where a byte-order mark says
+    so), keeping newlines as they are and dropping a leading byte-order mark."""
     try:
-        data = path.read_bytes()
+        if path.suffix == ".gz":
+            try:
+                with gzip.open(path) as fh:
+                    data = fh.read(MAX_FILE_BYTES + 1)
+            except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+                raise InputError(str(path), None, f"not a valid gzip file: {exc}") from exc
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read the file: {exc.strerror or exc}",
                          "check that it exists and is readable") from exc
-    if path.suffix == ".gz":
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(str(path), None, f"the file holds more than {MAX_FILE_BYTES >> 20} MB of text",
+                         "split it into smaller files")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(str(path), None, f"not a valid gzip file: {exc}") from exc
-    if b"\x00" in data[:8192]:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(str(path), None, f"invalid UTF-16 at byte {exc.start}") from exc
+    if data[:8192].count(b"\x00") > max(2, _BINARY_NUL_SHARE * min(len(data), 8192)):
         raise InputError(str(path), None, "binary file (it holds NUL bytes)",
                          "newstrace reads UTF-8 text, JSON Lines, CSV and HTML")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(str(path), line, f"invalid UTF-8 at byte {exc.start}",
@@ -78,6 +97,9 @@ def parse_jsonl_line(line: str, file: str, number: int, mapping: dict) -> Articl
     except json.JSONDecodeError as exc:
         return InputError(file, number, f"malformed JSON: {exc.msg} at column {exc.colno}",
                           "each line must be one JSON object")
+    except RecursionError:
+        return InputError(file, number, "malformed JSON: nested too deeply to read",
+                          "each line must be one JSON object of fields")
     if not isinstance(record, dict):
         return InputError(file, number, f"expected a JSON object, got {type(record).__name__}")
     return record_article(record, file, number, mapping)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 
-from ..errors import InputError, SettingsError
+from ..errors import InputError, SettingsError, printable_name
 from ..model import Article, Origin
 
 FIELDS = ("id", "url", "source", "title", "published", "language", "text")
@@ -54,6 +55,9 @@ def parse_published(value, file: str, line: int | None) -> str | None:
     """Return an ISO 8601 date or datetime string, or None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(file, line, f"cannot read the published date {value!r}",
+                         "use an ISO date such as 2015-09-30 or 2015-09-30T14:05:00+00:00")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(int(value))
     text = str(value).strip()
@@ -74,8 +78,33 @@ def parse_published(value, file: str, line: int | None) -> str | None:
                      "use an ISO date such as 2015-09-30 or 2015-09-30T14:05:00+00:00")
 
 
+# The longest article text read; a longer one is skipped (memory is several times the text).
+MAX_ARTICLE_CHARS = 10_000_000
+
+
+def _plain(value, name: str, file: str, line: int | None) -> str | None:
+    """A field's value as text: None when empty; a list or an object is no text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dict, list, tuple)):
+        raise InputError(file, line, f"the {name} field is a {type(value).__name__}, not a string")
+    text = str(value).strip()
+    if not _encodes(text):
+        raise InputError(file, line, f"the {name} field holds a lone surrogate, which no UTF-8 text can hold")
+    return text or None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def make_article(fields: dict, file: str, line: int | None, default_id: str) -> Article:
     """Build an Article from mapped fields, raising InputError for missing or empty text."""
+    file = printable_name(file)
     text = fields.get("text")
     if text is None:
         raise InputError(file, line, "no text field", "name it with --map text=COLUMN")
@@ -83,21 +112,21 @@ def make_article(fields: dict, file: str, line: int | None, default_id: str) -> 
         raise InputError(file, line, f"the text field is a {type(text).__name__}, not a string")
     if not text.strip():
         raise InputError(file, line, "empty article: the text is blank")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(file, line, f"the text is {len(text):,} characters, more than the longest article read "
+                                     f"({MAX_ARTICLE_CHARS:,})")
     if "\x00" in text:
         raise InputError(file, line, "the text holds NUL characters: is this a binary file?")
-    ident = fields.get("id")
-    ident = str(ident).strip() if ident not in (None, "") else default_id
-    def opt(name):
-        value = fields.get(name)
-        return None if value in (None, "") else str(value).strip()
+    if not _encodes(text):
+        raise InputError(file, line, "the text holds a lone surrogate, which no UTF-8 text can hold")
+    ident = _plain(fields.get("id"), "id", file, line) or printable_name(default_id)
     return Article(
         id=ident,
         text=text,
-        title=opt("title") or "",
-        url=opt("url"),
-        source=opt("source"),
+        title=_plain(fields.get("title"), "title", file, line) or "",
+        url=_plain(fields.get("url"), "url", file, line),
+        source=_plain(fields.get("source"), "source", file, line),
         published=parse_published(fields.get("published"), file, line),
-        language=opt("language"),
+        language=_plain(fields.get("language"), "language", file, line),
         origin=Origin(file, line),
     )
-

@@ -1,0 +1,79 @@
+"""Hostile input: whatever one record holds, it is stored or skipped with its file, line and
+reason, and the records around it are stored (issue 25). Each case runs a real ingest
+into a real store."""
+
+import gzip
+import json
+import os
+
+import pytest
+
+from newstrace import open_store, read_articles
+from newstrace.engines.local import ingest
+from newstrace.ingest import readers
+from newstrace.model import Article
+from newstrace.settings import Settings
+
+
+def ingest_skipping(folder, db):
+    with open_store(db) as store:
+        summary = ingest(store, [folder], Settings(on_error="skip"))
+        return summary, {a.id: a for a in store.articles()}, [(s.line, s.reason) for s in store.skips()]
+
+
+HOSTILE_LINES = [
+    ('{"id": "nan", "text": "t", "published": NaN}', "published date"),
+    ('{"id": "inf", "text": "t", "published": Infinity}', "published date"),
+    ('{"id": "surrogate", "text": "a \\udc80 b"}', "lone surrogate"),
+    ('{"id": "title-surrogate", "text": "t", "title": "\\ud800"}', "lone surrogate"),
+    ('[' * 100_000 + ']' * 100_000, "nested too deeply"),
+    ('{"id": "list-title", "text": "t", "title": ["a", "b"]}', "title field is a list"),
+    ('{"id": "nul", "text": "a\\u0000b"}', "NUL"),
+]
+
+
+@pytest.mark.parametrize("line, reason", HOSTILE_LINES, ids=[r for _, r in HOSTILE_LINES])
+def test_one_hostile_json_line_costs_that_line(tmp_path, line, reason):
+    good = lambda i: json.dumps({"id": f"good-{i}", "text": f"Article number {i}."})
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text("\n".join([good(1), line, good(2)]) + "\n", "utf-8")
+    summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db")
+    assert sorted(stored) == ["good-1", "good-2"]
+    [(number, why)] = skips
+    assert number == 2 and reason in why
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_named(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.path.join(os.fsencode(folder), b"caf\xe9.txt")
+    with open(name, "wb") as fh:
+        fh.write(b"Title\n\nBody of the article.\n")
+    with open_store(tmp_path / "s.db") as store:
+        summary = ingest(store, [folder], Settings(on_error="skip"))
+        [article] = store.articles()
+        assert summary.added == 1 and article.id == "caf\ufffd" and article.origin.file.endswith("caf\ufffd.txt")
+
+
+def test_a_gzip_file_expanding_past_the_limit_is_skipped_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1 << 20)
+    (tmp_path / "in").mkdir()
+    with gzip.open(tmp_path / "in" / "bomb.jsonl.gz", "wb") as fh:
+        fh.write(b" " * (2 << 20))
+    (tmp_path / "in" / "fine.txt").write_text("Title\n\nBody.", "utf-8")
+    summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db")
+    assert list(stored) == ["fine"] and "more than 1 MB" in skips[0][1]
+
+
+def test_a_nul_in_one_csv_row_costs_that_row(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.csv").write_bytes(b"id,text\n1,first\n2,sec\x00ond\n3,third\n")
+    summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db")
+    assert sorted(stored) == ["1", "3"] and skips == [(3, "the text holds NUL characters: is this a binary file?")]
+
+
+def test_utf16_and_a_byte_order_mark_are_read(tmp_path):
+    (tmp_path / "wide.txt").write_text("Wide title\n\nBody.", "utf-16")
+    (tmp_path / "marked.txt").write_bytes("\ufeffMarked title\n\nBody.".encode("utf-8"))
+    titles = {a.id: a.title for a in read_articles([tmp_path]) if isinstance(a, Article)}
+    assert titles == {"wide": "Wide title", "marked": "Marked title"}
