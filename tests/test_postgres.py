@@ -162,3 +162,16 @@ def test_a_version_4_postgres_store_is_upgraded(postgres_url):
     with open_store(postgres_url) as store:
         assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
         assert {q["article"] for q in store.quotes()} and not any(q["reattributed"] for q in store.quotes())
+
+
+def test_quotes_reads_a_postgres_store_and_never_prints_its_password(both):
+    _, pg_url = both
+    shown = subprocess.run([sys.executable, "-m", "newstrace.cli", "quotes", pg_url, "--json"],
+                           capture_output=True, text=True, check=True)
+    with open_store(pg_url, read_only=True) as store:
+        assert len(json.loads(shown.stdout)) == len(store.quotes()) > 0
+    password = urlsplit(pg_url).password
+    bad = pg_url.replace(f":{password}@", ":wrong-secret@") if password else pg_url + "?password=wrong-secret"
+    failed = subprocess.run([sys.executable, "-m", "newstrace.cli", "quotes", bad], capture_output=True, text=True)
+    assert failed.returncode != 0 and "wrong-secret" not in failed.stdout + failed.stderr
+    assert "Traceback" not in failed.stderr

@@ -10,20 +10,12 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
-from .errors import NewstraceError
+from .errors import BadQuery, NotFound
 from .report import article_meta, article_report, shared_passages
 from .store import Store
 
 MAX_LIMIT = 500
 SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # marks around search hits in snippets; escaped text never holds them
-
-
-class NotFound(NewstraceError):
-    """The asked-for article, cluster or quote is not in the store."""
-
-
-class BadQuery(NewstraceError):
-    """A parameter cannot be used as given; the message says why."""
 
 
 @dataclass(slots=True)
@@ -196,10 +188,7 @@ def _earlier_sources_first(passages: list[dict]) -> list[dict]:
 def article(store: Store, article_id: str, words: bool = True) -> dict:
     """One article with its text, passages (each with its source), clusters, quotations and
     signals. Without ``words``, passages leave out their word-by-word alignment."""
-    try:
-        report = article_report(store, article_id, words)
-    except KeyError:
-        raise NotFound(f"no article {article_id!r} in the store") from None
+    report = article_report(store, article_id, words)
     report["text"] = store.article(article_id).text
     report["shared"] = _earlier_sources_first(report["shared"])
     return report

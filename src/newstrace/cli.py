@@ -14,12 +14,12 @@ from pathlib import Path
 
 from . import __version__
 from .engines.local import collect_quotes, detect_reuse, ingest, trace_provenance
-from .errors import NewstraceError
+from .errors import NewstraceError, NotFound
 from .ingest import parse_mapping
 from .quotes import SPEAKERS, parser_for
 from .report import article_report, render_html, render_text, trace_report
 from .settings import Settings, load_settings
-from .store import open_store
+from .store import is_server, open_store
 from .store.postgres import redacted
 
 log = logging.getLogger("newstrace")
@@ -186,8 +186,8 @@ def _cmd_report(args) -> int:
     with open_store(args.db, create=False) as store:
         try:
             report = article_report(store, args.article)
-        except KeyError:
-            raise NewstraceError(f"{redacted(args.db)}: no article with id {args.article!r}") from None
+        except NotFound:
+            raise NotFound(f"{redacted(args.db)}: no article with id {args.article!r}") from None
         if args.html:
             Path(args.html).write_text(render_html(report, store.article(args.article).text), "utf-8")
             print(f"wrote {args.html}")
@@ -201,6 +201,8 @@ def _cmd_report(args) -> int:
 
 
 def _is_store(path: str) -> bool:
+    if is_server(path):
+        return True
     p = Path(path)
     if not p.is_file():
         return False

@@ -6,12 +6,16 @@ Every error newstrace raises on purpose derives from :class:`NewstraceError`::
     ├── InputError          a file or record could not be read as an article
     ├── StoreError          the store is missing, of another schema version, or inconsistent
     ├── SettingsError       a setting, flag or alias file is invalid
-    └── MissingExtraError   an optional part is used but its extra is not installed
+    ├── MissingExtraError   an optional part is used but its extra is not installed
+    ├── NotFound            an asked-for article, cluster or quotation is not in the store
+    └── BadQuery            a query parameter cannot be used as given
 
 Messages name the file (and line or record) and say what to do about it.
 """
 
 from __future__ import annotations
+
+import importlib
 
 
 class NewstraceError(Exception):
@@ -59,3 +63,20 @@ class MissingExtraError(NewstraceError):
         super().__init__(
             f"{feature} needs the '{extra}' extra: pip install 'newstrace[{extra}]'"
         )
+
+
+def require_extra(module: str, feature: str, extra: str):
+    """The optional ``module`` (imported), or a MissingExtraError saying which extra
+    installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(feature, extra) from None
+
+
+class NotFound(NewstraceError):
+    """The asked-for article, cluster or quote is not in the store."""
+
+
+class BadQuery(NewstraceError):
+    """A parameter cannot be used as given; the message says why."""

@@ -8,6 +8,7 @@ import textwrap
 
 from .model import Alignment, Article
 from .dates import earlier
+from .errors import NotFound
 from .store import Store
 
 SCHEMA_ID = "https://newstrace.example/schemas/trace-1.json"
@@ -54,7 +55,7 @@ def article_report(store: Store, article_id: str, words: bool = True) -> dict:
     """Everything known about one article's shared passages, as JSON-ready data."""
     article = store.article(article_id)
     if article is None:
-        raise KeyError(article_id)
+        raise NotFound(f"no article {article_id!r} in the store")
     duplicate_of = store.duplicate_of(article_id)
     passages = shared_passages(store, article, words=words)
     signals = _with_fact_offsets(store, article, store.signals(article_id))

