@@ -77,3 +77,13 @@ def test_utf16_and_a_byte_order_mark_are_read(tmp_path):
     (tmp_path / "marked.txt").write_bytes("\ufeffMarked title\n\nBody.".encode("utf-8"))
     titles = {a.id: a.title for a in read_articles([tmp_path]) if isinstance(a, Article)}
     assert titles == {"wide": "Wide title", "marked": "Marked title"}
+
+
+def test_an_unclosed_quotation_mark_in_a_csv_costs_its_row_not_the_rows_after(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.csv").write_text('id,text\n1,first\n2,"second is never closed\n3,third\n'
+                                           '4,"fourth, quoted\nover two lines"\n', "utf-8")
+    summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db")
+    assert sorted(stored) == ["1", "3", "4"] and stored["4"].text == "fourth, quoted\nover two lines"
+    [(line, why)] = skips
+    assert line == 3 and "malformed CSV" in why

@@ -127,7 +127,7 @@ def read_csv(path: Path, mapping: dict) -> Iterator[Article | InputError]:
     text = read_text_file(path)
     delimiter = "\t" if ".tsv" in path.suffixes else ","
     csv.field_size_limit(sys.maxsize)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     columns = reader.fieldnames or []
     missing = [f"{f}={c}" for f, c in mapping.items() if c not in columns]
     if missing or column_for("text", columns, mapping) is None:
@@ -139,17 +139,27 @@ def read_csv(path: Path, mapping: dict) -> Iterator[Article | InputError]:
         )
     where = {f: column_for(f, columns, mapping) for f in FIELDS}
     stem = Path(path.name.removesuffix(".gz")).stem
-    start = reader.line_num + 1
-    try:
-        for row in reader:
-            fields = {f: row[c] for f, c in where.items() if c is not None}
-            try:
-                yield make_article(fields, str(path), start, default_id=f"{stem}-{start}")
-            except InputError as error:
-                yield error
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(str(path), reader.line_num, f"malformed CSV: {exc}") from exc
+    lines = text.splitlines(keepends=True)
+    before = 0  # lines of the file before the text the reader reads
+    while True:
+        start = before + reader.line_num + 1
+        try:
+            for row in reader:
+                fields = {f: row[c] for f, c in where.items() if c is not None}
+                try:
+                    yield make_article(fields, str(path), start, default_id=f"{stem}-{start}")
+                except InputError as error:
+                    yield error
+                start = before + reader.line_num + 1
+            return
+        except csv.Error as exc:
+            # Malformed quoting (a quotation mark opened and never closed would swallow every
+            # row after it): the row is skipped, and reading goes on at the line after its start.
+            yield InputError(str(path), start, f"malformed CSV: {exc}",
+                             "a quotation mark opened in this row is not closed as CSV expects")
+            before = start
+            reader = csv.DictReader(io.StringIO("".join(lines[before:]), newline=""), fieldnames=columns,
+                                    delimiter=delimiter, strict=True)
 
 
 def read_html(path: Path, mapping: dict) -> Iterator[Article | InputError]:
