@@ -87,3 +87,42 @@ def test_an_unclosed_quotation_mark_in_a_csv_costs_its_row_not_the_rows_after(tm
     assert sorted(stored) == ["1", "3", "4"] and stored["4"].text == "fourth, quoted\nover two lines"
     [(line, why)] = skips
     assert line == 3 and "malformed CSV" in why
+
+
+def test_ingests_started_together_into_one_new_sqlite_store_store_everything_once(tmp_path):
+    """Six processes create one store and ingest overlapping input at once: each succeeds,
+    and the store holds what one sequential ingest of everything holds."""
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES
+
+    records = [json.loads(line) for line in (EXAMPLES / "articles.jsonl").read_text("utf-8").splitlines()]
+    parts = [records[:12], records[5:18], records[9:]]
+    paths = []
+    for k, part in enumerate(parts):
+        paths.append(tmp_path / f"part-{k}.jsonl")
+        paths[-1].write_text("".join(json.dumps(r) + "\n" for r in part), "utf-8")
+    db = tmp_path / "together.db"
+    go = tmp_path / "go"
+    # Each process loads newstrace first and waits for the others: then they open the new
+    # store and ingest within a few milliseconds of each other.
+    script = ("import sys, time, pathlib\n"
+              "from newstrace.engines.local import ingest\nfrom newstrace.settings import Settings\n"
+              "from newstrace.store import open_store\n"
+              "while not pathlib.Path(sys.argv[1]).exists(): time.sleep(0.001)\n"
+              "with open_store(sys.argv[2]) as store:\n"
+              "    ingest(store, [sys.argv[3]], Settings(batch_size=1))\n")
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(go), str(db), str(path)], stderr=subprocess.PIPE,
+                             text=True) for path in paths + paths]
+    import time
+    time.sleep(3)
+    go.touch()
+    for run in runs:
+        assert run.wait(timeout=120) == 0, run.stderr.read()
+    with open_store(tmp_path / "alone.db") as alone:
+        ingest(alone, [EXAMPLES], Settings())
+        expected = sorted((a.id, a.text, a.title) for a in alone.articles())
+    with open_store(db, read_only=True) as together:
+        assert sorted((a.id, a.text, a.title) for a in together.articles()) == expected
+        assert together.count("skips") == 0

@@ -198,6 +198,9 @@ class PostgresStore(Store):
             return self.conn.execute("INSERT INTO runs (command, started, settings) VALUES (?, ?, ?) RETURNING id",
                                      (command, _now(), json.dumps(settings, sort_keys=True))).fetchone()[0]
 
+    def _begin_writing(self) -> None:
+        pass  # ``with conn:`` has taken the writers' lock (_Connection)
+
     def wal_position(self) -> str:
         """The server's write-ahead log position, which moves with every commit to it."""
         return self.conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]

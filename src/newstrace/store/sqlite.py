@@ -352,13 +352,19 @@ class Store:
     # articles -------------------------------------------------------------
     def add_batch(self, items: Iterable[Article | Skip], run_id: int | None,
                   summary: IngestSummary) -> None:
-        """Store one batch of articles and skips in a single transaction."""
+        """Store one batch of articles and skips in a single transaction, which holds the
+        store's write lock from its first read: an id checked is an id this batch inserts,
+        whatever another process ingests at once."""
         with self.conn:
+            self._begin_writing()
             for item in items:
                 if isinstance(item, Skip):
                     self._add_skip(item, run_id, summary)
                 else:
                     self._add_article(item, run_id, summary)
+
+    def _begin_writing(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
 
     def _add_skip(self, skip: Skip, run_id: int | None, summary: IngestSummary) -> None:
         self.conn.execute("INSERT OR IGNORE INTO skips (run_id, file, line, reason) VALUES (?, ?, ?, ?)",
@@ -627,6 +633,52 @@ class Store:
         return tuple(WordOp(*o) for o in json.loads(row[0])) if row else None
 
 
+def _read_version(conn: sqlite3.Connection, path) -> int:
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone():
+        raise StoreError(f"{path}: this SQLite file is not a newstrace store")
+    return int(conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+
+
+def _created_or_upgraded(conn: sqlite3.Connection, path) -> int:
+    """Create the store's tables, or bring them to this version, as one step across
+    processes: two processes opening a new store at once, one creates it and the other
+    finds it made (SQLite's write lock, taken first, orders them)."""
+    conn.isolation_level = None  # the transaction is ours to begin and end
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone():
+            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise StoreError(f"{path}: this SQLite file is not a newstrace store")
+            _run_script(conn, _SCHEMA)
+            conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        version = int(conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+        while version < SCHEMA_VERSION and version + 1 in _MIGRATIONS:
+            version += 1
+            _run_script(conn, _MIGRATIONS[version])
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.isolation_level = ""  # back to sqlite3's transactions for ``with conn:``
+    return version
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run a script's statements one by one inside the transaction begun (executescript
+    would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip() and not all(part.strip().startswith("--") or not part.strip()
+                                     for part in statement.splitlines()):
+        conn.execute(statement)
+
+
 def is_server(location) -> bool:
     """Whether a store location names a PostgreSQL database rather than a SQLite file."""
     return str(location).startswith(("postgresql://", "postgres://"))
@@ -682,21 +734,7 @@ def open_store(path: str | Path, create: bool = True, read_only: bool = False) -
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
-        has_meta = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
-        if not has_meta:
-            if read_only or conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise StoreError(f"{path}: this SQLite file is not a newstrace store")
-            with conn:
-                conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
-                conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
-        version = int(conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
-        if not read_only:
-            while version < SCHEMA_VERSION and version + 1 in _MIGRATIONS:
-                version += 1
-                conn.executescript("BEGIN;" + _MIGRATIONS[version]
-                                   + f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version';"
-                                   + "COMMIT;")
+        version = _read_version(conn, path) if read_only else _created_or_upgraded(conn, path)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open as a newstrace store: {exc}") from exc
     if version != SCHEMA_VERSION:
