@@ -126,3 +126,62 @@ def test_ingests_started_together_into_one_new_sqlite_store_store_everything_onc
     with open_store(db, read_only=True) as together:
         assert sorted((a.id, a.text, a.title) for a in together.articles()) == expected
         assert together.count("skips") == 0
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads processes from /proc (Linux)")
+def test_a_killed_detect_leaves_no_worker_behind(tmp_path):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(25)
+    words = [f"w{k}" for k in range(3000)]
+    # Long articles sharing many paragraphs: each worker's task (an article's pairs) takes
+    # seconds, so a worker that only notices its driver's end between tasks outlives it.
+    paragraphs = [" ".join(rng.choice(words) for _ in range(80)) + "." for _ in range(60)]
+    records = [{"id": f"a{k}", "text": "\n\n".join(rng.sample(paragraphs, 30))} for k in range(160)]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    db = tmp_path / "s.db"
+    subprocess.run([sys.executable, "-m", "newstrace.cli", "-q", "ingest", str(tmp_path / "in.jsonl"), "--db", str(db)],
+                   check=True)
+    run = subprocess.Popen([sys.executable, "-m", "newstrace.cli", "-q", "detect", "--db", str(db),
+                            "--workers", "2"], stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and run.poll() is None and time.monotonic() < deadline:
+        workers = _children(run.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the detect ended before its workers could be seen"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    def alive() -> set[int]:
+        left = set()
+        for w in workers:
+            try:
+                with open(f"/proc/{w}/stat") as fh:
+                    if fh.read().rsplit(")", 1)[1].split()[0] != "Z":
+                        left.add(w)
+            except OSError:
+                pass
+        return left
+
+    deadline = time.monotonic() + 2
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive()

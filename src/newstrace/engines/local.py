@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
 from collections import defaultdict
@@ -134,6 +135,20 @@ def _by_later_article(pairs, published: dict[str, str | None]) -> list[tuple[str
     return sorted(groups.items(), key=lambda g: when[g[0]])
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when its driver does, even killed (SIGKILL leaves it no time to stop
+    its pool): Linux sends the worker SIGKILL then (elsewhere, without prctl, it may outlive
+    a killed driver)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the driver ended before the line above took effect
+        os._exit(1)
+
+
 def _map(fn, items: list, settings: Settings, store: Store, chunksize: int = 1) -> Iterator:
     workers = settings.workers or os.cpu_count() or 1
     _setup(settings, store.path)
@@ -142,7 +157,8 @@ def _map(fn, items: list, settings: Settings, store: Store, chunksize: int = 1) 
         return
     # fork: workers start with the driver's state (settings, alias table) set up.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         yield from pool.map(fn, items, chunksize=chunksize)
 
 
