@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -633,6 +634,21 @@ class Store:
         return tuple(WordOp(*o) for o in json.loads(row[0])) if row else None
 
 
+def _write_ahead(conn: sqlite3.Connection, wait: float = 30.0) -> None:
+    """Put the store in WAL mode. Switching a new file's mode needs it alone, and SQLite
+    answers "locked" at once rather than waiting while another process opens it: so wait
+    here, as for any other lock."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _read_version(conn: sqlite3.Connection, path) -> int:
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone():
         raise StoreError(f"{path}: this SQLite file is not a newstrace store")
@@ -731,7 +747,7 @@ def open_store(path: str | Path, create: bool = True, read_only: bool = False) -
                                    check_same_thread=False)
         else:
             conn = sqlite3.connect(path, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
+            _write_ahead(conn)
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
         version = _read_version(conn, path) if read_only else _created_or_upgraded(conn, path)
