@@ -185,3 +185,31 @@ def test_a_killed_detect_leaves_no_worker_behind(tmp_path):
     while alive() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive()
+
+
+def test_a_file_skipped_whole_is_recorded_once_however_often_it_is_ingested(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "blank.txt").write_text("   \n", "utf-8")
+    (tmp_path / "in" / "fine.txt").write_text("Title\n\nBody.", "utf-8")
+    for _ in range(3):
+        summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db")
+    assert list(stored) == ["fine"] and skips == [(None, "empty article: the file is blank")]
+
+
+def test_the_web_answers_head_isolates_titles_and_keeps_server_paths(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from newstrace.web import create_app
+
+    folder = tmp_path / "private" / "inputs"
+    folder.mkdir(parents=True)
+    (folder / "a.jsonl").write_text(json.dumps({"id": "rlo", "title": "\u202eevil title", "text": "Some text here."})
+                                    + "\n", "utf-8")
+    ingest_skipping(folder, tmp_path / "s.db")
+    client = TestClient(create_app(tmp_path / "s.db"))
+    for path in ("/", "/articles", "/articles/rlo", "/overview.json"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == get.status_code == 200 and head.content == b"", path
+    assert "<bdi>\u202eevil title</bdi>" in client.get("/articles").text
+    article = client.get("/articles/rlo.json").json()
+    assert article["origin"]["file"] == "a.jsonl" and "private" not in json.dumps(article)

@@ -189,9 +189,15 @@ def article(store: Store, article_id: str, words: bool = True) -> dict:
     """One article with its text, passages (each with its source), clusters, quotations and
     signals. Without ``words``, passages leave out their word-by-word alignment."""
     report = article_report(store, article_id, words)
+    if report["origin"]:  # the server's folders are nobody's business: the file's name
+        report["origin"] = {**report["origin"], "file": _file_name(report["origin"]["file"])}
     report["text"] = store.article(article_id).text
     report["shared"] = _earlier_sources_first(report["shared"])
     return report
+
+
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def pair(store: Store, a: str, b: str) -> dict:

@@ -368,8 +368,11 @@ class Store:
         self.conn.execute("BEGIN IMMEDIATE")
 
     def _add_skip(self, skip: Skip, run_id: int | None, summary: IngestSummary) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO skips (run_id, file, line, reason) VALUES (?, ?, ?, ?)",
-                          (run_id, skip.file, skip.line, skip.reason))
+        # A skip without a line (a whole file) is recorded once too: UNIQUE holds NULLs apart.
+        if skip.line is not None or not self.conn.execute(
+                "SELECT 1 FROM skips WHERE file = ? AND line IS NULL AND reason = ?", (skip.file, skip.reason)).fetchone():
+            self.conn.execute("INSERT OR IGNORE INTO skips (run_id, file, line, reason) VALUES (?, ?, ?, ?)",
+                              (run_id, skip.file, skip.line, skip.reason))
         summary.skipped += 1
         summary.skip_reasons.append(f"{skip.file}{':' + str(skip.line) if skip.line else ''}: {skip.reason}")
 

@@ -117,6 +117,24 @@ def _month_chart(months: list[dict], width: int = 720, height: int = 160) -> dic
     return {"bars": bars, "width": width, "height": height, "top": top}
 
 
+class _HeadAsGet:
+    """HEAD answered as GET without its body, on every page and JSON route (a link checker
+    or a cache asks HEAD first)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message):
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+        return await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 def create_app(db_path: str | Path) -> FastAPI:
     """The web application over one store file, which it only reads."""
     db_path = str(db_path)
@@ -126,6 +144,7 @@ def create_app(db_path: str | Path) -> FastAPI:
                   description="Where news text comes from: shared passages, their first publishers, "
                               "reuse clusters and quotations of one newstrace store. Read-only.")
     app.state.db_path = db_path
+    app.add_middleware(_HeadAsGet)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
 
     def store():
