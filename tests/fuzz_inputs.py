@@ -18,7 +18,8 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(awkward_text, inner, max_size=3),
     max_leaves=8)
 records = st.dictionaries(st.sampled_from(FIELDS) | awkward_text, json_values, max_size=6)
-raw_lines = st.text(max_size=60) | st.sampled_from(["[" * 5000 + "]" * 5000, "{", "null", "[]", '{"text": }'])
+raw_lines = st.text(max_size=60) | st.sampled_from(["[" * 5000 + "]" * 5000, "{", "null", "[]", '{"text": }',
+                                                   "\x00" * 60, "\ufeff{}", "\u2028"])
 
 
 def jsonl_line(record) -> str:

@@ -29,6 +29,7 @@ HOSTILE_LINES = [
     ('[' * 100_000 + ']' * 100_000, "nested too deeply"),
     ('{"id": "list-title", "text": "t", "title": ["a", "b"]}', "title field is a list"),
     ('{"id": "nul", "text": "a\\u0000b"}', "NUL"),
+    ("\x00" * 60, "malformed JSON"),
 ]
 
 

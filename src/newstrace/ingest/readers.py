@@ -25,9 +25,6 @@ Reader = Callable[[Path, dict], Iterator["Article | InputError"]]
 
 # The most a file may expand to when decompressed: a small .gz can hold gigabytes.
 MAX_FILE_BYTES = 2**30
-# A file whose first bytes are this many NULs in a hundred is binary (a PDF, an image); a
-# stray NUL in one record of a text file costs that record, not the file.
-_BINARY_NUL_SHARE = 0.01
 
 
 def read_text_file(path: Path) -> str:
@@ -50,19 +47,29 @@ def read_text_file(path: Path) -> str:
         raise InputError(str(path), None, f"the file holds more than {MAX_FILE_BYTES >> 20} MB of text",
                          "split it into smaller files")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(str(path), None, f"invalid UTF-16 at byte {exc.start}") from exc
-    if data[:8192].count(b"\x00") > max(2, _BINARY_NUL_SHARE * min(len(data), 8192)):
-        raise InputError(str(path), None, "binary file (it holds NUL bytes)",
-                         "newstrace reads UTF-8 text, JSON Lines, CSV and HTML")
+        return _utf16(path, data, "utf-16")
+    head = data[:200]
+    for order, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[::2])):
+        # UTF-16 without a byte-order mark: every other byte of Latin text is zero.
+        if len(zeros) >= 8 and zeros.count(0) >= 0.9 * len(zeros):
+            return _utf16(path, data, order)
     try:
+        # Text that decodes is text: a stray NUL costs its record (make_article), not the file.
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if b"\x00" in data[:8192]:
+            raise InputError(str(path), None, "binary file (it holds NUL bytes)",
+                             "newstrace reads UTF-8 text, JSON Lines, CSV and HTML") from None
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(str(path), line, f"invalid UTF-8 at byte {exc.start}",
                          "re-save the file as UTF-8") from exc
+
+
+def _utf16(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), None, f"invalid UTF-16 at byte {exc.start}") from exc
 
 
 def read_txt(path: Path, mapping: dict) -> Iterator[Article | InputError]:
