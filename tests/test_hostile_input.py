@@ -214,3 +214,23 @@ def test_the_web_answers_head_isolates_titles_and_keeps_server_paths(tmp_path):
     assert "<bdi>\u202eevil title</bdi>" in client.get("/articles").text
     article = client.get("/articles/rlo.json").json()
     assert article["origin"]["file"] == "a.jsonl" and "private" not in json.dumps(article)
+
+
+def test_a_store_held_by_another_process_gives_a_clear_error_not_a_traceback(tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("Title\n\nBody.", "utf-8")
+    db = tmp_path / "s.db"
+    open_store(db).close()
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN EXCLUSIVE")  # another writer, mid-transaction
+    try:
+        run = subprocess.run([sys.executable, "-m", "newstrace.cli", "ingest", str(tmp_path / "a.txt"), "--db", str(db)],
+                             capture_output=True, text=True, env={**os.environ, "NEWSTRACE_BUSY_SECONDS": "1"})
+    finally:
+        holder.rollback()
+        holder.close()
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "the store is busy" in run.stderr and "rerun" in run.stderr

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import json
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -20,6 +22,7 @@ from .quotes import SPEAKERS, parser_for
 from .report import article_report, render_html, render_text, trace_report
 from .settings import Settings, load_settings
 from .store import is_server, open_store
+from .store.sqlite import store_problem
 from .store.postgres import redacted
 
 log = logging.getLogger("newstrace")
@@ -440,10 +443,20 @@ def main(argv: list[str] | None = None) -> int:
     except NewstraceError as exc:
         print(f"newstrace: error: {exc}", file=sys.stderr)
         return 2
+    except sqlite3.OperationalError as exc:
+        print(f"newstrace: error: {store_problem(exc)}; what was committed before is kept",
+              file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader (head, less) went away: not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        print(f"newstrace: error: the disk is full ({exc.filename or 'writing'}): free space and rerun",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("newstrace: interrupted; committed batches are kept, rerun to resume", file=sys.stderr)
         return 130

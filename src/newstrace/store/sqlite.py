@@ -637,6 +637,27 @@ class Store:
         return tuple(WordOp(*o) for o in json.loads(row[0])) if row else None
 
 
+def store_problem(exc: sqlite3.OperationalError) -> str:
+    """What an error of SQLite's means to the person running newstrace."""
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return ("the store is busy: another process has held it longer than this one waits "
+                "(NEWSTRACE_BUSY_SECONDS, 30 s by default); let it finish or stop it, then rerun")
+    if "full" in message:
+        return "the disk holding the store is full: free space and rerun"
+    return f"the store cannot be used: {message}"
+
+
+def busy_seconds() -> float:
+    """How long a process waits for another that holds the store (NEWSTRACE_BUSY_SECONDS,
+    default 30) before it gives up with an error."""
+    try:
+        return max(0.0, float(os.environ.get("NEWSTRACE_BUSY_SECONDS", "30")))
+    except ValueError:
+        raise StoreError(f"NEWSTRACE_BUSY_SECONDS must be a number of seconds, not "
+                         f"{os.environ['NEWSTRACE_BUSY_SECONDS']!r}") from None
+
+
 def _write_ahead(conn: sqlite3.Connection, wait: float = 30.0) -> None:
     """Put the store in WAL mode. Switching a new file's mode needs it alone, and SQLite
     answers "locked" at once rather than waiting while another process opens it: so wait
@@ -746,14 +767,16 @@ def open_store(path: str | Path, create: bool = True, read_only: bool = False) -
         raise StoreError(f"{path}: no such store; create it with 'newstrace ingest PATH --db {path}'")
     try:
         if read_only:
-            conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=30,
+            conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=busy_seconds(),
                                    check_same_thread=False)
         else:
-            conn = sqlite3.connect(path, timeout=30)
-            _write_ahead(conn)
+            conn = sqlite3.connect(path, timeout=busy_seconds())
+            _write_ahead(conn, busy_seconds())
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
         version = _read_version(conn, path) if read_only else _created_or_upgraded(conn, path)
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"{path}: {store_problem(exc)}") from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open as a newstrace store: {exc}") from exc
     if version != SCHEMA_VERSION:
