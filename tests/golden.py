@@ -1,0 +1,87 @@
+"""Golden outputs: a digest of everything a traced store gives — every table, `report
+--json` of every article, the clusters and quotations, and the API's JSON — for examples/
+and the seeds. Recorded before the structure of the code is changed (issue 20), so that a
+change meant to leave behaviour alone can show it did: tests/test_golden.py compares.
+
+    python tests/golden.py --update    # record anew, after a change meant to alter outputs
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DIGESTS = HERE / "golden" / "digests.json"
+
+
+def _canonical(value, root: str) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False,
+                      default=lambda v: v.hex() if isinstance(v, (bytes, memoryview)) else str(v))
+    return text.replace(root, "<input>")
+
+
+def outputs(db: Path, root: Path) -> dict[str, str]:
+    """Each output of the store at ``db`` (traced from files under ``root``) as canonical JSON."""
+    from fastapi.testclient import TestClient
+
+    from conftest import TABLES
+    from newstrace.report import article_report
+    from newstrace.store import open_store
+    from newstrace.web import create_app
+
+    found: dict[str, str] = {}
+    where = str(root)
+    with open_store(db, read_only=True) as store:
+        for table, sql in TABLES.items():
+            rows = [[bytes(v) if isinstance(v, memoryview) else v for v in row]
+                    for row in store.conn.execute(sql).fetchall()]
+            found[f"table {table}"] = _canonical(sorted(rows, key=repr), where)
+        ids = [a.id for a in store.articles()]
+        for i in ids:
+            found[f"report {i}"] = _canonical(article_report(store, i), where)
+        found["clusters"] = _canonical(store.clusters(), where)
+        found["quotes"] = _canonical(store.quotes(), where)
+        cluster_ids = [c["id"] for c in store.clusters()]
+        quote_ids = sorted({q["quote_id"] for q in store.quotes()})
+    client = TestClient(create_app(db))
+    for path in (["/overview.json", "/articles.json?limit=500", "/clusters.json?limit=500", "/outlets.json",
+                  "/quotes.json?limit=500"] + [f"/articles/{i}.json" for i in ids]
+                 + [f"/clusters/{c}.json" for c in cluster_ids] + [f"/quotes/{q}.json" for q in quote_ids]):
+        answer = client.get(path)
+        found[f"api {path}"] = _canonical([answer.status_code, answer.json()], where)
+    return found
+
+
+def digests(collections: dict[str, Path]) -> dict[str, dict[str, str]]:
+    """For each named collection (a folder of articles), the digest of each output."""
+    from conftest import build_store
+
+    result = {}
+    for name, folder in collections.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            db = build_store(Path(tmp) / "golden.db", folder)
+            result[name] = {key: hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+                            for key, text in sorted(outputs(db, folder).items())}
+    return result
+
+
+def collections() -> dict[str, Path]:
+    from conftest import EXAMPLES, SHARED
+
+    found = {"examples": EXAMPLES}
+    if (SHARED / "seeds").is_dir():
+        found["seeds"] = SHARED / "seeds"
+    return found
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    if "--update" not in sys.argv:
+        sys.exit(__doc__)
+    DIGESTS.parent.mkdir(exist_ok=True)
+    DIGESTS.write_text(json.dumps(digests(collections()), indent=1, sort_keys=True) + "\n", "utf-8")
+    print(f"wrote {DIGESTS}")
