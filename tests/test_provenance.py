@@ -60,6 +60,8 @@ def test_seeds_spin_hints_and_no_earlier_source(seeds, tmp_path):
         assert "USA" in hints_a and [h["text"] for h in b["spin_hints"]] == ["USA", "USA"]
         (cluster,) = store.clusters()
         assert cluster["earliest"] == [] and "no member has a publication date" in cluster["ordering"]
+        # Their one shared passage is a copy (not a phrase, formula or quotation): it is reuse.
+        assert cluster["kind"] == "reuse"
         assert a["sources"] == [] and b["sources"] == [] and a["reused_share"] == 0.0
 
 
