@@ -234,3 +234,30 @@ def test_a_store_held_by_another_process_gives_a_clear_error_not_a_traceback(tmp
         holder.close()
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "the store is busy" in run.stderr and "rerun" in run.stderr
+
+
+def test_files_passed_over_are_named_and_a_failed_first_ingest_leaves_no_store(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "letter.docx").write_bytes(b"PK\x03\x04 not an article")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    run = subprocess.run([sys.executable, "-m", "newstrace.cli", "ingest", str(folder), "--db", str(tmp_path / "a.db")],
+                         capture_output=True, text=True)
+    assert "letter.docx: not an article file type" in run.stderr and "scan.pdf" in run.stderr
+    # A first ingest that fails on its first file leaves no empty store file behind...
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "a.jsonl").write_text("not json\n", "utf-8")
+    db = tmp_path / "b.db"
+    run = subprocess.run([sys.executable, "-m", "newstrace.cli", "ingest", str(tmp_path / "bad"), "--db", str(db)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "a.jsonl:1" in run.stderr and not db.exists()
+    # ...but what an ingest stored before it failed is kept.
+    (tmp_path / "bad" / "0.txt").write_text("Title\n\nBody.", "utf-8")
+    run = subprocess.run([sys.executable, "-m", "newstrace.cli", "ingest", str(tmp_path / "bad"), "--db", str(db),
+                          "--batch-size", "1"], capture_output=True, text=True)
+    assert run.returncode == 2 and db.exists()
+    with open_store(db, read_only=True) as store:
+        assert [a.id for a in store.articles()] == ["0"]

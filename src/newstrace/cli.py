@@ -12,6 +12,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -115,10 +116,30 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+@contextmanager
+def _kept_only_if_filled(db):
+    """A store file this command creates is removed again when the command fails before
+    any article is in it: a failed first ingest leaves no empty store behind."""
+    fresh = db is not None and not is_server(db) and not Path(db).exists()
+    try:
+        yield
+    except BaseException:
+        if fresh and Path(db).exists():
+            try:
+                with open_store(db, read_only=True) as store:
+                    empty = store.count("articles") == 0
+            except NewstraceError:
+                empty = False
+            if empty:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+        raise
+
+
 def _cmd_ingest(args) -> int:
     settings = _settings(args)
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
-    with open_store(args.db) as store:
+    with _kept_only_if_filled(args.db), open_store(args.db) as store:
         run = store.start_run("ingest", settings.to_dict())
         try:
             summary = ingest(store, args.paths, settings, parse_mapping(args.map), progress, run)
@@ -154,7 +175,7 @@ def _cmd_trace(args) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="newstrace-")
         db = os.path.join(tmp.name, "trace.db")
     try:
-        with open_store(db) as store:
+        with _kept_only_if_filled(args.db), open_store(db) as store:
             summary = _whole_run(store, "trace", args, settings, progress)
             report = trace_report(store, summary)
             if args.db is None:

@@ -33,7 +33,10 @@ def _files(path: Path) -> Iterator[Path]:
             if (child.is_file() or child.is_symlink()) and not any(
                     p.startswith(".") for p in child.relative_to(path).parts):
                 if reader_for(child) is None:
-                    log.info("%s: not an article file type, passed over", child)
+                    # Said where it is seen (not only with -v): a folder of .docx or .pdf
+                    # files would otherwise ingest nothing without a word.
+                    log.warning("%s: not an article file type (newstrace reads %s), passed over", child,
+                                ", ".join(supported_suffixes()))
                     continue
                 yield child
     else:
