@@ -309,3 +309,24 @@ def test_the_article_page_shows_each_claim_with_its_confidence_and_a_shared_quot
     # The link leads to the quotation's group, where both articles quote her.
     group = client.get(f"/quotes/{quoted['quoted'][0][1]}.json").json()
     assert {v["article"] for v in group["variants"]} == {"daily", "herald"} and group["speakers"] == ["Anna Reyes"]
+
+
+def test_clusters_command_by_kind_shows_a_copy_tree_only_for_reuse(tmp_path, capsys):
+    import json
+
+    from newstrace.cli import main
+
+    poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])
+    store = traced(tmp_path, [
+        article("daily", f"{filler(29)}\n\n“{STATEMENT},” Anna Reyes said.\n\n{filler(30)} {poll}", "2016-05-02", "Daily"),
+        article("herald", f"{filler(31)}\n\nReyes said: “{STATEMENT}.”\n\n{filler(32)} {poll}", "2016-05-09", "Herald")])
+    store.close()
+    db = str(tmp_path / "claims.db")
+    assert main(["clusters", "--db", db, "--kind", "quotation", "--json"]) == 0
+    assert [c["kind"] for c in json.loads(capsys.readouterr().out)] == ["quotation"]
+    assert main(["clusters", "--db", db]) == 0
+    listing = capsys.readouterr().out
+    quotation, reuse = (listing.split("cluster ")[1:][k] for k in
+                        sorted(range(2), key=lambda k: "(reuse)" in listing.split("cluster ")[1:][k]))
+    assert "<-" not in quotation and "herald <- daily" in reuse
+    assert main(["clusters", "--db", db, "--kind", "copies"]) == 2

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .engines.local import collect_quotes, detect_reuse, ingest, trace_provenance
+from .browse import CLUSTER_KINDS
 from .errors import NewstraceError, NotFound
 from .ingest import parse_mapping
 from .quotes import SPEAKERS, parser_for
@@ -269,8 +270,12 @@ def _cmd_quotes(args) -> int:
 
 
 def _cmd_clusters(args) -> int:
+    if args.kind is not None and args.kind not in CLUSTER_KINDS:
+        raise NewstraceError(f"--kind must be one of {', '.join(CLUSTER_KINDS)}, not {args.kind!r}")
     with open_store(args.db, create=False) as store:
-        clusters = store.clusters(limit=args.limit)
+        clusters = store.clusters(limit=None if args.kind else args.limit)
+    if args.kind:
+        clusters = [c for c in clusters if c["kind"] == args.kind][:args.limit]
     if args.json:
         json.dump(clusters, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -281,6 +286,8 @@ def _cmd_clusters(args) -> int:
         spread = f"{dates[0][:10]} .. {dates[-1][:10]}" if dates else "undated"
         print(f"cluster {c['id']} ({c['kind']}): {c['size']} articles, {len(outlets)} outlets, {spread}")
         print(f"  earliest: {', '.join(c['earliest']) or 'unknown'} — {c['ordering']}")
+        if c["kind"] != "reuse":
+            continue  # a formula, template, phrase or quotation is no copy: no copy tree to show
         for e in c["edges"]:
             if e["parent"]:
                 print(f"    {e['child']} <- {e['parent']}")
@@ -410,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clusters", help="list the largest reuse clusters")
     p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="how many clusters (default: 20)")
+    p.add_argument("--kind", metavar="KIND", help="only clusters of this kind: " + ", ".join(CLUSTER_KINDS))
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_clusters)
 
