@@ -65,8 +65,10 @@ def polnear_claims(polnear: Path, tmp: Path, sample: int = 30) -> list[str]:
         claims = []
         confidence: Counter = Counter()
         held_back: Counter = Counter()
+        doubts = 0
         for a in articles:
             sig = store.signals(a.id) or {}
+            doubts += bool(sig.get("date_doubt"))
             for claim in sig.get("claims", []):
                 confidence[claim["confidence"]] += 1
                 if claim["confidence"] == "low":
@@ -91,7 +93,7 @@ def polnear_claims(polnear: Path, tmp: Path, sample: int = 30) -> list[str]:
              f"same outlet: {sum(texts[c[0]].source == texts[c[1]].source for c in claims)}",
              f"- claims (article, earlier copy) by confidence: {dict(sorted(confidence.items()))}; held back "
              f"(low): {dict(held_back.most_common())}",
-             f"- clusters by kind: {dict(sorted(kinds.items()))}"]
+             f"- clusters by kind: {dict(sorted(kinds.items()))}; articles whose date the text contradicts: {doubts}"]
     rng = random.Random(19)
     for art, parent, start, end, words in sorted(rng.sample(claims, min(sample, len(claims)))):
         a, p = texts[art], texts[parent]

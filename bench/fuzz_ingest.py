@@ -20,7 +20,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from fuzz_inputs import jsonl_line, raw_lines, records, valid  # noqa: E402
+from fuzz_inputs import between_valid, jsonl_line, raw_lines, records  # noqa: E402
 from test_fuzz_ingest import ingest_lines  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "fuzz.md"
@@ -43,10 +43,7 @@ def main() -> int:
               suppress_health_check=list(HealthCheck))
     @given(st.lists(records.map(jsonl_line) | raw_lines, min_size=1, max_size=6))
     def run(hostile):
-        lines = []
-        for k, line in enumerate(hostile):
-            lines += [jsonl_line(valid(k)), line]
-        lines.append(jsonl_line(valid(len(hostile))))
+        lines, expected = between_valid(hostile)
         tried["files"] += 1
         tried["hostile records"] += len(hostile)
         try:
@@ -55,7 +52,7 @@ def main() -> int:
             failures.append(traceback.format_exc(limit=3))
             return
         tried["skipped"] += skipped
-        missing = {f"valid-{k}" for k in range(len(hostile) + 1)} - stored
+        missing = expected - stored
         if missing:
             failures.append(f"valid records lost: {sorted(missing)} beside {hostile!r}"[:500])
 

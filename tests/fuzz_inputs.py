@@ -29,3 +29,13 @@ def jsonl_line(record) -> str:
 
 def valid(k: int) -> dict:
     return {"id": f"valid-{k}", "text": f"A valid article, number {k}, between hostile ones."}
+
+
+def between_valid(hostile: list[str]) -> tuple[list[str], set[str]]:
+    """The lines of a file with a valid record before, between and after the hostile ones,
+    and the ids of the valid records (each must be stored)."""
+    lines = []
+    for k, line in enumerate(hostile):
+        lines += [jsonl_line(valid(k)), line]
+    lines.append(jsonl_line(valid(len(hostile))))
+    return lines, {f"valid-{k}" for k in range(len(hostile) + 1)}

@@ -274,6 +274,11 @@ def test_stated_dates():
     # An event the lead reports is not the article's date, nor is a date its weekday contradicts.
     assert stated_date("On May 3 the council met.", published="2016-05-01") is None
     assert stated_date("BERLIN, Monday 3 Oct 2017 - x") is None
+    # A date after a credit is the credit's only when told as one, and read to its year.
+    told = "guards were refused,” Fox News reported.\n\nIn the July 9, 2012, cable, he wrote."
+    assert stated_date(told, tuple(agency_credits(told)), "2016-05-02") is None
+    credit = "The army advanced, an officer told AFP Tuesday 3 October 2017"
+    assert stated_date(credit, tuple(agency_credits(credit)), "2016-05-02").day == "2017-10-03"
     assert date_doubt("2016-07-14", stated_date("NEW YORK, July 14 (Reuters) - x", published="2016-07-14")) is None
 
 

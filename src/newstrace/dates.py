@@ -89,6 +89,7 @@ _DATE = re.compile(
     rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))\b")
 # A dateline stands at the head of the text; a credit's date just after the credit.
 _HEAD_CHARS = 300
+_LONGEST_DATE = 40  # "Wednesday, September 30, 2015"
 _AFTER_CREDIT_CHARS = 30
 # A date after a lower-case word is told in a sentence, not stated in a dateline.
 _TOLD_IN_A_SENTENCE = re.compile(r"(?:\b[a-z]+|\b(?i:on|by|until|till|since|from|before|after|in|of|to|through))"
@@ -143,11 +144,15 @@ def stated_date(text: str, credits: tuple[Credit, ...] = (), published: str | No
         known = None
     places = [(0, min(len(text), _HEAD_CHARS))] + [(c.end, min(len(text), c.end + _AFTER_CREDIT_CHARS)) for c in credits]
     for k, (lo, hi) in enumerate(places):
-        for m in _DATE.finditer(text, lo, hi):
-            if k == 0 and (_TOLD_IN_A_SENTENCE.search(text, max(0, m.start() - 12), m.start())
-                           or not (m.group("y1") or m.group("y2") or m.group("y3")
-                                   or _DATELINE_PLACE.search(text, max(0, m.start() - 40), m.start()))):
-                continue  # "on May 3": an event the lead reports; "Sonoma, Jan. 24.": a schedule
+        # A date starts inside its place and may run past it ("July 9, 2012").
+        for m in _DATE.finditer(text, lo, min(len(text), hi + _LONGEST_DATE)):
+            if m.start() >= hi:
+                break
+            if _TOLD_IN_A_SENTENCE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "on May 3", "In the July 9 cable": an event the text reports
+            if k == 0 and not (m.group("y1") or m.group("y2") or m.group("y3")
+                               or _DATELINE_PLACE.search(text, max(0, m.start() - 40), m.start())):
+                continue  # "Sonoma, Jan. 24.": a schedule
             found = _read_date(m, known)
             if found is not None:
                 return StatedDate(found.isoformat(), m.start(), m.end())

@@ -86,6 +86,7 @@ class ReuseCluster:
     # template: a frame of another event; quotation: words both quote from their speaker.
     kind: str = "reuse"
     phrase_df: float | None = None  # median number of articles holding the passage's n-grams
+    order_doubt: str | None = None  # why the earliest member's place first is in doubt (also in ``ordering``)
 
     @property
     def articles(self) -> tuple[str, ...]:
@@ -458,8 +459,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
             there[op.b] += 1
     claims = [copy_claim(article, meta[p], shared_words[p], mine, evidence.get(p, ArticleEvidence()), p in whole)
               for p in sorted(parents)]
-    common = {a for p in parents if meta[p].source != article.source or not article.source
-              for a in _common_agencies(mine, evidence.get(p, ArticleEvidence()))}
+    common = {a for p in parents for a in _common_source(article, meta[p], mine, evidence.get(p, ArticleEvidence()))}
     share = _covered([r[0] for r in reused]) / article.length if article.length else 0.0
     share = min(1.0, share)
     per_source = sorted((_covered(v) for v in per_origin.values()), reverse=True)
@@ -492,7 +492,7 @@ _SURER = ("low", "medium", "high")
 
 def _earliest_claim(cluster: ReuseCluster, origin: str, first: ArticleMeta, article: ArticleMeta) -> EarliestClaim:
     """How sure it is that ``origin`` published ``cluster``'s passage before ``article``."""
-    if len(cluster.earliest) > 1 or "in doubt" in cluster.ordering:
+    if len(cluster.earliest) > 1 or cluster.order_doubt:
         return EarliestClaim(origin, "low", cluster.ordering)
     timed = moment(first.published)[1] is not None and moment(article.published)[1] is not None
     gap = days_between(first.published, article.published)
@@ -502,8 +502,13 @@ def _earliest_claim(cluster: ReuseCluster, origin: str, first: ArticleMeta, arti
     return EarliestClaim(origin, "high", cluster.ordering)
 
 
-def _common_agencies(this: ArticleEvidence, other: ArticleEvidence) -> set[str]:
-    return {c.agency for c in this.credits} & {c.agency for c in other.credits}
+def _common_source(article: ArticleMeta, parent: ArticleMeta, this: ArticleEvidence,
+                   theirs: ArticleEvidence) -> set[str]:
+    """The agencies two outlets' copies both credit: their common source. One outlet's two
+    copies of its own story credit whom the story credits: no common source."""
+    if article.source and article.source == parent.source:
+        return set()
+    return {c.agency for c in this.credits} & {c.agency for c in theirs.credits}
 
 
 def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
@@ -515,11 +520,8 @@ def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
     earlier text credits this article's outlet (this date is likely a later print date),
     or a date the text contradicts. Medium: dates one day apart, which a print date can
     reverse. High otherwise. Two articles of one outlet: the outlet reuses its own text."""
-    own_outlet = bool(article.source) and article.source == parent.source
-    claim = partial(CopyClaim, parent.id, words, own_outlet=own_outlet)
-    # An agency both credit is the source of two outlets' copies; one outlet's two copies
-    # of its own story credit whom the story credits.
-    common = set() if own_outlet else _common_agencies(this, theirs)
+    claim = partial(CopyClaim, parent.id, words, own_outlet=bool(article.source) and article.source == parent.source)
+    common = _common_source(article, parent, this, theirs)
     if common:
         return claim("low", f"both credit {', '.join(sorted(common))}: their common source")
     if words < CLAIM_WORDS and not whole_text:
@@ -533,14 +535,13 @@ def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
         doubt = date_doubt(meta.published, ev.stated)
         if doubt:
             return claim("low", f"the order rests on a date in doubt: {who} is {doubt}")
-    credited = organisation(parent.source)
+    credits_parent = organisation(parent.source) in {c.agency for c in this.credits}
     because = ("the same text in full (an exact duplicate)" if whole_text else f"{words} matching words")
     because += (f"; published {parent.published} before {article.published}"
-               + (f"; this article credits {credited}" if credited and credited in {c.agency for c in this.credits}
-                  else ""))
+                + (f"; this article credits {organisation(parent.source)}" if credits_parent else ""))
     gap = days_between(parent.published, article.published)
     timed = all(moment(m.published)[1] is not None for m in (parent, article))
-    if gap is not None and gap <= 1 and not timed and credited not in {c.agency for c in this.credits}:
+    if gap is not None and gap <= 1 and not timed and not credits_parent:
         return claim("medium", because + ": a day apart, which a print date following the web "
                                                                "date could reverse")
     return claim("high", because)
@@ -553,9 +554,9 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
                    ) -> tuple[list[Significance], dict[tuple, float]]:
     """Each passage's :class:`~newstrace.significance.Significance`, and the median
     collection count of the words of those whose words were read (keyed by both spans).
-    With ``evidence``, a copy or phrase both articles quote from its speaker is a ``quotation``
-    (:func:`_quoted_in_both`); ``texts`` gives the texts of some articles, asked once for
-    those whose passages lie mostly inside quotation marks.
+    With ``evidence`` and ``texts`` (the texts of the articles asked for, asked once for
+    those whose passages lie mostly inside quotation marks), a copy or phrase both articles
+    quote from its speaker is a ``quotation`` (:func:`_quoted_in_both`).
 
     A long passage is a copy without reading its words (most of a large collection's
     text): see ``ALWAYS_COPY_WORDS``.
@@ -578,11 +579,10 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
             medians[_passage_key(al)] = float(in_words[len(in_words) // 2]) if in_words else 1.0
             source_counts = partial(frequencies, [op.b for op in ops if op.b])
         judged.append(significance(ops, counts, source_counts))
-    if evidence:
+    if evidence and texts:
         quoted = [k for k, (al, j) in enumerate(zip(alignments, judged))
                   if j.kind in ("copy", "phrase") and _mostly_quoted(al, evidence)]
-        text_of = texts({s.article for k in quoted for s in (alignments[k].a, alignments[k].b)}) \
-            if texts and quoted else {}
+        text_of = texts({s.article for k in quoted for s in (alignments[k].a, alignments[k].b)}) if quoted else {}
         for k in quoted:
             if _quoted_in_both(alignments[k], evidence, text_of):
                 judged[k] = dataclasses.replace(judged[k], kind="quotation",
@@ -656,20 +656,13 @@ def _quoted_in_both(al: Alignment, evidence: dict[str, ArticleEvidence], texts: 
     """Whether both articles quote the passage's words from its speaker, neither copying
     the other: it lies mostly inside quotation marks in each (:func:`_mostly_quoted`), and
     what each tells around the quotation is its own ("Calderón told CNBC Saturday", "said
-    in an interview with CNBC"): few words outside the marks are common to both. Without
-    the texts, the text outside the marks on the side with less of it must be short."""
+    in an interview with CNBC"): few words outside the marks are common to both."""
     outside: list[Counter] = []
     total = []
     for span in (al.a, al.b):
-        quotes = evidence[span.article].quotations
-        text = texts.get(span.article)
-        if text is None:
-            kept = span.end - span.start - inside(quotes, span.start, span.end)
-            outside.append(Counter({"": kept}))
-            total.append(span.end - span.start)
-            continue
+        text = texts[span.article]
         told, at = [], span.start
-        for lo, hi in quotes:
+        for lo, hi in evidence[span.article].quotations:
             if hi <= span.start or lo >= span.end:
                 continue
             told.append(text[at:max(at, lo)])
@@ -677,8 +670,6 @@ def _quoted_in_both(al: Alignment, evidence: dict[str, ArticleEvidence], texts: 
         told.append(text[at:span.end])
         outside.append(Counter(_WORD.findall(" ".join(told).lower())))
         total.append(len(_WORD.findall(text[span.start:span.end])))
-    if any("" in c for c in outside):  # no text: by characters
-        return min(sum(c.values()) for c in outside) <= _MATCHED_OUTSIDE_SHARE * min(total)
     return sum((outside[0] & outside[1]).values()) <= max(_ATTRIBUTION_WORDS, _MATCHED_OUTSIDE_SHARE * min(total))
 
 
@@ -694,18 +685,23 @@ def _with_evidence(cluster: ReuseCluster, meta: dict[str, ArticleMeta],
     if common and cluster.kind == "reuse" and (len(outlets) > 1 or None in outlets):
         note = (f"common source: {', '.join(sorted(common))} (credited by every copy; not in the collection "
                 f"unless one of them is its own release); {note}")
+    doubts = []
     for first in cluster.earliest:
         credited = {c.agency for c in evidence[first].credits} if first in evidence else set()
         later = sorted(i for i in cluster.articles if i != first and i in meta
                        and organisation(meta[i].source) in credited)
         if later:
-            note += (f"; the order is in doubt: {first} credits {organisation(meta[later[0]].source)}, the outlet of "
-                     f"{', '.join(later)}, whose date may be a later print date")
+            doubts.append(f"{first} credits {organisation(meta[later[0]].source)}, the outlet of "
+                          f"{', '.join(later)}, whose date may be a later print date")
         doubt = date_doubt(meta[first].published, evidence[first].stated) if first in evidence and first in meta \
             else None
         if doubt:
-            note += f"; the order is in doubt: {first} is {doubt}"
-    return cluster if note == cluster.ordering else dataclasses.replace(cluster, ordering=note)
+            doubts.append(f"{first} is {doubt}")
+    if doubts:
+        note += "".join(f"; the order is in doubt: {d}" for d in doubts)
+    if note == cluster.ordering:
+        return cluster
+    return dataclasses.replace(cluster, ordering=note, order_doubt="; ".join(doubts) or None)
 
 
 # --- helpers both engines use ----------------------------------------------------------

@@ -714,9 +714,7 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
         if sqlite3.complete_statement(statement):
             conn.execute(statement)
             statement = ""
-    if statement.strip() and not all(part.strip().startswith("--") or not part.strip()
-                                     for part in statement.splitlines()):
-        conn.execute(statement)
+    conn.execute(statement)  # what follows the last statement: comments or nothing
 
 
 def is_server(location) -> bool:
