@@ -19,7 +19,7 @@ import resource
 import time
 from pathlib import Path
 
-from newstrace.engines.local import detect_reuse, ingest, trace_provenance
+from newstrace.pipeline import detect_reuse, ingest, trace_provenance
 from newstrace.settings import Settings
 from newstrace.store import open_store
 

@@ -25,10 +25,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from newstrace.engines.local import detect_reuse, trace_provenance
+from newstrace.pipeline import detect_reuse, trace_provenance
 from newstrace.model import Article
 from newstrace.pan import detect_collection, detect_pairs, score_corpus
-from newstrace.store import IngestSummary, open_store
+from newstrace.model import IngestSummary
+from newstrace.store import open_store
 
 RESULTS = Path(__file__).resolve().parent / "results" / "claims.md"
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from newstrace.engines import spark as spark_engine
-from newstrace.engines.local import detect_reuse, ingest, trace_provenance
+from newstrace.pipeline import detect_reuse, ingest, trace_provenance
 from newstrace.pan import collection_documents, read_document
 from newstrace.store import open_store
 

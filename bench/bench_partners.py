@@ -28,8 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from newstrace.candidates import find_candidates
-from newstrace.engines.local import _shingle_config, detect_reuse, ingest
-from newstrace.provenance import ArticleMeta, phrase_frequency, shingle_frequency, stored_words, trace, with_duplicates
+from newstrace.candidates import shingle_config
+from newstrace.pipeline import detect_reuse, ingest
+from newstrace.candidates import phrase_frequency, shingle_frequency
+from newstrace.model import ArticleMeta
+from newstrace.provenance import stored_words, trace, with_duplicates
 from newstrace.settings import Settings
 from newstrace.store import open_store
 
@@ -72,7 +75,7 @@ def main() -> int:
             meta[a.id] = ArticleMeta(a.id, a.published, a.source, len(a.text))
             if canonical := store.duplicate_of(a.id):
                 duplicates[canonical].append(a.id)
-        shingled = list(store.stream_shingles(_shingle_config(exhaustive)))
+        shingled = list(store.stream_shingles(shingle_config(exhaustive)))
         published = {i: m.published for i, m in meta.items()}
         alignments = store.alignments(words=False)
         words = stored_words(store.alignment_words, duplicates)

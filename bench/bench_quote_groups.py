@@ -19,7 +19,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from newstrace.engines.local import collect_quotes, ingest
+from newstrace.pipeline import collect_quotes, ingest
 from newstrace.store import open_store
 
 _SAMPLE = 3

@@ -67,7 +67,7 @@ def sample(files: list[Path], fraction: float, out: Path, by: str = "pages") -> 
 
 def one_run(data: str, db: str) -> dict:
     """The whole trace of one sample, timed by stage (run in a child process)."""
-    from newstrace.engines.local import detect_reuse, ingest, trace_provenance
+    from newstrace.pipeline import detect_reuse, ingest, trace_provenance
     from newstrace.settings import load_settings
     from newstrace.store import open_store
 

@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from newstrace.engines.local import detect_reuse, ingest, trace_provenance
+from newstrace.pipeline import detect_reuse, ingest, trace_provenance
 from newstrace.pan import collection_documents, read_document
 from newstrace.store import open_store
 from newstrace.store.postgres import redacted

@@ -13,25 +13,16 @@ SHARED = Path(os.environ.get("NEWSTRACE_SHARED", ROOT.parent / "shared"))
 EXAMPLES = ROOT / "examples"
 
 
-# Every table a pipeline run fills, in an order that does not depend on the store.
-TABLES = {
-    "articles": "SELECT id, url, source, title, published, language, text, text_hash, duplicate_of,"
-                " origin_file, origin_line FROM articles",
-    "skips": "SELECT file, line, reason FROM skips",
-    "shingles": "SELECT article, config, hashes, positions FROM shingles",
-    "compared_pairs": "SELECT a_article, b_article FROM compared_pairs",
-    "alignments": "SELECT a_article, a_start, a_end, b_article, b_start, b_end, score, similarity, exact,"
-                  " variant, substituted, gaps, ops FROM alignments",
-    "clusters": "SELECT id, size, earliest, first_published, ordering, kind, phrase_df FROM clusters",
-    "cluster_spans": "SELECT cluster_id, article, start, end FROM cluster_spans",
-    "copy_edges": "SELECT cluster_id, child, parent, evidence FROM copy_edges",
-    "signals": "SELECT article, reused_share, originality, sources, spin_rate, stitched_score, recycled_chars,"
-               " spin_hints, details FROM signals",
-    "quotes": "SELECT article, start, end, text, speaker, speaker_as_written, speaker_start, speaker_end, how,"
-              " cue, cue_start, cue_end, secondary_source, evidence, quote_id, variant, first_appearance,"
-              " reattributed, conflicting FROM quotes",
-    "statements": "SELECT article, start, end, text, speaker, how, cue, evidence FROM statements",
-}
+# Every table a pipeline run fills.
+TABLES = ("articles", "skips", "shingles", "compared_pairs", "alignments", "clusters", "cluster_spans", "copy_edges",
+          "signals", "quotes", "statements")
+
+
+def table_rows(store, table: str) -> list[tuple]:
+    """A table's rows as stored (without row numbers or runs), in an order that does not
+    depend on the store."""
+    return sorted((tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in store.dump(table)),
+                  key=repr)
 
 
 def shared_path(*parts: str) -> Path:
@@ -59,7 +50,7 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 def build_store(path: Path, *sources: Path) -> Path:
     """A store holding ``sources`` after the whole pipeline: ingest, detection, provenance, quotes."""
-    from newstrace.engines.local import collect_quotes, detect_reuse, ingest, trace_provenance
+    from newstrace.pipeline import collect_quotes, detect_reuse, ingest, trace_provenance
     from newstrace.store import open_store
 
     with open_store(path) as store:

@@ -30,7 +30,7 @@ def outputs(db: Path, root: Path, pages: int | None = None) -> dict[str, str]:
     the API's page of each article, cluster and quotation, or of the first ``pages`` of each."""
     from fastapi.testclient import TestClient
 
-    from conftest import TABLES
+    from conftest import TABLES, table_rows
     from newstrace.report import article_report
     from newstrace.store import open_store
     from newstrace.web import create_app
@@ -38,10 +38,8 @@ def outputs(db: Path, root: Path, pages: int | None = None) -> dict[str, str]:
     found: dict[str, str] = {}
     where = str(root)
     with open_store(db, read_only=True) as store:
-        for table, sql in TABLES.items():
-            rows = [[bytes(v) if isinstance(v, memoryview) else v for v in row]
-                    for row in store.conn.execute(sql).fetchall()]
-            found[f"table {table}"] = _canonical(sorted(rows, key=repr), where)
+        for table in TABLES:
+            found[f"table {table}"] = _canonical([list(row) for row in table_rows(store, table)], where)
         ids = [a.id for a in store.articles()]
         for i in ids:
             found[f"report {i}"] = _canonical(article_report(store, i), where)

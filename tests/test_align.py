@@ -131,8 +131,8 @@ def test_spans_in_bounds_and_mirrored(x, y, shared):
 def test_detection_does_not_depend_on_ingest_order(tmp_path):
     from conftest import EXAMPLES
     from newstrace import open_store, read_articles
-    from newstrace.engines.local import detect_reuse
-    from newstrace.store import IngestSummary
+    from newstrace.pipeline import detect_reuse
+    from newstrace.model import IngestSummary
 
     items = list(read_articles([EXAMPLES]))
     results = []
@@ -149,8 +149,8 @@ def test_incremental_detection_equals_one_run(tmp_path):
     """Adding articles later aligns only their pairs and ends where one run would."""
     from conftest import EXAMPLES
     from newstrace import open_store, read_articles
-    from newstrace.engines.local import detect_reuse
-    from newstrace.store import IngestSummary
+    from newstrace.pipeline import detect_reuse
+    from newstrace.model import IngestSummary
 
     items = sorted(read_articles([EXAMPLES]), key=lambda a: a.id)
     with open_store(tmp_path / "once.db") as store:

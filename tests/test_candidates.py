@@ -92,7 +92,7 @@ def test_candidates_found_in_hash_parts_spilled_to_disk_follow_the_definition(se
 def test_detection_with_the_index_in_hash_passes_finds_what_one_pass_finds(tmp_path):
     """A store whose index passes candidate_memory_mb is read in several passes over hash
     ranges (occurrences spilled to disk); it finds the same pairs and passages."""
-    from newstrace.engines.local import detect_reuse, ingest
+    from newstrace.pipeline import detect_reuse, ingest
 
     rng = random.Random(3)
     vocabulary = [f"w{k}" for k in range(3000)]

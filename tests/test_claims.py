@@ -6,10 +6,11 @@ import random
 from hypothesis import given, settings as hsettings, strategies as st
 
 from newstrace.credits import agency_credits
-from newstrace.engines.local import detect_reuse, trace_provenance
+from newstrace.pipeline import detect_reuse, trace_provenance
 from newstrace.model import Article, WordOp
 from newstrace.significance import facts_of, significance
-from newstrace.store import IngestSummary, open_store
+from newstrace.model import IngestSummary
+from newstrace.store import open_store
 
 def filler(seed: int, sentences: int = 6) -> str:
     """Sentences of made-up words that no other article shares."""
@@ -293,7 +294,7 @@ def test_outlets_named_in_the_input_by_their_forms():
 def test_the_article_page_shows_each_claim_with_its_confidence_and_a_shared_quotation(tmp_path):
     from fastapi.testclient import TestClient
 
-    from newstrace.engines.local import collect_quotes
+    from newstrace.pipeline import collect_quotes
     from newstrace.web import create_app
 
     poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])

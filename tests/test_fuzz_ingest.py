@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from newstrace import open_store
-from newstrace.engines.local import ingest
+from newstrace.pipeline import ingest
 from newstrace.settings import Settings
 
 from fuzz_inputs import between_valid, jsonl_line, raw_lines, records

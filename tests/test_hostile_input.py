@@ -9,7 +9,7 @@ import os
 import pytest
 
 from newstrace import open_store, read_articles
-from newstrace.engines.local import ingest
+from newstrace.pipeline import ingest
 from newstrace.ingest import readers
 from newstrace.model import Article
 from newstrace.settings import Settings
@@ -109,7 +109,7 @@ def test_ingests_started_together_into_one_new_sqlite_store_store_everything_onc
     # Each process loads newstrace first and waits for the others: then they open the new
     # store and ingest within a few milliseconds of each other.
     script = ("import sys, time, pathlib\n"
-              "from newstrace.engines.local import ingest\nfrom newstrace.settings import Settings\n"
+              "from newstrace.pipeline import ingest\nfrom newstrace.settings import Settings\n"
               "from newstrace.store import open_store\n"
               "while not pathlib.Path(sys.argv[1]).exists(): time.sleep(0.001)\n"
               "with open_store(sys.argv[2]) as store:\n"

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from newstrace import InputError, open_store, read_articles
-from newstrace.engines.local import ingest
+from newstrace.pipeline import ingest
 from newstrace.model import Article
 from newstrace.settings import Settings
 

@@ -3,9 +3,10 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from newstrace.model import Alignment, Span, WordOp
 from newstrace.dates import earlier
-from newstrace.provenance import ArticleMeta, trace
+from newstrace.model import ArticleMeta
+from newstrace.provenance import trace
 from newstrace.store import open_store
-from newstrace.engines.local import detect_reuse, ingest, trace_provenance
+from newstrace.pipeline import detect_reuse, ingest, trace_provenance
 
 from conftest import EXAMPLES
 

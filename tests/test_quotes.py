@@ -476,7 +476,7 @@ def test_statements_without_quotation_marks_are_stored_and_shown(tmp_path, parse
     import jsonschema
     from fastapi.testclient import TestClient
 
-    from newstrace.engines.local import collect_quotes, ingest
+    from newstrace.pipeline import collect_quotes, ingest
     from newstrace.report import article_report
     from newstrace.store import open_store
     from newstrace.web import create_app

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from newstrace import browse
-from newstrace.engines.local import collect_quotes
+from newstrace.pipeline import collect_quotes
 from newstrace.errors import StoreError
 from newstrace.store import open_store
-from newstrace.store.sqlite import _SCHEMA
+from newstrace.store.schema import created
 from newstrace.browse import CLUSTER_KINDS
 from newstrace.web import create_app
 
@@ -196,7 +196,7 @@ def test_read_only(client, examples_db):
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 def test_overview_follows_a_store_that_changes_while_served(tmp_path, kind, request):
     """The overview is computed once per state of the store: a file's, or a server's."""
-    from newstrace.engines.local import ingest
+    from newstrace.pipeline import ingest
 
     from conftest import write_jsonl
     db = tmp_path / "growing.db" if kind == "sqlite" else request.getfixturevalue("postgres_url")
@@ -226,7 +226,8 @@ def test_openapi_lists_every_json_route(client):
 def test_a_version_1_store_is_upgraded_with_search(tmp_path):
     path = tmp_path / "v1.db"
     conn = sqlite3.connect(path)
-    conn.executescript(_SCHEMA)
+    for statement in created("sqlite", version=1):
+        conn.execute(statement)
     conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     conn.execute("INSERT INTO articles (id, title, text, text_hash) VALUES ('a', 'Harbour', 'The ferry sank.', 'x')")
     conn.commit()

@@ -16,16 +16,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .engines.local import collect_quotes, detect_reuse, ingest, trace_provenance
+from . import pipeline
 from .browse import CLUSTER_KINDS
 from .errors import NewstraceError, NotFound
 from .ingest import parse_mapping
 from .quotes import SPEAKERS, parser_for
 from .report import article_report, render_html, render_text, trace_report
 from .settings import Settings, load_settings
-from .store import is_server, open_store
+from .store import is_server, open_store, redacted
 from .store.sqlite import store_problem
-from .store.postgres import redacted
 
 log = logging.getLogger("newstrace")
 
@@ -143,7 +142,7 @@ def _cmd_ingest(args) -> int:
     with _kept_only_if_filled(args.db), open_store(args.db) as store:
         run = store.start_run("ingest", settings.to_dict())
         try:
-            summary = ingest(store, args.paths, settings, parse_mapping(args.map), progress, run)
+            summary = pipeline.ingest(store, args.paths, settings, parse_mapping(args.map), progress, run)
         finally:
             progress.close()
         store.finish_run(run, summary.as_dict())
@@ -155,16 +154,10 @@ def _cmd_ingest(args) -> int:
 
 
 def _whole_run(store, command: str, args, settings: Settings, progress: _Progress) -> dict:
-    """Ingest, detection, provenance and quotations on the local engine, as one recorded run."""
-    run = store.start_run(command, settings.to_dict())
     try:
-        summary = {**ingest(store, args.paths, settings, parse_mapping(args.map), progress, run).as_dict(),
-                   **detect_reuse(store, settings, progress, run).as_dict(),
-                   **trace_provenance(store, settings, run), **collect_quotes(store, parser_for(settings.speakers))}
+        return pipeline.run(store, command, args.paths, settings, parse_mapping(args.map), progress)
     finally:
         progress.close()
-    store.finish_run(run, summary)
-    return summary
 
 
 def _cmd_trace(args) -> int:
@@ -198,8 +191,7 @@ def _cmd_detect(args) -> int:
     with open_store(args.db, create=False) as store:
         run = store.start_run("detect", settings.to_dict())
         try:
-            summary = {**detect_reuse(store, settings, progress, run).as_dict(),
-                       **trace_provenance(store, settings, run), **collect_quotes(store, parser_for(settings.speakers))}
+            summary = pipeline.detect(store, settings, progress, run)
         finally:
             progress.close()
         store.finish_run(run, summary)
@@ -245,8 +237,8 @@ def _cmd_quotes(args) -> int:
         db = stores[0] if stores else os.path.join(tmp, "quotes.db")
         with open_store(db) as store:
             if inputs:
-                ingest(store, inputs, settings, parse_mapping(args.map))
-            engine = collect_quotes(store, parser_for(settings.speakers))["quote_engine"]
+                pipeline.ingest(store, inputs, settings, parse_mapping(args.map))
+            engine = pipeline.collect_quotes(store, parser_for(settings.speakers))["quote_engine"]
             quotes = store.quotes()
     if args.json:
         json.dump(quotes, sys.stdout, ensure_ascii=False, indent=2)
@@ -321,7 +313,7 @@ def _load(out: str, db: str, settings: Settings) -> None:
 
     with open_store(db) as store:
         run = store.start_run("load", {"from": str(out)})
-        summary = {**spark.load(out, store), **collect_quotes(store, parser_for(settings.speakers))}
+        summary = {**spark.load(out, store), **pipeline.collect_quotes(store, parser_for(settings.speakers))}
         store.finish_run(run, summary)
     print(f"loaded {out} into {redacted(db)}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 

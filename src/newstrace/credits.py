@@ -10,21 +10,12 @@ extends the table with files of the same format.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from .errors import SettingsError
-
-
-@dataclass(frozen=True, slots=True)
-class Credit:
-    """An agency credited at ``[start, end)`` of the text (the form as written)."""
-
-    agency: str
-    start: int
-    end: int
+from .model import Credit
 
 
 # What stands around an agency's name when the text credits it, not when it reports on it:

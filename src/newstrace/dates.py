@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from .credits import Credit
+from .model import Credit
 
 
 def moment(published: str | None) -> tuple[date, datetime | None] | None:
@@ -174,3 +174,7 @@ def date_doubt(published: str | None, stated: StatedDate | None) -> str | None:
             f"({abs(days)} days {'later' if days > 0 else 'earlier'})")
 
 
+def canonical_order(published: str | None, article_id: str) -> tuple:
+    """Which of several exact copies is stored (the smallest): the earliest published, then the
+    smallest id."""
+    return (published is None, published or "", article_id)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .credits import Credit, agency_credits
+from .credits import agency_credits
+from .model import Credit
 from .dates import StatedDate, stated_date
 from .quotes.extract import quotation_spans
 

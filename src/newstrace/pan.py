@@ -303,10 +303,11 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None, sta
     """
     import tempfile
 
-    from .engines.local import batches, detect_reuse, judged_alignments
+    from .pipeline import batches, detect_reuse, judged_alignments
     from .model import Article, Origin
     from .settings import Settings
-    from .store import IngestSummary, open_store
+    from .model import IngestSummary
+    from .store import open_store
 
     settings = settings or Settings()
     out.mkdir(parents=True, exist_ok=True)

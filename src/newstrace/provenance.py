@@ -13,12 +13,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 import dataclasses
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 
-from .model import Alignment, Span, WordOp, flipped
-from .credits import Credit, organisation
+from .credits import organisation
+from .model import (Alignment, ArticleMeta, CopyClaim, CopyEdge, EarliestClaim, FactDiffers, ReuseCluster,
+                    Signals, Span, Swap, WordOp, flipped)
 from .dates import date_doubt, days_between, earlier, first_published, moment
 from .evidence import ArticleEvidence, inside
 from .significance import ALWAYS_COPY_WORDS, Significance, facts_of, reported_facts, significance
@@ -50,119 +50,6 @@ _RECURRING_PER_OUTLET = 3
 # Shorter than this (about 40 words), text one outlet prints in two articles is its own
 # standing text, not a story it republished.
 _OWN_TEXT_CHARS = 250
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleMeta:
-    """What provenance needs to know of an article."""
-
-    id: str
-    published: str | None
-    source: str | None
-    length: int
-
-
-@dataclass(frozen=True, slots=True)
-class CopyEdge:
-    """In a cluster's copy tree: ``child`` most likely copied from ``parent``, and why."""
-
-    child: str
-    parent: str | None
-    evidence: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReuseCluster:
-    """Passages that travelled together: one or more spans per member article."""
-
-    id: int
-    spans: tuple[Span, ...]
-    earliest: tuple[str, ...]  # several when tied; empty when no member is dated
-    first_published: str | None
-    ordering: str  # how the earliest source was decided, or why it could not be
-    edges: tuple[CopyEdge, ...]
-    # reuse: a passage that travelled between articles; recurring: outlets repeating
-    # themselves (masthead, weather box, standing advertisement); formula: common phrasing;
-    # template: a frame of another event; quotation: words both quote from their speaker.
-    kind: str = "reuse"
-    phrase_df: float | None = None  # median number of articles holding the passage's n-grams
-    order_doubt: str | None = None  # why the earliest member's place first is in doubt (also in ``ordering``)
-
-    @property
-    def articles(self) -> tuple[str, ...]:
-        return tuple(sorted({s.article for s in self.spans}))
-
-
-@dataclass(frozen=True, slots=True)
-class Swap:
-    """A word of a source replaced in a copy: ``source_word`` became ``copy_word``."""
-
-    source_word: str
-    copy_word: str
-    kind: str  # variant (alias, spelling, inflection) or substituted
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Signals:
-    """Per-article figures, each with the passages behind it."""
-
-    article: str
-    reused_share: float  # share of the text that appeared earlier elsewhere
-    originality: float
-    sources: tuple[str, ...]  # earliest publishers of the reused passages
-    copied_from: tuple[str, ...]  # the earlier copies it most likely took them from
-    spin_rate: float  # variant and substituted words among the words of reused text
-    swaps: tuple[Swap, ...]  # against the copies it took from
-    recycled: tuple[tuple[Span, str, str], ...]  # (span here, earliest article, its date)
-    recycled_chars: int
-    stitched_score: float  # 0: all reused text from one source; towards 1: spread over many
-    reused_spans: tuple[tuple[Span, str, str | None], ...]  # (span here, earliest source, copied from)
-    facts_differ: tuple["FactDiffers", ...] = ()  # facts a copy changed against its parent: never spin
-    credits: tuple[Credit, ...] = ()  # agencies and outlets the text credits
-    common_sources: tuple[str, ...] = ()  # agencies this article and the copy it came from both credit
-    claims: tuple["CopyClaim", ...] = ()  # each earlier copy it shares text with, and how sure "copied from" is
-    date_doubt: str | None = None  # why its publication date is in doubt
-    earliest: tuple["EarliestClaim", ...] = ()  # each earliest source, how sure, and why
-
-
-@dataclass(frozen=True, slots=True)
-class EarliestClaim:
-    """That ``source`` published text of this article first: how sure, and why."""
-
-    source: str
-    confidence: str  # high | medium | low
-    evidence: str
-
-
-@dataclass(frozen=True, slots=True)
-class CopyClaim:
-    """That this article copied from ``parent``: how sure, and why. Only ``high`` and
-    ``medium`` claims are stated as "copied from"."""
-
-    parent: str
-    words: int  # matching words of the copied passages the two share
-    confidence: str  # high | medium | low
-    evidence: str
-    own_outlet: bool = False  # the parent is of the same outlet: it reuses its own text
-
-
-@dataclass(frozen=True, slots=True)
-class FactDiffers:
-    """A fact (number, name, date) that a copy states otherwise than the copy it came from.
-
-    ``this_nth``/``source_nth`` count the same word's earlier occurrences in each passage,
-    so the report can find its offsets in the texts (a merged passage's word alignment
-    leaves out the words of its gap, so a word's place among them would not do)."""
-
-    kind: str  # number | person | place | organisation | date | other
-    this: str
-    source: str
-    source_article: str
-    this_span: Span
-    source_span: Span
-    this_nth: int
-    source_nth: int
 
 
 # --- clusters ----------------------------------------------------------------------
@@ -743,49 +630,3 @@ def stored_words(lookup: Callable[[Span, Span], tuple[WordOp, ...] | None],
     return words
 
 
-def shingle_frequency(hash_arrays: list) -> tuple | None:
-    """The shingle hashes held by two articles or more, sorted, and how many articles hold
-    each; ``hash_arrays`` are the articles' (unique) shingle hashes, one array per article.
-    None when no shingle is held twice (then no passage was found through one)."""
-    import numpy as np
-
-    if not hash_arrays:
-        return None
-    hashes, counts = np.unique(np.concatenate(hash_arrays), return_counts=True)
-    held = counts >= 2
-    return (hashes[held], counts[held]) if held.any() else None
-
-
-def phrase_frequency(frequency: tuple | None, settings) -> Callable[[list[str]], list[int]] | None:
-    """A function giving, for the words of a passage, how many articles of the collection
-    hold a key n-gram around each word (the most of those covering it; n-grams of the
-    passage's own words). ``frequency`` is (hashes, counts) as :func:`shingle_frequency`
-    makes it: a hash not in it is held by one article. None when ``frequency`` is."""
-    import numpy as np
-
-    from .candidates import ngram_hashes
-    from .normalize import load_aliases, token_columns
-
-    if frequency is None:
-        return None
-    hashes, counts = frequency
-    aliases = load_aliases(settings.aliases)
-    n = settings.ngram
-
-    def held(surfaces: list[str]) -> list[int]:
-        # Re-tokenized joined, each token is owned by the surface it starts in (a gap's "…"
-        # owns none, an alias form of several words stays one token).
-        starts = np.cumsum([0] + [len(w) + 1 for w in surfaces[:-1]])
-        token_starts, _, keys = token_columns(" ".join(surfaces), aliases)
-        most = np.ones(len(surfaces), dtype=np.int64)
-        found = ngram_hashes(keys, n)[0]
-        if not len(found):
-            return most.tolist()
-        at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
-        df = np.where(hashes[at] == found, counts[at], 1)
-        per_token = np.ones(len(keys), dtype=np.int64)
-        for k in range(n):
-            np.maximum(per_token[k:k + len(df)], df, out=per_token[k:k + len(df)])
-        np.maximum.at(most, np.searchsorted(starts, token_starts, side="right") - 1, per_token)
-        return most.tolist()
-    return held

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..normalize import is_weak
+from ..dates import canonical_order
+from ..normalize import is_weak, load_aliases, token_columns
 from ..settings import Settings
-from ..store import canonical_order
 
-__all__ = ["Candidate", "ages", "df_cutoff", "find_candidates", "find_candidates_in_parts", "ngram_hashes", "pair_occurrences",
-           "postings", "shingles", "windowed_pairs"]
+__all__ = ["Candidate", "ages", "df_cutoff", "find_candidates", "find_candidates_in_parts", "ngram_hashes",
+           "pair_occurrences", "phrase_frequency", "postings", "shingle_config", "shingle_frequency", "shingles",
+           "windowed_pairs"]
 
 # Odd multipliers that mix the words of an n-gram into one 64-bit hash.
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
@@ -297,3 +298,50 @@ def windowed_pairs(a: np.ndarray, b: np.ndarray, positions: np.ndarray, settings
     best = np.maximum.reduceat(in_window, starts)
     kept = unique[pair[starts][best >= settings.min_shared]]
     return kept >> np.int64(32), kept & np.int64(0xFFFFFFFF)
+
+
+def shingle_frequency(hash_arrays: list) -> tuple | None:
+    """The shingle hashes held by two articles or more, sorted, and how many articles hold
+    each; ``hash_arrays`` are the articles' (unique) shingle hashes, one array per article.
+    None when no shingle is held twice (then no passage was found through one)."""
+    if not hash_arrays:
+        return None
+    hashes, counts = np.unique(np.concatenate(hash_arrays), return_counts=True)
+    held = counts >= 2
+    return (hashes[held], counts[held]) if held.any() else None
+
+
+def phrase_frequency(frequency: tuple | None, settings: Settings) -> Callable[[list[str]], list[int]] | None:
+    """A function giving, for the words of a passage, how many articles of the collection
+    hold a key n-gram around each word (the most of those covering it; n-grams of the
+    passage's own words). ``frequency`` is (hashes, counts) as :func:`shingle_frequency`
+    makes it: a hash not in it is held by one article. None when ``frequency`` is."""
+    if frequency is None:
+        return None
+    hashes, counts = frequency
+    aliases = load_aliases(settings.aliases)
+    n = settings.ngram
+
+    def held(surfaces: list[str]) -> list[int]:
+        # Re-tokenized joined, each token is owned by the surface it starts in (a gap's "…"
+        # owns none, an alias form of several words stays one token).
+        starts = np.cumsum([0] + [len(w) + 1 for w in surfaces[:-1]])
+        token_starts, _, keys = token_columns(" ".join(surfaces), aliases)
+        most = np.ones(len(surfaces), dtype=np.int64)
+        found = ngram_hashes(keys, n)[0]
+        if not len(found):
+            return most.tolist()
+        at = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
+        df = np.where(hashes[at] == found, counts[at], 1)
+        per_token = np.ones(len(keys), dtype=np.int64)
+        for k in range(n):
+            np.maximum(per_token[k:k + len(df)], df, out=per_token[k:k + len(df)])
+        np.maximum.at(most, np.searchsorted(starts, token_starts, side="right") - 1, per_token)
+        return most.tolist()
+    return held
+
+
+def shingle_config(settings: Settings) -> str:
+    """What the stored shingles of an article were made with: shingles made otherwise are
+    made again."""
+    return f"n={settings.ngram};aliases={','.join(settings.aliases)}"

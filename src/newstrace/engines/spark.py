@@ -20,24 +20,22 @@ import json
 import os
 import sys
 import time
-from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from ..align import DocumentCache, align
-from ..candidates import df_cutoff, pair_occurrences, postings, shingles, windowed_pairs
-from ..evidence import read_evidence
+from ..align import DocumentCache
+from ..candidates import df_cutoff, pair_occurrences, phrase_frequency, postings, windowed_pairs
+from ..dates import canonical_order
 from ..errors import InputError, NewstraceError, require_extra
 from ..ingest import read_articles
 from ..ingest.readers import parse_jsonl_line, record_article
-from ..model import Alignment, Article, Origin, Skip, Span, WordOp
-from ..normalize import load_aliases, spin_hints, token_columns
-from ..provenance import ArticleMeta, phrase_frequency, stored_words, trace, with_duplicates
+from ..model import Article, IngestSummary, Origin, Skip, Span, WordOp
+from ..normalize import load_aliases, text_hash
+from ..pipeline.stages import align_pairs, article_facts, provenance, text_shingles
 from ..settings import Settings
-from ..store import (PASSAGE_COLUMNS, PROVENANCE_COLUMNS, IngestSummary, Store, canonical_order, column_types, passage_row,
-                     provenance_rows, text_hash)
+from ..store import PASSAGE_COLUMNS, PROVENANCE_TABLES, Store, column_kinds, columns, passage, provenance_rows
 
 TABLES = ("articles", "skips", "compared", "passages", "clusters", "cluster_spans", "copy_edges", "signals")
 # How many first articles a partition of the alignment stage aligns at most (it holds the
@@ -127,6 +125,23 @@ def _linked_copies(digest: str, copies) -> list[tuple[Article, str, str | None]]
 
 # --- the run ----------------------------------------------------------------------------
 
+class _PartitionWorker:
+    """What an aligning stage may ask of the process running it
+    (:class:`~newstrace.pipeline.stages.Worker`), over the texts its partition was sent."""
+
+    def __init__(self, settings: Settings, texts: dict[str, str]):
+        self.settings = settings
+        self.aliases = _aliases(tuple(settings.aliases))
+        self.documents = DocumentCache(settings.align_cache, self.aliases)
+        self.texts = texts
+
+    def text(self, article_id: str) -> str:
+        return self.texts[article_id]
+
+    def document(self, article_id: str):
+        return self.documents.get(article_id, lambda: self.texts[article_id])
+
+
 def _shingle_batches(ngram: int, alias_files: tuple[str, ...]):
     """For ``mapInArrow``: Arrow batches of (article, published, text) to batches of the
     articles' shingles, one row each (hash, article, published, position), as
@@ -139,7 +154,7 @@ def _shingle_batches(ngram: int, alias_files: tuple[str, ...]):
         for batch in batches:
             hashes, positions = [], []
             for text in batch.column("text").to_pylist():
-                h, p = shingles(token_columns(text, aliases)[2], ngram)
+                h, p = text_shingles(text, aliases, ngram)
                 hashes.append(h.view(np.int64))
                 positions.append(p.astype(np.int64))
             rows = pa.array(np.repeat(np.arange(batch.num_rows), [len(h) for h in hashes]))
@@ -304,11 +319,10 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
                 found[row[0]] = row[1]
             else:
                 pairs.append(row)
-        documents = DocumentCache(settings.align_cache, _aliases(alias_files))
+        worker = _PartitionWorker(settings, {i: text for i, text in found.values()})
         for a, b in sorted(pairs):  # a first article's pairs together: its tokens are made once
-            (a_id, a_text), (b_id, b_text) = found[a], found[b]
-            yield a_id, b_id, [passage_row(al) for al in align(documents.get(a_id, lambda t=a_text: t),
-                                                             documents.get(b_id, lambda t=b_text: t), settings)]
+            a_id, b_id = found[a][0], found[b][0]
+            yield a_id, b_id, align_pairs(worker, [(a_id, b_id)])
 
     aligned = work.partitionBy(parts, lambda part: part).mapPartitions(align_partition).cache()
     compared = aligned.map(lambda r: (r[0], r[1]))
@@ -318,36 +332,26 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
 
     # Provenance on the driver, from the passages without their words (fetched when needed).
     clock = time.perf_counter()
-    meta_rows = articles.map(lambda r: (r[0].id, r[0].published, r[0].source, len(r[0].text), r[2],
-                                        spin_hints(r[0].text, _aliases(alias_files)),
-                                        read_evidence(r[0].text, r[0].published))).collect()
-    meta = {i: ArticleMeta(i, pub, src, length) for i, pub, src, length, *_ in meta_rows}
-    hints = {i: h for i, _, _, _, _, h, _ in meta_rows}
-    evidence = {i: e for i, *_, e in meta_rows}
-    duplicates: dict[str, list[str]] = defaultdict(list)
-    for i, _, _, _, dup_of, _, _ in meta_rows:
-        if dup_of:
-            duplicates[dup_of].append(i)
+    facts = dict(articles.map(lambda r: (r[0].id, article_facts(r[0], _aliases(alias_files)))).collect())
+    duplicate_of = dict(articles.map(lambda r: (r[0].id, r[2])).collect())
     alignments, ops_of = [], {}
     for r in passage_rows:
-        al = Alignment(Span(r[0], r[1], r[2]), Span(r[3], r[4], r[5]), r[6], r[7], r[8], r[9], r[10], r[11])
+        al = passage(r)
         alignments.append(al)
         ops_of[al.a, al.b] = r[12]
 
-    def lookup(a: Span, b: Span):
+    def words(a: Span, b: Span):
         found = ops_of.get((a, b))
         return tuple(WordOp(*o) for o in json.loads(found)) if found else None
 
-    words = stored_words(lookup, duplicates)
-    frequency = phrase_frequency(shingle_counts(held_shingles(index)), settings)
-    expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     def texts(ids: set[str]) -> dict[str, str]:
         wanted = spark.sparkContext.broadcast(frozenset(ids))
         return dict(articles.filter(lambda r: r[0].id in wanted.value).map(lambda r: (r[0].id, r[0].text)).collect())
 
-    clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars, words, frequency, evidence,
-                              texts)
-    provenance = provenance_rows(clusters, signals, hints, None)
+    clusters, signals, hints = provenance(facts, duplicate_of, alignments, words,
+                                          phrase_frequency(shingle_counts(held_shingles(index)), settings), texts,
+                                          settings)
+    rows = provenance_rows(clusters, signals, hints, None)
     seconds["provenance"] = round(time.perf_counter() - clock, 3)
 
     # Output.
@@ -355,11 +359,11 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     _write(spark, articles.map(lambda r: (r[0].id, r[0].url, r[0].source, r[0].title, r[0].published,
                                           r[0].language, r[0].text, r[1], r[2], r[0].origin.file,
                                           r[0].origin.line)), out / "articles", "articles", _ARTICLE_COLUMNS)
-    _write_local(skips, out / "skips", "skips", ("file", "line", "reason"))
+    _write_local([{"file": f, "line": line, "reason": why} for f, line, why in skips], out / "skips", "skips")
     _write(spark, compared, out / "compared", "compared_pairs", ("a_article", "b_article"))
     _write(spark, passages, out / "passages", "alignments", PASSAGE_COLUMNS)
-    for table, columns in PROVENANCE_COLUMNS.items():
-        _write_local(provenance[table], out / table, table, columns)
+    for table in PROVENANCE_TABLES:
+        _write_local(rows[table], out / table, table)
     seconds["write"] = round(time.perf_counter() - clock, 3)
     summary = {"articles": articles.count(), "distinct": n_distinct, "skipped": len(skips),
                "candidate_pairs": n_candidates, "passages": len(passage_rows), "clusters": len(clusters),
@@ -368,29 +372,30 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     return summary
 
 
-def _write(spark, rdd, path: Path, table: str, columns) -> None:
-    """Write rows of ``columns`` of the store table ``table`` as a Parquet folder, typed as
-    the store declares them."""
-    types = column_types(table)
-    spark_type = {"INTEGER": "long", "REAL": "double"}
-    schema = ", ".join(f"{c} {spark_type.get(types[c], 'string')}" for c in columns)
+def _write(spark, rdd, path: Path, table: str, names) -> None:
+    """Write rows of the columns ``names`` of the store table ``table`` as a Parquet folder,
+    typed as the store declares them."""
+    kinds = column_kinds(table)
+    spark_type = {"int": "long", "real": "double"}
+    schema = ", ".join(f"{c} {spark_type.get(kinds[c], 'string')}" for c in names)
     spark.createDataFrame(rdd.map(tuple), schema).write.mode("overwrite").parquet(str(path))
 
 
-def _write_local(rows: list[tuple], path: Path, table: str, columns) -> None:
-    """Write rows the driver holds (skips, provenance) as a Parquet folder of one file, as
-    :func:`_write` types them, without a Spark job: they are written where summary.json is."""
+def _write_local(rows: list[dict], path: Path, table: str) -> None:
+    """Write rows (by column name) the driver holds (skips, provenance) as a Parquet folder
+    of one file, as :func:`_write` types them, without a Spark job: they are written where
+    summary.json is."""
     import shutil
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    types = column_types(table)
-    arrow_type = {"INTEGER": pa.int64(), "REAL": pa.float64()}
-    schema = pa.schema([(c, arrow_type.get(types[c], pa.string())) for c in columns])
+    kinds = column_kinds(table)
+    arrow_type = {"int": pa.int64(), "real": pa.float64()}
+    schema = pa.schema([(c, arrow_type.get(kinds[c], pa.string())) for c in columns(table, keys=False)])
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
-    pq.write_table(pa.Table.from_pylist([dict(zip(columns, r)) for r in rows], schema), str(path / "part-0.parquet"))
+    pq.write_table(pa.Table.from_pylist(rows, schema), str(path / "part-0.parquet"))
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -419,6 +424,5 @@ def load(out: str | Path, store: Store, batch_size: int = 500) -> dict:
     compared = [(r["a_article"], r["b_article"]) for r in _read_table(out, "compared")]
     passages = [tuple(r[c] for c in PASSAGE_COLUMNS) for r in _read_table(out, "passages")]
     store.add_alignments(compared, passages, None)
-    store.replace_provenance_rows({table: [tuple(r[c] for c in columns) for r in _read_table(out, table)]
-                                   for table, columns in PROVENANCE_COLUMNS.items()})
+    store.replace_provenance_rows({table: _read_table(out, table) for table in PROVENANCE_TABLES})
     return {**summary.as_dict(), "passages": len(passages), "clusters": store.count("clusters")}

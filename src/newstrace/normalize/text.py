@@ -7,6 +7,7 @@ text the user gave.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -199,3 +200,9 @@ def joined_lines(text: str) -> str:
         out.append(line + ("\n" if kept[k] or kept[k + 1] else " "))
     out.append(lines[-1])
     return "".join(out)
+
+
+def text_hash(text: str) -> str:
+    """Hash of an article's repaired text with white space folded: equal for exact duplicates."""
+    folded = " ".join(repair(text).text.split())
+    return hashlib.sha1(folded.encode("utf-8")).hexdigest()

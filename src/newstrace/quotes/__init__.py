@@ -9,9 +9,10 @@ whose dependency parse finds the speakers the rules miss.
 """
 
 from .attribute import canonical_speakers
-from .extract import Quote, extract_quotes
-from .group import QuoteGroup, group_quotes
-from .parse import SPEAKERS, ParsedArticle, Statement, engine_name, load_parser, parser_for, statements
+from ..model import Quote, QuoteGroup, Statement
+from .extract import extract_quotes
+from .group import group_quotes
+from .parse import SPEAKERS, ParsedArticle, engine_name, load_parser, parser_for, statements
 
 __all__ = ["SPEAKERS", "ParsedArticle", "Quote", "QuoteGroup", "Statement", "canonical_speakers", "engine_name", "extract_quotes",
            "group_quotes", "load_parser", "parser_for", "statements"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .attribute import (
     attribute,
@@ -14,6 +14,7 @@ from .attribute import (
     in_full,
     mask_quotes,
 )
+from ..model import Quote
 from ..normalize import joined_lines
 from .parse import LABELS, refine
 
@@ -27,26 +28,6 @@ _LINE_BREAK = re.compile("\n")
 _MIN_UNATTRIBUTED_WORDS = 4
 # Characters between two quotations (the attribution) for the second to go on from the first.
 _CONTINUATION_GAP = 120
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """One quotation in one article; ``start``/``end`` delimit the text inside the marks."""
-
-    article: str
-    start: int
-    end: int
-    text: str
-    speaker: str | None  # canonical name; None when unattributed
-    speaker_as_written: str | None
-    speaker_start: int | None
-    speaker_end: int | None
-    how: str  # named | pronoun | unattributed
-    cue: str | None
-    cue_start: int | None
-    cue_end: int | None
-    secondary_source: str | None  # "according to TASS"
-    evidence: str  # how the speaker was found (for a pronoun: the antecedent)
 
 
 def _opens(text: str, i: int) -> bool:

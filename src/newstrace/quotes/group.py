@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from ..align import Document, compare
 from ..normalize import is_weak, token_columns
 from ..dates import first_published
 from .attribute import canonical_speakers
-from .extract import Quote
+from ..model import Quote, QuoteGroup
 
 # Two quotations are one when this share of the shorter one's words is in the other.
 _CONTAINED = 0.7
@@ -22,19 +21,6 @@ _CONTAINED = 0.7
 _LONGER = 4
 # A spun quotation swaps words one for one, each swap at most this many words long.
 _MAX_SWAP = 2
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteGroup:
-    """One quotation as it appears across the collection."""
-
-    quote_id: str
-    members: tuple[Quote, ...]
-    first: tuple[str, ...]  # article(s) where it appears first (several when tied)
-    variants: tuple[str, ...]  # per member, against the first: exact | trimmed | extended | spun | reworded
-    reattributed: tuple[bool, ...]  # per member: a speaker other than the first appearance's
-    speakers: tuple[str, ...]  # distinct canonical speakers
-    conflicting: bool  # attributed to more than one speaker
 
 
 def _in_runs(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:

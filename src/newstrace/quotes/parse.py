@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import MissingExtraError, SettingsError
+from ..model import Statement
 from .attribute import _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, in_full, mask_quotes
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, shipped_model
 
@@ -407,28 +408,6 @@ def _over_quotations(a: Attribution, quotes: list, marked: list[tuple[int, int]]
         if q_lo < lo < q_hi or q_lo < hi < q_hi or (lo, hi) == (q.start, q.end):
             lo, hi = min(lo, q_lo), max(hi, q_hi)
     return a if (lo, hi) == a.content else replace(a, content=(lo, hi))
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """A statement made without quotation marks in one article: reported speech ("Kerry
-    said the talks would go on"), "according to …", a headline colon. ``start``/``end``
-    delimit the content; the speaker fields are those of a :class:`~newstrace.quotes.Quote`
-    (the same names, so that speaker canonicalisation and pronoun resolution serve both)."""
-
-    article: str
-    start: int
-    end: int
-    text: str
-    speaker: str | None  # canonical name; None when the parse finds no source
-    speaker_as_written: str | None
-    speaker_start: int | None
-    speaker_end: int | None
-    how: str  # named | pronoun | unattributed
-    cue: str | None
-    cue_start: int | None
-    cue_end: int | None
-    evidence: str
 
 
 def statements(article_id: str, text: str, quotes: list, parser) -> list[Statement]:

@@ -1,0 +1,224 @@
+"""The stages over a store, in order: ingest, detect (shingles, candidates, alignment),
+provenance, quotations. Each reads what it needs from the store, runs its stage functions
+(:mod:`.stages`) through an engine's ``map``, and writes what they made.
+
+Only the driver writes to the store, one transaction per batch, so an interrupted run
+keeps what it committed and a rerun picks up where it stopped. ``run`` is the whole
+pipeline as one recorded run (the ``trace`` and ``run`` commands); ``detect`` is every
+stage after ingest (the ``detect`` command).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from ..candidates import find_candidates_in_parts, phrase_frequency, shingle_config, shingle_frequency
+from ..dates import canonical_order
+from ..errors import InputError
+from ..evidence import read_evidence
+from ..ingest import read_articles
+from ..model import DetectSummary, IngestSummary
+from ..normalize import joined_lines, load_aliases
+from ..provenance import judge_passages
+from ..settings import Settings
+from ..store import Store
+from .stages import align_pairs, article_facts, provenance, shingle_article
+
+__all__ = ["collect_quotes", "detect", "detect_reuse", "ingest", "judged_alignments", "run", "trace_provenance"]
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def _quiet(stage: str, done: int, total: int | None) -> None:
+    pass
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to ``size`` items, in order."""
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def ingest(store: Store, paths, settings: Settings = Settings(), mapping: dict | None = None,
+           progress: Progress = _quiet, run_id: int | None = None) -> IngestSummary:
+    """Read ``paths`` into the store, one transaction per batch.
+
+    With ``settings.on_error == "raise"`` the first bad item raises InputError,
+    after the articles read before it are committed.
+    """
+    summary = IngestSummary()
+    batch: list = []
+    done = 0
+    try:
+        for item in read_articles(paths, mapping, settings.on_error):
+            batch.append(item)
+            if len(batch) >= settings.batch_size:
+                store.add_batch(batch, run_id, summary)
+                done += len(batch)
+                batch = []
+                progress("ingest", done, None)
+    except InputError:
+        store.add_batch(batch, run_id, summary)
+        raise
+    store.add_batch(batch, run_id, summary)
+    progress("ingest", done + len(batch), done + len(batch))
+    return summary
+
+
+def _engine(store: Store, settings: Settings):
+    from ..engines.local import LocalEngine
+
+    return LocalEngine(store.path, settings)
+
+
+def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progress = _quiet,
+                 run_id: int | None = None) -> DetectSummary:
+    """Find candidate pairs among the store's distinct articles and align those not yet compared."""
+    engine = _engine(store, settings)
+    summary = DetectSummary()
+    clock = time.perf_counter()
+    published = store.publication_dates()
+    summary.articles = len(published)
+    config = shingle_config(settings)
+    done = store.shingled(config)
+    todo = [i for i in published if i not in done]
+    for batch in batches(engine.map(shingle_article, todo, chunksize=16), settings.batch_size):
+        store.add_shingles(batch, config)
+        done.update(i for i, _ in batch)
+        progress("shingle", len(done), len(published))
+    del done
+    summary.seconds["shingles"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
+    # The index is read from the store, in as many passes over hash ranges as it takes to
+    # stay within candidate_memory_mb (occurrences spilled to a temporary folder between).
+    budget = max(1, settings.candidate_memory_mb) << 20
+    hash_parts = summary.index_passes = max(1, -(-store.shingle_count(config) * _INDEX_BYTES_PER_SHINGLE // budget))
+    with tempfile.TemporaryDirectory(prefix="newstrace-candidates-") as spill:
+        found = find_candidates_in_parts(lambda: store.stream_shingles(config), sorted(published), published,
+                                         settings, hash_parts, spill)
+    compared = store.compared()
+    pairs = [c for c in found if (c.a, c.b) not in compared]
+    del found, compared  # the aligning workers, forked next, need none of it
+    summary.candidates = len(pairs)
+    summary.seconds["candidates"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
+    groups = [pairs_of for _, pairs_of in _by_later_article(pairs, published)]
+    del pairs, published
+    # Shards: runs of groups in order of publication, one to a worker at a time. A shard's
+    # pairs draw on articles of a few days (partners are mostly printed shortly before),
+    # so each worker tokenizes mostly its own shards' articles, not the whole collection;
+    # a shard's passages are committed together, and a rerun resumes after the last one.
+    shard = max(1, min(settings.batch_size, len(groups) // (8 * engine.workers)))
+    for batch_groups, results in _zip_batches(groups, engine.map(align_pairs, groups, shard), shard):
+        done_pairs = [pair for pairs_of in batch_groups for pair in pairs_of]
+        found = [row for r in results for row in r]
+        store.add_alignments(done_pairs, found, run_id)
+        summary.compared += len(done_pairs)
+        summary.passages += len(found)
+        progress("align", summary.compared, summary.candidates)
+    summary.seconds["align"] = round(time.perf_counter() - clock, 3)
+    return summary
+
+
+# Memory per shingle of the index while one pass over its hash range builds postings: the
+# stored hash and position, the hashes' concatenation, their sort and counts, the kept ones.
+_INDEX_BYTES_PER_SHINGLE = 40
+
+
+def _by_later_article(pairs, published: dict[str, str | None]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Candidate pairs grouped by their later-published article, the groups in order of
+    publication (an article's partners are mostly printed shortly before it)."""
+    when = {i: canonical_order(date, i) for i, date in published.items()}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for c in pairs:
+        groups.setdefault(max(c.a, c.b, key=when.__getitem__), []).append((c.a, c.b))
+    return sorted(groups.items(), key=lambda g: when[g[0]])
+
+
+def _zip_batches(groups: list, results: Iterator, size: int):
+    for start in range(0, len(groups), size):
+        chunk = groups[start : start + size]
+        yield chunk, list(islice(results, len(chunk)))
+
+
+def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int | None = None) -> dict:
+    """Build reuse clusters, copy trees and signals from the stored passages and store them."""
+    aliases = load_aliases(settings.aliases)
+    facts, duplicate_of = {}, {}
+    for article in store.articles():
+        facts[article.id] = article_facts(article, aliases)
+        duplicate_of[article.id] = store.duplicate_of(article.id)
+    clusters, signals, hints = provenance(facts, duplicate_of, store.alignments(words=False), store.alignment_words,
+                                          _phrase_counts(store, settings), _texts(store), settings)
+    store.replace_provenance(clusters, signals, hints, run_id)
+    return {"clusters": len(clusters)}
+
+
+def judged_alignments(store: Store, settings: Settings = Settings()) -> list[tuple]:
+    """Every stored passage with its judgement (copy, phrase, formula, template, quotation; see
+    :mod:`newstrace.significance`), against the whole collection's phrase frequencies."""
+    alignments = store.alignments()
+    evidence = {a.id: read_evidence(a.text, a.published) for a in store.articles()}
+    judged, _ = judge_passages(alignments, frequencies=_phrase_counts(store, settings), evidence=evidence,
+                               texts=_texts(store))
+    return list(zip(alignments, judged))
+
+
+def _texts(store: Store):
+    """The texts of some articles of the store, by id."""
+    return lambda ids: {i: a.text for i in sorted(ids) if (a := store.article(i)) is not None}
+
+
+def _phrase_counts(store: Store, settings: Settings):
+    """How many of the store's articles hold the key n-grams around each word of a passage
+    (:func:`~newstrace.candidates.phrase_frequency`)."""
+    return phrase_frequency(shingle_frequency([h for _, h, _ in store.stream_shingles(shingle_config(settings))]),
+                            settings)
+
+
+def collect_quotes(store: Store, parser=None) -> dict:
+    """Extract every article's quotations, link them across the collection, store them.
+    With a spaCy ``parser`` (:func:`newstrace.quotes.load_parser`) speakers come from
+    the parse where it finds one, and the attributions without quotation marks
+    (reported speech, stances, "according to") are stored too."""
+    from ..quotes import ParsedArticle, engine_name, extract_quotes, group_quotes, statements
+
+    published: dict[str, str | None] = {}
+    found, said = [], []
+    for article in store.articles():
+        published[article.id] = article.published
+        # Paragraphs as extract_quotes reads them: a wrapped column's lines are none.
+        flowing = joined_lines(article.text)
+        parsed = ParsedArticle(parser, flowing) if parser is not None else None
+        quotes = extract_quotes(article.id, article.text, parsed)
+        found.extend(quotes)
+        if parsed is not None:
+            said.extend(statements(article.id, flowing, quotes, parsed))
+    groups = group_quotes(found, published)
+    store.replace_quotes(groups, said)
+    return {"quotes": sum(len(g.members) for g in groups), "statements": len(said),
+            "quote_engine": engine_name(parser)}
+
+
+def detect(store: Store, settings: Settings = Settings(), progress: Progress = _quiet,
+           run_id: int | None = None) -> dict:
+    """Every stage after ingest: detection, provenance, quotations (speakers as
+    ``settings.speakers`` says)."""
+    from ..quotes import parser_for
+
+    return {**detect_reuse(store, settings, progress, run_id).as_dict(), **trace_provenance(store, settings, run_id),
+            **collect_quotes(store, parser_for(settings.speakers))}
+
+
+def run(store: Store, command: str, paths, settings: Settings = Settings(), mapping: dict | None = None,
+        progress: Progress = _quiet) -> dict:
+    """The whole pipeline — ingest, detection, provenance, quotations — as one recorded run."""
+    run_id = store.start_run(command, settings.to_dict())
+    summary = {**ingest(store, paths, settings, mapping, progress, run_id).as_dict(),
+               **detect(store, settings, progress, run_id)}
+    store.finish_run(run_id, summary)
+    return summary

@@ -1,0 +1,222 @@
+"""The queries behind the web pages and the HTTP API (:mod:`newstrace.browse` checks what
+a person asked for and shapes the answers). Read-only; each gives plain dicts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # marks around search hits in snippets; escaped text never holds them
+
+# Orders of the article list, by name: relevance is the best match first (BM25, or
+# PostgreSQL's cover density), without a search by date.
+ARTICLE_SORTS = {"relevance": "h.rank, a.id",
+                 "published": "a.published IS NULL, a.published, a.id",
+                 "-published": "a.published IS NULL, a.published DESC, a.id",
+                 "reused": "coalesce(g.reused_share, 0) DESC, a.id",
+                 "id": "a.id"}
+_ARTICLE_KEYS = ("id", "title", "source", "published", "duplicate_of", "reused_share", "originality",
+                 "source_count", "spin_rate", "recycled_chars", "spin_hints", "snippet")
+_VARIANT_KEYS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "how", "cue",
+                 "secondary_source", "variant", "first_appearance", "reattributed", "conflicting", "source",
+                 "published", "title")
+
+
+def search_terms(text: str) -> list[list[str]]:
+    """What a person typed as a search: phrases of words, each of which must occur
+    ("quoted words" as one phrase, any other word alone). Operators are not interpreted,
+    so no input is a syntax error."""
+    phrases = re.findall(r'"([^"]*)"|(\S+)', text)
+    return [words for quoted, bare in phrases if (words := re.findall(r"\w+", quoted or bare))]
+
+
+class Browsing:
+    """The browsing queries of a store. Each database's store says how it searches:
+    ``_search_query`` (what a person typed, as the database's query), ``_SEARCH_HITS`` (the
+    articles matching it, by rank, with the key of the row holding the text: ``fts``),
+    ``_TEXT_KEY`` (that key's column) and ``_SNIPPET`` (the snippet of one such row)."""
+
+    conn = None
+    _SEARCH_HITS = _TEXT_KEY = _SNIPPET = ""
+
+    def _search_query(self, text: str) -> str:
+        raise NotImplementedError
+
+    def overview_counts(self) -> dict:
+        names = ("articles", "distinct_texts", "outlets", "passages", "clusters", "quotes", "articles_with_reuse")
+        return dict(zip(names, self.conn.execute(
+            """SELECT (SELECT count(*) FROM articles),
+                      (SELECT count(*) FROM articles WHERE duplicate_of IS NULL),
+                      (SELECT count(DISTINCT source) FROM articles),
+                      (SELECT count(*) FROM alignments),
+                      (SELECT count(*) FROM clusters),
+                      (SELECT count(*) FROM quotes),
+                      (SELECT count(*) FROM signals WHERE reused_share > 0)""").fetchone()))
+
+    def most_copied(self, top: int) -> list[dict]:
+        """The articles first in the most copied reuse clusters."""
+        return [{"id": a, "title": t, "source": s, "published": p, "clusters": n, "copies": copies}
+                for a, t, s, p, n, copies in self.conn.execute(
+                    """SELECT a.id, a.title, a.source, a.published, count(*), sum(cl.size) - count(*)
+                       FROM clusters cl, json_each(cl.earliest) e JOIN articles a ON a.id = e.value
+                       WHERE json_array_length(cl.earliest) = 1 AND cl.kind = 'reuse'
+                       GROUP BY a.id ORDER BY sum(cl.size) DESC, a.id LIMIT ?""", (top,))]
+
+    def most_copying_outlets(self, top: int) -> list[dict]:
+        return [{"source": s, "articles": n, "mean_reused_share": round(m, 4), "reusing_articles": r}
+                for s, n, m, r in self.conn.execute(
+                    """SELECT a.source, count(*), avg(g.reused_share), count(*) FILTER (WHERE g.reused_share > 0)
+                       FROM signals g JOIN articles a ON a.id = g.article
+                       WHERE a.source IS NOT NULL GROUP BY a.source
+                       HAVING count(*) FILTER (WHERE g.reused_share > 0) > 0
+                       ORDER BY avg(g.reused_share) * count(*) DESC, a.source LIMIT ?""", (top,))]
+
+    def reuse_by_month(self) -> list[dict]:
+        return [{"month": m, "articles": n, "reusing_articles": r, "mean_reused_share": round(s or 0.0, 4)}
+                for m, n, r, s in self.conn.execute(
+                    """SELECT substr(a.published, 1, 7) AS month, count(*),
+                              count(*) FILTER (WHERE g.reused_share > 0), avg(coalesce(g.reused_share, 0))
+                       FROM articles a LEFT JOIN signals g ON g.article = a.id
+                       WHERE a.published IS NOT NULL GROUP BY month ORDER BY month""")]
+
+    def find_articles(self, q: str | None, outlet: str | None, date_from: str | None, date_to: str | None,
+                      min_reused: float | None, sort: str, limit: int, offset: int) -> tuple[int, list[dict] | None]:
+        """(how many match, the page of them) for a search and filters, in ``sort`` order
+        (a key of ARTICLE_SORTS); the page is None when the search holds no words."""
+        where, args = [], []
+        match = None
+        if q and q.strip():
+            match = self._search_query(q)
+            if not match:
+                return 0, None
+        if outlet:
+            where.append("a.source = ?")
+            args.append(outlet)
+        if date_from:
+            where.append("a.published >= ?")
+            args.append(date_from)
+        if date_to:
+            where.append("substr(a.published, 1, ?) <= ?")
+            args.extend([len(date_to), date_to])
+        if min_reused is not None:
+            where.append("coalesce(g.reused_share, 0) >= ?")
+            args.append(min_reused)
+        # A search matches once (MATERIALIZED), then drives the query through the index; an
+        # exact duplicate has no text of its own and matches through its stored copy.
+        key = self._TEXT_KEY
+        hits = (f"""WITH hits AS MATERIALIZED ({self._SEARCH_HITS}),
+                   matched AS (SELECT a.id AS id, h.fts AS fts, h.rank AS rank
+                               FROM hits h JOIN articles a ON a.{key} = h.fts
+                               UNION ALL
+                               SELECT dup.id, h.fts, h.rank FROM hits h JOIN articles c ON c.{key} = h.fts
+                               JOIN articles dup ON dup.duplicate_of = c.id) """ if match else "")
+        sql_from = (("FROM matched h JOIN articles a ON a.id = h.id" if match else "FROM articles a")
+                    + " LEFT JOIN signals g ON g.article = coalesce(a.duplicate_of, a.id)"
+                    + (" WHERE " + " AND ".join(where) if where else ""))
+        head = [match] if match else []
+        total = self.conn.execute(f"{hits}SELECT count(*) {sql_from}", head + args).fetchone()[0]
+        rows = self.conn.execute(
+            f"{hits}SELECT a.id, a.title, a.source, a.published, a.duplicate_of, g.reused_share, g.originality,"
+            f" g.sources, g.spin_rate, g.recycled_chars, g.spin_hints, {'h.fts' if match else 'NULL'}"
+            f" {sql_from} ORDER BY {ARTICLE_SORTS[sort]} LIMIT ? OFFSET ?", head + args + [limit, offset]).fetchall()
+        items = [dict(zip(_ARTICLE_KEYS, r)) for r in rows]
+        for item in items:  # snippets for this page only: they cost a pass over each text
+            if item["snippet"] is not None:
+                item["snippet"] = self.conn.execute(self._SNIPPET, (match, item["snippet"])).fetchone()[0]
+        return total, items
+
+    def cluster_list(self, min_size: int, kind: str | None, limit: int, offset: int) -> tuple[int, list[dict]]:
+        """(how many, the page of them): clusters largest first, with their spread over time and outlets."""
+        where, args = "c.size >= ?", [min_size]
+        if kind:
+            where += " AND c.kind = ?"
+            args.append(kind)
+        total = self.conn.execute(f"SELECT count(*) FROM clusters c WHERE {where}", args).fetchone()[0]
+        rows = self.conn.execute(
+            f"""SELECT c.id, c.size, c.kind, c.phrase_df, c.earliest, c.first_published, c.ordering,
+                      (SELECT min(a.published) FROM cluster_spans s JOIN articles a ON a.id = s.article
+                       WHERE s.cluster_id = c.id),
+                      (SELECT max(a.published) FROM cluster_spans s JOIN articles a ON a.id = s.article
+                       WHERE s.cluster_id = c.id),
+                      (SELECT count(DISTINCT a.source) FROM cluster_spans s JOIN articles a ON a.id = s.article
+                       WHERE s.cluster_id = c.id)
+               FROM clusters c WHERE {where} ORDER BY c.size DESC, c.id LIMIT ? OFFSET ?""",
+            args + [limit, offset]).fetchall()
+        return total, [{"id": cid, "size": size, "kind": kind, "phrase_df": df, "earliest": json.loads(earliest),
+                        "first_published": first, "ordering": ordering, "first_date": lo, "last_date": hi,
+                        "outlets": outlets}
+                       for cid, size, kind, df, earliest, first, ordering, lo, hi, outlets in rows]
+
+    def cluster_copies(self, cluster_id: int) -> tuple[dict | None, list[dict], list[dict]]:
+        """One cluster (None when there is none), its copies earliest first with their text
+        and the articles they are in, and its copy edges."""
+        row = self.conn.execute("SELECT id, size, earliest, first_published, ordering, kind, phrase_df FROM clusters"
+                                " WHERE id = ?", (cluster_id,)).fetchone()
+        if row is None:
+            return None, [], []
+        cluster = {"id": row[0], "size": row[1], "earliest": json.loads(row[2]), "first_published": row[3],
+                   "ordering": row[4], "kind": row[5], "phrase_df": row[6]}
+        copies = [{"article": art, "title": title, "source": source, "published": published, "start": start,
+                   "end": end, "passage": text[start:end]}
+                  for art, start, end, title, source, published, text in self.conn.execute(
+                      """SELECT s.article, s.start, s."end", a.title, a.source, a.published, coalesce(a.text, d.text)
+                         FROM cluster_spans s JOIN articles a ON a.id = s.article
+                         LEFT JOIN articles d ON d.id = a.duplicate_of
+                         WHERE s.cluster_id = ? ORDER BY a.published IS NULL, a.published, s.article, s.start""",
+                      (cluster_id,))]
+        edges = [{"child": ch, "parent": pa, "evidence": ev} for ch, pa, ev in self.conn.execute(
+            "SELECT child, parent, evidence FROM copy_edges WHERE cluster_id = ? ORDER BY child", (cluster_id,))]
+        return cluster, copies, edges
+
+    def outlet_list(self, limit: int, offset: int) -> tuple[int, list[dict]]:
+        """(how many, the page of them): outlets with their article counts, how much of their
+        text is reused, and how often they published a passage first."""
+        total = self.conn.execute("SELECT count(DISTINCT coalesce(source, '')) FROM articles").fetchone()[0]
+        rows = self.conn.execute(
+            """WITH firsts AS (
+                   SELECT coalesce(a.source, '') AS source, count(*) AS n FROM clusters c, json_each(c.earliest) e
+                   JOIN articles a ON a.id = e.value WHERE json_array_length(c.earliest) = 1 AND c.kind = 'reuse'
+                   GROUP BY coalesce(a.source, '')),
+               outlets AS (
+                   SELECT a.source AS source, count(*) AS n, min(a.published) AS first_date,
+                          max(a.published) AS last_date, avg(coalesce(g.reused_share, 0)) AS reused
+                   FROM articles a LEFT JOIN signals g ON g.article = a.id
+                   GROUP BY a.source ORDER BY count(*) DESC, a.source LIMIT ? OFFSET ?)
+               SELECT o.source, o.n, o.first_date, o.last_date, o.reused, coalesce(f.n, 0)
+               FROM outlets o LEFT JOIN firsts f ON f.source = coalesce(o.source, '')
+               ORDER BY o.n DESC, o.source""",
+            (limit, offset)).fetchall()
+        keys = ("source", "articles", "first_date", "last_date", "mean_reused_share", "first_in_clusters")
+        return total, [dict(zip(keys, r)) for r in rows]
+
+    def quote_group_list(self, speaker: str | None, limit: int, offset: int) -> tuple[int, list[dict]]:
+        """(how many, the page of them): quotations grouped across articles, most repeated first."""
+        where, args = "", []
+        if speaker:
+            where, args = "WHERE quote_id IN (SELECT quote_id FROM quotes WHERE speaker = ?)", [speaker]
+        total = self.conn.execute(f"SELECT count(DISTINCT quote_id) FROM quotes {where}", args).fetchone()[0]
+        rows = self.conn.execute(
+            f"""SELECT q.quote_id, count(*), count(DISTINCT q.article), max(q.conflicting),
+                       group_concat(DISTINCT q.speaker),
+                       (SELECT text FROM quotes f WHERE f.quote_id = q.quote_id
+                        ORDER BY f.first_appearance DESC, f.article LIMIT 1)
+                FROM quotes q {where} GROUP BY q.quote_id ORDER BY count(DISTINCT q.article) DESC, q.quote_id
+                LIMIT ? OFFSET ?""", args + [limit, offset]).fetchall()
+        return total, [{"quote_id": qid, "occurrences": n, "articles": arts, "conflicting": bool(conf),
+                        "speakers": sorted(s.split(",")) if s else [], "text": text}
+                       for qid, n, arts, conf, s, text in rows]
+
+    def quote_variants(self, quote_id: str) -> list[dict]:
+        """One quotation in every article, first appearance first."""
+        rows = self.conn.execute(
+            """SELECT q.article, q.start, q."end", q.text, q.speaker, q.speaker_as_written, q.how, q.cue,
+                      q.secondary_source, q.variant, q.first_appearance, q.reattributed, q.conflicting, a.source,
+                      a.published, a.title
+               FROM quotes q JOIN articles a ON a.id = q.article WHERE q.quote_id = ?
+               ORDER BY q.first_appearance DESC, a.published IS NULL, a.published, q.article, q.start""",
+            (quote_id,)).fetchall()
+        variants = [dict(zip(_VARIANT_KEYS, r)) for r in rows]
+        for v in variants:
+            for flag in ("first_appearance", "reattributed", "conflicting"):
+                v[flag] = bool(v[flag])
+        return variants
