@@ -17,12 +17,14 @@ from pathlib import Path
 
 from . import __version__
 from . import pipeline
+from . import browse
 from .browse import CLUSTER_KINDS
 from .errors import NewstraceError, NotFound
 from .ingest import parse_mapping
-from .quotes import SPEAKERS, parser_for
-from .report import article_report, render_html, render_text, trace_report
-from .settings import Settings, load_settings
+from .quotes import parser_for
+from .render import render_html, render_text
+from .report import article_report, trace_report
+from .settings import Settings, load_settings, setting_choices, setting_help
 from .store import is_server, open_store, redacted
 from .store.sqlite import store_problem
 
@@ -33,46 +35,17 @@ _INGEST = ("on_error", "batch_size")
 _QUOTES = ("speakers",)
 _DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "max_partners", "candidate_memory_mb", "aliases", "max_gap",
            "min_words", "min_score", "merge_chars", "workers", "align_cache", "recycled_days", "link_chars")
-_HELP = {
-    "on_error": "what to do with unreadable input: raise (stop) or skip (record and go on)",
-    "speakers": "how speakers of quotations are found: parse (spaCy, the [nlp] extra), rules, or auto "
-                "(the parse when installed)",
-    "batch_size": "articles per transaction",
-    "ngram": "words per shingle in the candidate index",
-    "max_df": "drop shingles found in more than this share of articles (boilerplate)",
-    "min_df_count": "never drop a shingle found in fewer articles than this",
-    "min_shared": "shingles two articles must share to be aligned...",
-    "window": "... within this many words of each other",
-    "aliases": "extra alias/spelling file (repeatable; format of data/aliases.txt)",
-    "max_gap": "longest run of unmatched words inside one passage",
-    "min_words": "shortest passage reported, in words",
-    "min_score": "weakest passage reported (2 points per exact word)",
-    "merge_chars": "passages closer than this many characters in both articles are joined",
-    "workers": "processes to use (0: one per core)",
-    "max_partners": "a shingle held by many articles pairs each with the earliest holder and the N published "
-                    "just before it (0: every two holders; bounds the pairs of widely copied text)",
-    "candidate_memory_mb": "working memory of the candidate stage in MB (pairs are found in parts to fit)",
-    "align_cache": "tokenized articles each aligning worker keeps (bounds its memory: a newspaper page is about 200 kB)",
-    "recycled_days": "text first published this many days before an article counts as recycled",
-    "link_chars": "passages of one article join one reuse cluster only when they share this many characters",
-}
-
-
-_CHOICES = {"on_error": ["raise", "skip"], "speakers": SPEAKERS}
-
-
 def _add_settings(parser: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
     defaults = Settings()
     for name in names:
-        default = getattr(defaults, name)
+        default, help = getattr(defaults, name), setting_help(name).replace("%", "%%")
         flag = "--" + name.replace("_", "-")
         if isinstance(default, tuple):
-            parser.add_argument(flag, dest=name, action="append", metavar="FILE", help=_HELP[name])
-        elif name in _CHOICES:
-            parser.add_argument(flag, dest=name, choices=_CHOICES[name], help=f"{_HELP[name]} (default: {default})")
+            parser.add_argument(flag, dest=name, action="append", metavar="FILE", help=help)
+        elif setting_choices(name):
+            parser.add_argument(flag, dest=name, choices=setting_choices(name), help=f"{help} (default: {default})")
         else:
-            parser.add_argument(flag, dest=name, type=type(default), metavar="N",
-                                help=f"{_HELP[name]} (default: {default})")
+            parser.add_argument(flag, dest=name, type=type(default), metavar="N", help=f"{help} (default: {default})")
 
 
 def _settings(args) -> Settings:
@@ -264,25 +237,31 @@ def _cmd_quotes(args) -> int:
 def _cmd_clusters(args) -> int:
     if args.kind is not None and args.kind not in CLUSTER_KINDS:
         raise NewstraceError(f"--kind must be one of {', '.join(CLUSTER_KINDS)}, not {args.kind!r}")
+    if args.limit < 1:
+        raise NewstraceError(f"--limit must be 1 or more, not {args.limit}")
     with open_store(args.db, create=False) as store:
-        clusters = store.clusters(limit=None if args.kind else args.limit)
-    if args.kind:
-        clusters = [c for c in clusters if c["kind"] == args.kind][:args.limit]
-    if args.json:
-        json.dump(clusters, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return 0
-    for c in clusters:
-        dates = sorted(s["published"] for s in c["spans"] if s["published"])
-        outlets = sorted({s["source"] for s in c["spans"] if s["source"]})
-        spread = f"{dates[0][:10]} .. {dates[-1][:10]}" if dates else "undated"
-        print(f"cluster {c['id']} ({c['kind']}): {c['size']} articles, {len(outlets)} outlets, {spread}")
-        print(f"  earliest: {', '.join(c['earliest']) or 'unknown'} — {c['ordering']}")
-        if c["kind"] != "reuse":
-            continue  # a formula, template, phrase or quotation is no copy: no copy tree to show
-        for e in c["edges"]:
-            if e["parent"]:
-                print(f"    {e['child']} <- {e['parent']}")
+        # What /clusters.json lists, page by page.
+        clusters: list[dict] = []
+        while len(clusters) < args.limit:
+            page = browse.clusters(store, kind=args.kind, limit=min(browse.MAX_LIMIT, args.limit - len(clusters)),
+                                   offset=len(clusters))
+            clusters.extend(page.items)
+            if len(clusters) >= page.total:
+                break
+        if args.json:
+            json.dump(clusters, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+            return 0
+        for c in clusters:
+            spread = f"{c['first_date'][:10]} .. {c['last_date'][:10]}" if c["first_date"] else "undated"
+            size = f"{c['size']} articles, {c['outlets']} outlets, {spread}"
+            print(f"cluster {c['id']} ({c['kind']}): {size}")
+            print(f"  earliest: {', '.join(c['earliest']) or 'unknown'} — {c['ordering']}")
+            if c["kind"] != "reuse":
+                continue  # a formula, template, phrase or quotation is no copy: no copy tree to show
+            for e in browse.cluster(store, c["id"])["edges"]:
+                if e["parent"]:
+                    print(f"    {e['child']} <- {e['parent']}")
     return 0
 
 
@@ -387,9 +366,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(p, _INGEST + _DETECT + _QUOTES)
     p.set_defaults(func=_cmd_trace)
 
-    p = sub.add_parser("detect", help="find and align candidate pairs among a store's articles")
+    p = sub.add_parser("detect", help="find and align candidate pairs among a store's articles, trace their "
+                                      "provenance and find the quotations")
     p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
-    _add_settings(p, _DETECT)
+    _add_settings(p, _DETECT + _QUOTES)
     p.set_defaults(func=_cmd_detect)
 
     p = sub.add_parser("report", help="show one article's shared passages")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .credits import agency_credits
 from .model import Credit
 from .dates import StatedDate, stated_date
-from .quotes.extract import quotation_spans
+from .quotes.marks import quotation_spans
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,41 +11,69 @@ from pathlib import Path
 from .errors import SettingsError
 
 
+def _setting(default, help: str, choices: tuple[str, ...] = ()):
+    """A setting's default, and what it does as the CLI's help and docs/usage.md say it."""
+    return dataclasses.field(default=default, metadata={"help": help, "choices": choices})
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Every tunable of a run. Field names map one to one onto kebab-case CLI flags."""
+    """Every tunable of a run. Field names map one to one onto kebab-case CLI flags; each
+    field's help (:func:`setting_help`) is the one description of it."""
 
     # ingest
-    on_error: str = "raise"  # raise | skip
+    on_error: str = _setting("raise", "what to do with unreadable input: raise (stop at the first bad input; the "
+                             "articles read before it are kept) or skip (record it in the store's skips table and "
+                             "go on)", ("raise", "skip"))
+    batch_size: int = _setting(500, "articles per transaction")
     # candidates
-    ngram: int = 4  # words per hashed shingle in the candidate index
-    max_df: float = 0.02  # shingles in more than this share of articles are boilerplate
-    min_df_count: int = 10  # ... but the cutoff never falls below this many articles
-    min_shared: int = 3  # shingles two articles must share to become a candidate pair...
-    window: int = 30  # ... within this many words of each other
-    max_partners: int = 4  # 0: a shingle pairs all its articles; k: each with the earliest and the k just before it
-    candidate_memory_mb: int = 512  # working memory of the candidate stage (index and pairs made in parts to fit)
+    ngram: int = _setting(4, "words per shingle in the candidate index")
+    max_df: float = _setting(0.02, "shingles in more than this share of articles are boilerplate")
+    min_df_count: int = _setting(10, "... but a shingle in fewer articles than this is never dropped")
+    min_shared: int = _setting(3, "shingles two articles must share to be aligned...")
+    window: int = _setting(30, "... within this many words of each other")
+    max_partners: int = _setting(4, "a shingle held by many articles pairs each holder with the earliest and the N "
+                                    "published just before it, instead of with every other holder (0: every two "
+                                    "holders)")
+    candidate_memory_mb: int = _setting(512, "working memory of the candidate stage in MB (pairs are found in parts "
+                                             "to fit)")
     # alignment
-    aliases: tuple[str, ...] = ()  # extra alias files
-    max_gap: int = 12  # words skipped between two anchors of one passage
-    min_words: int = 10  # fewest matching words in a passage
-    min_score: float = 14.0  # weakest passage reported (2 points per exact word)
-    merge_chars: int = 400  # passages closer than this (or than their length) in both articles are one
+    aliases: tuple[str, ...] = _setting((), "extra alias files (repeatable; in the environment, separated by ':'; "
+                                            "format of data/aliases.txt)")
+    max_gap: int = _setting(12, "longest run of unmatched words inside one passage")
+    min_words: int = _setting(10, "fewest matching words in a passage")
+    min_score: float = _setting(14.0, "weakest passage reported (2 points per matching word, -1 per substitution, "
+                                      "-1.5 per gap)")
+    merge_chars: int = _setting(400, "passages closer than this many characters (or than the shorter one's length) "
+                                     "in both articles are joined into one")
     # provenance
-    recycled_days: int = 180  # text first published this many days earlier counts as recycled
-    link_chars: int = 150  # passages of one article join one cluster only when they share this much text
+    recycled_days: int = _setting(180, "text whose earliest source is this many days older than the article counts "
+                                       "as recycled")
+    link_chars: int = _setting(150, "two passages of one article join one reuse cluster only when they share at "
+                                    "least this many characters (and half of each)")
     # quotations
-    speakers: str = "auto"  # auto: the spaCy parse when installed, else rules | parse | rules
+    speakers: str = _setting("auto", "how speakers of quotations are found: parse (spaCy, the [nlp] extra), rules, "
+                                     "or auto (the parse when installed)", ("auto", "parse", "rules"))
     # engine
-    workers: int = 0  # 0: one per core
-    align_cache: int = 4096  # tokenized articles each aligning worker keeps (a newspaper page: about 200 kB)
-    batch_size: int = 500
+    workers: int = _setting(0, "processes (0: one per core)")
+    align_cache: int = _setting(4096, "tokenized articles each aligning worker (local process or Spark partition) "
+                                      "keeps; bounds its memory")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def setting_help(name: str) -> str:
+    """What a setting does, in one place: the CLI's help and docs/usage.md say this."""
+    return _FIELDS[name].metadata["help"]
+
+
+def setting_choices(name: str) -> tuple[str, ...]:
+    """The values a setting takes when they are a few names (else empty)."""
+    return _FIELDS[name].metadata["choices"]
 
 
 def _coerce(name: str, value, source: str):
@@ -90,6 +118,9 @@ def load_settings(overrides: dict | None = None, config: str | Path | None = Non
         if value is not None:
             values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
     settings = Settings(**values)
-    if settings.on_error not in {"raise", "skip"}:
-        raise SettingsError(f"on-error must be 'raise' or 'skip', not {settings.on_error!r}")
+    for name in _FIELDS:
+        choices = setting_choices(name)
+        if choices and getattr(settings, name) not in choices:
+            raise SettingsError(f"{name.replace('_', '-')} must be one of {', '.join(choices)}, "
+                                f"not {getattr(settings, name)!r}")
     return settings

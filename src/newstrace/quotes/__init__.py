@@ -8,11 +8,22 @@ model; with the ``[nlp]`` extra installed, :func:`load_parser` gives a spaCy pip
 whose dependency parse finds the speakers the rules miss.
 """
 
-from .attribute import canonical_speakers
-from ..model import Quote, QuoteGroup, Statement
-from .extract import extract_quotes
-from .group import group_quotes
-from .parse import SPEAKERS, ParsedArticle, engine_name, load_parser, parser_for, statements
+from __future__ import annotations
 
-__all__ = ["SPEAKERS", "ParsedArticle", "Quote", "QuoteGroup", "Statement", "canonical_speakers", "engine_name", "extract_quotes",
-           "group_quotes", "load_parser", "parser_for", "statements"]
+import importlib
+
+# Each name and the module that defines it, loaded when first used: the mark finder
+# (.marks), which provenance needs, loads none of the rest.
+_NAMES = {"canonical_speakers": ".attribute", "Quote": "..model", "QuoteGroup": "..model", "Statement": "..model",
+          "extract_quotes": ".extract", "group_quotes": ".group", "SPEAKERS": ".parse", "ParsedArticle": ".parse",
+          "engine_name": ".parse", "load_parser": ".parse", "parser_for": ".parse", "statements": ".parse"}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str):
+    if name not in _NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_NAMES[name], __name__), name)
+    globals()[name] = value
+    return value

