@@ -303,10 +303,9 @@ def detect_collection(corpus: Path, out: Path, settings=None, progress=None, sta
     """
     import tempfile
 
+    from .model import Article, IngestSummary, Origin
     from .pipeline import batches, detect_reuse, judged_alignments
-    from .model import Article, Origin
     from .settings import Settings
-    from .model import IngestSummary
     from .store import open_store
 
     settings = settings or Settings()
