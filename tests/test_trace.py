@@ -3,6 +3,7 @@ import json
 import jsonschema
 
 from newstrace.cli import main
+from newstrace.store import open_store
 
 from conftest import EXAMPLES, ROOT
 
@@ -41,7 +42,7 @@ def test_seeds_share_exactly_the_konashenkov_passage(seeds, capsys):
 
 
 def test_seeds_text_report_marks_differences(seeds, capsys):
-    assert main(["-q", "trace", str(seeds)]) == 0
+    assert main(["-q", "trace", str(seeds), "--all"]) == 0
     out = capsys.readouterr().out
     assert "~Defense~" in out and "~Defence~" in out and "{-statement-}" in out
     assert out.count("shares [") == 2
@@ -96,3 +97,40 @@ def test_a_small_align_cache_bounds_memory_without_changing_results(tmp_path):
         found[cache] = sorted(sqlite3.connect(db).execute(
             "SELECT a_article, a_start, a_end, b_article, b_start, b_end, ops FROM alignments").fetchall())
     assert found[1] and found[1] == found[4096]
+
+
+def test_trace_prints_a_summary_of_a_screen_naming_articles_by_title(tmp_path, capsys):
+    db = tmp_path / "ex.db"
+    assert main(["-q", "trace", str(EXAMPLES), "--db", str(db), "--speakers", "rules"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) <= 50, out
+    for heading in ("Most reused articles", "Largest reuse clusters", "Claims that need a look", "Next"):
+        assert any(line.startswith(heading) for line in lines), heading
+    with open_store(db, read_only=True) as store:
+        most = max((store.signals(i)["reused_share"], i) for i in store.article_ids() if store.signals(i))
+        title = store.article(most[1]).title
+    # The most reused article is named by its title, outlet and date, its id beside.
+    assert any(title[:30] in line and f"[{most[1]}]" in line for line in lines), out
+    assert f"newstrace serve --db {db}" in out
+    # The re-attributed quotation of the examples is a claim to look at.
+    assert "given to different speakers" in out
+
+
+def test_trace_all_and_json_give_every_report_as_the_library_makes_it(tmp_path, capsys):
+    from newstrace.render import article_text
+    from newstrace.report import trace_report
+
+    db = tmp_path / "ex.db"
+    assert main(["-q", "trace", str(EXAMPLES), "--db", str(db), "--speakers", "rules", "--json"]) == 0
+    streamed = capsys.readouterr().out
+    summary = json.loads(streamed)["summary"]
+    with open_store(db, read_only=True) as store:
+        whole = trace_report(store, summary)
+    assert streamed == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+    assert main(["-q", "trace", str(EXAMPLES), "--db", str(db), "--speakers", "rules", "--all"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.count("\n====") == len(whole["articles"])
+    for report in whole["articles"]:
+        assert f"\n{report['id']}: {report['title']}" in listed
+        assert article_text(report, width=120) in listed

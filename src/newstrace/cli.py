@@ -11,6 +11,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import textwrap
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +23,8 @@ from .browse import CLUSTER_KINDS
 from .errors import NewstraceError, NotFound
 from .ingest import parse_mapping
 from .quotes import parser_for
-from .render import render_html, render_text
-from .report import article_report, trace_report
+from .render import MARKS, article_text, head_text, render_html, render_summary, render_text, terminal_width
+from .report import article_report, article_reports, collection_summary, trace_head
 from .settings import Settings, load_settings, setting_choices, setting_help
 from .store import is_server, open_store, redacted
 from .store.sqlite import store_problem
@@ -136,26 +137,45 @@ def _whole_run(store, command: str, args, settings: Settings, progress: _Progres
 def _cmd_trace(args) -> int:
     settings = _settings(args)
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
-    tmp = None
-    db = args.db
-    if db is None:
-        tmp = tempfile.TemporaryDirectory(prefix="newstrace-")
-        db = os.path.join(tmp.name, "trace.db")
-    try:
+    with tempfile.TemporaryDirectory(prefix="newstrace-") as tmp:
+        db = args.db or os.path.join(tmp, "trace.db")
         with _kept_only_if_filled(args.db), open_store(db) as store:
             summary = _whole_run(store, "trace", args, settings, progress)
-            report = trace_report(store, summary)
-            if args.db is None:
-                report["store"] = None
-    finally:
-        if tmp:
-            tmp.cleanup()
-    if args.json:
-        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(render_text(report, colour=sys.stdout.isatty()))
+            # Written as they are made: a collection's reports are never held at once.
+            head = {**trace_head(store, summary), **({} if args.db else {"store": None})}
+            if args.json:
+                _json_stream(head, "articles", article_reports(store), sys.stdout)
+            elif args.all:
+                colour, width = sys.stdout.isatty(), terminal_width()
+                print(head_text(head))
+                for report in article_reports(store):
+                    print(article_text(report, colour, width))
+                print(MARKS)
+            else:
+                print(render_summary(collection_summary(store, summary), _next_steps(args)))
     return 0
+
+
+def _next_steps(args) -> list[tuple[str, str]]:
+    if not args.db:
+        return [("newstrace trace ... --db news.db", "keep the results in a store to browse them"),
+                ("newstrace trace ... --all", "every article's report here (--json: as JSON)")]
+    db = redacted(args.db)
+    return [(f"newstrace serve --db {db}", "browse it all in a web browser"),
+            (f"newstrace report ARTICLE_ID --db {db}", "one article: its sources, passages and claims"),
+            (f"newstrace clusters --db {db}", "the largest clusters, with their copy trees"),
+            ("newstrace trace ... --all", "every article's report here (--json: as JSON)")]
+
+
+def _json_stream(head: dict, key: str, items, out) -> None:
+    """Write ``{**head, key: [items...]}`` as json.dump(..., indent=2) would, an item at a time."""
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    out.write(text[:-2] + ("," if head else "") + f"\n  {json.dumps(key)}: [")
+    first = True
+    for item in items:
+        out.write(("\n" if first else ",\n") + textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "    "))
+        first = False
+    out.write("]\n}\n" if first else "\n  ]\n}\n")
 
 
 def _cmd_detect(args) -> int:
@@ -362,7 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of articles")
     p.add_argument("--db", metavar="FILE", help="keep the results in this store (default: a temporary one)")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
-    p.add_argument("--json", action="store_true", help="print JSON (schema: docs/trace.schema.json)")
+    p.add_argument("--all", action="store_true", help="print every article's report, not a summary")
+    p.add_argument("--json", action="store_true", help="print every article's report as JSON "
+                   "(schema: docs/trace.schema.json)")
     _add_settings(p, _INGEST + _DETECT + _QUOTES)
     p.set_defaults(func=_cmd_trace)
 

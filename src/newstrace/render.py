@@ -125,44 +125,100 @@ def side_by_side(ops: list[dict], width: int, colour: bool = False) -> list[str]
 
 
 def render_text(report: dict, colour: bool = False, width: int | None = None) -> str:
-    """Render a trace report for a person to read."""
-    width = width or min(160, shutil.get_terminal_size((120, 20)).columns)
+    """Render a trace report (:func:`~newstrace.report.trace_report`) for a person to read."""
+    width = width or terminal_width()
+    parts = [head_text(report)] + [article_text(art, colour, width) for art in report["articles"]] + [MARKS]
+    return "\n".join(p for p in parts if p)
+
+
+def terminal_width() -> int:
+    return min(160, shutil.get_terminal_size((120, 20)).columns)
+
+
+# How the side-by-side alignments mark words, said once after them.
+MARKS = "\nmarks: ~variant~ (alias, spelling, inflection, OCR)  [substituted]  {-only here-}  {+only in the other+}"
+
+
+def head_text(head: dict) -> str:
+    """The run summary and skipped input of a trace report (:func:`~newstrace.report.trace_head`)."""
     out: list[str] = []
-    s = report.get("summary") or {}
+    s = head.get("summary") or {}
     if s:
         out.append("newstrace: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s.items()))
-    for skip in report.get("skipped", []):
+    for skip in head.get("skipped", []):
         where = f"{skip['file']}:{skip['line']}" if skip["line"] else skip["file"]
         out.append(f"skipped {where}: {skip['reason']}")
-    for art in report["articles"]:
-        head = f"{art['id']}: {art['title']!s}"
-        meta = ", ".join(x for x in (art.get("source"), art.get("published")) if x)
+    return "\n".join(out)
+
+
+def article_text(art: dict, colour: bool = False, width: int = 120) -> str:
+    """One article's report as text: its signals and claims, then each shared passage beside its source."""
+    head = f"{art['id']}: {art['title']!s}"
+    meta = ", ".join(x for x in (art.get("source"), art.get("published")) if x)
+    out = ["", "=" * min(width, 100), head + (f" ({meta})" if meta else "")]
+    if art.get("duplicate_of"):
+        out.append(f"  exact duplicate of {art['duplicate_of']}")
+    out.extend(_signal_lines(art))
+    if not art["shared"]:
+        out.append("  no passage shared with another article")
+    for p in art["shared"]:
+        o = p["other"]
+        ometa = ", ".join(x for x in (o.get("source"), o.get("published")) if x)
+        w = p["words"]
         out.append("")
-        out.append("=" * min(width, 100))
-        out.append(head + (f" ({meta})" if meta else ""))
-        if art.get("duplicate_of"):
-            out.append(f"  exact duplicate of {art['duplicate_of']}")
-        out.extend(_signal_lines(art))
-        if not art["shared"]:
-            out.append("  no passage shared with another article")
-            continue
-        for p in art["shared"]:
-            o = p["other"]
-            ometa = ", ".join(x for x in (o.get("source"), o.get("published")) if x)
-            w = p["words"]
-            out.append("")
-            order = {True: "earlier", False: "not earlier", None: "order unknown"}[p["other_is_earlier"]]
-            name = f"{o['id']} [{p['other_span']['start']}:{p['other_span']['end']}]"
-            if colour:
-                name = f"\033[1;{_source_colour(o['id'])}m{name}\033[0m"
-            out.append(f"  shares [{p['this_span']['start']}:{p['this_span']['end']}] with "
-                       f"{name} ({', '.join(x for x in (ometa, order) if x)})")
-            out.append(f"  similarity {p['similarity']:.2f}: {w['exact']} words exact, "
-                       f"{w['variant']} variant, {w['substituted']} substituted, {w['gaps']} gaps")
-            out.append(textwrap.indent("\n".join(side_by_side(p["alignment"], width - 4, colour)), "    "))
-    out.append("")
-    out.append("marks: ~variant~ (alias, spelling, inflection, OCR)  [substituted]  "
-               "{-only here-}  {+only in the other+}")
+        order = {True: "earlier", False: "not earlier", None: "order unknown"}[p["other_is_earlier"]]
+        name = f"{o['id']} [{p['other_span']['start']}:{p['other_span']['end']}]"
+        if colour:
+            name = f"\033[1;{_source_colour(o['id'])}m{name}\033[0m"
+        out.append(f"  shares [{p['this_span']['start']}:{p['this_span']['end']}] with "
+                   f"{name} ({', '.join(x for x in (ometa, order) if x)})")
+        out.append(f"  similarity {p['similarity']:.2f}: {w['exact']} words exact, "
+                   f"{w['variant']} variant, {w['substituted']} substituted, {w['gaps']} gaps")
+        out.append(textwrap.indent("\n".join(side_by_side(p["alignment"], width - 4, colour)), "    "))
+    return "\n".join(out)
+
+
+def _titled(a: dict, width: int = 60) -> str:
+    """An article as a person names it: its title (or id), outlet and date, and its id."""
+    meta = ", ".join(x for x in (a.get("source"), (a.get("published") or "")[:10]) if x)
+    title = _clip(" ".join((a.get("title") or "").split()) or a["id"], width)
+    return f"{title}" + (f" ({meta})" if meta else "") + (f" [{a['id']}]" if title != a["id"] else "")
+
+
+def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
+    """What a trace found, on a screen or two (:func:`~newstrace.report.collection_summary`),
+    with where to go next (``next_steps``: command and what it shows)."""
+    c = s["counts"]
+    out = [f"newstrace: {c['articles']:,} articles ({c['distinct_texts']:,} distinct texts, {c['outlets']:,} outlets); "
+           f"{c['passages']:,} shared passages in {c['clusters']:,} clusters; {c['copy_claims']:,} \"copied from\" "
+           f"claims; {c['quotes']:,} quotations"]
+    if s["skipped"]:
+        out.append(f"{s['skipped']:,} input item(s) skipped (listed with --all; kept in the store's skips table)")
+    out += ["", f"Most reused articles (of {s['reusing_articles']:,} that reuse text published earlier elsewhere)"]
+    out += [f"  {a['reused_share']:>4.0%}  {_titled(a)}" for a in s["most_reused"]] or ["  none"]
+    out += ["", "Largest reuse clusters"]
+    for k in s["largest_clusters"]:
+        spread = f"{k['first_date'][:10]} .. {k['last_date'][:10]}" if k["first_date"] else "undated"
+        first = "; ".join(_titled(a, 40) for a in k["earliest_titles"]) or "earliest unknown"
+        out.append(f"  {k['size']} articles, {k['outlets']} outlets, {spread} (cluster {k['id']}; first: {first})")
+        out.append(f"      “{_clip(k['excerpt'], 110)}”")
+    if not s["largest_clusters"]:
+        out.append("  none")
+    look = []
+    if s["date_doubts"]["count"]:
+        look.append(f"  {s['date_doubts']['count']:,} article(s) whose text contradicts their publication date:")
+        look += [f"    {_titled(a)}: {a['doubt']}" for a in s["date_doubts"]["articles"]]
+    if s["facts_changed"]["count"]:
+        look.append(f"  {s['facts_changed']['count']:,} copie(s) that state a fact otherwise than their source:")
+        for a in s["facts_changed"]["articles"]:
+            facts = ", ".join(f"{f['this']!r} where {f['source_article']} says {f['source']!r}" for f in a["facts"])
+            look.append(f"    {_titled(a)}: {facts}")
+    if s["conflicting_quotations"]["count"]:
+        look.append(f"  {s['conflicting_quotations']['count']:,} quotation(s) given to different speakers:")
+        look += [f"    “{_clip(q['text'], 60)}” — {', '.join(q['speakers'])} (quote {q['quote_id']})"
+                 for q in s["conflicting_quotations"]["quotations"]]
+    out += ["", "Claims that need a look"] + (look or ["  none"])
+    out += ["", "Next"] + [f"  {command:<44} {what}" for command, what in next_steps]
     return "\n".join(out)
 
 

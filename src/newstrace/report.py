@@ -3,6 +3,8 @@ API); :mod:`newstrace.render` makes text and HTML of them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .model import Alignment, Article
 from .dates import earlier
 from .errors import NotFound
@@ -125,12 +127,62 @@ def _with_fact_offsets(store: Store, article: Article, signals: dict | None) -> 
     return {**signals, "facts_differ": facts}
 
 
+def trace_head(store: Store, summary: dict | None = None) -> dict:
+    """What a trace report says before its articles: the run summary and skipped input."""
+    return {"$schema": SCHEMA_ID, "store": store.location, "summary": summary or {},
+            "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in store.skips()]}
+
+
+def article_reports(store: Store) -> Iterator[dict]:
+    """The report of every article in the store, in id order, one at a time: a collection's
+    reports are never held at once."""
+    for article_id in store.article_ids():
+        yield article_report(store, article_id)
+
+
 def trace_report(store: Store, summary: dict | None = None) -> dict:
-    """The report of every article in the store, with the run summary and skipped input."""
-    return {
-        "$schema": SCHEMA_ID,
-        "store": store.location,
-        "summary": summary or {},
-        "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in store.skips()],
-        "articles": [article_report(store, a.id) for a in store.articles()],
-    }
+    """The report of every article in the store, with the run summary and skipped input
+    (:func:`trace_head` and :func:`article_reports` give it in parts)."""
+    return {**trace_head(store, summary), "articles": list(article_reports(store))}
+
+
+def collection_summary(store: Store, summary: dict | None = None, top: int = 5) -> dict:
+    """What a person reads first after a trace: counts, the most reused articles, the largest
+    reuse clusters with a line of their text, and the claims that need a look (dates the
+    text contradicts, copies that change a fact of their source, quotations given to
+    different speakers)."""
+    counts = store.overview_counts()
+    claims = doubts = 0
+    changed: list[dict] = []
+    dated: list[dict] = []
+    for article_id, details in store.signal_details():
+        claims += sum(c["confidence"] != "low" for c in details.get("claims", []))
+        if details.get("date_doubt"):
+            doubts += 1
+            if len(dated) < top:
+                dated.append({**_named(store, article_id), "doubt": details["date_doubt"]})
+        facts = details.get("facts_differ", [])
+        if facts and len(changed) < top:
+            changed.append({**_named(store, article_id), "facts": [
+                {"kind": f["kind"], "this": f["this"], "source": f["source"],
+                 "source_article": f["source_article"]} for f in facts[:3]]})
+        elif facts:
+            changed.append({"id": article_id})
+    clusters = []
+    for c in store.cluster_list(2, "reuse", top, 0)[1]:
+        copies = store.cluster_copies(c["id"])[1]
+        first = copies[0] if copies else {}
+        clusters.append({**c, "excerpt": " ".join(first.get("passage", "").split())[:160],
+                         "earliest_titles": [_named(store, i) for i in c["earliest"][:2]]})
+    total, reused = store.find_articles(None, None, None, None, 1e-9, "reused", top, 0)
+    return {"store": store.location, "summary": summary or {}, "counts": {**counts, "copy_claims": claims},
+            "skipped": store.count("skips"), "most_reused": reused, "reusing_articles": total,
+            "largest_clusters": clusters, "date_doubts": {"count": doubts, "articles": dated},
+            "facts_changed": {"count": len(changed), "articles": [c for c in changed if "facts" in c]},
+            "conflicting_quotations": store.conflicting_quote_groups(top)}
+
+
+def _named(store: Store, article_id: str) -> dict:
+    article = store.article(article_id)
+    return {"id": article_id, "title": article.title if article else "", "source": article.source if article else None,
+            "published": article.published if article else None}

@@ -224,6 +224,10 @@ class Store(Browsing):
                 f" ON d.id = a.duplicate_of {where} ORDER BY a.id"):
             yield self._article(row)
 
+    def article_ids(self) -> list[str]:
+        """Every article's id, in order."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+
     def publication_dates(self) -> dict[str, str | None]:
         """The publication date (or None) of every distinct article (exact duplicates left
         out), by id: what the candidate stage orders by, without the texts."""
@@ -355,6 +359,19 @@ class Store(Browsing):
         keys = ("reused_share", "originality", "source_count", "spin_rate", "stitched_score",
                 "recycled_chars", "spin_hint_count")
         return {**dict(zip(keys, row[:7])), **json.loads(row[7])}
+
+    def signal_details(self) -> Iterator[tuple[str, dict]]:
+        """Every article's signal details (the passages, claims and doubts behind its
+        figures), in id order, read a batch at a time."""
+        after = ""
+        while True:
+            rows = self.conn.execute("SELECT article, details FROM signals WHERE article > ? ORDER BY article LIMIT 500",
+                                     (after,)).fetchall()
+            for article, details in rows:
+                yield article, json.loads(details)
+            if len(rows) < 500:
+                return
+            after = rows[-1][0]
 
     def clusters(self, article_id: str | None = None, limit: int | None = None) -> list[dict]:
         """Clusters, largest first (or those holding ``article_id``), with spans and copy edges."""

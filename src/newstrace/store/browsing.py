@@ -206,6 +206,15 @@ class Browsing:
                         "speakers": sorted(s.split(",")) if s else [], "text": text}
                        for qid, n, arts, conf, s, text in rows]
 
+    def conflicting_quote_groups(self, limit: int) -> dict:
+        """How many quotations are given to more than one speaker, and the first of them."""
+        count = self.conn.execute("SELECT count(DISTINCT quote_id) FROM quotes WHERE conflicting = 1").fetchone()[0]
+        rows = self.conn.execute(
+            """SELECT quote_id, group_concat(DISTINCT speaker), min(text) FROM quotes WHERE conflicting = 1
+               GROUP BY quote_id ORDER BY count(DISTINCT article) DESC, quote_id LIMIT ?""", (limit,)).fetchall()
+        return {"count": count, "quotations": [{"quote_id": q, "speakers": sorted(s.split(",")) if s else [],
+                                                "text": text} for q, s, text in rows]}
+
     def quote_variants(self, quote_id: str) -> list[dict]:
         """One quotation in every article, first appearance first."""
         rows = self.conn.execute(
