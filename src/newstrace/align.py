@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _core
 from .model import Alignment, Span, Token, WordOp
-from .normalize import STOPWORDS, is_weak, token_columns
+from .normalize import STOPWORDS, is_weak, token_columns, unbroken
 from .settings import Settings
 
 # Scores of one aligned word pair, and of a word left out on one side.
@@ -82,7 +82,8 @@ class Document:
         if None in ids:
             ids = [_key_id(k) if i is None else i for k, i in zip(keys, ids)]
         key_ids = np.array(ids, dtype=np.int32)
-        surfaces = [text[s:e] for s, e in zip(starts, ends)]
+        # A word broken across a line is compared as the word written whole.
+        surfaces = [unbroken(text[s:e]) for s, e in zip(starts, ends)]
         words = (array("i", key_ids.tobytes()), array("i", map(len, surfaces)), _folded(surfaces))
         return cls(id, text, array("i", starts), array("i", ends), words, _bigram_index(key_ids.astype(np.int64)))
 

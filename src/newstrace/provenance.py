@@ -21,7 +21,7 @@ from .model import (Alignment, ArticleMeta, CopyClaim, CopyEdge, EarliestClaim, 
                     Signals, Span, Swap, WordOp, flipped)
 from .dates import date_doubt, days_between, earlier, first_published, moment
 from .evidence import ArticleEvidence, inside
-from .significance import ALWAYS_COPY_WORDS, Significance, facts_of, reported_facts, significance
+from .significance import ALWAYS_COPY_WORDS, Significance, facts_of, reported_facts, scanner_noise, significance
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
@@ -330,6 +330,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
         counted.append(al.a)
         ops = tuple(words(al))
         changed = {k: kind for k, _, kind in facts_of(ops)}  # facts, or OCR noise: never spin
+        changed.update(dict.fromkeys(scanner_noise(ops), "noise"))
         stated = {k for k, _, _ in reported_facts(ops)}
         aligned_words += al.exact + al.variant + al.substituted - len(changed)
         here: Counter = Counter()

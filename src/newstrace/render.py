@@ -10,12 +10,24 @@ import textwrap
 
 # --- text rendering ---------------------------------------------------------
 
+def percent(x: float | None) -> str:
+    """A share as a whole percentage that never reads as none or all when it is not: a page
+    of 200,000 characters reusing one paragraph has "<1%" of its text reused, not "0%"."""
+    if x is None:
+        return "–"
+    if 0 < x < 0.005:
+        return "<1%"
+    if 0.995 <= x < 1:
+        return ">99%"
+    return f"{x:.0%}"
+
+
 def _signal_lines(art: dict) -> list[str]:
     sig = art.get("signals")
     if not sig:
         return []
     sure = {e["source"]: e["confidence"] for e in sig.get("earliest", [])}
-    lines = [f"  originality {sig['originality']:.0%}: {sig['reused_share']:.0%} of the text appeared "
+    lines = [f"  originality {percent(sig['originality'])}: {percent(sig['reused_share'])} of the text appeared "
              f"earlier elsewhere, from {sig['source_count']} earliest source(s)"
              + (": " + ", ".join(s + (f" ({sure[s]} confidence)" if sure.get(s, "high") != "high" else "")
                                  for s in sig["sources"]) if sig["sources"] else "")]
@@ -38,7 +50,7 @@ def _signal_lines(art: dict) -> list[str]:
         lines.append("  credits: " + ", ".join(sorted({c["agency"] for c in sig["credits"]})))
     if sig["swaps"]:
         swaps = ", ".join(f"{w['copy_word']!r} for {w['source_word']!r}" for w in sig["swaps"][:12])
-        lines.append(f"  spin rate {sig['spin_rate']:.0%}; swaps against the source: {swaps}")
+        lines.append(f"  spin rate {percent(sig['spin_rate'])}; swaps against the source: {swaps}")
     for r in sig["recycled"]:
         lines.append(f"  recycled: [{r['start']}:{r['end']}] first published {r['first_published']} "
                      f"by {r['source']}")
@@ -195,7 +207,7 @@ def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
     if s["skipped"]:
         out.append(f"{s['skipped']:,} input item(s) skipped (listed with --all; kept in the store's skips table)")
     out += ["", f"Most reused articles (of {s['reusing_articles']:,} that reuse text published earlier elsewhere)"]
-    out += [f"  {a['reused_share']:>4.0%}  {_titled(a)}" for a in s["most_reused"]] or ["  none"]
+    out += [f"  {percent(a['reused_share']):>4}  {_titled(a)}" for a in s["most_reused"]] or ["  none"]
     out += ["", "Largest reuse clusters"]
     for k in s["largest_clusters"]:
         spread = f"{k['first_date'][:10]} .. {k['last_date'][:10]}" if k["first_date"] else "undated"
@@ -291,7 +303,7 @@ def render_html(report: dict, text: str) -> str:
     signals = []
     sig = report.get("signals")
     if sig:
-        signals.append(f"<li>originality {sig['originality']:.0%}; {sig['reused_share']:.0%} appeared earlier "
+        signals.append(f"<li>originality {percent(sig['originality'])}; {percent(sig['reused_share'])} appeared earlier "
                        f"elsewhere; earliest sources: {escape(', '.join(sig['sources']) or 'none')}</li>")
         for f in sig.get("facts_differ", []):
             signals.append(f"<li class=\"fact\">fact that differs ({escape(f['kind'])}): this copy says "
@@ -307,7 +319,7 @@ def render_html(report: dict, text: str) -> str:
         if sig.get("common_sources"):
             signals.append("<li>common source (credited by both): " + escape(", ".join(sig["common_sources"])) + "</li>")
         if sig["swaps"]:
-            signals.append("<li>spin rate {:.0%}; swaps: {}</li>".format(sig["spin_rate"], escape(", ".join(
+            signals.append("<li>spin rate {}; swaps: {}</li>".format(percent(sig["spin_rate"]), escape(", ".join(
                 f"{w['copy_word']} for {w['source_word']}" for w in sig["swaps"]))))
         for r in sig["recycled"]:
             signals.append(f"<li>recycled [{r['start']}:{r['end']}] first published "

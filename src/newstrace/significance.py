@@ -190,13 +190,34 @@ def facts_of(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
 _OCR_NEAR_SHARE = 0.03
 
 
+def _scanned(ops: Sequence[WordOp]) -> bool:
+    """Whether a passage is OCR'd text: more of its words one letter off than chance gives."""
+    words = sum(1 for op in ops if op.a)
+    return sum(op.kind == "near" for op in ops) > max(1, _OCR_NEAR_SHARE * words)
+
+
+# In OCR'd text, a substitution is the writer's only between two everyday words: the
+# scanner's garbles and fragments ("cial" for "In", "inger" for "Pinohot-Ballinger") are
+# rarer than this on wordfreq's Zipf scale (everyday words are 3 and over).
+_EVERYDAY_ZIPF = 3.0
+
+
+def scanner_noise(ops: Sequence[WordOp]) -> set[int]:
+    """The substitutions of a passage that are the scanner's, not the writer's: in OCR'd text
+    (see :func:`reported_facts`), each but those between two everyday words. Noise is
+    neither spin nor a fact."""
+    if not _scanned(ops):
+        return set()
+    return {k for k, op in enumerate(ops) if op.kind == "substituted"
+            and not (op.a.isalpha() and op.b.isalpha() and min(_zipf(op.a), _zipf(op.b)) >= _EVERYDAY_ZIPF)}
+
+
 def reported_facts(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
     """The facts that differ which a report may state: those of :func:`facts_of` in a
     passage that is no OCR'd text (where "1016" for "1915" and "Goo" for "Geo" are the scanner's,
     not the writer's), each between words that match on both sides. The others are noise:
     neither a fact nor spin."""
-    words = sum(1 for op in ops if op.a)
-    if sum(op.kind == "near" for op in ops) > max(1, _OCR_NEAR_SHARE * words):
+    if _scanned(ops):
         return []
     matched = [op.kind in ("exact", "variant") for op in ops]
     return [(k, op, kind) for k, op, kind in facts_of(ops)

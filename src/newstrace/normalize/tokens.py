@@ -238,7 +238,48 @@ def token_columns(text: str, aliases: AliasTable | None = None) -> tuple[list[in
         del starts[i + 1 : i + n], ends[i + 1 : i + n], keys[i + 1 : i + n]
     if fixed.layers:
         starts, ends = fixed.to_original_all(starts), fixed.to_original_all(ends)
+    if "\xad" in text or "- " in text or "-\n" in text or "-\r\n" in text:
+        _join_broken_words(text, starts, ends, keys)
     return starts, ends, keys
+
+
+# Where a word is broken across a line: a hyphen at a line's end ("Rail-\nroad"; in scanned
+# pages whose lines were joined, "Presi- dent"), or a soft hyphen, which marks where a word
+# may be broken, before a space or a line break ("dur\xad ing").
+_LINE_BREAK_IN_WORD = re.compile(r"-[ \t]*\r?\n[ \t]*|-[ \t]+|\xad[ \t]*(?:\r?\n[ \t]*)?")
+
+
+def _join_broken_words(text: str, starts: list[int], ends: list[int], keys: list[str]) -> None:
+    """Make one token of each word broken across a line (the columns changed in place): its
+    span covers both parts, its key is the whole word's. The next part must start in lower
+    case ("Jan-\nMayen" is two names) and be no function word ("pre- and post-war")."""
+    first = {e: k for k, e in enumerate(ends)}
+    first.update({e + 1: k for k, e in enumerate(ends) if e < len(text) and text[e] == "\xad"})
+    joins = []
+    for m in _LINE_BREAK_IN_WORD.finditer(text):
+        k = first.get(m.start()) if text[m.start()] == "-" else first.get(m.start(), first.get(m.start() + 1))
+        if k is None or k + 1 >= len(starts) or starts[k + 1] != m.end() or not text[m.end()].islower():
+            continue
+        if keys[k + 1] in STOPWORDS and "\n" not in m.group():
+            continue
+        if keys[k].startswith("=") or keys[k + 1].startswith("="):
+            continue  # an alias form: a name, not a broken word
+        joins.append(k)
+    for k in reversed(joins):
+        keys[k] = word_key(unbroken(text[starts[k]:ends[k + 1]]))
+        ends[k] = ends[k + 1]
+        del starts[k + 1], ends[k + 1], keys[k + 1]
+
+
+def unbroken(word: str) -> str:
+    """A word as written whole: soft hyphens and breaks across lines taken out.
+
+    >>> unbroken("Rail-\\nroad"), unbroken("dur\\xad ing"), unbroken("well-known")
+    ('Railroad', 'during', 'well-known')
+    """
+    if "\xad" not in word and "\n" not in word and "- " not in word:
+        return word
+    return _LINE_BREAK_IN_WORD.sub("", word).replace("\xad", "")
 
 
 def spin_hints(text: str, aliases: AliasTable | None = None) -> list[tuple[int, int, str]]:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .. import __version__, browse
 from ..errors import BadQuery, NotFound
-from ..render import highlight_pieces, op_rows, source_colours
+from ..render import highlight_pieces, op_rows, percent, source_colours
 from ..store import open_store, state_mark
 
 _HERE = Path(__file__).parent
@@ -73,14 +73,10 @@ def _when(published: str | None) -> str:
     return text[:-3] if text.endswith(":00") and len(text) > 16 else text
 
 
-def _percent(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0%}"
-
-
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("newstrace.web", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters.update(article_url=_article_url, snippet=_snippet, percent=_percent, urlquote=quote,
+    env.filters.update(article_url=_article_url, snippet=_snippet, percent=percent, urlquote=quote,
                        web_url=_web_url, op_rows=op_rows, when=_when)
     env.globals.update(version=__version__, urlencode=urlencode)
     return env
