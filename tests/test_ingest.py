@@ -65,11 +65,21 @@ def test_html_page(tmp_path):
     assert a.source == "Example News" and a.language == "en"
 
 
+def test_a_text_file_of_one_line_is_an_article_without_a_title(tmp_path):
+    (tmp_path / "one-line.txt").write_text("The ferry sank off the coast on Sunday night.\n", "utf-8")
+    paragraph = "A long first paragraph. " * 20
+    (tmp_path / "no-title.txt").write_text(paragraph + "\n\nSecond paragraph.\n", "utf-8")
+    (tmp_path / "titled.txt").write_text("Ferry sinks\n\nThe ferry sank.\n", "utf-8")
+    found = {a.id: a for a in articles(read_articles([tmp_path]))}
+    assert found["one-line"].title == "" and found["one-line"].text.startswith("The ferry sank")
+    assert found["no-title"].title == ""
+    assert found["titled"].title == "Ferry sinks"
+
+
 @pytest.mark.parametrize("name, content, problem", [
     ("bin.txt", b"Title\n\x00\x01\x02binary", "binary file"),
     ("latin.txt", "Title\nCaf\u00e9 au lait".encode("latin-1"), "invalid UTF-8"),
     ("empty.txt", b"  \n\n ", "empty article"),
-    ("title-only.txt", b"Just a title\n\n", "empty article"),
 ])
 def test_bad_files_name_file_and_problem(tmp_path, name, content, problem):
     (tmp_path / name).write_bytes(content)

@@ -73,17 +73,21 @@ def _utf16(path: Path, data: bytes, encoding: str) -> str:
 
 
 def read_txt(path: Path, mapping: dict) -> Iterator[Article | InputError]:
-    """A plain-text article: the first non-empty line is the title, the file name the id."""
+    """A plain-text article, the file name its id. The first non-empty line is its title when
+    a body follows it and it is no paragraph (at most _TITLE_CHARS); a file of one line (a
+    dump with one article per file) is an article without a title."""
     text = read_text_file(path)
-    lines = text.splitlines()
-    title_index = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if title_index is None:
+    lines = [line.strip() for line in text.splitlines()]
+    filled = [line for line in lines if line]
+    if not filled:
         raise InputError(str(path), None, "empty article: the file is blank")
-    if not any(line.strip() for line in lines[title_index + 1:]):
-        raise InputError(str(path), title_index + 1, "empty article: a title but no body")
+    title = filled[0] if len(filled) > 1 and len(filled[0]) <= _TITLE_CHARS else ""
     stem = path.name[: -len(".gz")] if path.name.endswith(".gz") else path.name
-    yield make_article({"title": lines[title_index].strip(), "text": text}, str(path), None,
-                       default_id=Path(stem).stem)
+    yield make_article({"title": title, "text": text}, str(path), None, default_id=Path(stem).stem)
+
+
+# A first line longer than this is the text's first paragraph, not its title.
+_TITLE_CHARS = 300
 
 
 def read_jsonl(path: Path, mapping: dict) -> Iterator[Article | InputError]:
