@@ -23,7 +23,7 @@ from .browse import CLUSTER_KINDS
 from .errors import NewstraceError, NotFound
 from .ingest import parse_mapping
 from .quotes import parser_for
-from .render import MARKS, article_text, head_text, render_html, render_summary, render_text, terminal_width
+from .render import MARKS, percent, article_text, head_text, render_html, render_summary, render_text, terminal_width
 from .report import article_report, article_reports, collection_summary, trace_head
 from .settings import Settings, load_settings, setting_choices, setting_help
 from .store import is_server, open_store, redacted
@@ -197,7 +197,9 @@ def _cmd_report(args) -> int:
         try:
             report = article_report(store, args.article)
         except NotFound:
-            raise NotFound(f"{redacted(args.db)}: no article with id {args.article!r}") from None
+            close = store.close_ids(args.article)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise NotFound(f"{redacted(args.db)}: no article with id {args.article!r}{hint}") from None
         if args.html:
             Path(args.html).write_text(render_html(report, store.article(args.article).text), "utf-8")
             print(f"wrote {args.html}")
@@ -282,6 +284,24 @@ def _cmd_clusters(args) -> int:
             for e in browse.cluster(store, c["id"])["edges"]:
                 if e["parent"]:
                     print(f"    {e['child']} <- {e['parent']}")
+    return 0
+
+
+def _cmd_articles(args) -> int:
+    if not 1 <= args.limit <= browse.MAX_LIMIT:
+        raise NewstraceError(f"--limit must be between 1 and {browse.MAX_LIMIT}, not {args.limit}")
+    sort = {"reused": "reused", "date": "published", "id": "id"}[args.sort]
+    with open_store(args.db, create=False) as store:
+        page = browse.articles(store, q=args.search, outlet=args.outlet, sort=sort, limit=args.limit)
+    if args.json:
+        json.dump(page.items, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{page.total:,} articles" + (f"; the first {len(page.items)}" if page.total > len(page.items) else ""))
+    for a in page.items:
+        reused = "" if a["reused_share"] is None else percent(a["reused_share"])
+        when = (a["published"] or "undated")[:10]
+        print(f"  {reused:>5}  {when:<10}  {a['source'] or '-':<24.24}  {a['title'] or '(no title)'} [{a['id']}]")
     return 0
 
 
@@ -414,6 +434,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", metavar="KIND", help="only clusters of this kind: " + ", ".join(CLUSTER_KINDS))
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_clusters)
+
+    p = sub.add_parser("articles", help="list a store's articles, as the web list does")
+    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
+    p.add_argument("--sort", choices=["reused", "date", "id"], default="reused",
+                   help="most reused first, by publication date, or by id (default: reused)")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="how many (default: 20, at most 500)")
+    p.add_argument("--search", metavar="WORDS", help="only articles holding these words (\"quoted words\" a phrase)")
+    p.add_argument("--outlet", metavar="NAME", help="only this outlet's articles")
+    p.add_argument("--json", action="store_true", help="print JSON (the items of /articles.json)")
+    p.set_defaults(func=_cmd_articles)
 
     p = sub.add_parser("run", help="the whole pipeline on the local engine or on Spark")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (Spark: JSON Lines and Parquet "

@@ -224,6 +224,17 @@ class Store(Browsing):
                 f" ON d.id = a.duplicate_of {where} ORDER BY a.id"):
             yield self._article(row)
 
+    def close_ids(self, wanted: str, limit: int = 3) -> list[str]:
+        """Ids of stored articles a person may have meant by ``wanted``: the id with a file
+        name's ending (``.txt``) or without it, ids holding it, then ids a few letters off."""
+        import difflib
+
+        ids = self.article_ids()
+        stem = wanted.rsplit(".", 1)[0] if "." in wanted else wanted
+        found = [i for i in ids if i != wanted and (i.rsplit(".", 1)[0] == stem or wanted in i)]
+        found += difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.75)
+        return list(dict.fromkeys(found))[:limit]
+
     def article_ids(self) -> list[str]:
         """Every article's id, in order."""
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
