@@ -82,7 +82,21 @@ def article(store: Store, article_id: str, words: bool = True) -> dict:
         report["origin"] = {**report["origin"], "file": _file_name(report["origin"]["file"])}
     report["text"] = store.article(article_id).text
     report["shared"] = _earlier_sources_first(report["shared"])
+    report["named"] = store.article_names(_named_in(report))
     return report
+
+
+def _named_in(report: dict) -> set[str]:
+    """The articles a report names by id (sources, parents, clusters' earliest), which its
+    page names by title, outlet and date."""
+    sig = report["signals"] or {}
+    ids = set(sig.get("sources", [])) | set(sig.get("copied_from", []))
+    ids |= {c["parent"] for c in sig.get("claims", [])} | {e["source"] for e in sig.get("earliest", [])}
+    ids |= {r["source"] for key in ("reused_spans", "recycled") for r in sig.get(key, [])}
+    ids |= {f["source_article"] for f in sig.get("facts_differ", [])}
+    ids |= {i for c in report["clusters"] for i in c["earliest"]} | {c["copied_from"] for c in report["clusters"]}
+    ids |= {report["duplicate_of"], *report["duplicates"]}
+    return ids - {None}
 
 
 def _file_name(path: str) -> str:
@@ -113,6 +127,9 @@ def clusters(store: Store, min_size: int = 2, kind: str | None = None, limit: in
     if kind is not None and kind not in CLUSTER_KINDS:
         raise BadQuery(f"kind must be one of {', '.join(CLUSTER_KINDS)}, not {kind!r}")
     total, items = store.cluster_list(min_size, kind, limit, offset)
+    named = store.article_names(i for c in items for i in c["earliest"])
+    for c in items:
+        c["earliest_articles"] = [named[i] for i in c["earliest"] if i in named]
     return Page(items, total, limit, offset)
 
 
@@ -130,7 +147,7 @@ def cluster(store: Store, cluster_id: int, excerpt: int = 300) -> dict:
     def describe(nodes):
         for n in nodes:
             m = members.get(n["article"], {})
-            n["source"], n["published"] = m.get("source"), m.get("published")
+            n["title"], n["source"], n["published"] = m.get("title"), m.get("source"), m.get("published")
             describe(n["children"])
     describe(tree)
     return {**found, "copies": copies, "edges": edges, "tree": tree}

@@ -15,6 +15,8 @@ ARTICLE_SORTS = {"relevance": "h.rank, a.id",
                  "-published": "a.published IS NULL, a.published DESC, a.id",
                  "reused": "coalesce(g.reused_share, 0) DESC, a.id",
                  "id": "a.id"}
+# A cluster's label: the first characters of its earliest copy.
+_LABEL_CHARS = 120
 _ARTICLE_KEYS = ("id", "title", "source", "published", "duplicate_of", "reused_share", "originality",
                  "source_count", "spin_rate", "recycled_chars", "spin_hints", "snippet")
 _VARIANT_KEYS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "how", "cue",
@@ -41,6 +43,18 @@ class Browsing:
 
     def _search_query(self, text: str) -> str:
         raise NotImplementedError
+
+    def article_names(self, ids) -> dict[str, dict]:
+        """How a page names each of some articles: id, title, outlet and date."""
+        wanted = sorted(set(ids))
+        found = {}
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k:k + 500]
+            for i, title, source, published in self.conn.execute(
+                    f"SELECT id, title, source, published FROM articles WHERE id IN ({', '.join('?' * len(chunk))})",
+                    chunk):
+                found[i] = {"id": i, "title": title, "source": source, "published": published}
+        return found
 
     def overview_counts(self) -> dict:
         names = ("articles", "distinct_texts", "outlets", "passages", "clusters", "quotes", "articles_with_reuse")
@@ -139,13 +153,19 @@ class Browsing:
                       (SELECT max(a.published) FROM cluster_spans s JOIN articles a ON a.id = s.article
                        WHERE s.cluster_id = c.id),
                       (SELECT count(DISTINCT a.source) FROM cluster_spans s JOIN articles a ON a.id = s.article
-                       WHERE s.cluster_id = c.id)
+                       WHERE s.cluster_id = c.id),
+                      (SELECT CASE WHEN s."end" - s.start > ?
+                              THEN substr(coalesce(a.text, d.text), s.start + 1, ?) || '…'
+                              ELSE substr(coalesce(a.text, d.text), s.start + 1, s."end" - s.start) END
+                       FROM cluster_spans s JOIN articles a ON a.id = s.article
+                       LEFT JOIN articles d ON d.id = a.duplicate_of WHERE s.cluster_id = c.id
+                       ORDER BY a.published IS NULL, a.published, s.article, s.start LIMIT 1)
                FROM clusters c WHERE {where} ORDER BY c.size DESC, c.id LIMIT ? OFFSET ?""",
-            args + [limit, offset]).fetchall()
+            [_LABEL_CHARS, _LABEL_CHARS] + args + [limit, offset]).fetchall()
         return total, [{"id": cid, "size": size, "kind": kind, "phrase_df": df, "earliest": json.loads(earliest),
                         "first_published": first, "ordering": ordering, "first_date": lo, "last_date": hi,
-                        "outlets": outlets}
-                       for cid, size, kind, df, earliest, first, ordering, lo, hi, outlets in rows]
+                        "outlets": outlets, "label": " ".join((label or "").split())}
+                       for cid, size, kind, df, earliest, first, ordering, lo, hi, outlets, label in rows]
 
     def cluster_copies(self, cluster_id: int) -> tuple[dict | None, list[dict], list[dict]]:
         """One cluster (None when there is none), its copies earliest first with their text
