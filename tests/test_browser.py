@@ -200,3 +200,57 @@ def test_hostile_articles_render_as_text_and_run_nothing(chromium, tmp_path):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1280 + 20
         assert w.problems == []
+
+
+def _many_outlets(tmp_path):
+    """A wire story retold by eight outlets over three months, each headline long (a story in more
+    than min_df_count articles of so small a collection would be taken for boilerplate)."""
+    wire = ("The regional water authority said on Monday that the reservoir behind the Kessel Dam had fallen to "
+            "its lowest level in forty years, and that households across the valley would face limits on "
+            "garden watering from the first of next month. Engineers blamed a dry winter and a leaking spillway "
+            "gate that has been awaiting repair since the spring floods. The authority's chairman, Mira Olsen, "
+            "told reporters that the limits would stay until the autumn rains had refilled the reservoir.")
+    records = [{"id": "wire-00", "source": "Valley Wire Service", "published": "2026-01-05",
+                "title": "Water authority orders garden-watering limits as Kessel reservoir falls to a forty-year "
+                         "low after a dry winter and a leaking spillway gate", "text": wire}]
+    for k in range(1, 9):
+        records.append({
+            "id": f"paper-{k:02d}", "source": f"The Very Long Named Evening Gazette of District {k}",
+            "published": f"2026-0{1 + k % 3}-{10 + k:02d}",
+            "title": f"Local edition {k}: valley households face watering limits from next month as the reservoir "
+                     f"behind the Kessel Dam reaches its lowest level in four decades",
+            "text": f"From our correspondent in district {k}. " + wire + f" Residents of district {k} met on "
+                    f"Tuesday evening to discuss the limits."})
+    return build_store(tmp_path / "many.db", write_jsonl(tmp_path / "many.jsonl", records))
+
+
+def test_pages_name_articles_by_title_and_fit_a_laptop_screen(chromium, tmp_path):
+    db = _many_outlets(tmp_path)
+    with LiveServer(db) as server:
+        w = Watched(chromium)
+        page = w.page
+        page.set_viewport_size({"width": 1366, "height": 900})
+        wire_title = "Water authority orders garden-watering limits"
+        for name, path in (("wide-overview", "/"), ("wide-articles", "/articles"), ("wide-clusters", "/clusters"),
+                           ("wide-cluster", "/clusters/1"), ("wide-outlets", "/outlets"),
+                           ("wide-article", "/articles/paper-07"), ("wide-quotes", "/quotes")):
+            page.goto(server.url + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow} px wider than the window"
+            w.shot(name)
+            if path in ("/", "/clusters", "/articles/paper-07"):
+                # The earliest source is named by its title, outlet and date, not its id.
+                assert wire_title in page.inner_text("main"), path
+                assert "Valley Wire Service" in page.inner_text("main"), path
+        # The outlets matrix: a district paper copied from the wire service; the cell leads
+        # to the claims, each linking its pair side by side.
+        page.goto(server.url + "/outlets")
+        cell = page.locator("table.matrix td a").first
+        target = cell.get_attribute("href")
+        cell.click()
+        section = page.locator(target)
+        assert "Valley Wire Service" in section.inner_text()
+        section.locator("a", has_text="side by side").first.click()
+        page.wait_for_url("**/alignments?**")
+        assert page.locator("table.sbs").count() >= 1
+        assert w.problems == []

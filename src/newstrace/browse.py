@@ -15,7 +15,7 @@ from .store import Store
 from .store.browsing import ARTICLE_SORTS, SNIPPET_CLOSE, SNIPPET_OPEN
 
 __all__ = ["CLUSTER_KINDS", "MAX_LIMIT", "SNIPPET_CLOSE", "SNIPPET_OPEN", "Page", "article", "articles", "cluster",
-           "clusters", "copy_tree", "outlets", "overview", "pair", "quote_group", "quote_groups"]
+           "clusters", "copy_matrix", "copy_tree", "outlets", "overview", "pair", "quote_group", "quote_groups"]
 
 MAX_LIMIT = 500
 
@@ -171,7 +171,35 @@ def outlets(store: Store, limit: int = 50, offset: int = 0) -> Page:
     they published a passage first."""
     _check_paging(limit, offset)
     total, items = store.outlet_list(limit, offset)
+    copies = store.outlet_copies()
+    named = store.article_names(i for by_source in copies.values() for cell in by_source.values()
+                                for c in cell["claims"] for i in (c["article"], c["parent"]))
+    for item in items:  # rows copy from columns: passages, articles, and the claims behind them
+        item["copied_from"] = [
+            {"outlet": source, "articles": cell["articles"], "passages": cell["passages"],
+             "claims": [{"article": named.get(c["article"], {"id": c["article"]}),
+                         "parent": named.get(c["parent"], {"id": c["parent"]})} for c in cell["claims"]]}
+            for source, cell in sorted(copies.get(item["source"], {}).items(),
+                                       key=lambda kv: (-kv[1]["articles"], kv[0] or ""))]
     return Page(items, total, limit, offset)
+
+
+def copy_matrix(items: list[dict], size: int = 10) -> dict:
+    """Who copies whom among the outlets of a page of :func:`outlets`: the ``size`` outlets
+    copying the most articles (rows) and the ``size`` most copied from (columns), each cell
+    the claims between them."""
+    copying: dict = {}
+    copied: dict = {}
+    cells = {}
+    for item in items:
+        for cell in item["copied_from"]:
+            copying[item["source"]] = copying.get(item["source"], 0) + cell["articles"]
+            copied[cell["outlet"]] = copied.get(cell["outlet"], 0) + cell["articles"]
+            cells[item["source"], cell["outlet"]] = cell
+    rows = sorted(copying, key=lambda o: (-copying[o], o or ""))[:size]
+    columns = sorted(copied, key=lambda o: (-copied[o], o or ""))[:size]
+    return {"outlets": columns, "rows": [{"outlet": row, "cells": [cells.get((row, col)) for col in columns]}
+                                          for row in rows]}
 
 
 def quote_groups(store: Store, speaker: str | None = None, limit: int = 50, offset: int = 0) -> Page:

@@ -209,6 +209,26 @@ class Browsing:
         keys = ("source", "articles", "first_date", "last_date", "mean_reused_share", "first_in_clusters")
         return total, [dict(zip(keys, r)) for r in rows]
 
+    def outlet_copies(self, examples: int = 20) -> dict[str | None, dict[str | None, dict]]:
+        """Who copies whom, from the "copied from" claims (high and medium confidence; an
+        outlet's reuse of its own text left out): for each copying outlet, each outlet it
+        copied from with the articles and passages claimed and some of the (article, earlier
+        copy) pairs."""
+        outlet = dict(self.conn.execute("SELECT id, source FROM articles"))
+        found: dict = {}
+        for article, details in self.signal_details():
+            spans = details.get("reused_spans", [])
+            for claim in details.get("claims", []):
+                if claim["confidence"] == "low" or claim.get("own_outlet"):
+                    continue
+                cell = found.setdefault(outlet.get(article), {}).setdefault(
+                    outlet.get(claim["parent"]), {"articles": 0, "passages": 0, "claims": []})
+                cell["articles"] += 1
+                cell["passages"] += sum(1 for r in spans if r.get("copied_from") == claim["parent"])
+                if len(cell["claims"]) < examples:
+                    cell["claims"].append({"article": article, "parent": claim["parent"]})
+        return found
+
     def quote_group_list(self, speaker: str | None, limit: int, offset: int) -> tuple[int, list[dict]]:
         """(how many, the page of them): quotations grouped across articles, most repeated first."""
         where, args = "", []

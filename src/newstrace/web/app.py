@@ -99,8 +99,9 @@ def _every_month(months: list[dict]) -> list[dict]:
 
 def _month_chart(months: list[dict], width: int = 720, height: int = 160) -> dict:
     """Bar geometry for the reuse-over-time chart (drawn as inline SVG by the template)."""
+    left = 44  # room for the count axis and its label
     if not months:
-        return {"bars": [], "width": width, "height": height}
+        return {"bars": [], "width": width, "height": height, "left": left, "top": 0}
     months = _every_month(months)
     top = max(m["articles"] for m in months) or 1
     step = width / len(months)
@@ -111,7 +112,7 @@ def _month_chart(months: list[dict], width: int = 720, height: int = 160) -> dic
         bars.append({"x": round(k * step, 1), "w": round(max(step - 2, 1), 1), "h_all": round(h_all, 1),
                      "h_reuse": round(h_reuse, 1), "y_all": round(height - h_all, 1),
                      "y_reuse": round(height - h_reuse, 1), **m})
-    return {"bars": bars, "width": width, "height": height, "top": top}
+    return {"bars": bars, "width": width, "height": height, "top": top, "left": left}
 
 
 class _HeadAsGet:
@@ -317,9 +318,11 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     # --- outlets ------------------------------------------------------------
     @twins("/outlets", "outlets.html", lambda data, asked: "Outlets",
-           lambda result, asked: {"result": result, "params": {}}, tags=["collection"], responses=_bad)
+           lambda result, asked: {"result": result, "params": {}, "matrix": browse.copy_matrix(result.items)},
+           tags=["collection"], responses=_bad)
     def outlets(s, limit: Limit = 50, offset: Offset = 0):
-        """Outlets with article counts, reused share and how often they published first; paged."""
+        """Outlets with article counts, reused share, how often they published first, and the
+        outlets each copied from (its "copied from" claims: articles, passages, the pairs); paged."""
         return browse.outlets(s, limit, offset)
 
     # --- quotes ---------------------------------------------------------------
