@@ -44,31 +44,36 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss_mb(pid: int) -> float:
+def _memory_mb(pid: int) -> tuple[float, float]:
+    """A process's resident memory and its proportional share (PSS: a page shared with the
+    processes it forked counted once among them, not once in each), in MB."""
     try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, IndexError, ValueError):
-        return 0.0
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        return int(fields["Rss"].split()[0]) / 1024, int(fields["Pss"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError, IndexError):
+        return 0.0, 0.0
 
 
 def measured(command: list[str], stdout) -> dict:
     """Run ``command``; its wall time, exit status and the peaks of its processes' memory."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True)
-    peak_sum = peak_one = 0.0
+    peak_sum = peak_pss = peak_one = 0.0
     processes = 0
     while proc.poll() is None:
-        sizes = [_rss_mb(p) for p in _tree(proc.pid)]
+        sizes = [_memory_mb(p) for p in _tree(proc.pid)]
         processes = max(processes, len(sizes))
-        peak_sum, peak_one = max(peak_sum, sum(sizes)), max(peak_one, max(sizes, default=0.0))
+        peak_sum = max(peak_sum, sum(rss for rss, _ in sizes))
+        peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
+        peak_one = max(peak_one, max((rss for rss, _ in sizes), default=0.0))
         time.sleep(0.2)
     seconds = time.perf_counter() - start
     error = proc.stderr.read()
     if proc.returncode:
         sys.exit(f"{' '.join(command)} failed ({proc.returncode}): {error[-2000:]}")
-    return {"seconds": round(seconds, 1), "peak_all_mb": round(peak_sum), "peak_largest_mb": round(peak_one),
-            "processes": processes}
+    return {"seconds": round(seconds, 1), "peak_all_mb": round(peak_sum), "peak_all_pss_mb": round(peak_pss),
+            "peak_largest_mb": round(peak_one), "processes": processes}
 
 
 def main() -> int:
@@ -103,13 +108,16 @@ def main() -> int:
              f"`python bench/bench_trace.py --months {' '.join(args.months)} --commands {' '.join(args.commands)} "
              f"--speakers {args.speakers}` — {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, shared machine.",
              "", f"Chronicling America 1916, months {', '.join(args.months)}; each command into a new store, its "
-             "output to a file. Memory: the resident size of the command and every process it started, sampled "
-             "five times a second.", "",
-             "| command | seconds | peak, all processes | peak, largest process | output |",
-             "|---|---:|---:|---:|---:|"]
+             "output to a file. Memory of the command and every process it started, sampled five times a second: "
+             "the peak of their resident sizes summed (pages the aligning workers share with the driver they were "
+             "forked from counted in each), of their proportional shares summed (each page once), and of the "
+             "largest.", "",
+             "| command | seconds | peak, all processes (RSS) | peak, all processes (PSS) | peak, largest process "
+             "| output |",
+             "|---|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
-        lines.append(f"| `{name}` | {r['seconds']:.0f} | {r['peak_all_mb']:,} MB | {r['peak_largest_mb']:,} MB | "
-                     f"{r['output_mb']} MB, {r['output_lines']:,} lines |")
+        lines.append(f"| `{name}` | {r['seconds']:.0f} | {r['peak_all_mb']:,} MB | {r['peak_all_pss_mb']:,} MB | "
+                     f"{r['peak_largest_mb']:,} MB | {r['output_mb']} MB, {r['output_lines']:,} lines |")
     (RESULTS / "trace.md").write_text("\n".join(lines) + "\n")
     return 0
 

@@ -145,13 +145,16 @@ def _zip_batches(groups: list, results: Iterator, size: int):
         yield chunk, list(islice(results, len(chunk)))
 
 
-def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int | None = None) -> dict:
+def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int | None = None,
+                     progress: Progress = _quiet) -> dict:
     """Build reuse clusters, copy trees and signals from the stored passages and store them."""
     aliases = load_aliases(settings.aliases)
     facts, duplicate_of = {}, {}
+    total = store.count("articles")
     for article in store.articles():
         facts[article.id] = article_facts(article, aliases)
         duplicate_of[article.id] = store.duplicate_of(article.id)
+        progress("sources", len(facts), total)
     clusters, signals, hints = provenance(facts, duplicate_of, store.alignments(words=False), store.alignment_words,
                                           _phrase_counts(store, settings), _texts(store), settings)
     store.replace_provenance(clusters, signals, hints, run_id)
@@ -180,7 +183,7 @@ def _phrase_counts(store: Store, settings: Settings):
                             settings)
 
 
-def collect_quotes(store: Store, parser=None) -> dict:
+def collect_quotes(store: Store, parser=None, progress: Progress = _quiet) -> dict:
     """Extract every article's quotations, link them across the collection, store them.
     With a spaCy ``parser`` (:func:`newstrace.quotes.load_parser`) speakers come from
     the parse where it finds one, and the attributions without quotation marks
@@ -189,8 +192,10 @@ def collect_quotes(store: Store, parser=None) -> dict:
 
     published: dict[str, str | None] = {}
     found, said = [], []
+    total = store.count("articles")
     for article in store.articles():
         published[article.id] = article.published
+        progress("quotes", len(published), total)
         # Paragraphs as extract_quotes reads them: a wrapped column's lines are none.
         flowing = joined_lines(article.text)
         parsed = ParsedArticle(parser, flowing) if parser is not None else None
@@ -210,8 +215,9 @@ def detect(store: Store, settings: Settings = Settings(), progress: Progress = _
     ``settings.speakers`` says)."""
     from ..quotes import parser_for
 
-    return {**detect_reuse(store, settings, progress, run_id).as_dict(), **trace_provenance(store, settings, run_id),
-            **collect_quotes(store, parser_for(settings.speakers))}
+    return {**detect_reuse(store, settings, progress, run_id).as_dict(),
+            **trace_provenance(store, settings, run_id, progress),
+            **collect_quotes(store, parser_for(settings.speakers), progress)}
 
 
 def run(store: Store, command: str, paths, settings: Settings = Settings(), mapping: dict | None = None,
