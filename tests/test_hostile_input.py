@@ -9,15 +9,16 @@ import os
 import pytest
 
 from newstrace import open_store, read_articles
+from newstrace.cli import main
+from newstrace.errors import InputError
 from newstrace.pipeline import ingest
-from newstrace.ingest import readers
 from newstrace.model import Article
 from newstrace.settings import Settings
 
 
-def ingest_skipping(folder, db):
+def ingest_skipping(folder, db, **settings):
     with open_store(db) as store:
-        summary = ingest(store, [folder], Settings(on_error="skip"))
+        summary = ingest(store, [folder], Settings(on_error="skip", **settings))
         return summary, {a.id: a for a in store.articles()}, [(s.line, s.reason) for s in store.skips()]
 
 
@@ -56,14 +57,66 @@ def test_a_file_name_that_is_not_utf8_is_read_and_named(tmp_path):
         assert summary.added == 1 and article.id == "caf\ufffd" and article.origin.file.endswith("caf\ufffd.txt")
 
 
-def test_a_gzip_file_expanding_past_the_limit_is_skipped_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1 << 20)
+def test_a_gzip_file_expanding_past_the_limit_is_skipped_whole(tmp_path):
     (tmp_path / "in").mkdir()
     with gzip.open(tmp_path / "in" / "bomb.jsonl.gz", "wb") as fh:
         fh.write(b" " * (2 << 20))
     (tmp_path / "in" / "fine.txt").write_text("Title\n\nBody.", "utf-8")
+    summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db", max_file_mb=1)
+    assert list(stored) == ["fine"] and "more than 1 MB" in skips[0][1] and "max_file_mb" in skips[0][1]
+
+
+def test_an_article_longer_than_the_limit_is_skipped_and_its_neighbours_stored(tmp_path):
+    (tmp_path / "in").mkdir()
+    long = "word " * 300_000  # 1.5 million characters
+    (tmp_path / "in" / "a.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in ({"id": "before", "text": "Short."}, {"id": "long", "text": long},
+                                                {"id": "after", "text": "Short too."})), "utf-8")
+    summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db", max_article_mb=1)
+    assert sorted(stored) == ["after", "before"]
+    assert skips == [(2, skips[0][1])] and "1,500,000 characters" in skips[0][1] and "max_article_mb" in skips[0][1]
+    # The limits are settings: flags, the environment and newstrace.toml give them.
+    assert main(["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "t.db"), "--on-error", "skip",
+                 "--max-article-mb", "2"]) == 0
+    with open_store(tmp_path / "t.db", read_only=True) as store:
+        assert store.count("articles") == 3
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder: an unreadable one cannot be made")
+def test_an_unreadable_folder_is_a_skip_or_an_error_never_silence(tmp_path):
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    (tmp_path / "in" / "locked" / "a.txt").write_text("Title\n\nBody.", "utf-8")
+    (tmp_path / "in" / "open.txt").write_text("Title\n\nBody.", "utf-8")
+    (tmp_path / "in" / "locked").chmod(0)
+    try:
+        summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db")
+        assert list(stored) == ["open"] and "cannot read the folder" in skips[0][1]
+        with pytest.raises(InputError, match="cannot read the folder"):
+            list(read_articles([tmp_path / "in"]))
+    finally:
+        (tmp_path / "in" / "locked").chmod(0o755)
+
+
+def test_a_folder_whose_listing_fails_is_recorded(tmp_path, monkeypatch):
+    """As root (CI) every folder reads: the walk's error is made to happen."""
+    import importlib
+
+    ingest_package = importlib.import_module("newstrace.ingest")  # the readers' package, not the stage
+
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "open.txt").write_text("Title\n\nBody.", "utf-8")
+    real_walk = ingest_package.os.walk
+
+    def failing_walk(top, onerror=None, followlinks=False):
+        for folder, subfolders, names in real_walk(top, onerror=onerror, followlinks=followlinks):
+            if folder.endswith("sub"):
+                onerror(PermissionError(13, "Permission denied", folder))
+                subfolders[:] = []
+                continue
+            yield folder, subfolders, names
+    monkeypatch.setattr(ingest_package.os, "walk", failing_walk)
     summary, stored, skips = ingest_skipping(tmp_path / "in", tmp_path / "s.db")
-    assert list(stored) == ["fine"] and "more than 1 MB" in skips[0][1]
+    assert list(stored) == ["open"] and skips == [(None, "cannot read the folder: Permission denied")]
 
 
 def test_a_nul_in_one_csv_row_costs_that_row(tmp_path):

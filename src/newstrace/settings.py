@@ -26,6 +26,10 @@ class Settings:
                              "articles read before it are kept) or skip (record it in the store's skips table and "
                              "go on)", ("raise", "skip"))
     batch_size: int = _setting(500, "articles per transaction")
+    max_article_mb: float = _setting(10.0, "the longest article text read, in millions of characters; a longer one "
+                                           "is skipped with the reason (memory is several times the text)")
+    max_file_mb: float = _setting(1024.0, "the most a file may hold once decompressed, in MB; a larger one is "
+                                          "skipped with the reason (a small .gz can hold gigabytes)")
     # candidates
     ngram: int = _setting(4, "words per shingle in the candidate index")
     max_df: float = _setting(0.02, "shingles in more than this share of articles are boilerplate")

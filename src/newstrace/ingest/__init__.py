@@ -8,15 +8,16 @@ input that cannot be read, :class:`~newstrace.model.Skip` records (or raises
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article, Skip
-from .records import FIELDS, parse_mapping
+from .records import FIELDS, Limits, parse_mapping
 from .readers import READERS, reader_for
 
-__all__ = ["FIELDS", "read_articles", "parse_mapping", "supported_suffixes"]
+__all__ = ["FIELDS", "Limits", "read_articles", "parse_mapping", "supported_suffixes"]
 
 log = logging.getLogger(__name__)
 
@@ -26,27 +27,41 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
-def _files(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            # A broken link is yielded too: its reader reports it rather than it vanishing.
-            if (child.is_file() or child.is_symlink()) and not any(
-                    p.startswith(".") for p in child.relative_to(path).parts):
-                if reader_for(child) is None:
-                    # Said where it is seen (not only with -v): a folder of .docx or .pdf
-                    # files would otherwise ingest nothing without a word.
-                    log.warning("%s: not an article file type (newstrace reads %s), passed over", child,
-                                ", ".join(supported_suffixes()))
-                    continue
-                yield child
-    else:
+def _files(path: Path, unreadable: list[InputError]) -> Iterator[Path]:
+    """The files under ``path`` (or ``path`` itself) in name order; a folder that cannot be
+    listed is added to ``unreadable``, not passed over without a word."""
+    if not path.is_dir():
         yield path
+        return
+
+    def cannot_list(exc: OSError) -> None:
+        unreadable.append(InputError(exc.filename or str(path), None,
+                                     f"cannot read the folder: {exc.strerror or exc}",
+                                     "check that it exists and is readable"))
+
+    found = []
+    for folder, subfolders, names in os.walk(path, onerror=cannot_list, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in names:
+            child = Path(folder) / name
+            # A broken link is yielded too: its reader reports it rather than it vanishing.
+            if name.startswith(".") or not (child.is_file() or child.is_symlink()):
+                continue
+            if reader_for(child) is None:
+                # Said where it is seen (not only with -v): a folder of .docx or .pdf files
+                # would otherwise ingest nothing without a word.
+                log.warning("%s: not an article file type (newstrace reads %s), passed over", child,
+                            ", ".join(supported_suffixes()))
+                continue
+            found.append(child)
+    yield from sorted(found)
 
 
 def read_articles(
     paths: Iterable[str | Path],
     mapping: dict[str, str] | None = None,
     on_error: str = "raise",
+    limits: Limits = Limits(),
 ) -> Iterator[Article | Skip]:
     """Yield the articles in ``paths`` (files or folders), in a stable order.
 
@@ -69,13 +84,14 @@ def read_articles(
                 raise error
             yield Skip(str(root), None, error.problem)
             continue
-        for file in _files(root):
+        unreadable: list[InputError] = []
+        for file in _files(root, unreadable):
             reader = reader_for(file)
             try:
                 if reader is None:
                     raise InputError(str(file), None, "unsupported file type",
                                      "use " + ", ".join(supported_suffixes()))
-                for item in reader(file, mapping or {}):
+                for item in reader(file, mapping or {}, limits):
                     if isinstance(item, InputError):
                         if on_error == "raise":
                             raise item
@@ -86,3 +102,7 @@ def read_articles(
                 if on_error == "raise":
                     raise
                 yield Skip(error.file, error.line, error.problem)
+        for error in unreadable:  # known once the walk is done: its files were read first
+            if on_error == "raise":
+                raise error
+            yield Skip(error.file, error.line, error.problem)

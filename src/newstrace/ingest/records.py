@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import math
 import re
 from datetime import datetime
@@ -78,8 +80,19 @@ def parse_published(value, file: str, line: int | None) -> str | None:
                      "use an ISO date such as 2015-09-30 or 2015-09-30T14:05:00+00:00")
 
 
-# The longest article text read; a longer one is skipped (memory is several times the text).
-MAX_ARTICLE_CHARS = 10_000_000
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one input may hold, so that memory stays bounded: the longest article text read
+    (a longer one is skipped: memory is several times the text) and the most a file may
+    hold once decompressed (a small .gz can hold gigabytes). Settings max_article_mb and
+    max_file_mb."""
+
+    article_chars: int = 10_000_000
+    file_bytes: int = 2**30
+
+    @classmethod
+    def of(cls, settings) -> "Limits":
+        return cls(int(settings.max_article_mb * 1_000_000), int(settings.max_file_mb * 2**20))
 
 
 def _plain(value, name: str, file: str, line: int | None) -> str | None:
@@ -102,7 +115,7 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def make_article(fields: dict, file: str, line: int | None, default_id: str) -> Article:
+def make_article(fields: dict, file: str, line: int | None, default_id: str, limits: Limits = Limits()) -> Article:
     """Build an Article from mapped fields, raising InputError for missing or empty text."""
     file = printable_name(file)
     text = fields.get("text")
@@ -112,9 +125,9 @@ def make_article(fields: dict, file: str, line: int | None, default_id: str) -> 
         raise InputError(file, line, f"the text field is a {type(text).__name__}, not a string")
     if not text.strip():
         raise InputError(file, line, "empty article: the text is blank")
-    if len(text) > MAX_ARTICLE_CHARS:
+    if len(text) > limits.article_chars:
         raise InputError(file, line, f"the text is {len(text):,} characters, more than the longest article read "
-                                     f"({MAX_ARTICLE_CHARS:,})")
+                                     f"({limits.article_chars:,}; setting max_article_mb)")
     if "\x00" in text:
         raise InputError(file, line, "the text holds NUL characters: is this a binary file?")
     if not _encodes(text):
