@@ -12,7 +12,7 @@ SOURCE = ROOT / "src" / "newstrace"
 
 # What each layer may not import (docs/architecture.md).
 PURE = ("model", "errors", "settings", "normalize", "align", "candidates", "significance", "provenance", "credits",
-        "dates", "evidence", "quotes", "ingest")
+        "dates", "evidence", "quotes", "ingest", "stories")
 OUTER = ("store", "pipeline", "engines", "web", "cli", "browse", "report", "render", "pan")
 FORBIDDEN = {**{layer: OUTER for layer in PURE},
              "store": ("pipeline", "engines", "web", "cli", "browse", "report", "render", "pan"),

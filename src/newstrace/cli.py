@@ -20,7 +20,7 @@ from . import __version__
 from . import pipeline
 from . import browse
 from .browse import CLUSTER_KINDS
-from .errors import NewstraceError, NotFound
+from .errors import InputError, NewstraceError, NotFound
 from .ingest import parse_mapping
 from .quotes import parser_for
 from .render import MARKS, percent, article_text, head_text, render_html, render_summary, render_text, terminal_width
@@ -305,6 +305,30 @@ def _cmd_articles(args) -> int:
     return 0
 
 
+def _cmd_similarity(args) -> int:
+    from .ingest.readers import read_text_file
+    from .stories import Weights, profile, similarity
+
+    path = Path(args.pairs)
+    pairs = []
+    for number, line in enumerate(read_text_file(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            pair = (str(record["pair_id"]), str(record["text1"]), str(record["text2"]))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(str(path), number, f"not a pair: {exc}",
+                             'each line must be {"pair_id": ..., "text1": ..., "text2": ...}') from None
+        pairs.append(pair)
+    # The words of every text weigh by their rarity across the file, as across a collection.
+    profiles = [(profile(f"{k}:1", t1), profile(f"{k}:2", t2)) for k, (_, t1, t2) in enumerate(pairs)]
+    weights = Weights(p for both in profiles for p in both)
+    for (pair_id, _, _), (a, b) in zip(pairs, profiles):
+        print(json.dumps({"pair_id": pair_id, "similarity": round(similarity(a, b, weights), 4)}))
+    return 0
+
+
 def _cmd_run(args) -> int:
     settings = _settings(args)
     if args.engine == "spark":
@@ -444,6 +468,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outlet", metavar="NAME", help="only this outlet's articles")
     p.add_argument("--json", action="store_true", help="print JSON (the items of /articles.json)")
     p.set_defaults(func=_cmd_articles)
+
+    p = sub.add_parser("similarity", help="how likely two texts report the same event, pair by pair")
+    p.add_argument("pairs", metavar="PAIRS.jsonl", help='lines {"pair_id", "text1", "text2"}')
+    p.set_defaults(func=_cmd_similarity)
 
     p = sub.add_parser("run", help="the whole pipeline on the local engine or on Spark")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (Spark: JSON Lines and Parquet "
