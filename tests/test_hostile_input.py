@@ -182,6 +182,30 @@ def test_ingests_started_together_into_one_new_sqlite_store_store_everything_onc
         assert together.count("skips") == 0
 
 
+def test_detects_run_together_on_one_store_leave_what_one_detect_leaves(tmp_path):
+    """Three detect processes on one ingested store at once: each succeeds (a writer waits
+    its turn), and the passages, clusters and signals are those of one detect alone."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES, table_rows
+
+    db, alone = tmp_path / "together.db", tmp_path / "alone.db"
+    with open_store(db) as store:
+        ingest(store, [EXAMPLES], Settings())
+    shutil.copy(db, alone)
+    runs = [subprocess.Popen([sys.executable, "-m", "newstrace.cli", "-q", "detect", "--db", str(db),
+                              "--speakers", "rules", "--workers", "1"], stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    for run in runs:
+        assert run.wait(timeout=300) == 0, run.stderr.read()
+    assert main(["-q", "detect", "--db", str(alone), "--speakers", "rules", "--workers", "1"]) == 0
+    with open_store(db, read_only=True) as together, open_store(alone, read_only=True) as one:
+        for table in ("compared_pairs", "alignments", "clusters", "cluster_spans", "copy_edges", "signals", "quotes"):
+            assert table_rows(together, table) == table_rows(one, table), table
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for entry in os.listdir("/proc"):
