@@ -117,7 +117,9 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
     out = []
     for members in groups.values():
         qs = [quotes[k] for k in members]
-        first = first_published({q.article: published.get(q.article) for q in qs})
+        # With no member dated, no appearance is known to come after another: each is a first
+        # (a quotation printed once is its own first appearance, never "seen earlier").
+        first = first_published({q.article: published.get(q.article) for q in qs}) or sorted({q.article for q in qs})
         anchor = min(members, key=lambda k: (first and quotes[k].article not in first, -len(keys[k])))
         base = keys[anchor]
         # Word by word only where the words differ: most copies are exact.
