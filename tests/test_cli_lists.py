@@ -29,3 +29,25 @@ def test_report_on_an_unknown_id_suggests_close_ones(examples_db, capsys, asked,
         assert store.article(asked) is None and store.article(meant) is not None
     assert main(["report", asked, "--db", str(examples_db)]) == 2
     assert f"did you mean '{meant}'" in capsys.readouterr().err
+
+
+def test_quotes_of_a_traced_store_are_read_back_not_found_again(tmp_path, capsys):
+    from conftest import EXAMPLES
+
+    db = tmp_path / "q.db"
+    assert main(["-q", "trace", str(EXAMPLES), "--db", str(db), "--speakers", "rules"]) == 0
+    capsys.readouterr()
+    assert main(["quotes", str(db), "--json"]) == 0
+    stored = json.loads(capsys.readouterr().out)
+    with open_store(db, read_only=True) as store:
+        runs = store.conn.execute("SELECT command FROM runs ORDER BY id").fetchall()
+    assert runs == [("trace",)] and stored  # no quotes run: read back
+    assert main(["quotes", str(db), "--json", "--again", "--speakers", "rules"]) == 0
+    assert json.loads(capsys.readouterr().out) == stored
+    with open_store(db, read_only=True) as store:
+        assert [r[0] for r in store.conn.execute("SELECT command FROM runs ORDER BY id")] == ["trace", "quotes"]
+    # New articles make the stored quotations stale: they are found again, the new one's with them.
+    (tmp_path / "new.jsonl").write_text(json.dumps({"id": "new", "text": "“We are ready,” said Ana Ruiz."}) + "\n")
+    assert main(["-q", "ingest", str(tmp_path / "new.jsonl"), "--db", str(db)]) == 0
+    assert main(["quotes", str(db), "--json"]) == 0
+    assert any(q["article"] == "new" for q in json.loads(capsys.readouterr().out))

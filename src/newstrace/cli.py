@@ -233,7 +233,14 @@ def _cmd_quotes(args) -> int:
         with open_store(db) as store:
             if inputs:
                 pipeline.ingest(store, inputs, settings, parse_mapping(args.map))
-            engine = pipeline.collect_quotes(store, parser_for(settings.speakers))["quote_engine"]
+            # The quotations a run (trace, run, detect, load) stored after the store's last
+            # new articles are read back, not found again (with the parse, that is minutes).
+            engine = store.quote_engine() if stores and not args.again else None
+            if engine is None:
+                run = store.start_run("quotes", settings.to_dict())
+                summary = pipeline.collect_quotes(store, parser_for(settings.speakers))
+                store.finish_run(run, summary)
+                engine = summary["quote_engine"]
             quotes = store.quotes()
     if args.json:
         json.dump(quotes, sys.stdout, ensure_ascii=False, indent=2)
@@ -449,6 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH_OR_DB", help="a store, or files and folders of articles")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
     p.add_argument("--json", action="store_true", help="print a JSON list of quotations")
+    p.add_argument("--again", action="store_true", help="find a store's quotations again, though a run stored "
+                   "them after its last new articles (with other --speakers, say)")
     _add_settings(p, _INGEST + _QUOTES)
     p.set_defaults(func=_cmd_quotes)
 

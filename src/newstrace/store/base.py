@@ -224,6 +224,18 @@ class Store(Browsing):
                 f" ON d.id = a.duplicate_of {where} ORDER BY a.id"):
             yield self._article(row)
 
+    def quote_engine(self) -> str | None:
+        """What found the stored quotations (the rules, or the parse), if a finished run found
+        them after the store's last new articles; None when they are to be found (again)."""
+        engine = None
+        for (summary,) in self.conn.execute("SELECT summary FROM runs WHERE finished IS NOT NULL ORDER BY id"):
+            told = json.loads(summary or "{}")
+            if told.get("added") or told.get("duplicates"):
+                engine = None
+            if "quote_engine" in told:
+                engine = told["quote_engine"]
+        return engine
+
     def close_ids(self, wanted: str, limit: int = 3) -> list[str]:
         """Ids of stored articles a person may have meant by ``wanted``: the id with a file
         name's ending (``.txt``) or without it, ids holding it, then ids a few letters off."""
