@@ -52,3 +52,21 @@ def test_quotes_of_a_traced_store_are_read_back_not_found_again(tmp_path, capsys
     capsys.readouterr()
     assert main(["quotes", str(db), "--json", "--speakers", "rules"]) == 0
     assert any(q["article"] == "new" for q in json.loads(capsys.readouterr().out))
+
+
+def test_extract_prints_what_ingest_would_store(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(
+        json.dumps({"id": "x1", "headline": "Ferry sinks", "body": "The ferry sank.", "date": "2016-01-02"}) + "\n"
+        + "{broken\n", "utf-8")
+    (tmp_path / "in" / "page.html").write_text(
+        "<html><head><title>Harbour news</title></head><body><p>Boats stayed in port.</p></body></html>", "utf-8")
+    assert main(["extract", str(tmp_path / "in"), "--on-error", "skip", "--map", "title=headline",
+                 "--map", "text=body", "--map", "published=date"]) == 0
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [(r["id"], r["title"], r["text"], r["published"]) for r in records] == [
+        ("x1", "Ferry sinks", "The ferry sank.", "2016-01-02"), ("page", "Harbour news", "Boats stayed in port.", None)]
+    assert records[0]["file"].endswith("a.jsonl") and records[0]["line"] == 1
+    assert "a.jsonl:2" in err and "malformed JSON" in err
+    assert not list(tmp_path.glob("*.db"))

@@ -21,7 +21,8 @@ from . import pipeline
 from . import browse
 from .browse import CLUSTER_KINDS
 from .errors import InputError, NewstraceError, NotFound
-from .ingest import parse_mapping
+from .ingest import Limits, parse_mapping, read_articles
+from .model import Origin, Skip
 from .quotes import parser_for
 from .render import MARKS, percent, article_text, head_text, render_html, render_summary, render_text, terminal_width
 from .report import article_report, article_reports, collection_summary, trace_head
@@ -336,6 +337,21 @@ def _cmd_similarity(args) -> int:
     return 0
 
 
+def _cmd_extract(args) -> int:
+    """What ingest would store from each page, record or row, as JSON Lines, without a store."""
+    settings = _settings(args)
+    for item in read_articles(args.paths, parse_mapping(args.map), settings.on_error, Limits.of(settings)):
+        if isinstance(item, Skip):
+            print(f"newstrace: skipped {item.file}{':' + str(item.line) if item.line else ''}: {item.reason}",
+                  file=sys.stderr)
+            continue
+        origin = item.origin or Origin("")
+        print(json.dumps({"file": origin.file, "line": origin.line, "id": item.id, "url": item.url,
+                          "title": item.title, "published": item.published, "outlet": item.source,
+                          "language": item.language, "text": item.text}, ensure_ascii=False))
+    return 0
+
+
 def _cmd_run(args) -> int:
     settings = _settings(args)
     if args.engine == "spark":
@@ -477,6 +493,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outlet", metavar="NAME", help="only this outlet's articles")
     p.add_argument("--json", action="store_true", help="print JSON (the items of /articles.json)")
     p.set_defaults(func=_cmd_articles)
+
+    p = sub.add_parser("extract", help="what ingest would store from each page, record or row, as JSON Lines")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of articles")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
+    _add_settings(p, _INGEST)
+    p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("similarity", help="how likely two texts report the same event, pair by pair")
     p.add_argument("pairs", metavar="PAIRS.jsonl", help='lines {"pair_id", "text1", "text2"}')
