@@ -78,7 +78,6 @@ def test_a_text_file_of_one_line_is_an_article_without_a_title(tmp_path):
 
 @pytest.mark.parametrize("name, content, problem", [
     ("bin.txt", b"Title\n\x00\x01\x02binary", "binary file"),
-    ("latin.txt", "Title\nCaf\u00e9 au lait".encode("latin-1"), "invalid UTF-8"),
     ("empty.txt", b"  \n\n ", "empty article"),
 ])
 def test_bad_files_name_file_and_problem(tmp_path, name, content, problem):
@@ -94,10 +93,19 @@ def test_unreadable_file_is_reported(tmp_path):
         list(read_articles([tmp_path]))
 
 
-def test_invalid_utf8_names_the_line(tmp_path):
-    (tmp_path / "bad.jsonl").write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
-    with pytest.raises(InputError, match=r"bad.jsonl:2: invalid UTF-8"):
-        list(read_articles([tmp_path]))
+def test_stray_windows_1252_bytes_cost_nothing_and_are_named(tmp_path, caplog):
+    """A CSV export edited on Windows: UTF-8 with a few bytes of Windows-1252. Each row is
+    read, the stray bytes as Windows-1252, and the lines repaired are named."""
+    (tmp_path / "bad.jsonl").write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9 \x93quoted\x94"}\n')
+    (tmp_path / "export.csv").write_bytes(b'id,text,date\n1,Fine row,2017-04-05\n2,Na\xefve \x96 row,2017-04-06\n'
+                                          b'3,\xe2\x80\x9cUTF-8\xe2\x80\x9d row,2017-04-07\n')
+    found = {a.id: a for a in articles(read_articles([tmp_path]))}
+    assert found["bad-2"].text == "caf\u00e9 \u201cquoted\u201d"
+    assert found["2"].text == "Na\u00efve \u2013 row" and found["3"].text == "\u201cUTF-8\u201d row"
+    assert len(found) == 5
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "bad.jsonl: 3 byte(s) that are not UTF-8 read as Windows-1252, on line(s) 2" in warned
+    assert "export.csv: 2 byte(s)" in warned and "line(s) 3" in warned
 
 
 def test_malformed_json_line_names_file_and_line(tmp_path):

@@ -6,8 +6,10 @@ only a record is, so that a skipping run keeps the rest of the file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
+import logging
 import io
 import json
 import sys
@@ -19,6 +21,8 @@ from ..errors import InputError
 from ..model import Article
 from .html import extract_html
 from .records import FIELDS, Limits, column_for, make_article
+
+log = logging.getLogger(__name__)
 
 Reader = Callable[[Path, dict, Limits], Iterator["Article | InputError"]]
 
@@ -56,9 +60,28 @@ def read_text_file(path: Path, limits: Limits = Limits()) -> str:
         if b"\x00" in data[:8192]:
             raise InputError(str(path), None, "binary file (it holds NUL bytes)",
                              "newstrace reads UTF-8 text, JSON Lines, CSV and HTML") from None
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(str(path), line, f"invalid UTF-8 at byte {exc.start}",
-                         "re-save the file as UTF-8") from exc
+        first = exc.start
+    # UTF-8 with stray bytes of another encoding (an export edited on Windows): each byte that
+    # is not UTF-8 is read as Windows-1252, where it is almost always from, and the lines
+    # repaired are named, so that one bad byte costs no row, let alone the file.
+    del _REPAIRED[:]
+    text = data.decode("utf-8-sig", errors="newstrace-cp1252")
+    lines = sorted({data.count(b"\n", 0, at) + 1 for at in _REPAIRED})
+    log.warning("%s: %d byte(s) that are not UTF-8 read as Windows-1252, on line(s) %s%s (the first at byte %d)",
+                path, len(_REPAIRED), ", ".join(map(str, lines[:20])), " …" if len(lines) > 20 else "", first)
+    return text
+
+
+# Where the last decoding read bytes as Windows-1252 (see read_text_file).
+_REPAIRED: list[int] = []
+
+
+def _as_windows_1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    _REPAIRED.append(error.start)
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("newstrace-cp1252", _as_windows_1252)
 
 
 def _utf16(path: Path, data: bytes, encoding: str) -> str:
