@@ -5,6 +5,7 @@ import json
 import pytest
 
 from newstrace import InputError, open_store, read_articles
+from newstrace.ingest import ReadSettings
 from newstrace.pipeline import ingest
 from newstrace.model import Article
 from newstrace.settings import Settings
@@ -197,3 +198,23 @@ def test_same_id_with_other_text_is_refused(tmp_path, db):
         summary = ingest(store, [tmp_path], Settings(on_error="skip"))
         assert summary.skipped == 1 and "already ingested" in summary.skip_reasons[0]
         assert store.article("1").text == "first"
+
+
+def test_dates_written_with_the_day_or_the_month_first(tmp_path):
+    """A column of dates like 4/5/2017: one date that reads only one way (13/5/2017) decides
+    the column; a file whose dates all read both ways needs --date-order, and says so."""
+    (tmp_path / "uk").mkdir()
+    (tmp_path / "uk" / "a.csv").write_text("id,text,date\n1,One.,4/5/2017\n2,Two.,13/5/2017\n", "utf-8")
+    found = {a.id: a.published for a in articles(read_articles([tmp_path / "uk"]))}
+    assert found == {"1": "2017-05-04", "2": "2017-05-13"}
+    (tmp_path / "us").mkdir()
+    (tmp_path / "us" / "a.csv").write_text("id,text,date\n1,One.,4/5/2017\n2,Two.,4/13/2017 14:30\n", "utf-8")
+    found = {a.id: a.published for a in articles(read_articles([tmp_path / "us"]))}
+    assert found == {"1": "2017-04-05", "2": "2017-04-13T14:30:00"}
+    (tmp_path / "both").mkdir()
+    (tmp_path / "both" / "a.csv").write_text("id,text,date\n1,One.,4/5/2017\n", "utf-8")
+    with pytest.raises(InputError, match="reads both ways.*--date-order"):
+        list(read_articles([tmp_path / "both"]))
+    stated = {a.id: a.published for a in articles(read_articles([tmp_path / "both"],
+                                                                reading=ReadSettings(date_order="day")))}
+    assert stated == {"1": "2017-05-04"}

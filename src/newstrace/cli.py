@@ -21,7 +21,7 @@ from . import pipeline
 from . import browse
 from .browse import CLUSTER_KINDS
 from .errors import InputError, NewstraceError, NotFound
-from .ingest import Limits, parse_mapping, read_articles
+from .ingest import ReadSettings, parse_mapping, read_articles
 from .model import Origin, Skip
 from .quotes import parser_for
 from .render import MARKS, percent, article_text, head_text, render_html, render_summary, render_text, terminal_width
@@ -33,7 +33,7 @@ from .store.sqlite import store_problem
 log = logging.getLogger("newstrace")
 
 # Settings each command exposes as flags (kebab-case of the Settings field).
-_INGEST = ("on_error", "batch_size", "max_article_mb", "max_file_mb")
+_INGEST = ("on_error", "batch_size", "date_order", "max_article_mb", "max_file_mb")
 _QUOTES = ("speakers",)
 _DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "max_partners", "candidate_memory_mb", "aliases", "max_gap",
            "min_words", "min_score", "merge_chars", "workers", "align_cache", "recycled_days", "link_chars")
@@ -340,7 +340,7 @@ def _cmd_similarity(args) -> int:
 def _cmd_extract(args) -> int:
     """What ingest would store from each page, record or row, as JSON Lines, without a store."""
     settings = _settings(args)
-    for item in read_articles(args.paths, parse_mapping(args.map), settings.on_error, Limits.of(settings)):
+    for item in read_articles(args.paths, parse_mapping(args.map), settings.on_error, ReadSettings.of(settings)):
         if isinstance(item, Skip):
             print(f"newstrace: skipped {item.file}{':' + str(item.line) if item.line else ''}: {item.reason}",
                   file=sys.stderr)

@@ -28,6 +28,9 @@ class Settings:
     batch_size: int = _setting(500, "articles per transaction")
     max_article_mb: float = _setting(10.0, "the longest article text read, in millions of characters; a longer one "
                                            "is skipped with the reason (memory is several times the text)")
+    date_order: str = _setting("auto", "which comes first in dates written 4/5/2017: month, day, or auto (a CSV "
+                                       "column's dates decide; a date that reads both ways alone is refused)",
+                               ("auto", "month", "day"))
     max_file_mb: float = _setting(1024.0, "the most a file may hold once decompressed, in MB; a larger one is "
                                           "skipped with the reason (a small .gz can hold gigabytes)")
     # candidates

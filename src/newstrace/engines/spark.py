@@ -30,7 +30,7 @@ from ..candidates import df_cutoff, pair_occurrences, phrase_frequency, postings
 from ..dates import canonical_order
 from ..errors import InputError, NewstraceError, require_extra
 from ..ingest import read_articles
-from ..ingest.records import Limits
+from ..ingest.records import ReadSettings
 from ..ingest.readers import parse_jsonl_line, record_article
 from ..model import Article, IngestSummary, Origin, Skip, Span, WordOp
 from ..normalize import load_aliases, text_hash
@@ -87,7 +87,7 @@ def _files(paths, unreadable: list[InputError]) -> list[Path]:
     return found
 
 
-def _records(spark, paths, mapping: dict, on_error: str, limits: Limits = Limits()):
+def _records(spark, paths, mapping: dict, on_error: str, reading: ReadSettings = ReadSettings()):
     """An RDD of Articles and InputErrors from every input file (and every folder that
     cannot be read)."""
     sc = spark.sparkContext
@@ -98,14 +98,14 @@ def _records(spark, paths, mapping: dict, on_error: str, limits: Limits = Limits
         where = str(file)
         if name.endswith((".jsonl", ".ndjson")):
             parts.append(sc.textFile(where).zipWithIndex()
-                         .map(lambda li, where=where: parse_jsonl_line(li[0], where, li[1] + 1, mapping, limits))
+                         .map(lambda li, where=where: parse_jsonl_line(li[0], where, li[1] + 1, mapping, reading))
                          .filter(lambda item: item is not None))
         elif name.endswith(".parquet"):
             parts.append(spark.read.parquet(where).rdd.zipWithIndex()
-                         .map(lambda ri, where=where: record_article(ri[0].asDict(), where, ri[1] + 1, mapping, limits)))
+                         .map(lambda ri, where=where: record_article(ri[0].asDict(), where, ri[1] + 1, mapping, reading)))
         else:  # small formats (text files, CSV, HTML) are read on the driver by the local readers
             parts.append(sc.parallelize([InputError(i.file, i.line, i.reason) if isinstance(i, Skip) else i
-                                         for i in read_articles([file], mapping, on_error, limits)], 1))
+                                         for i in read_articles([file], mapping, on_error, reading)], 1))
     if unreadable:
         parts.append(sc.parallelize(unreadable, 1))
     return sc.union(parts) if parts else sc.parallelize([])
@@ -282,7 +282,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
 
     # Articles: one per id (the first read wins, as in the store), exact duplicates linked
     # to the earliest published copy, then the smallest id.
-    items = _records(spark, paths, mapping, settings.on_error, Limits.of(settings)).cache()
+    items = _records(spark, paths, mapping, settings.on_error, ReadSettings.of(settings)).cache()
     errors = items.filter(lambda i: isinstance(i, InputError)).collect()
     if errors and settings.on_error == "raise":
         raise errors[0]

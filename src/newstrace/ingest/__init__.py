@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article, Skip
-from .records import FIELDS, Limits, parse_mapping
+from .records import FIELDS, ReadSettings, parse_mapping
 from .readers import READERS, reader_for
 
-__all__ = ["FIELDS", "Limits", "read_articles", "parse_mapping", "supported_suffixes"]
+__all__ = ["FIELDS", "ReadSettings", "read_articles", "parse_mapping", "supported_suffixes"]
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def read_articles(
     paths: Iterable[str | Path],
     mapping: dict[str, str] | None = None,
     on_error: str = "raise",
-    limits: Limits = Limits(),
+    reading: ReadSettings = ReadSettings(),
 ) -> Iterator[Article | Skip]:
     """Yield the articles in ``paths`` (files or folders), in a stable order.
 
@@ -91,7 +91,7 @@ def read_articles(
                 if reader is None:
                     raise InputError(str(file), None, "unsupported file type",
                                      "use " + ", ".join(supported_suffixes()))
-                for item in reader(file, mapping or {}, limits):
+                for item in reader(file, mapping or {}, reading):
                     if isinstance(item, InputError):
                         if on_error == "raise":
                             raise item

@@ -14,37 +14,38 @@ import io
 import json
 import sys
 import zlib
+from dataclasses import replace
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article
 from .html import extract_html
-from .records import FIELDS, Limits, column_for, make_article
+from .records import FIELDS, ReadSettings, column_for, date_order_of, make_article
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[[Path, dict, Limits], Iterator["Article | InputError"]]
+Reader = Callable[[Path, dict, ReadSettings], Iterator["Article | InputError"]]
 
 
-def read_text_file(path: Path, limits: Limits = Limits()) -> str:
+def read_text_file(path: Path, reading: ReadSettings = ReadSettings()) -> str:
     """Read a file (gunzipping .gz) as UTF-8 (or as UTF-16 where a byte-order mark says
     so), keeping newlines as they are and dropping a leading byte-order mark."""
     try:
         if path.suffix == ".gz":
             try:
                 with gzip.open(path) as fh:
-                    data = fh.read(limits.file_bytes + 1)
+                    data = fh.read(reading.file_bytes + 1)
             except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
                 raise InputError(str(path), None, f"not a valid gzip file: {exc}") from exc
         else:
             with open(path, "rb") as fh:
-                data = fh.read(limits.file_bytes + 1)
+                data = fh.read(reading.file_bytes + 1)
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read the file: {exc.strerror or exc}",
                          "check that it exists and is readable") from exc
-    if len(data) > limits.file_bytes:
-        raise InputError(str(path), None, f"the file holds more than {limits.file_bytes >> 20} MB of text "
+    if len(data) > reading.file_bytes:
+        raise InputError(str(path), None, f"the file holds more than {reading.file_bytes >> 20} MB of text "
                                           "(setting max_file_mb)", "split it into smaller files")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return _utf16(path, data, "utf-16")
@@ -91,34 +92,34 @@ def _utf16(path: Path, data: bytes, encoding: str) -> str:
         raise InputError(str(path), None, f"invalid UTF-16 at byte {exc.start}") from exc
 
 
-def read_txt(path: Path, mapping: dict, limits: Limits = Limits()) -> Iterator[Article | InputError]:
+def read_txt(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) -> Iterator[Article | InputError]:
     """A plain-text article, the file name its id. The first non-empty line is its title when
     a body follows it and it is no paragraph (at most _TITLE_CHARS); a file of one line (a
     dump with one article per file) is an article without a title."""
-    text = read_text_file(path, limits)
+    text = read_text_file(path, reading)
     lines = [line.strip() for line in text.splitlines()]
     filled = [line for line in lines if line]
     if not filled:
         raise InputError(str(path), None, "empty article: the file is blank")
     title = filled[0] if len(filled) > 1 and len(filled[0]) <= _TITLE_CHARS else ""
     stem = path.name[: -len(".gz")] if path.name.endswith(".gz") else path.name
-    yield make_article({"title": title, "text": text}, str(path), None, default_id=Path(stem).stem, limits=limits)
+    yield make_article({"title": title, "text": text}, str(path), None, default_id=Path(stem).stem, reading=reading)
 
 
 # A first line longer than this is the text's first paragraph, not its title.
 _TITLE_CHARS = 300
 
 
-def read_jsonl(path: Path, mapping: dict, limits: Limits = Limits()) -> Iterator[Article | InputError]:
+def read_jsonl(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) -> Iterator[Article | InputError]:
     """JSON Lines: one article object per line."""
-    text = read_text_file(path, limits)
+    text = read_text_file(path, reading)
     for number, line in enumerate(text.splitlines(), 1):
-        item = parse_jsonl_line(line, str(path), number, mapping, limits)
+        item = parse_jsonl_line(line, str(path), number, mapping, reading)
         if item is not None:
             yield item
 
 
-def parse_jsonl_line(line: str, file: str, number: int, mapping: dict, limits: Limits = Limits()
+def parse_jsonl_line(line: str, file: str, number: int, mapping: dict, reading: ReadSettings = ReadSettings()
                      ) -> Article | InputError | None:
     """One line of a JSON Lines file: an article, the error that stops it, or None if blank."""
     if not line.strip():
@@ -133,10 +134,10 @@ def parse_jsonl_line(line: str, file: str, number: int, mapping: dict, limits: L
                           "each line must be one JSON object of fields")
     if not isinstance(record, dict):
         return InputError(file, number, f"expected a JSON object, got {type(record).__name__}")
-    return record_article(record, file, number, mapping, limits)
+    return record_article(record, file, number, mapping, reading)
 
 
-def record_article(record: dict, file: str, number: int, mapping: dict, limits: Limits = Limits()
+def record_article(record: dict, file: str, number: int, mapping: dict, reading: ReadSettings = ReadSettings()
                    ) -> Article | InputError:
     """An article from one record (a JSON object, a Parquet row) with its fields found by name."""
     fields = {}
@@ -149,14 +150,14 @@ def record_article(record: dict, file: str, number: int, mapping: dict, limits: 
                           f"fields are {', '.join(record)}")
     stem = Path(Path(file).name.removesuffix(".gz")).stem
     try:
-        return make_article(fields, file, number, default_id=f"{stem}-{number}", limits=limits)
+        return make_article(fields, file, number, default_id=f"{stem}-{number}", reading=reading)
     except InputError as error:
         return error
 
 
-def read_csv(path: Path, mapping: dict, limits: Limits = Limits()) -> Iterator[Article | InputError]:
+def read_csv(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) -> Iterator[Article | InputError]:
     """CSV (or TSV) with a header row; columns are found by name or by ``mapping``."""
-    text = read_text_file(path, limits)
+    text = read_text_file(path, reading)
     delimiter = "\t" if ".tsv" in path.suffixes else ","
     csv.field_size_limit(sys.maxsize)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -170,6 +171,13 @@ def read_csv(path: Path, mapping: dict, limits: Limits = Limits()) -> Iterator[A
             "map them with --map text=COLUMN",
         )
     where = {f: column_for(f, columns, mapping) for f in FIELDS}
+    if where["published"] is not None and reading.date_order == "auto":
+        # The order of day and month is the column's: one date only one way read decides it
+        # for every row (4/5/2017 beside 13/5/2017 is the 4th of May).
+        order = date_order_of(row.get(where["published"]) for row in csv.DictReader(
+            io.StringIO(text, newline=""), delimiter=delimiter))
+        if order:
+            reading = replace(reading, date_order=order)
     stem = Path(path.name.removesuffix(".gz")).stem
     lines = text.splitlines(keepends=True)
     before = 0  # lines of the file before the text the reader reads
@@ -179,7 +187,7 @@ def read_csv(path: Path, mapping: dict, limits: Limits = Limits()) -> Iterator[A
             for row in reader:
                 fields = {f: row[c] for f, c in where.items() if c is not None}
                 try:
-                    yield make_article(fields, str(path), start, default_id=f"{stem}-{start}", limits=limits)
+                    yield make_article(fields, str(path), start, default_id=f"{stem}-{start}", reading=reading)
                 except InputError as error:
                     yield error
                 start = before + reader.line_num + 1
@@ -194,12 +202,12 @@ def read_csv(path: Path, mapping: dict, limits: Limits = Limits()) -> Iterator[A
                                     delimiter=delimiter, strict=True)
 
 
-def read_html(path: Path, mapping: dict, limits: Limits = Limits()) -> Iterator[Article | InputError]:
+def read_html(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) -> Iterator[Article | InputError]:
     """An HTML page: the article text is what its paragraphs and headings say."""
-    page = extract_html(read_text_file(path, limits))
+    page = extract_html(read_text_file(path, reading))
     stem = Path(path.name.removesuffix(".gz")).stem
     fields = {k: v for k, v in page.items() if v}
-    yield make_article(fields, str(path), None, default_id=stem, limits=limits)
+    yield make_article(fields, str(path), None, default_id=stem, reading=reading)
 
 
 READERS: dict[str, Reader] = {

@@ -49,11 +49,42 @@ def column_for(field: str, columns, mapping: dict[str, str]) -> str | None:
     return None
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y",
-                 "%a, %d %b %Y %H:%M:%S %z", "%Y%m%d", "%d.%m.%Y")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d %B %Y", "%d %b %Y",
+                 "%d %B, %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%b. %d, %Y",
+                 "%A, %B %d, %Y", "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S GMT", "%d %b %Y %H:%M",
+                 "%Y%m%d", "%d.%m.%Y")
+# A date of numbers with the day and month in either order: 4/5/2017, 04-05-2017 14:30.
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
-def parse_published(value, file: str, line: int | None) -> str | None:
+def date_order_of(values) -> str | None:
+    """Which comes first in a file's (or a column's) numeric dates: "day" when one of them
+    can only be read day first (13/4/2017), "month" when one can only be read month first
+    (4/13/2017), None when every one reads both ways."""
+    orders = set()
+    for value in values:
+        m = _NUMERIC_DATE.fullmatch(str(value).strip()) if value else None
+        if m:
+            first, second = int(m.group(1)), int(m.group(2))
+            if first > 12 >= second:
+                orders.add("day")
+            elif second > 12 >= first:
+                orders.add("month")
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _numeric_date(m: re.Match, order: str) -> str | None:
+    first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    month, day = (first, second) if order == "month" else (second, first)
+    year += 2000 if year < 100 and len(m.group(3)) == 2 and year < 70 else 1900 if year < 100 else 0
+    try:
+        when = datetime(year, month, day, int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0))
+    except ValueError:
+        return None
+    return when.isoformat() if m.group(4) else when.date().isoformat()
+
+
+def parse_published(value, file: str, line: int | None, date_order: str = "auto") -> str | None:
     """Return an ISO 8601 date or datetime string, or None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -76,23 +107,34 @@ def parse_published(value, file: str, line: int | None) -> str | None:
             continue
         has_time = "%H" in fmt
         return parsed.isoformat() if has_time else parsed.date().isoformat()
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if numeric:
+        order = date_order if date_order != "auto" else date_order_of([text])
+        if order is None:
+            raise InputError(file, line, f"the published date {text!r} reads both ways (day or month first)",
+                             "say which with --date-order month or --date-order day")
+        found = _numeric_date(numeric, order)
+        if found:
+            return found
     raise InputError(file, line, f"cannot read the published date {text!r}",
                      "use an ISO date such as 2015-09-30 or 2015-09-30T14:05:00+00:00")
 
 
 @dataclass(frozen=True, slots=True)
-class Limits:
-    """What one input may hold, so that memory stays bounded: the longest article text read
-    (a longer one is skipped: memory is several times the text) and the most a file may
-    hold once decompressed (a small .gz can hold gigabytes). Settings max_article_mb and
-    max_file_mb."""
+class ReadSettings:
+    """What the readers take from the settings: the most one input may hold, so that memory
+    stays bounded — the longest article text read (a longer one is skipped: memory is several
+    times the text) and the most a file may hold once decompressed (a small .gz can hold
+    gigabytes) — and which comes first in a date written 4/5/2017 (``date_order``: month,
+    day, or auto: found from a file's dates)."""
 
     article_chars: int = 10_000_000
     file_bytes: int = 2**30
+    date_order: str = "auto"
 
     @classmethod
-    def of(cls, settings) -> "Limits":
-        return cls(int(settings.max_article_mb * 1_000_000), int(settings.max_file_mb * 2**20))
+    def of(cls, settings) -> "ReadSettings":
+        return cls(int(settings.max_article_mb * 1_000_000), int(settings.max_file_mb * 2**20), settings.date_order)
 
 
 def _plain(value, name: str, file: str, line: int | None) -> str | None:
@@ -115,7 +157,7 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def make_article(fields: dict, file: str, line: int | None, default_id: str, limits: Limits = Limits()) -> Article:
+def make_article(fields: dict, file: str, line: int | None, default_id: str, reading: ReadSettings = ReadSettings()) -> Article:
     """Build an Article from mapped fields, raising InputError for missing or empty text."""
     file = printable_name(file)
     text = fields.get("text")
@@ -125,9 +167,9 @@ def make_article(fields: dict, file: str, line: int | None, default_id: str, lim
         raise InputError(file, line, f"the text field is a {type(text).__name__}, not a string")
     if not text.strip():
         raise InputError(file, line, "empty article: the text is blank")
-    if len(text) > limits.article_chars:
+    if len(text) > reading.article_chars:
         raise InputError(file, line, f"the text is {len(text):,} characters, more than the longest article read "
-                                     f"({limits.article_chars:,}; setting max_article_mb)")
+                                     f"({reading.article_chars:,}; setting max_article_mb)")
     if "\x00" in text:
         raise InputError(file, line, "the text holds NUL characters: is this a binary file?")
     if not _encodes(text):
@@ -139,7 +181,7 @@ def make_article(fields: dict, file: str, line: int | None, default_id: str, lim
         title=_plain(fields.get("title"), "title", file, line) or "",
         url=_plain(fields.get("url"), "url", file, line),
         source=_plain(fields.get("source"), "source", file, line),
-        published=parse_published(fields.get("published"), file, line),
+        published=parse_published(fields.get("published"), file, line, reading.date_order),
         language=_plain(fields.get("language"), "language", file, line),
         origin=Origin(file, line),
     )

@@ -19,7 +19,7 @@ from ..candidates import find_candidates_in_parts, phrase_frequency, shingle_con
 from ..dates import canonical_order
 from ..errors import InputError
 from ..evidence import read_evidence
-from ..ingest import Limits, read_articles
+from ..ingest import ReadSettings, read_articles
 from ..model import DetectSummary, IngestSummary
 from ..normalize import joined_lines, load_aliases
 from ..provenance import judge_passages
@@ -54,7 +54,7 @@ def ingest(store: Store, paths, settings: Settings = Settings(), mapping: dict |
     batch: list = []
     done = 0
     try:
-        for item in read_articles(paths, mapping, settings.on_error, Limits.of(settings)):
+        for item in read_articles(paths, mapping, settings.on_error, ReadSettings.of(settings)):
             batch.append(item)
             if len(batch) >= settings.batch_size:
                 store.add_batch(batch, run_id, summary)
