@@ -218,3 +218,48 @@ def test_dates_written_with_the_day_or_the_month_first(tmp_path):
     stated = {a.id: a.published for a in articles(read_articles([tmp_path / "both"],
                                                                 reading=ReadSettings(date_order="day")))}
     assert stated == {"1": "2017-05-04"}
+
+
+def test_a_web_crawl_gives_each_html_page_as_an_article(tmp_path):
+    """A WARC file (gzipped, as crawlers write them): each HTML response is an article with
+    its URL, the page's title and, where the page states no date, the crawl's; other records
+    (an image, a request) are passed over."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pages = [("https://harbour.example/news/ferry", "<html><head><title>Ferry sinks</title></head><body>"
+              "<p>The ferry sank off the coast.</p></body></html>", "text/html; charset=utf-8"),
+             ("https://harbour.example/logo.png", "\x89PNG", "image/png"),
+             ("https://other.example/a", "<html><head><title>Caf\u00e9 opens</title><meta property=\"article:"
+              "published_time\" content=\"2016-01-02T08:00:00Z\"></head><body><p>A caf\u00e9 opened.</p></body></html>",
+              "text/html")]
+    with open(tmp_path / "crawl.warc.gz", "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, body, kind in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=BytesIO(body.encode("utf-8")),
+                                               http_headers=headers,
+                                               warc_headers_dict={"WARC-Date": "2016-01-01T10:00:00Z"})
+            writer.write_record(record)
+    found = articles(read_articles([tmp_path]))
+    assert [(a.id, a.title, a.text, a.source) for a in found] == [
+        ("https://harbour.example/news/ferry", "Ferry sinks", "The ferry sank off the coast.", "harbour.example"),
+        ("https://other.example/a", "Caf\u00e9 opens", "A caf\u00e9 opened.", "other.example")]
+    assert found[0].published == "2016-01-01T10:00:00+00:00" and found[1].published.startswith("2016-01-02")
+    assert found[0].url == "https://harbour.example/news/ferry"
+
+
+def test_a_feed_gives_each_entry_with_its_text_as_an_article(tmp_path):
+    (tmp_path / "news.rss").write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Harbour Daily</title>"
+        "<item><title>Ferry sinks</title><link>https://harbour.example/ferry</link>"
+        "<pubDate>Sat, 02 Jan 2016 08:00:00 GMT</pubDate><description>&lt;p&gt;The ferry sank.&lt;/p&gt;</description></item>"
+        "<item><title>No text here</title><link>https://harbour.example/empty</link></item>"
+        "</channel></rss>", "utf-8")
+    items = list(read_articles([tmp_path], on_error="skip"))
+    found = [i for i in items if isinstance(i, Article)]
+    assert [(a.id, a.title, a.text, a.source, a.published) for a in found] == [
+        ("https://harbour.example/ferry", "Ferry sinks", "The ferry sank.", "Harbour Daily", "2016-01-02T08:00:00+00:00")]
+    assert [s.line for s in items if not isinstance(s, Article)] == [2]

@@ -13,6 +13,7 @@ import logging
 import io
 import json
 import sys
+import time
 import zlib
 from dataclasses import replace
 from collections.abc import Callable, Iterator
@@ -210,6 +211,80 @@ def read_html(path: Path, mapping: dict, reading: ReadSettings = ReadSettings())
     yield make_article(fields, str(path), None, default_id=stem, reading=reading)
 
 
+def read_warc(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) -> Iterator[Article | InputError]:
+    """A web crawl (WARC, or ARC, gzipped or not): each HTML page it holds (a response record)
+    is an article, with its URL and, where the page states none, the crawl's date; read a
+    record at a time, so that memory holds one page, not the crawl."""
+    from urllib.parse import urlsplit
+
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    stem = Path(path.name.removesuffix(".gz")).stem
+    try:
+        with open(path, "rb") as fh:
+            for number, record in enumerate(ArchiveIterator(fh, arc2warc=True), 1):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                kind = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in kind.lower():
+                    continue
+                body = record.content_stream().read(reading.file_bytes + 1)
+                if len(body) > reading.file_bytes:
+                    yield InputError(str(path), number, "the page holds more than "
+                                     f"{reading.file_bytes >> 20} MB (setting max_file_mb)")
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                page = extract_html(_page_text(body, kind))
+                fields = {k: v for k, v in page.items() if v}
+                fields.setdefault("url", url)
+                crawled = record.rec_headers.get_header("WARC-Date")
+                if "published" not in fields and crawled:
+                    fields["published"] = crawled
+                if "source" not in fields and url:
+                    fields["source"] = urlsplit(url).hostname
+                try:
+                    yield make_article(fields, str(path), number, default_id=url or f"{stem}-{number}", reading=reading)
+                except InputError as error:
+                    yield error
+    except ArchiveLoadFailed as exc:
+        raise InputError(str(path), None, f"not a WARC or ARC file: {exc}") from None
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _page_text(body: bytes, content_type: str) -> str:
+    """A page's bytes as text, by the charset its headers name (UTF-8, else Windows-1252)."""
+    charset = content_type.lower().partition("charset=")[2].split(";")[0].strip(" \"'") or "utf-8"
+    try:
+        return body.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        return body.decode("utf-8", errors="newstrace-cp1252")
+
+
+def read_feed(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) -> Iterator[Article | InputError]:
+    """An RSS or Atom feed: each entry that carries its text (its content, else its summary)
+    is an article, with its title, link, date and the feed's title as outlet."""
+    import feedparser
+
+    feed = feedparser.parse(read_text_file(path, reading))
+    if feed.bozo and not feed.entries:
+        raise InputError(str(path), None, f"not an RSS or Atom feed: {feed.get('bozo_exception')}")
+    outlet = feed.feed.get("title")
+    stem = Path(path.name.removesuffix(".gz")).stem
+    for number, entry in enumerate(feed.entries, 1):
+        html = (entry.get("content") or [{}])[0].get("value") or entry.get("summary") or ""
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        fields = {"title": entry.get("title"), "url": entry.get("link"), "source": outlet,
+                  "text": extract_html(html)["text"] if html else None,
+                  "published": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", when) if when else None}
+        try:
+            yield make_article({k: v for k, v in fields.items() if v}, str(path), number,
+                               default_id=entry.get("id") or entry.get("link") or f"{stem}-{number}", reading=reading)
+        except InputError as error:
+            yield error
+
+
 READERS: dict[str, Reader] = {
     ".txt": read_txt,
     ".jsonl": read_jsonl,
@@ -217,6 +292,10 @@ READERS: dict[str, Reader] = {
     ".csv": read_csv,
     ".tsv": read_csv,
     ".html": read_html,
+    ".warc": read_warc,
+    ".arc": read_warc,
+    ".rss": read_feed,
+    ".atom": read_feed,
     ".htm": read_html,
 }
 
