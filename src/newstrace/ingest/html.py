@@ -79,3 +79,24 @@ def extract_html(page: str) -> dict[str, str]:
     fields = dict(parser.fields)
     fields["text"] = "\n\n".join(parser.blocks)
     return fields
+
+
+def page_fields(page: str) -> dict[str, str]:
+    """An article's fields from a web page: its main text as trafilatura finds it (menus,
+    comments, related links and footers left out; paragraphs apart by blank lines), and the
+    metadata the page declares (:func:`extract_html`: the exact time, the language), with
+    trafilatura's where the page declares none. A page trafilatura finds no text in gives the
+    text of its paragraphs and headings."""
+    import trafilatura
+
+    fields = extract_html(page)
+    found = trafilatura.bare_extraction(page, with_metadata=True, favor_precision=True,
+                                        include_comments=False, include_tables=False)
+    if found is not None:
+        main = "\n\n".join(line.strip() for line in (found.text or "").splitlines() if line.strip())
+        if main:
+            fields["text"] = main
+        for field, value in (("title", found.title), ("published", found.date), ("source", found.sitename)):
+            if value and not fields.get(field):
+                fields[field] = value
+    return fields

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article
-from .html import extract_html
+from .html import extract_html, page_fields
 from .records import FIELDS, ReadSettings, column_for, date_order_of, make_article
 
 log = logging.getLogger(__name__)
@@ -204,8 +204,8 @@ def read_csv(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) 
 
 
 def read_html(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) -> Iterator[Article | InputError]:
-    """An HTML page: the article text is what its paragraphs and headings say."""
-    page = extract_html(read_text_file(path, reading))
+    """An HTML page: its main text and metadata (:func:`~newstrace.ingest.html.page_fields`)."""
+    page = page_fields(read_text_file(path, reading))
     stem = Path(path.name.removesuffix(".gz")).stem
     fields = {k: v for k, v in page.items() if v}
     yield make_article(fields, str(path), None, default_id=stem, reading=reading)
@@ -235,7 +235,7 @@ def read_warc(path: Path, mapping: dict, reading: ReadSettings = ReadSettings())
                                      f"{reading.file_bytes >> 20} MB (setting max_file_mb)")
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
-                page = extract_html(_page_text(body, kind))
+                page = page_fields(_page_text(body, kind))
                 fields = {k: v for k, v in page.items() if v}
                 fields.setdefault("url", url)
                 crawled = record.rec_headers.get_header("WARC-Date")
