@@ -324,6 +324,8 @@ def test_files_passed_over_are_named_and_a_failed_first_ingest_leaves_no_store(t
     run = subprocess.run([sys.executable, "-m", "newstrace.cli", "ingest", str(folder), "--db", str(tmp_path / "a.db")],
                          capture_output=True, text=True)
     assert "letter.docx: not an article file type" in run.stderr and "scan.pdf" in run.stderr
+    # ...and counted and named in the summary.
+    assert "passed over 2 file(s) of types newstrace does not read" in run.stdout and "letter.docx" in run.stdout
     # A first ingest that fails on its first file leaves no empty store file behind...
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "a.jsonl").write_text("not json\n", "utf-8")

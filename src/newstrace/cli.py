@@ -125,7 +125,14 @@ def _cmd_ingest(args) -> int:
           f"linked, {summary.unchanged} unchanged, {summary.skipped} skipped")
     for reason in summary.skip_reasons:
         print(f"  skipped {reason}")
+    _say_passed_over(summary.passed_over)
     return 0
+
+
+def _say_passed_over(files: list[str]) -> None:
+    if files:
+        shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+        print(f"passed over {len(files)} file(s) of types newstrace does not read: {shown}")
 
 
 def _whole_run(store, command: str, args, settings: Settings, progress: _Progress) -> dict:

@@ -298,10 +298,11 @@ class IngestSummary:
     unchanged: int = 0
     skipped: int = 0
     skip_reasons: list[str] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)  # files of types newstrace does not read
 
     def as_dict(self) -> dict:
         return {"added": self.added, "duplicates": self.duplicates,
-                "unchanged": self.unchanged, "skipped": self.skipped}
+                "unchanged": self.unchanged, "skipped": self.skipped, "passed_over": len(self.passed_over)}
 
 
 @dataclass(slots=True)

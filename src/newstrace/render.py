@@ -206,6 +206,9 @@ def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
            f"claims; {c['quotes']:,} quotations"]
     if s["skipped"]:
         out.append(f"{s['skipped']:,} input item(s) skipped (listed with --all; kept in the store's skips table)")
+    if s["summary"].get("passed_over"):
+        out.append(f"{s['summary']['passed_over']:,} file(s) of types newstrace does not read passed over "
+                   "(named in the warnings above)")
     out += ["", f"Most reused articles (of {s['reusing_articles']:,} that reuse text published earlier elsewhere)"]
     out += [f"  {percent(a['reused_share']):>4}  {_titled(a)}" for a in s["most_reused"]] or ["  none"]
     out += ["", "Largest reuse clusters"]

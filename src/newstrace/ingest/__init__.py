@@ -27,9 +27,10 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
-def _files(path: Path, unreadable: list[InputError]) -> Iterator[Path]:
+def _files(path: Path, unreadable: list[InputError], passed_over: list[str] | None = None) -> Iterator[Path]:
     """The files under ``path`` (or ``path`` itself) in name order; a folder that cannot be
-    listed is added to ``unreadable``, not passed over without a word."""
+    listed is added to ``unreadable``, not passed over without a word, and a file of a type
+    newstrace does not read to ``passed_over``."""
     if not path.is_dir():
         yield path
         return
@@ -52,6 +53,8 @@ def _files(path: Path, unreadable: list[InputError]) -> Iterator[Path]:
                 # would otherwise ingest nothing without a word.
                 log.warning("%s: not an article file type (newstrace reads %s), passed over", child,
                             ", ".join(supported_suffixes()))
+                if passed_over is not None:
+                    passed_over.append(str(child))
                 continue
             found.append(child)
     yield from sorted(found)
@@ -62,12 +65,14 @@ def read_articles(
     mapping: dict[str, str] | None = None,
     on_error: str = "raise",
     reading: ReadSettings = ReadSettings(),
+    passed_over: list[str] | None = None,
 ) -> Iterator[Article | Skip]:
     """Yield the articles in ``paths`` (files or folders), in a stable order.
 
     ``mapping`` renames input fields (``{"title": "headline"}``) for JSON Lines
     and CSV. With ``on_error="skip"``, unreadable items are yielded as Skip
-    records instead of raising InputError.
+    records instead of raising InputError. Files of types newstrace does not read are added
+    to ``passed_over`` (and named in a warning).
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a1.txt").write_text("Title\\n\\nBody text.")
@@ -85,7 +90,7 @@ def read_articles(
             yield Skip(str(root), None, error.problem)
             continue
         unreadable: list[InputError] = []
-        for file in _files(root, unreadable):
+        for file in _files(root, unreadable, passed_over):
             reader = reader_for(file)
             try:
                 if reader is None:

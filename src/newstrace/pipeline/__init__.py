@@ -54,7 +54,7 @@ def ingest(store: Store, paths, settings: Settings = Settings(), mapping: dict |
     batch: list = []
     done = 0
     try:
-        for item in read_articles(paths, mapping, settings.on_error, ReadSettings.of(settings)):
+        for item in read_articles(paths, mapping, settings.on_error, ReadSettings.of(settings), summary.passed_over):
             batch.append(item)
             if len(batch) >= settings.batch_size:
                 store.add_batch(batch, run_id, summary)
