@@ -8,7 +8,8 @@ from newstrace import InputError, open_store, read_articles
 from newstrace.ingest import ReadSettings
 from newstrace.pipeline import ingest
 from newstrace.model import Article
-from newstrace.settings import Settings
+from newstrace.errors import SettingsError
+from newstrace.settings import Settings, load_settings
 
 from conftest import write_jsonl
 
@@ -263,3 +264,14 @@ def test_a_feed_gives_each_entry_with_its_text_as_an_article(tmp_path):
     assert [(a.id, a.title, a.text, a.source, a.published) for a in found] == [
         ("https://harbour.example/ferry", "Ferry sinks", "The ferry sank.", "Harbour Daily", "2016-01-02T08:00:00+00:00")]
     assert [s.line for s in items if not isinstance(s, Article)] == [2]
+
+
+def test_an_encoding_stated_reads_every_byte_by_it(tmp_path):
+    (tmp_path / "a.csv").write_bytes("id,text\n1,Caf\u00e9 \u00e0 Qu\u00e9bec\n".encode("latin-1"))
+    (found,) = articles(read_articles([tmp_path], reading=ReadSettings(encoding="latin-1")))
+    assert found.text == "Caf\u00e9 \u00e0 Qu\u00e9bec"
+    (tmp_path / "b.csv").write_bytes("id,text\n2,\u201cQuoted\u201d\n".encode("utf-8"))
+    with pytest.raises(InputError, match="b.csv:2: not ascii at byte"):
+        list(read_articles([tmp_path / "b.csv"], reading=ReadSettings(encoding="ascii")))
+    with pytest.raises(SettingsError, match="no codec"):
+        load_settings({"encoding": "klingon"})

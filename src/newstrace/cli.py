@@ -33,7 +33,7 @@ from .store.sqlite import store_problem
 log = logging.getLogger("newstrace")
 
 # Settings each command exposes as flags (kebab-case of the Settings field).
-_INGEST = ("on_error", "batch_size", "date_order", "max_article_mb", "max_file_mb")
+_INGEST = ("on_error", "batch_size", "encoding", "date_order", "max_article_mb", "max_file_mb")
 _QUOTES = ("speakers",)
 _DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "max_partners", "candidate_memory_mb", "aliases", "max_gap",
            "min_words", "min_score", "merge_chars", "workers", "align_cache", "recycled_days", "link_chars")

@@ -28,6 +28,9 @@ class Settings:
     batch_size: int = _setting(500, "articles per transaction")
     max_article_mb: float = _setting(10.0, "the longest article text read, in millions of characters; a longer one "
                                            "is skipped with the reason (memory is several times the text)")
+    encoding: str = _setting("auto", "how input files' bytes are read as text: auto (UTF-8, UTF-16 by its marks, "
+                                     "stray bytes as Windows-1252, each named) or a codec's name such as cp1252 or "
+                                     "latin-1")
     date_order: str = _setting("auto", "which comes first in dates written 4/5/2017: month, day, or auto (a CSV "
                                        "column's dates decide; a date that reads both ways alone is refused)",
                                ("auto", "month", "day"))
@@ -125,6 +128,14 @@ def load_settings(overrides: dict | None = None, config: str | Path | None = Non
         if value is not None:
             values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
     settings = Settings(**values)
+    if settings.encoding != "auto":
+        import codecs
+
+        try:
+            codecs.lookup(settings.encoding)
+        except LookupError:
+            raise SettingsError(f"encoding {settings.encoding!r} is no codec Python knows (auto, utf-8, cp1252, "
+                                "latin-1, …)") from None
     for name in _FIELDS:
         choices = setting_choices(name)
         if choices and getattr(settings, name) not in choices:

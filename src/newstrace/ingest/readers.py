@@ -16,6 +16,7 @@ import sys
 import time
 import zlib
 from dataclasses import replace
+from urllib.parse import urlsplit
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,6 +49,13 @@ def read_text_file(path: Path, reading: ReadSettings = ReadSettings()) -> str:
     if len(data) > reading.file_bytes:
         raise InputError(str(path), None, f"the file holds more than {reading.file_bytes >> 20} MB of text "
                                           "(setting max_file_mb)", "split it into smaller files")
+    if reading.encoding != "auto":
+        try:
+            return data.decode(reading.encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(str(path), line, f"not {reading.encoding} at byte {exc.start}",
+                             "state the file's encoding with --encoding, or leave it to newstrace (auto)") from None
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return _utf16(path, data, "utf-16")
     head = data[:200]
@@ -208,6 +216,8 @@ def read_html(path: Path, mapping: dict, reading: ReadSettings = ReadSettings())
     page = page_fields(read_text_file(path, reading))
     stem = Path(path.name.removesuffix(".gz")).stem
     fields = {k: v for k, v in page.items() if v}
+    if "source" not in fields and fields.get("url"):
+        fields["source"] = urlsplit(fields["url"]).hostname  # the site's host when it names itself nowhere
     yield make_article(fields, str(path), None, default_id=stem, reading=reading)
 
 
@@ -215,8 +225,6 @@ def read_warc(path: Path, mapping: dict, reading: ReadSettings = ReadSettings())
     """A web crawl (WARC, or ARC, gzipped or not): each HTML page it holds (a response record)
     is an article, with its URL and, where the page states none, the crawl's date; read a
     record at a time, so that memory holds one page, not the crawl."""
-    from urllib.parse import urlsplit
-
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 

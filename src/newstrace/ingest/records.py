@@ -131,10 +131,12 @@ class ReadSettings:
     article_chars: int = 10_000_000
     file_bytes: int = 2**30
     date_order: str = "auto"
+    encoding: str = "auto"  # or a codec's name: how every file's bytes are read as text
 
     @classmethod
     def of(cls, settings) -> "ReadSettings":
-        return cls(int(settings.max_article_mb * 1_000_000), int(settings.max_file_mb * 2**20), settings.date_order)
+        return cls(int(settings.max_article_mb * 1_000_000), int(settings.max_file_mb * 2**20), settings.date_order,
+                   settings.encoding)
 
 
 def _plain(value, name: str, file: str, line: int | None) -> str | None:
