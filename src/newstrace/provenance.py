@@ -316,37 +316,43 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
     facts: list[FactDiffers] = []
     shared_words: Counter = Counter()
     whole: set[str] = set()  # parents whose whole text this article is
+    ranked = sorted(alignments, key=lambda x: (-x.score, x.a.start, x.a.end, x.b.article, x.b.start, x.b.end))
+    for al in ranked:
+        if al.b.article in parents:
+            shared_words[al.b.article] += al.exact + al.variant
+            if _whole_text(al):
+                whole.add(al.b.article)
+    claims = [copy_claim(article, meta[p], shared_words[p], mine, evidence.get(p, ArticleEvidence()), p in whole)
+              for p in sorted(parents)]
+    # Spin is measured against the copies this article is said to have copied from: against
+    # text it only shares a phrase or a formula with, its other words are no swaps.
+    sure = {c.parent for c in claims if c.confidence != "low"}
     aligned_words = changed_words = 0
     # Each stretch of this article counts once, with the best alignment to a parent.
     counted: list[Span] = []
-    for al in sorted(alignments, key=lambda x: (-x.score, x.a.start, x.a.end, x.b.article, x.b.start, x.b.end)):
-        if al.b.article not in parents:
-            continue
-        shared_words[al.b.article] += al.exact + al.variant
-        if _whole_text(al):
-            whole.add(al.b.article)
-        if any(_same_text(al.a, c) for c in counted):
+    for al in ranked:
+        if al.b.article not in parents or any(_same_text(al.a, c) for c in counted):
             continue
         counted.append(al.a)
         ops = tuple(words(al))
         changed = {k: kind for k, _, kind in facts_of(ops)}  # facts, or OCR noise: never spin
-        changed.update(dict.fromkeys(scanner_noise(ops), "noise"))
+        for k in scanner_noise(ops):  # the scanner's or the typist's: neither spin nor fact
+            changed.setdefault(k, "noise")
         stated = {k for k, _, _ in reported_facts(ops)}
-        aligned_words += al.exact + al.variant + al.substituted - len(changed)
+        if al.b.article in sure:
+            aligned_words += al.exact + al.variant + al.substituted - len(changed)
         here: Counter = Counter()
         there: Counter = Counter()
         for k, op in enumerate(ops):
             if k in stated:
                 facts.append(FactDiffers(changed[k], op.a, op.b, al.b.article, al.a, al.b, here[op.a], there[op.b]))
-            elif k in changed:
+            elif k in changed or al.b.article not in sure:
                 pass
             elif op.kind in ("variant", "substituted"):  # "near" is OCR noise, not spin
                 changed_words += 1
                 swaps[(op.b, op.a, op.kind)] += 1
             here[op.a] += 1
             there[op.b] += 1
-    claims = [copy_claim(article, meta[p], shared_words[p], mine, evidence.get(p, ArticleEvidence()), p in whole)
-              for p in sorted(parents)]
     common = {a for p in parents for a in _common_source(article, meta[p], mine, evidence.get(p, ArticleEvidence()))}
     share = _covered([r[0] for r in reused]) / article.length if article.length else 0.0
     share = min(1.0, share)

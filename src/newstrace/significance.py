@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import WordOp
+from .normalize import unbroken
 
 # A word counts this much however common; rarity adds up to RARITY_MAX more.
 WORD_BASE = 1.0
@@ -190,26 +191,77 @@ def facts_of(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
 _OCR_NEAR_SHARE = 0.03
 
 
+# ...or with this share of its words garbled: words of three letters or more that English
+# does not hold and that are no name ("tlie", "frirnds", "afTMting", "Peparlni'lit"), which
+# clean text next to never has.
+_OCR_GARBLED_SHARE = 0.03
+
+
 def _scanned(ops: Sequence[WordOp]) -> bool:
-    """Whether a passage is OCR'd text: more of its words one letter off than chance gives."""
+    """Whether a passage is OCR'd text: more of its words one letter off, or garbled, than
+    clean text gives."""
     words = sum(1 for op in ops if op.a)
-    return sum(op.kind == "near" for op in ops) > max(1, _OCR_NEAR_SHARE * words)
+    if sum(op.kind == "near" for op in ops) > max(1, _OCR_NEAR_SHARE * words):
+        return True
+    both = [w for op in ops for w in (op.a, op.b) if w]
+    return sum(map(_garbled, both)) > max(1, _OCR_GARBLED_SHARE * len(both))
 
 
-# In OCR'd text, a substitution is the writer's only between two everyday words: the
-# scanner's garbles and fragments ("cial" for "In", "inger" for "Pinohot-Ballinger") are
-# rarer than this on wordfreq's Zipf scale (everyday words are 3 and over).
-_EVERYDAY_ZIPF = 3.0
+def _garbled(word: str) -> bool:
+    """A word no writer wrote: letters English does not hold, in no name's case pattern."""
+    letters = "".join(c for c in word if c.isalpha())
+    if len(letters) < 3 or word.istitle() and word.isalpha() or word.isupper():
+        return False
+    return _zipf(word.lower()) == 0
 
 
 def scanner_noise(ops: Sequence[WordOp]) -> set[int]:
-    """The substitutions of a passage that are the scanner's, not the writer's: in OCR'd text
-    (see :func:`reported_facts`), each but those between two everyday words. Noise is
-    neither spin nor a fact."""
-    if not _scanned(ops):
-        return set()
-    return {k for k, op in enumerate(ops) if op.kind == "substituted"
-            and not (op.a.isalpha() and op.b.isalpha() and min(_zipf(op.a), _zipf(op.b)) >= _EVERYDAY_ZIPF)}
+    """The word changes of a passage that are not the writer's: neither spin nor a fact. In
+    OCR'd text (:func:`_scanned`) every changed word: the scanner's garbles, fragments and
+    misreadings ("cial" for "In", "tho" for "the", "inger" for "Pinohot-Ballinger") cannot be
+    told from a writer's changes, so a scanned reprint has no spin. Elsewhere, the slips — a
+    word replaced by one a letter or two off ("form" for "from"), by a piece of it ("man" for
+    "German": a word broken by a line or a column), or by itself on two lines — and the pairs
+    no rewording makes (:func:`_rewordable`)."""
+    scanned = _scanned(ops)
+    return {k for k, op in enumerate(ops) if op.kind in ("substituted", "variant") and op.a and op.b
+            and (scanned or _same_words(op.a, op.b)
+                 or op.kind == "substituted" and (_slip(op.a, op.b) or not _rewordable(op.a, op.b)))}
+
+
+def _rewordable(a: str, b: str) -> bool:
+    """Whether a writer rewording a text could have put one word for the other: two words of
+    three letters or more, neither of them a number, and not two names (a name for another is
+    a fact or a misreading; see :func:`facts_of`). A figure for a word ("58" for
+    "Certified") or a letter for one is the alignment's stray pairing, not a choice of words."""
+    if len(a) < 3 or len(b) < 3 or not any(c.isalpha() for c in a) or not any(c.isalpha() for c in b):
+        return False
+    if any(c.isdigit() for c in a + b):
+        return False
+    return not (a[:1].isupper() and b[:1].isupper() and min(_zipf(a), _zipf(b)) < _COMMON_ZIPF)
+
+
+# Words this common (wordfreq's Zipf scale) capitalised are a sentence's first word, not a name.
+_COMMON_ZIPF = 4.0
+
+
+def _same_words(a: str, b: str) -> bool:
+    """The same words but for case, spacing and breaks ("United\nStates", "United States")."""
+    return " ".join(unbroken(a).casefold().split()) == " ".join(unbroken(b).casefold().split())
+
+
+def _slip(a: str, b: str) -> bool:
+    """Whether two words differ as a slip does: a letter or two (one in words of three letters
+    or fewer), or the one a piece of the other; never two numbers (a number one figure off
+    is a fact to weigh, see :func:`facts_of`)."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = unbroken(a).casefold(), unbroken(b).casefold()
+    if a.isdigit() and b.isdigit():
+        return False
+    if a == b or a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a):
+        return True
+    return Levenshtein.distance(a, b) <= (1 if max(len(a), len(b)) <= 3 else 2)
 
 
 def reported_facts(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
