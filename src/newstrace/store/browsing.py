@@ -155,8 +155,10 @@ class Browsing:
                       (SELECT count(DISTINCT a.source) FROM cluster_spans s JOIN articles a ON a.id = s.article
                        WHERE s.cluster_id = c.id),
                       (SELECT CASE WHEN s."end" - s.start > ?
-                              THEN substr(coalesce(a.text, d.text), s.start + 1, ?) || '…'
-                              ELSE substr(coalesce(a.text, d.text), s.start + 1, s."end" - s.start) END
+                              THEN substr(coalesce(a.text, d.text), CAST(s.start + 1 AS INTEGER), CAST(? AS INTEGER))
+                                   || '…'
+                              ELSE substr(coalesce(a.text, d.text), CAST(s.start + 1 AS INTEGER),
+                                          CAST(s."end" - s.start AS INTEGER)) END
                        FROM cluster_spans s JOIN articles a ON a.id = s.article
                        LEFT JOIN articles d ON d.id = a.duplicate_of WHERE s.cluster_id = c.id
                        ORDER BY a.published IS NULL, a.published, s.article, s.start LIMIT 1)
