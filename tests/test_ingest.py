@@ -275,3 +275,53 @@ def test_an_encoding_stated_reads_every_byte_by_it(tmp_path):
         list(read_articles([tmp_path / "b.csv"], reading=ReadSettings(encoding="ascii")))
     with pytest.raises(SettingsError, match="no codec"):
         load_settings({"encoding": "klingon"})
+
+
+def test_a_messy_export_of_804_rows_keeps_its_rows_and_reads_month_first_dates(tmp_path):
+    """An export as users have them: stray Windows-1252 bytes in some rows, dates written
+    month first (4/5/2017), a few broken rows. Every good row is kept; the dates are read
+    month first without a flag (a date that reads only month first decides the column)."""
+    rows = ["id,title,text,date"]
+    for k in range(804):
+        month, day = 1 + k % 12, 1 + k % 28
+        text = f"Story {k} of the export" + (" \x93quoted\x94 caf\xe9" if k % 7 == 0 else "")
+        rows.append(f'{k},Title {k},"{text}",{month}/{day}/2017' if k % 100 != 50 else f'{k},Broken "row,{text}')
+    (tmp_path / "export.csv").write_bytes(("\n".join(rows) + "\n").encode("utf-8").replace(
+        "\x93".encode("utf-8"), b"\x93").replace("\x94".encode("utf-8"), b"\x94").replace(
+        "\xe9".encode("utf-8"), b"\xe9"))
+    items = list(read_articles([tmp_path], on_error="skip"))
+    found = {a.id: a for a in items if isinstance(a, Article)}
+    assert len(found) >= 790
+    assert found["13"].published == "2017-02-14"  # 2/14/2017: month first
+    assert found["7"].text == "Story 7 of the export \u201cquoted\u201d caf\u00e9"
+
+
+def test_bad_crawls_and_feeds_are_named_with_their_file_and_record(tmp_path):
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(tmp_path / "crawl.warc.gz", "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, body in (("https://a.example/1", "<html><body><p>First page text.</p></body></html>"),
+                          ("https://a.example/2", "<html><body><p>Second page text.</p></body></html>")):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body.encode()),
+                                                          http_headers=headers))
+    whole = (tmp_path / "crawl.warc.gz").read_bytes()
+    (tmp_path / "truncated").mkdir()
+    (tmp_path / "truncated" / "cut.warc.gz").write_bytes(whole[: len(whole) - 40])
+    items = list(read_articles([tmp_path / "truncated"], on_error="skip"))
+    stored = [i for i in items if isinstance(i, Article)]
+    skips = [i for i in items if not isinstance(i, Article)]
+    assert [a.id for a in stored] == ["https://a.example/1"]  # what was whole before the cut is kept
+    assert skips and skips[0].file.endswith("cut.warc.gz")
+    (tmp_path / "notwarc").mkdir()
+    (tmp_path / "notwarc" / "x.warc").write_bytes(b"GET / HTTP/1.1\r\nthis is no archive\r\n")
+    with pytest.raises(InputError, match=r"x.warc.*not a WARC or ARC file"):
+        list(read_articles([tmp_path / "notwarc"]))
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "feeds" / "empty.rss").write_text("", "utf-8")
+    with pytest.raises(InputError, match=r"empty.rss.*not an RSS or Atom feed"):
+        list(read_articles([tmp_path / "feeds"]))

@@ -1,7 +1,9 @@
-"""Pull an article's text and metadata out of an HTML page with the standard library."""
+"""An article's text and metadata from an HTML page: the metadata (and a plain reading of its
+paragraphs) with the standard library, its main text through trafilatura (:func:`page_fields`)."""
 
 from __future__ import annotations
 
+import logging
 from html.parser import HTMLParser
 
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "pre", "td"}
@@ -89,6 +91,8 @@ def page_fields(page: str) -> dict[str, str]:
     text of its paragraphs and headings."""
     import trafilatura
 
+    # A page with nothing to extract is no error of the user's: the paragraphs are used then.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     fields = extract_html(page)
     found = trafilatura.bare_extraction(page, with_metadata=True, favor_precision=True,
                                         include_comments=False, include_tables=False)

@@ -276,8 +276,9 @@ def read_feed(path: Path, mapping: dict, reading: ReadSettings = ReadSettings())
     import feedparser
 
     feed = feedparser.parse(read_text_file(path, reading))
-    if feed.bozo and not feed.entries:
-        raise InputError(str(path), None, f"not an RSS or Atom feed: {feed.get('bozo_exception')}")
+    if not feed.entries:
+        why = feed.get("bozo_exception") or "it holds no entries"
+        raise InputError(str(path), None, f"not an RSS or Atom feed, or an empty one: {why}")
     outlet = feed.feed.get("title")
     stem = Path(path.name.removesuffix(".gz")).stem
     for number, entry in enumerate(feed.entries, 1):
