@@ -221,7 +221,7 @@ def test_dates_written_with_the_day_or_the_month_first(tmp_path):
     assert stated == {"1": "2017-05-04"}
 
 
-def test_a_web_crawl_gives_each_html_page_as_an_article(tmp_path):
+def test_a_web_crawl_gives_each_html_page_as_an_article(tmp_path, caplog):
     """A WARC file (gzipped, as crawlers write them): each HTML response is an article with
     its URL, the page's title and, where the page states no date, the crawl's; other records
     (an image, a request) are passed over."""
@@ -250,6 +250,7 @@ def test_a_web_crawl_gives_each_html_page_as_an_article(tmp_path):
         ("https://other.example/a", "Caf\u00e9 opens", "A caf\u00e9 opened.", "other.example")]
     assert found[0].published == "2016-01-01T10:00:00+00:00" and found[1].published.startswith("2016-01-02")
     assert found[0].url == "https://harbour.example/news/ferry"
+    assert "crawl.warc.gz: 1 response(s) that are no HTML page passed over (records 2)" in caplog.text
 
 
 def test_a_feed_gives_each_entry_with_its_text_as_an_article(tmp_path):

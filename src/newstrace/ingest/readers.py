@@ -229,13 +229,15 @@ def read_warc(path: Path, mapping: dict, reading: ReadSettings = ReadSettings())
     from warcio.exceptions import ArchiveLoadFailed
 
     stem = Path(path.name.removesuffix(".gz")).stem
+    other: list[int] = []  # responses that are no HTML page (images, scripts, feeds...)
     try:
         with open(path, "rb") as fh:
             for number, record in enumerate(ArchiveIterator(fh, arc2warc=True), 1):
                 if record.rec_type != "response" or record.http_headers is None:
-                    continue
+                    continue  # requests, metadata, the crawl's own records
                 kind = record.http_headers.get_header("Content-Type") or ""
                 if "html" not in kind.lower():
+                    other.append(number)
                     continue
                 body = record.content_stream().read(reading.file_bytes + 1)
                 if len(body) > reading.file_bytes:
@@ -259,6 +261,10 @@ def read_warc(path: Path, mapping: dict, reading: ReadSettings = ReadSettings())
         raise InputError(str(path), None, f"not a WARC or ARC file: {exc}") from None
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        if other:
+            log.warning("%s: %d response(s) that are no HTML page passed over (records %s%s)", path, len(other),
+                        ", ".join(map(str, other[:10])), " …" if len(other) > 10 else "")
 
 
 def _page_text(body: bytes, content_type: str) -> str:
