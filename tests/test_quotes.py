@@ -557,3 +557,18 @@ def test_a_speaker_phrase_is_canonicalised_to_the_name_in_it(as_written, name):
     from newstrace.quotes.attribute import core_name
 
     assert core_name(as_written) == name
+
+
+def test_a_stock_phrase_said_by_two_people_is_no_conflicting_attribution():
+    """Words anyone says ("This lawsuit is entirely without merit") are two quotations when two
+    people say them, not one given to the wrong speaker; words no two people say alike are."""
+    from newstrace.quotes import extract_quotes, group_quotes
+
+    stock = "“This lawsuit is entirely without merit,” said {who}."
+    telling = ("“We will not rest until every barrel of oil is recovered from the Skarra Reef and every "
+               "fisherman in the bay is compensated,” said {who}.")
+    for text, conflicting in ((stock, False), (telling, True)):
+        quotes = (extract_quotes("a", text.format(who="Anna Lind")) + extract_quotes("b", text.format(who="Tomas Brekke")))
+        (group,) = group_quotes(quotes, {"a": "2016-01-01", "b": "2016-01-02"})
+        assert group.speakers == ("Anna Lind", "Tomas Brekke")
+        assert group.conflicting is conflicting and any(group.reattributed) is conflicting

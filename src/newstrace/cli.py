@@ -434,6 +434,11 @@ def _cmd_pan_score(args) -> int:
     return 0
 
 
+def _add_store(parser: argparse.ArgumentParser, creates: bool = False) -> None:
+    made = " (created if missing)" if creates else ""
+    parser.add_argument("--db", required=True, metavar="FILE", help=f"the store: a SQLite file{made} or a postgresql:// URL")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newstrace",
@@ -446,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="read articles into a store")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .jsonl, .csv, .html; .gz too)")
-    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file (created if missing) or a postgresql:// URL")
+    _add_store(p, creates=True)
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                    help="take FIELD (id, url, source, title, published, language, text) from COLUMN")
     _add_settings(p, _INGEST)
@@ -464,13 +469,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("detect", help="find and align candidate pairs among a store's articles, trace their "
                                       "provenance and find the quotations")
-    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
+    _add_store(p)
     _add_settings(p, _DETECT + _QUOTES)
     p.set_defaults(func=_cmd_detect)
 
     p = sub.add_parser("report", help="show one article's shared passages")
     p.add_argument("article", metavar="ARTICLE_ID")
-    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
+    _add_store(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--html", metavar="FILE", help="write one self-contained HTML page instead")
     p.set_defaults(func=_cmd_report)
@@ -485,14 +490,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_quotes)
 
     p = sub.add_parser("clusters", help="list the largest reuse clusters")
-    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
+    _add_store(p)
     p.add_argument("--limit", type=int, default=20, metavar="N", help="how many clusters (default: 20)")
     p.add_argument("--kind", metavar="KIND", help="only clusters of this kind: " + ", ".join(CLUSTER_KINDS))
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_clusters)
 
     p = sub.add_parser("articles", help="list a store's articles, as the web list does")
-    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
+    _add_store(p)
     p.add_argument("--sort", choices=["reused", "date", "id"], default="reused",
                    help="most reused first, by publication date, or by id (default: reused)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="how many (default: 20, at most 500)")
@@ -524,12 +529,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="bring a Spark run's Parquet output into a store")
     p.add_argument("out", metavar="DIR", help="the --out folder of 'newstrace run --engine spark'")
-    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file (created if missing) or a postgresql:// URL")
+    _add_store(p, creates=True)
     _add_settings(p, _QUOTES)
     p.set_defaults(func=_cmd_load)
 
     p = sub.add_parser("serve", help="browse a store in a web browser (read-only), with an HTTP API")
-    p.add_argument("--db", required=True, metavar="FILE", help="the store: a SQLite file or a postgresql:// URL")
+    _add_store(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.set_defaults(func=_cmd_serve)

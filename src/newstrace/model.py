@@ -284,7 +284,7 @@ class QuoteGroup:
     variants: tuple[str, ...]  # per member, against the first: exact | trimmed | extended | spun | reworded
     reattributed: tuple[bool, ...]  # per member: a speaker other than the first appearance's
     speakers: tuple[str, ...]  # distinct canonical speakers
-    conflicting: bool  # attributed to more than one speaker
+    conflicting: bool  # attributed to more than one speaker, in words no two people say alike
 
 
 # --- what a stage did -------------------------------------------------------------

@@ -21,7 +21,7 @@ from .model import (Alignment, ArticleMeta, CopyClaim, CopyEdge, EarliestClaim, 
                     Signals, Span, Swap, WordOp, flipped)
 from .dates import date_doubt, days_between, earlier, first_published, moment
 from .evidence import ArticleEvidence, inside
-from .significance import ALWAYS_COPY_WORDS, Significance, facts_of, reported_facts, scanner_noise, significance
+from .significance import ALWAYS_COPY_WORDS, Significance, significance, word_changes
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
@@ -335,10 +335,7 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
             continue
         counted.append(al.a)
         ops = tuple(words(al))
-        changed = {k: kind for k, _, kind in facts_of(ops)}  # facts, or OCR noise: never spin
-        for k in scanner_noise(ops):  # the scanner's or the typist's: neither spin nor fact
-            changed.setdefault(k, "noise")
-        stated = {k for k, _, _ in reported_facts(ops)}
+        changed, stated = word_changes(ops)  # facts, or noise: never spin
         if al.b.article in sure:
             aligned_words += al.exact + al.variant + al.substituted - len(changed)
         here: Counter = Counter()

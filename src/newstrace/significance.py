@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 from .model import WordOp
 from .normalize import unbroken
@@ -215,18 +217,31 @@ def _garbled(word: str) -> bool:
     return _zipf(word.lower()) == 0
 
 
-def scanner_noise(ops: Sequence[WordOp]) -> set[int]:
-    """The word changes of a passage that are not the writer's: neither spin nor a fact. In
-    OCR'd text (:func:`_scanned`) every changed word: the scanner's garbles, fragments and
-    misreadings ("cial" for "In", "tho" for "the", "inger" for "Pinohot-Ballinger") cannot be
-    told from a writer's changes, so a scanned reprint has no spin. Elsewhere, the slips — a
-    word replaced by one a letter or two off ("form" for "from"), by a piece of it ("man" for
-    "German": a word broken by a line or a column), or by itself on two lines — and the pairs
-    no rewording makes (:func:`_rewordable`)."""
+def word_changes(ops: Sequence[WordOp]) -> tuple[dict[int, str], set[int]]:
+    """Of a passage's changed words, those that are no spin: each with its kind (a fact's
+    kind, see :func:`facts_of`, or "noise"), and, apart, the facts a report may state. Whether
+    the passage is OCR'd text and which words change a fact are read once here for both.
+
+    A fact a report may state lies in a passage that is no OCR'd text (where "1016" for "1915"
+    and "Goo" for "Geo" are the scanner's, not the writer's), between words that match on
+    both sides. Noise is neither spin nor a fact: in OCR'd text (:func:`_scanned`) every
+    changed word — the scanner's garbles, fragments and misreadings ("cial" for "In", "tho"
+    for "the") cannot be told from a writer's changes, so a scanned reprint has no spin;
+    elsewhere the slips — a word replaced by one a letter or two off ("form" for "from"), by a
+    piece of it ("man" for "German": a word broken by a line or a column), or by itself on two
+    lines — and the pairs no rewording makes (:func:`_rewordable`)."""
     scanned = _scanned(ops)
-    return {k for k, op in enumerate(ops) if op.kind in ("substituted", "variant") and op.a and op.b
-            and (scanned or _same_words(op.a, op.b)
-                 or op.kind == "substituted" and (_slip(op.a, op.b) or not _rewordable(op.a, op.b)))}
+    facts = facts_of(ops)
+    changed = {k: kind for k, _, kind in facts}
+    for k, op in enumerate(ops):
+        if op.kind in ("substituted", "variant") and op.a and op.b and k not in changed and (
+                scanned or _same_words(op.a, op.b)
+                or op.kind == "substituted" and (_slip(op.a, op.b) or not _rewordable(op.a, op.b))):
+            changed[k] = "noise"
+    if scanned:
+        return changed, set()
+    matched = [op.kind in ("exact", "variant") for op in ops]
+    return changed, {k for k, _, _ in facts if 0 < k < len(ops) - 1 and matched[k - 1] and matched[k + 1]}
 
 
 def _rewordable(a: str, b: str) -> bool:
@@ -254,26 +269,12 @@ def _slip(a: str, b: str) -> bool:
     """Whether two words differ as a slip does: a letter or two (one in words of three letters
     or fewer), or the one a piece of the other; never two numbers (a number one figure off
     is a fact to weigh, see :func:`facts_of`)."""
-    from rapidfuzz.distance import Levenshtein
-
     a, b = unbroken(a).casefold(), unbroken(b).casefold()
     if a.isdigit() and b.isdigit():
         return False
     if a == b or a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a):
         return True
     return Levenshtein.distance(a, b) <= (1 if max(len(a), len(b)) <= 3 else 2)
-
-
-def reported_facts(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
-    """The facts that differ which a report may state: those of :func:`facts_of` in a
-    passage that is no OCR'd text (where "1016" for "1915" and "Goo" for "Geo" are the scanner's,
-    not the writer's), each between words that match on both sides. The others are noise:
-    neither a fact nor spin."""
-    if _scanned(ops):
-        return []
-    matched = [op.kind in ("exact", "variant") for op in ops]
-    return [(k, op, kind) for k, op, kind in facts_of(ops)
-            if 0 < k < len(ops) - 1 and matched[k - 1] and matched[k + 1]]
 
 
 # The question of the event each kind of fact answers.
@@ -391,7 +392,7 @@ def significance(ops: Sequence[WordOp], frequencies: Sequence[int] | None = None
                             f"{len(matched)} matching words")
     # Names, numbers and dates are what every report of an event shares: a copy needs
     # wording of its own besides them.
-    wording = sum(_weight(op.a) for _, op in unexplained if fact_kind(op.a) is None) + swapped
+    wording = wording_bits(op.a for _, op in unexplained) + swapped
     if information >= needed and wording >= PHRASE_BITS:
         return Significance("copy", information, len(matched), explained, len(facts),
                             f"{information:.1f} bits in words no common phrase explains")
@@ -414,6 +415,12 @@ def bits_needed(held_by: int) -> float:
     (11.0, 23.0)
     """
     return COPY_BITS + BITS_PER_DOUBLING * math.log2(max(2, held_by) / 2)
+
+
+def wording_bits(words: Iterable[str]) -> float:
+    """What some words tell of their having one origin, beside their names, numbers and dates
+    (as a copy's wording is weighed against PHRASE_BITS)."""
+    return sum(_weight(w) for w in words if fact_kind(w) is None)
 
 
 @lru_cache(maxsize=200_000)

@@ -114,10 +114,26 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 def similarity(a: Profile, b: Profile, weights: Weights) -> float:
     """How likely two articles report the same event, from 0 to 1 (see the module's text)."""
-    words = _cosine(weights.vector(a.words), weights.vector(b.words))
-    names = _cosine(weights.vector(a.names), weights.vector(b.names)) if a.names and b.names else 0.0
-    alike = (1 - NAMES_WEIGHT) * words + NAMES_WEIGHT * names
-    return alike * time_factor(a.published, b.published)
+    return _alike(_Weighed.of(a, weights), _Weighed.of(b, weights))
+
+
+@dataclass(frozen=True, slots=True)
+class _Weighed:
+    """A profile's words and names as unit vectors, made once for all its pairs."""
+
+    published: str | None
+    words: dict[str, float]
+    names: dict[str, float]
+
+    @classmethod
+    def of(cls, p: Profile, weights: Weights) -> "_Weighed":
+        return cls(p.published, weights.vector(p.words), weights.vector(p.names))
+
+
+def _alike(a: _Weighed, b: _Weighed) -> float:
+    names = _cosine(a.names, b.names) if a.names and b.names else 0.0
+    return ((1 - NAMES_WEIGHT) * _cosine(a.words, b.words) + NAMES_WEIGHT * names) * time_factor(a.published,
+                                                                                                   b.published)
 
 
 def time_factor(x: str | None, y: str | None) -> float:
@@ -133,15 +149,14 @@ def time_factor(x: str | None, y: str | None) -> float:
 def neighbours(profiles: list[Profile], weights: Weights, among: Iterable[str] | None = None) -> dict[tuple[str, str], float]:
     """Pairs of articles at least LINK alike, with their similarity: each article is looked up
     by its most telling words (``among``: only the pairs with one of these articles)."""
-    vectors = {p.article: weights.vector(p.words) for p in profiles}
-    by_id = {p.article: p for p in profiles}
+    weighed = {p.article: _Weighed.of(p, weights) for p in profiles}
     index: dict[str, list[str]] = defaultdict(list)
     top = {}
-    for p in profiles:
-        top[p.article] = sorted(vectors[p.article], key=lambda k: (-vectors[p.article][k], k))[:LOOKUP_TERMS]
-        for k in top[p.article]:
-            index[k].append(p.article)
-    wanted = set(among) if among is not None else set(by_id)
+    for i, w in weighed.items():
+        top[i] = sorted(w.words, key=lambda k: (-w.words[k], k))[:LOOKUP_TERMS]
+        for k in top[i]:
+            index[k].append(i)
+    wanted = set(among) if among is not None else set(weighed)
     found = {}
     for i in sorted(wanted):
         shared = Counter(j for k in top[i] for j in index[k] if j != i)
@@ -149,7 +164,7 @@ def neighbours(profiles: list[Profile], weights: Weights, among: Iterable[str] |
             pair = (min(i, j), max(i, j))
             if n < 2 or pair in found:
                 continue
-            s = similarity(by_id[pair[0]], by_id[pair[1]], weights)
+            s = _alike(weighed[pair[0]], weighed[pair[1]])
             if s >= LINK:
                 found[pair] = s
     return found

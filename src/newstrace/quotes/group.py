@@ -4,12 +4,14 @@ said it."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from difflib import SequenceMatcher
 
 from ..align import Document, compare
 from ..normalize import is_weak, token_columns
 from ..dates import first_published
+from ..significance import PHRASE_BITS, wording_bits
 from .attribute import canonical_speakers
 from ..model import Quote, QuoteGroup
 
@@ -21,6 +23,9 @@ _CONTAINED = 0.7
 _LONGER = 4
 # A spun quotation swaps words one for one, each swap at most this many words long.
 _MAX_SWAP = 2
+
+
+_WORD = re.compile(r"[\w'’-]+")
 
 
 def _in_runs(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:
@@ -127,13 +132,17 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
         variants = tuple("exact" if keys[k] == base else
                          variant(Document.from_text(quotes[k].article, quotes[k].text), original) for k in members)
         # Re-attributed: given to someone other than the first appearance names (a quotation
-        # first printed without a speaker is attributed later, not re-attributed).
+        # first printed without a speaker is attributed later, not re-attributed). Only words
+        # no two people say alike can be given to the wrong one: "This lawsuit is entirely
+        # without merit" said by a bank and by an engine maker is two quotations, not one
+        # misattributed (its wording must carry a copy's PHRASE_BITS).
+        telling = wording_bits(_WORD.findall(quotes[anchor].text)) >= PHRASE_BITS
         origin = {quotes[k].speaker for k in members if quotes[k].article in first or k == anchor} - {None}
-        reattributed = tuple(bool(origin) and quotes[k].speaker is not None and quotes[k].speaker not in origin
-                             for k in members)
+        reattributed = tuple(telling and bool(origin) and quotes[k].speaker is not None
+                             and quotes[k].speaker not in origin for k in members)
         speakers = sorted({q.speaker for q in qs if q.speaker})
         quote_id = hashlib.sha1(" ".join(base).encode()).hexdigest()[:12]
         out.append(QuoteGroup(quote_id, tuple(qs), tuple(first), variants, reattributed, tuple(speakers),
-                              len(speakers) > 1))
+                              telling and len(speakers) > 1))
     out.sort(key=lambda g: (-len(g.members), g.quote_id))
     return out
