@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from newstrace.normalize import STOPWORDS, repair, token_columns
-from newstrace.stories import Weights, group, profile, similarity
+from newstrace.stories import group, pair_similarities, profile
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -103,8 +103,7 @@ def semeval(path: Path) -> list[str]:
     texts2 = [repair(r["text2"]).text for r in rows]
     profiles1 = [profile(f"a{k}", t) for k, t in enumerate(texts1)]
     profiles2 = [profile(f"b{k}", t) for k, t in enumerate(texts2)]
-    weights = Weights(profiles1 + profiles2)
-    ours = [similarity(a, b, weights) for a, b in zip(profiles1, profiles2)]
+    ours = pair_similarities(list(zip(profiles1, profiles2)))
     overall = [-float(r["Overall"]) for r in rows]
     vectors = _tfidf(texts1 + texts2)
     peer = [float(vectors[k] @ vectors[len(rows) + k]) for k in range(len(rows))]

@@ -15,7 +15,7 @@ EXAMPLES = ROOT / "examples"
 
 # Every table a pipeline run fills.
 TABLES = ("articles", "skips", "shingles", "compared_pairs", "alignments", "clusters", "cluster_spans", "copy_edges",
-          "signals", "quotes", "statements")
+          "signals", "quotes", "statements", "stories", "story_members", "story_terms", "story_words")
 
 
 def table_rows(store, table: str) -> list[tuple]:
@@ -49,8 +49,9 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 
 def build_store(path: Path, *sources: Path) -> Path:
-    """A store holding ``sources`` after the whole pipeline: ingest, detection, provenance, quotes."""
-    from newstrace.pipeline import collect_quotes, detect_reuse, ingest, trace_provenance
+    """A store holding ``sources`` after the whole pipeline: ingest, detection, provenance, quotes,
+    stories."""
+    from newstrace.pipeline import collect_quotes, detect_reuse, group_stories, ingest, trace_provenance
     from newstrace.store import open_store
 
     with open_store(path) as store:
@@ -58,6 +59,7 @@ def build_store(path: Path, *sources: Path) -> Path:
         detect_reuse(store)
         trace_provenance(store)
         collect_quotes(store)
+        group_stories(store)
     return path
 
 

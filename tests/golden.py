@@ -47,11 +47,13 @@ def outputs(db: Path, root: Path, pages: int | None = None) -> dict[str, str]:
         found["quotes"] = _canonical(store.quotes(), where)
         cluster_ids = [c["id"] for c in store.clusters()]
         quote_ids = sorted({q["quote_id"] for q in store.quotes()})
+        story_ids = sorted(set(store.story_ids().values()))
     client = TestClient(create_app(db))
     ids, cluster_ids, quote_ids = sorted(ids)[:pages], sorted(cluster_ids)[:pages], quote_ids[:pages]
     for path in (["/overview.json", "/articles.json?limit=500", "/clusters.json?limit=500", "/outlets.json",
-                  "/quotes.json?limit=500"] + [f"/articles/{i}.json" for i in ids]
-                 + [f"/clusters/{c}.json" for c in cluster_ids] + [f"/quotes/{q}.json" for q in quote_ids]):
+                  "/quotes.json?limit=500", "/stories.json?limit=500"] + [f"/articles/{i}.json" for i in ids]
+                 + [f"/clusters/{c}.json" for c in cluster_ids] + [f"/quotes/{q}.json" for q in quote_ids]
+                 + [f"/stories/{s}.json" for s in story_ids[:pages]]):
         answer = client.get(path)
         found[f"api {path}"] = _canonical([answer.status_code, answer.json()], where)
     return found

@@ -20,6 +20,7 @@ from newstrace.store.postgres import redacted
 from newstrace.web import create_app
 
 from conftest import EXAMPLES, TABLES, build_store, table_rows
+from newstrace.pipeline import group_stories
 
 @pytest.fixture
 def both(tmp_path, postgres_url, examples_db):
@@ -153,10 +154,15 @@ def test_a_version_4_postgres_store_is_upgraded(postgres_url):
     build_store(postgres_url, EXAMPLES)
     with open_store(postgres_url) as store:
         store.conn.execute("ALTER TABLE quotes DROP COLUMN reattributed")
+        for table in ("stories", "story_members", "story_terms", "story_words"):  # version 6's
+            store.conn.execute(f"DROP TABLE {table}")
         store.conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     with open_store(postgres_url) as store:
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
         assert {q["article"] for q in store.quotes()} and not any(q["reattributed"] for q in store.quotes())
+        assert store.count("stories") == 0
+        group_stories(store)
+        assert sorted(store.story_ids()) == sorted(a.id for a in store.articles())
 
 
 def test_quotes_reads_a_postgres_store_and_never_prints_its_password(both):

@@ -33,7 +33,7 @@ def _rows(db, table):
 
 def _both_engines(tmp_path, spark, *inputs, quotes=True):
     from newstrace.engines import spark as engine
-    from newstrace.pipeline import collect_quotes, detect_reuse, ingest, trace_provenance
+    from newstrace.pipeline import collect_quotes, detect_reuse, group_stories, ingest, trace_provenance
     from newstrace.store import open_store
 
     local_db, spark_db = tmp_path / "local.db", tmp_path / "spark.db"
@@ -43,6 +43,7 @@ def _both_engines(tmp_path, spark, *inputs, quotes=True):
         trace_provenance(store)
         if quotes:
             collect_quotes(store)
+        group_stories(store)
     summary = engine.run([str(p) for p in inputs], tmp_path / "out", spark=spark)
     with open_store(spark_db) as store:
         engine.load(tmp_path / "out", store)

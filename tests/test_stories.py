@@ -31,7 +31,7 @@ def test_templated_reports_of_attacks_a_month_apart_are_two_stories():
     second = ATTACK.format(place="Salhiyeh", city="Damascus", day="Tuesday")
     profiles = [profile("march", first, "Rocket attack on Damascus", "2026-03-02"),
                 profile("april", second, "Rocket attack on Damascus", "2026-04-06")]
-    weights = Weights(profiles)
+    weights = Weights.of(profiles)
     assert similarity(profiles[0], profiles[1], weights) < similarity(profiles[0], profiles[0], weights) / 2
     assert group(profiles) == [["april"], ["march"]]
 
@@ -59,3 +59,80 @@ def test_similarity_reads_pairs_and_prints_one_line_each(tmp_path, capsys):
     (tmp_path / "bad.jsonl").write_text('{"pair_id": 1, "text1": "a"}\n', "utf-8")
     assert main(["similarity", str(tmp_path / "bad.jsonl")]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+# --- stories in the store ---------------------------------------------------------------
+
+def _story_sets(store) -> set[frozenset[str]]:
+    held: dict[int, set[str]] = {}
+    for article, story in store.story_ids().items():
+        held.setdefault(story, set()).add(article)
+    return {frozenset(s) for s in held.values()}
+
+
+def _example_records() -> list[dict]:
+    from conftest import EXAMPLES
+
+    return [json.loads(line) for line in (EXAMPLES / "articles.jsonl").read_text("utf-8").splitlines() if line]
+
+
+def test_articles_arriving_later_join_the_stories_one_run_makes(tmp_path):
+    from newstrace.pipeline import detect, ingest
+    from newstrace.store import open_store
+
+    records = _example_records()
+    later = [r for r in records if r["id"] in {"reprint-003", "followup-017", "unrelated-016"}]
+    earlier = [r for r in records if r not in later]
+    with open_store(tmp_path / "one.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "all.jsonl", records)])
+        detect(store)
+        expected = _story_sets(store)
+    with open_store(tmp_path / "grown.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "earlier.jsonl", earlier)])
+        detect(store)
+        grouped_whole_at = store.story_grouping()[1]
+        ingest(store, [write_jsonl(tmp_path / "later.jsonl", later)])
+        summary = detect(store)
+        # The arrivals were grouped with the neighbourhoods they joined, not the whole store again.
+        assert store.story_grouping() == (len(store.publication_dates()), grouped_whole_at)
+        assert 0 < summary["stories_made"] < summary["stories"]
+        assert _story_sets(store) == expected
+        assert sorted(a for s in expected for a in s) == sorted(r["id"] for r in records)
+
+
+def test_a_report_arriving_later_joins_its_event_and_the_story_keeps_its_id(tmp_path):
+    from newstrace.pipeline import detect, ingest
+    from newstrace.store import open_store
+
+    towns = ["Arlo", "Bexley", "Corby", "Dunmore", "Elgin", "Fenwick", "Garvan", "Hollis"]
+    quake = [{"id": f"q{k}", "title": "Quake near Ferrano", "source": f"Outlet {k}", "published": "2026-03-01",
+              "text": f"{QUAKE_A} Our correspondent in {town} said the shaking was felt there too."}
+             for k, town in enumerate(towns)]
+    other = {"id": "b", "title": "Quake hits Lissandra", "text": QUAKE_B, "source": "Outlet 0",
+             "published": "2026-03-03"}
+    retold = {"id": "r", "title": "Ferrano digs out", "text": QUAKE_A_RETOLD, "source": "Other",
+              "published": "2026-03-02"}
+    with open_store(tmp_path / "s.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "a.jsonl", quake + [other])])
+        detect(store)
+        before = store.story_ids()
+        ingest(store, [write_jsonl(tmp_path / "b.jsonl", [retold])])
+        detect(store)
+        assert store.story_grouping()[1] == 9  # grouped incrementally
+        assert _story_sets(store) == {frozenset([r["id"] for r in quake] + ["r"]), frozenset(["b"])}
+        after = store.story_ids()
+        assert after["r"] == after["q0"] == before["q0"] and after["b"] == before["b"]
+
+
+def test_stories_command_lists_every_article_in_exactly_one_story(examples_db, capsys):
+    assert main(["stories", "--db", str(examples_db), "--json"]) == 0
+    stories = json.loads(capsys.readouterr().out)
+    listed = [a for s in stories for a in s["articles"]]
+    ids = [r["id"] for r in _example_records()]
+    assert sorted(listed) == sorted(set(ids))
+    tanker = next(s for s in stories if "wire-001" in s["articles"])
+    assert tanker["first"] == ["wire-001"] and {"reprint-002", "reprint-003"} <= set(tanker["articles"])
+    assert "Estmark" in tanker["label"]
+    assert not any(set(s["articles"]) & {"unrelated-015", "unrelated-016"} and len(s["articles"]) > 1 for s in stories)
+    assert main(["stories", "--db", str(examples_db)]) == 0
+    assert f"story {tanker['story']}: " in capsys.readouterr().out

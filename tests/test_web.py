@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from newstrace import browse
-from newstrace.pipeline import collect_quotes
+from newstrace.pipeline import collect_quotes, group_stories
 from newstrace.errors import StoreError
 from newstrace.store import open_store
 from newstrace.store.schema import created
@@ -241,13 +241,14 @@ def test_a_version_1_store_is_upgraded_with_search(tmp_path):
 
 
 def test_a_version_4_store_is_upgraded_and_its_quotes_rewritten(tmp_path, examples_db):
-    """A store from before quotations were marked re-attributed gains the column; the next
-    run's quote stage fills it."""
+    """A store from before quotations were marked re-attributed (and before stories) gains the
+    column and the tables; the next run's stages fill them."""
     path = tmp_path / "v4.db"
     conn, source = sqlite3.connect(path), sqlite3.connect(examples_db)
     source.backup(conn)
     source.close()
-    conn.executescript("ALTER TABLE quotes DROP COLUMN reattributed; UPDATE meta SET value = '4';")
+    conn.executescript("ALTER TABLE quotes DROP COLUMN reattributed; UPDATE meta SET value = '4';"
+                       "DROP TABLE stories; DROP TABLE story_members; DROP TABLE story_terms; DROP TABLE story_words;")
     conn.close()
     with pytest.raises(StoreError, match="version 4.*upgrade"):
         open_store(path, read_only=True)
@@ -255,13 +256,16 @@ def test_a_version_4_store_is_upgraded_and_its_quotes_rewritten(tmp_path, exampl
         assert not any(q["reattributed"] for q in store.quotes())
         collect_quotes(store, None)
         assert {q["article"] for q in store.quotes() if q["reattributed"]} == {"quote-reattr-013"}
+        assert store.count("stories") == 0
+        group_stories(store)
+        assert sorted(store.story_ids()) == sorted(a.id for a in store.articles())
 
 
 def test_api_property_based(examples_db):
     """Generated requests to every API route: no server error, and answers match the schema."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(examples_db))
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 9
+    assert len(operations) == 11
 
     for operation in operations:
         @given(case=operation.as_strategy())

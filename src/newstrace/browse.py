@@ -15,9 +15,11 @@ from .store import Store
 from .store.browsing import ARTICLE_SORTS, SNIPPET_CLOSE, SNIPPET_OPEN
 
 __all__ = ["CLUSTER_KINDS", "MAX_LIMIT", "SNIPPET_CLOSE", "SNIPPET_OPEN", "Page", "article", "articles", "cluster",
-           "clusters", "copy_matrix", "copy_tree", "outlets", "overview", "pair", "quote_group", "quote_groups"]
+           "clusters", "copy_matrix", "copy_tree", "outlets", "overview", "pair", "quote_group", "quote_groups", "stories",
+           "story", "STORY_ORDERS"]
 
 MAX_LIMIT = 500
+STORY_ORDERS = ("size", "newest")
 
 
 @dataclass(slots=True)
@@ -83,6 +85,7 @@ def article(store: Store, article_id: str, words: bool = True) -> dict:
     report["text"] = store.article(article_id).text
     report["shared"] = _earlier_sources_first(report["shared"])
     report["named"] = store.article_names(_named_in(report))
+    report["story"] = store.story_of(article_id)
     return report
 
 
@@ -217,3 +220,43 @@ def quote_group(store: Store, quote_id: str) -> dict:
     return {"quote_id": quote_id, "conflicting": any(v["conflicting"] for v in variants),
             "speakers": sorted({v["speaker"] for v in variants if v["speaker"]}),
             "first": [v for v in variants if v["first_appearance"]], "variants": variants}
+
+
+def stories(store: Store, order: str = "size", limit: int = 50, offset: int = 0, members: bool = False) -> Page:
+    """Stories, the largest or the newest first (``order``: STORY_ORDERS), each with its
+    earliest articles named; with ``members``, each with all its articles' ids too."""
+    _check_paging(limit, offset)
+    if order not in STORY_ORDERS:
+        raise BadQuery(f"order must be one of {', '.join(STORY_ORDERS)}, not {order!r}")
+    total, items = store.story_list(order, limit, offset)
+    named = store.article_names(i for s in items for i in s["first"])
+    held = store.story_articles([s["story"] for s in items]) if members else {}
+    for s in items:
+        s["first_articles"] = [named[i] for i in s["first"] if i in named]
+        if members:
+            s["articles"] = held.get(s["story"], [])
+    return Page(items, total, limit, offset)
+
+
+def story(store: Store, story_id: int) -> dict:
+    """One story: its articles in order of publication, its timeline by outlet (each outlet's
+    articles, the outlets in the order they first reported), the clusters and quotations its
+    articles share, and the facts its copies state otherwise than their sources."""
+    found = store.story_row(story_id)
+    if found is None:
+        raise NotFound(f"no story {story_id} in the store")
+    ids = store.story_articles([story_id]).get(story_id, [])
+    named = store.article_names(ids)
+    articles = [named[i] for i in ids if i in named]
+    timeline: dict[str | None, list[dict]] = {}
+    for a in articles:
+        timeline.setdefault(a["source"], []).append(a)
+    in_story = set(ids)
+    facts = []
+    for a in articles:
+        signals = store.signals(a["id"]) or {}
+        facts += [{**f, "article": a["id"]} for f in signals.get("facts_differ", []) if f["source_article"] in in_story]
+    return {**found, "articles": articles,
+            "timeline": [{"outlet": outlet, "articles": items} for outlet, items in timeline.items()],
+            "clusters": store.story_clusters(story_id), "quotations": store.story_quotes(story_id),
+            "facts_differ": facts}

@@ -302,6 +302,38 @@ def _cmd_clusters(args) -> int:
     return 0
 
 
+def _cmd_stories(args) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise NewstraceError(f"--limit must be 1 or more, not {args.limit}")
+    settings = _settings(args)
+    progress = _Progress(sys.stderr.isatty() and not args.quiet)
+    with open_store(args.db, create=False) as store:
+        try:  # articles stored since the last grouping join their stories first
+            pipeline.group_stories(store, settings, progress)
+        finally:
+            progress.close()
+        wanted = args.limit if args.limit is not None else (store.count("stories") if args.json else 20)
+        found: list[dict] = []
+        while len(found) < wanted:
+            page = browse.stories(store, args.sort, min(browse.MAX_LIMIT, wanted - len(found)), len(found),
+                                  members=True)
+            found.extend(page.items)
+            if len(found) >= page.total:
+                break
+    if args.json:
+        json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for s in found:
+        spread = f"{s['first_published'][:10]} .. {s['last_published'][:10]}" if s["first_published"] else "undated"
+        print(f"story {s['story']}: {s['label'] or '(no names)'} — {s['size']} articles, {s['outlets']} outlets, "
+              f"{spread}")
+        for a in s["first_articles"]:
+            print(f"  first: {a['id']} ({a['source'] or 'no outlet'}, {(a['published'] or 'undated')[:10]}) "
+                  f"{a['title']}")
+    return 0
+
+
 def _cmd_articles(args) -> int:
     if not 1 <= args.limit <= browse.MAX_LIMIT:
         raise NewstraceError(f"--limit must be between 1 and {browse.MAX_LIMIT}, not {args.limit}")
@@ -322,7 +354,7 @@ def _cmd_articles(args) -> int:
 
 def _cmd_similarity(args) -> int:
     from .ingest.readers import read_text_file
-    from .stories import Weights, profile, similarity
+    from .stories import pair_similarities, profile
 
     path = Path(args.pairs)
     pairs = []
@@ -337,10 +369,9 @@ def _cmd_similarity(args) -> int:
                              'each line must be {"pair_id": ..., "text1": ..., "text2": ...}') from None
         pairs.append(pair)
     # The words of every text weigh by their rarity across the file, as across a collection.
-    profiles = [(profile(f"{k}:1", t1), profile(f"{k}:2", t2)) for k, (_, t1, t2) in enumerate(pairs)]
-    weights = Weights(p for both in profiles for p in both)
-    for (pair_id, _, _), (a, b) in zip(pairs, profiles):
-        print(json.dumps({"pair_id": pair_id, "similarity": round(similarity(a, b, weights), 4)}))
+    found = pair_similarities([(profile(f"{k}:1", t1), profile(f"{k}:2", t2)) for k, (_, t1, t2) in enumerate(pairs)])
+    for (pair_id, _, _), s in zip(pairs, found):
+        print(json.dumps({"pair_id": pair_id, "similarity": round(s, 4)}))
     return 0
 
 
@@ -495,6 +526,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", metavar="KIND", help="only clusters of this kind: " + ", ".join(CLUSTER_KINDS))
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_clusters)
+
+    p = sub.add_parser("stories", help="the stories: articles that report one event, across outlets")
+    _add_store(p)
+    p.add_argument("--sort", choices=list(browse.STORY_ORDERS), default="size",
+                   help="the largest (default) or the newest first")
+    p.add_argument("--limit", type=int, metavar="N", help="how many stories (default: 20; with --json, all)")
+    p.add_argument("--json", action="store_true", help='print a JSON list of {"story", "label", "articles", '
+                   '"first", ...}: every article in exactly one story')
+    _add_settings(p, ("aliases", "workers"))
+    p.set_defaults(func=_cmd_stories)
 
     p = sub.add_parser("articles", help="list a store's articles, as the web list does")
     _add_store(p)

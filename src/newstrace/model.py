@@ -289,6 +289,22 @@ class QuoteGroup:
 
 # --- what a stage did -------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles that report one real-world event (see :mod:`newstrace.stories`): its members in
+    order of publication, exact duplicates included; ``first`` the earliest (several when
+    tied, none when undated); ``hood`` the neighbourhood of articles it was split from, which
+    an arriving article's regrouping starts from."""
+
+    id: int
+    label: str  # its leading names and words
+    articles: tuple[str, ...]
+    first: tuple[str, ...]
+    start: str | None  # the first and last publication dates
+    end: str | None
+    hood: str
+
+
 @dataclass(slots=True)
 class IngestSummary:
     """What one ingest did."""

@@ -15,12 +15,14 @@ depend on no order of arrival, and a neighbourhood is regrouped only when an art
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 from .dates import days_between
 from .normalize import STOPWORDS, token_columns
@@ -48,6 +50,7 @@ class Profile:
     published: str | None
     words: Mapping[str, float]
     names: Mapping[str, float]
+    surfaces: Mapping[str, str] = field(default_factory=dict)  # a name's key -> how it was written
 
 
 _SENTENCE_OPENERS = set(".!?:;\"“‘([—-\n")
@@ -57,18 +60,28 @@ def profile(article: str, text: str, title: str = "", published: str | None = No
     """An article's profile; its title's words count twice (a headline names its event)."""
     words: Counter = Counter()
     names: Counter = Counter()
+    surfaces: dict[str, Counter] = defaultdict(Counter)
     for part, weight in ((title, 2.0), (text, 1.0)):
         starts, ends, keys = token_columns(part, aliases)
-        for start, end, key in zip(starts, ends, keys):
+        for key, count in Counter(keys).items():
+            if key not in STOPWORDS and len(key) > 1:
+                words[key] += weight * count
+        for k, (start, key) in enumerate(zip(starts, keys)):
             if key in STOPWORDS or len(key) < 2:
                 continue
-            words[key] += weight
-            surface = part[start:end]
-            before = part[:start].rstrip()[-1:]
-            opens = not before or before in _SENTENCE_OPENERS
-            if surface[:1].isdigit() or (surface[:1].isupper() and not opens) or key.startswith("="):
-                names[key] += weight
-    return Profile(article, published, dict(words), dict(names))
+            first = part[start]
+            if not (first.isdigit() or key.startswith("=")):
+                if not first.isupper():
+                    continue
+                # A capital opening a sentence names nothing: look past the spaces before it
+                # (a long run of spaces opens a block).
+                before = part[max(0, start - 16):start].rstrip()[-1:]
+                if not before or before in _SENTENCE_OPENERS:
+                    continue
+            names[key] += weight
+            surfaces[key][part[start:ends[k]]] += 1
+    written = {k: min(forms.items(), key=lambda f: (-f[1], f[0]))[0] for k, forms in surfaces.items()}
+    return Profile(article, published, dict(words), dict(names), written)
 
 
 @lru_cache(maxsize=200_000)
@@ -82,58 +95,139 @@ def _background(key: str) -> float:
 
 class Weights:
     """How telling each word is: rare in the collection and in English news. A collection's
-    document frequencies are smoothed with English's, so that two articles alone cannot
-    make every word they share look rare."""
+    document frequencies (``df``: word -> articles holding it, of ``n``) are smoothed with
+    English's, so that two articles alone cannot make every word they share look rare."""
 
-    def __init__(self, profiles: Iterable[Profile]):
-        self.df: Counter = Counter()
-        self.n = 0
+    PRIOR = 20  # articles' worth of English news the collection's counts are blended with
+
+    def __init__(self, df: Mapping[str, int], n: int):
+        self.df, self.n = df, n
+
+    @classmethod
+    def of(cls, profiles: Iterable[Profile]) -> "Weights":
+        df: Counter = Counter()
+        n = 0
+        for p in profiles:
+            df.update(p.words.keys())
+            n += 1
+        return cls(df, n)
+
+    def idf(self, key: str) -> float:
+        share = (self.df.get(key, 0) + self.PRIOR * _background(key)) / (self.n + self.PRIOR)
+        return math.log(1 + 1 / max(share, 1e-6))
+
+
+class Profiles:
+    """Many articles' profiles as sparse rows (one column per word), gathered one at a time so
+    that a large collection is held as numbers, not as a dictionary per article."""
+
+    def __init__(self, profiles: Iterable[Profile] = ()):
+        self.articles: list[str] = []
+        self.published: list[str | None] = []
+        self.vocabulary: dict[str, int] = {}
+        # Per kind: where each row ends, its columns, its values (compact arrays, not lists).
+        self._rows = {kind: (array("q", [0]), array("q"), array("d")) for kind in ("words", "names")}
+        self._surfaces: dict[int, Counter] = defaultdict(Counter)
         for p in profiles:
             self.add(p)
 
     def add(self, p: Profile) -> None:
-        self.df.update(p.words.keys())
-        self.n += 1
+        self.articles.append(p.article)
+        self.published.append(p.published)
+        for kind, counts in (("words", p.words), ("names", p.names)):
+            ends, columns, values = self._rows[kind]
+            for key, count in counts.items():
+                columns.append(self.vocabulary.setdefault(key, len(self.vocabulary)))
+                values.append(1 + math.log(count))
+            ends.append(len(columns))
+        for key, written in p.surfaces.items():
+            self._surfaces[self.vocabulary[key]][written] += 1
 
-    def idf(self, key: str) -> float:
-        prior = 20  # articles' worth of English news the collection's counts are blended with
-        share = (self.df[key] + prior * _background(key)) / (self.n + prior)
-        return math.log(1 + 1 / max(share, 1e-6))
+    def __len__(self) -> int:
+        return len(self.articles)
 
-    def vector(self, counts: Mapping[str, float]) -> dict[str, float]:
-        v = {k: (1 + math.log(c)) * self.idf(k) for k, c in counts.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {k: x / norm for k, x in v.items()}
+    def keys(self) -> list[str]:
+        return list(self.vocabulary)
+
+    def document_frequency(self) -> Counter:
+        """How many of these articles hold each word."""
+        _, columns, _ = self._rows["words"]
+        counts = np.bincount(np.frombuffer(columns, dtype=np.int64), minlength=len(self.vocabulary))
+        return Counter({k: int(counts[c]) for k, c in self.vocabulary.items() if counts[c]})
+
+    def weighed(self, weights: Weights) -> "Vectors":
+        keys = self.keys()
+        idf = np.array([weights.idf(k) for k in keys], dtype=np.float64)
+        matrices = {}
+        for kind, (ends, columns, values) in self._rows.items():
+            columns = np.frombuffer(columns, dtype=np.int64)
+            data = np.frombuffer(values, dtype=np.float64) * idf[columns]
+            rows = np.repeat(np.arange(len(self)), np.diff(np.frombuffer(ends, dtype=np.int64)))
+            norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(self)))
+            data /= np.where(norms > 0, norms, 1.0)[rows]
+            matrices[kind] = sparse.csr_matrix((data, columns, np.frombuffer(ends, dtype=np.int64)),
+                                               shape=(len(self), len(keys)))
+        return Vectors(self.articles, self.published, keys, matrices["words"], matrices["names"],
+                       {c: min(forms.items(), key=lambda f: (-f[1], f[0]))[0] for c, forms in self._surfaces.items()})
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(k, 0.0) for k, x in a.items())
+@dataclass(frozen=True)
+class Vectors:
+    """Profiles weighed: each article's words and names as unit rows."""
+
+    articles: list[str]
+    published: list[str | None]
+    keys: list[str]
+    words: sparse.csr_matrix
+    names: sparse.csr_matrix
+    surfaces: dict[int, str]
+
+    def lookup_terms(self, row: int) -> list[str]:
+        """The article's most telling words, by which its neighbours are found (ties by key:
+        the same words whatever order the articles came in)."""
+        lo, hi = self.words.indptr[row], self.words.indptr[row + 1]
+        pairs = sorted(zip(-self.words.data[lo:hi], (self.keys[c] for c in self.words.indices[lo:hi])))
+        return [k for _, k in pairs[:LOOKUP_TERMS]]
+
+    def alike(self, rows_a: np.ndarray, rows_b: np.ndarray, chunk: int = 20_000) -> np.ndarray:
+        """The similarity of each pair of rows (see :func:`similarity`)."""
+        found = np.empty(len(rows_a))
+        for lo in range(0, len(rows_a), chunk):
+            a, b = rows_a[lo:lo + chunk], rows_b[lo:lo + chunk]
+            words = np.asarray(self.words[a].multiply(self.words[b]).sum(axis=1)).ravel()
+            names = np.asarray(self.names[a].multiply(self.names[b]).sum(axis=1)).ravel()
+            fade = np.array([time_factor(self.published[x], self.published[y]) for x, y in zip(a, b)])
+            found[lo:lo + chunk] = ((1 - NAMES_WEIGHT) * words + NAMES_WEIGHT * names) * fade
+        return found
+
+    def label(self, rows: list[int], size: int = 4) -> str:
+        """A story's leading names as written (no figures, weekdays or months): the names its
+        articles share most, weighed by rarity."""
+        from .significance import fact_kind
+
+        weight = np.asarray(self.names[rows].sum(axis=0)).ravel()
+        chosen = []
+        for c in np.argsort(-weight, kind="stable"):
+            if weight[c] <= 0 or len(chosen) == size:
+                break
+            written = self.surfaces.get(int(c))
+            if written and fact_kind(written) == "name":
+                chosen.append(written)
+        return ", ".join(chosen)
 
 
 def similarity(a: Profile, b: Profile, weights: Weights) -> float:
     """How likely two articles report the same event, from 0 to 1 (see the module's text)."""
-    return _alike(_Weighed.of(a, weights), _Weighed.of(b, weights))
+    return pair_similarities([(a, b)], weights)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class _Weighed:
-    """A profile's words and names as unit vectors, made once for all its pairs."""
-
-    published: str | None
-    words: dict[str, float]
-    names: dict[str, float]
-
-    @classmethod
-    def of(cls, p: Profile, weights: Weights) -> "_Weighed":
-        return cls(p.published, weights.vector(p.words), weights.vector(p.names))
-
-
-def _alike(a: _Weighed, b: _Weighed) -> float:
-    names = _cosine(a.names, b.names) if a.names and b.names else 0.0
-    return ((1 - NAMES_WEIGHT) * _cosine(a.words, b.words) + NAMES_WEIGHT * names) * time_factor(a.published,
-                                                                                                   b.published)
+def pair_similarities(pairs: list[tuple[Profile, Profile]], weights: Weights | None = None) -> list[float]:
+    """The similarity of each pair, the words weighed by their rarity across all the pairs'
+    articles (as across a collection) unless ``weights`` are given."""
+    profiles = [p for pair in pairs for p in pair]
+    vectors = Profiles(profiles).weighed(weights or Weights.of(profiles))
+    rows = np.arange(len(profiles))
+    return [float(s) for s in vectors.alike(rows[0::2], rows[1::2])]
 
 
 def time_factor(x: str | None, y: str | None) -> float:
@@ -146,41 +240,38 @@ def time_factor(x: str | None, y: str | None) -> float:
     return 1.0 if days <= SAME_EVENT_DAYS else 0.5 ** ((days - SAME_EVENT_DAYS) / FADE_DAYS)
 
 
-def neighbours(profiles: list[Profile], weights: Weights, among: Iterable[str] | None = None) -> dict[tuple[str, str], float]:
-    """Pairs of articles at least LINK alike, with their similarity: each article is looked up
-    by its most telling words (``among``: only the pairs with one of these articles)."""
-    weighed = {p.article: _Weighed.of(p, weights) for p in profiles}
+def neighbours(vectors: Vectors, among: Iterable[str] | None = None,
+               terms: Mapping[str, Iterable[str]] | None = None) -> dict[tuple[str, str], float]:
+    """Pairs of articles at least LINK alike, with their similarity. Two articles are compared
+    when they share two of their most telling words (``terms``: an article's lookup terms where
+    known, else found now); ``among``: only the pairs with one of these articles."""
+    row = {a: k for k, a in enumerate(vectors.articles)}
+    top = {a: list(terms[a]) if terms and a in terms else vectors.lookup_terms(row[a]) for a in vectors.articles}
     index: dict[str, list[str]] = defaultdict(list)
-    top = {}
-    for i, w in weighed.items():
-        top[i] = sorted(w.words, key=lambda k: (-w.words[k], k))[:LOOKUP_TERMS]
-        for k in top[i]:
-            index[k].append(i)
-    wanted = set(among) if among is not None else set(weighed)
-    found = {}
-    for i in sorted(wanted):
-        shared = Counter(j for k in top[i] for j in index[k] if j != i)
-        for j, n in shared.items():
-            pair = (min(i, j), max(i, j))
-            if n < 2 or pair in found:
-                continue
-            s = _alike(weighed[pair[0]], weighed[pair[1]])
-            if s >= LINK:
-                found[pair] = s
-    return found
+    for a, keys in top.items():
+        for k in keys:
+            index[k].append(a)
+    wanted = sorted(set(among) if among is not None else row)
+    pairs = set()
+    for a in wanted:
+        shared = Counter(b for k in top[a] for b in index[k] if b != a)
+        pairs.update((min(a, b), max(a, b)) for b, n in shared.items() if n >= 2)
+    pairs = sorted(pairs)
+    if not pairs:
+        return {}
+    found = vectors.alike(np.array([row[a] for a, _ in pairs]), np.array([row[b] for _, b in pairs]))
+    return {pair: float(s) for pair, s in zip(pairs, found) if s >= LINK}
 
 
 def group(profiles: list[Profile], weights: Weights | None = None) -> list[list[str]]:
     """The stories of a collection: lists of article ids, each sorted, every article in one."""
-    weights = weights or Weights(profiles)
-    links = neighbours(profiles, weights)
-    return regroup([p.article for p in profiles], links)
+    vectors = Profiles(profiles).weighed(weights or Weights.of(profiles))
+    return regroup([p.article for p in profiles], neighbours(vectors))
 
 
-def regroup(articles: Iterable[str], links: Mapping[tuple[str, str], float]) -> list[list[str]]:
-    """Stories from neighbour links: the neighbourhoods (articles joined by links), each split
-    by average link at STORY. Sorted by their first article; any order of ``articles`` and
-    ``links`` gives the same stories."""
+def neighbourhoods(articles: Iterable[str], links: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each article's neighbourhood (the articles joined to it by links), named by its
+    smallest article id."""
     parent = {a: a for a in articles}
 
     def find(x: str) -> str:
@@ -189,13 +280,20 @@ def regroup(articles: Iterable[str], links: Mapping[tuple[str, str], float]) -> 
             x = parent[x]
         return x
 
-    for a, b in sorted(links):
+    for a, b in links:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
+    return {a: find(a) for a in parent}
+
+
+def regroup(articles: Iterable[str], links: Mapping[tuple[str, str], float]) -> list[list[str]]:
+    """Stories from neighbour links: the neighbourhoods (articles joined by links), each split
+    by average link at STORY. Sorted by their first article; any order of ``articles`` and
+    ``links`` gives the same stories."""
     hoods: dict[str, list[str]] = defaultdict(list)
-    for a in sorted(parent):
-        hoods[find(a)].append(a)
+    for a, hood in sorted(neighbourhoods(articles, links).items()):
+        hoods[hood].append(a)
     stories = []
     for members in hoods.values():
         stories.extend(_average_link(members, links))

@@ -34,9 +34,11 @@ from ..ingest.records import ReadSettings
 from ..ingest.readers import parse_jsonl_line, record_article
 from ..model import Article, IngestSummary, Origin, Skip, Span, WordOp
 from ..normalize import load_aliases, text_hash
-from ..pipeline.stages import align_pairs, article_facts, provenance, text_shingles
+from ..pipeline.stages import align_pairs, article_facts, group_profiles, provenance, story_records, text_shingles
 from ..settings import Settings
-from ..store import PASSAGE_COLUMNS, PROVENANCE_TABLES, Store, column_kinds, columns, passage, provenance_rows
+from ..stories import Profiles, Weights, profile
+from ..store import (PASSAGE_COLUMNS, PROVENANCE_TABLES, STORY_TABLES, Store, column_kinds, columns, passage,
+                     provenance_rows, story_rows)
 
 TABLES = ("articles", "skips", "compared", "passages", "clusters", "cluster_spans", "copy_edges", "signals")
 # How many first articles a partition of the alignment stage aligns at most (it holds the
@@ -359,6 +361,21 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     rows = provenance_rows(clusters, signals, hints, None)
     seconds["provenance"] = round(time.perf_counter() - clock, 3)
 
+    # Stories: each article's profile made where it is, the grouping on the driver, as the
+    # local engine groups a whole store.
+    clock = time.perf_counter()
+    region = Profiles()
+    for p in stored.map(lambda a: profile(a.id, a.text, a.title, a.published, _aliases(alias_files))).toLocalIterator():
+        region.add(p)
+    words = region.document_frequency()
+    vectors, terms, links = group_profiles(region, Weights(words, len(region)))
+    distinct = dict(zip(vectors.articles, vectors.published))
+    copies = {i: (of, facts[i].meta.published) for i, of in duplicate_of.items() if of}
+    made = story_records(vectors, links, distinct, copies, {})
+    del region, vectors
+    rows.update(story_rows(made, terms, words, None))
+    seconds["stories"] = round(time.perf_counter() - clock, 3)
+
     # Output.
     clock = time.perf_counter()
     _write(spark, articles.map(lambda r: (r[0].id, r[0].url, r[0].source, r[0].title, r[0].published,
@@ -367,12 +384,12 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     _write_local([{"file": f, "line": line, "reason": why} for f, line, why in skips], out / "skips", "skips")
     _write(spark, compared, out / "compared", "compared_pairs", ("a_article", "b_article"))
     _write(spark, passages, out / "passages", "alignments", PASSAGE_COLUMNS)
-    for table in PROVENANCE_TABLES:
+    for table in PROVENANCE_TABLES + STORY_TABLES:
         _write_local(rows[table], out / table, table)
     seconds["write"] = round(time.perf_counter() - clock, 3)
     summary = {"articles": articles.count(), "distinct": n_distinct, "skipped": len(skips),
                "candidate_pairs": n_candidates, "passages": len(passage_rows), "clusters": len(clusters),
-               "seconds": seconds}
+               "stories": len(made), "seconds": seconds}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
 
@@ -416,7 +433,7 @@ def _read_table(out: Path, table: str) -> list[dict]:
 
 def load(out: str | Path, store: Store, batch_size: int = 500) -> dict:
     """Bring a Spark run's Parquet output into ``store``: articles, passages, compared pairs,
-    clusters and signals (replacing the store's provenance)."""
+    clusters and signals (replacing the store's provenance), stories (replacing its stories)."""
     out = Path(out)
     summary = IngestSummary()
     rows = sorted(_read_table(out, "articles"), key=lambda r: r["id"])
@@ -430,4 +447,7 @@ def load(out: str | Path, store: Store, batch_size: int = 500) -> dict:
     passages = [tuple(r[c] for c in PASSAGE_COLUMNS) for r in _read_table(out, "passages")]
     store.add_alignments(compared, passages, None)
     store.replace_provenance_rows({table: _read_table(out, table) for table in PROVENANCE_TABLES})
-    return {**summary.as_dict(), "passages": len(passages), "clusters": store.count("clusters")}
+    store.replace_story_rows({table: _read_table(out, table) for table in STORY_TABLES},
+                             len(store.publication_dates()))
+    return {**summary.as_dict(), "passages": len(passages), "clusters": store.count("clusters"),
+            "stories": store.count("stories")}

@@ -1,5 +1,5 @@
 """The stages over a store, in order: ingest, detect (shingles, candidates, alignment),
-provenance, quotations. Each reads what it needs from the store, runs its stage functions
+provenance, quotations, stories. Each reads what it needs from the store, runs its stage functions
 (:mod:`.stages`) through an engine's ``map``, and writes what they made.
 
 Only the driver writes to the store, one transaction per batch, so an interrupted run
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
@@ -25,9 +26,10 @@ from ..normalize import joined_lines, load_aliases
 from ..provenance import judge_passages
 from ..settings import Settings
 from ..store import Store
-from .stages import align_pairs, article_facts, provenance, shingle_article
+from .stages import align_pairs, article_facts, article_profile, group_profiles, provenance, shingle_article, story_records
 
-__all__ = ["collect_quotes", "detect", "detect_reuse", "ingest", "judged_alignments", "run", "trace_provenance"]
+__all__ = ["collect_quotes", "detect", "detect_reuse", "group_stories", "ingest", "judged_alignments", "run",
+           "trace_provenance"]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -209,15 +211,76 @@ def collect_quotes(store: Store, parser=None, progress: Progress = _quiet) -> di
             "quote_engine": engine_name(parser)}
 
 
+# Past this growth of the store since it was last grouped whole, the word weights that its
+# articles' lookup terms and links were made with have drifted too far: the whole store is
+# grouped again. Amortized over the articles added, each costs a bounded share of a regrouping.
+REGROUP_GROWTH = 0.25
+
+
+def group_stories(store: Store, settings: Settings = Settings(), progress: Progress = _quiet,
+                  run_id: int | None = None) -> dict:
+    """Group the store's articles into stories (:mod:`newstrace.stories`). Articles not yet in
+    a story are grouped again with the neighbourhoods of the stored articles that share their
+    telling words, and only those: the cost follows the new articles, not the store."""
+    from ..stories import Profiles, Weights, neighbours
+
+    published = store.publication_dates()
+    hoods = store.story_hoods()
+    story_of = store.story_ids()
+    counted, weighed_at = store.story_grouping()
+    duplicates = store.duplicate_map()
+    new = sorted(i for i in published if i not in hoods)
+    copies_of = {canonical for copy, (canonical, _) in duplicates.items() if copy not in story_of}
+    if not new and not copies_of and counted == len(hoods):
+        return {"stories": store.count("stories"), "stories_made": 0}
+    engine = _engine(store, settings)
+    titles = store.titles()
+
+    def profiles_of(ids: list[str], into: Profiles) -> Profiles:
+        items = [(i, titles.get(i, ""), published[i]) for i in ids]
+        for done, p in enumerate(engine.map(article_profile, items, chunksize=16), 1):
+            into.add(p)
+            progress("stories", done, len(items))
+        return into
+
+    # A store grouped before (counted) whose articles changed otherwise than by arrivals (an
+    # exact copy printed earlier took its original's place) is grouped whole, as is one grown
+    # past REGROUP_GROWTH.
+    whole = not hoods or counted != len(hoods) or len(published) > (1 + REGROUP_GROWTH) * weighed_at
+    if whole:
+        region = profiles_of(sorted(published), Profiles())
+        words, n = region.document_frequency(), len(region)
+        vectors, terms, links = group_profiles(region, Weights(words, n))
+    else:
+        region = profiles_of(new, Profiles())
+        words, n = region.document_frequency(), counted + len(new)
+        stored_df = store.story_word_counts(region.keys())
+        first_look = region.weighed(Weights(Counter(stored_df) + words, n))
+        terms = {a: first_look.lookup_terms(r) for r, a in enumerate(first_look.articles)}
+        by_term = store.articles_by_terms(t for ts in terms.values() for t in ts)
+        sharing = {b for a in new for b, shared in Counter(b for t in terms[a] for b in by_term.get(t, [])).items()
+                   if shared >= 2}
+        # Those stored articles bring their whole neighbourhoods: a story is split from one.
+        old = store.hood_members({hoods[b] for b in sharing} | {hoods[c] for c in copies_of if c in hoods})
+        profiles_of(old, region)
+        stored_df.update(store.story_word_counts(set(region.keys()) - set(stored_df)))
+        vectors = region.weighed(Weights(Counter(stored_df) + words, n))
+        links = neighbours(vectors, terms={**store.lookup_terms(old), **terms})
+    made = story_records(vectors, links, published, duplicates, story_of)
+    store.write_stories(made, terms, words, n, whole, run_id)
+    return {"stories": store.count("stories"), "stories_made": len(made)}
+
+
 def detect(store: Store, settings: Settings = Settings(), progress: Progress = _quiet,
            run_id: int | None = None) -> dict:
     """Every stage after ingest: detection, provenance, quotations (speakers as
-    ``settings.speakers`` says)."""
+    ``settings.speakers`` says), stories."""
     from ..quotes import parser_for
 
     return {**detect_reuse(store, settings, progress, run_id).as_dict(),
             **trace_provenance(store, settings, run_id, progress),
-            **collect_quotes(store, parser_for(settings.speakers), progress)}
+            **collect_quotes(store, parser_for(settings.speakers), progress),
+            **group_stories(store, settings, progress, run_id)}
 
 
 def run(store: Store, command: str, paths, settings: Settings = Settings(), mapping: dict | None = None,

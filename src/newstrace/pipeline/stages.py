@@ -17,7 +17,8 @@ import numpy as np
 from ..align import Document, align
 from ..candidates import shingles
 from ..evidence import ArticleEvidence, read_evidence
-from ..model import Alignment, Article, ArticleMeta, ReuseCluster, Signals, Span, WordOp
+from ..dates import canonical_order, first_published
+from ..model import Alignment, Article, ArticleMeta, ReuseCluster, Signals, Span, Story, WordOp
 from ..normalize import AliasTable, spin_hints, token_columns
 from ..provenance import stored_words, trace, with_duplicates
 from ..settings import Settings
@@ -43,6 +44,58 @@ def text_shingles(text: str, aliases: AliasTable, ngram: int) -> tuple[np.ndarra
 def shingle_article(worker: Worker, article_id: str) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
     """Stage: one article's shingles."""
     return article_id, text_shingles(worker.text(article_id), worker.aliases, worker.settings.ngram)
+
+
+def article_profile(worker: Worker, item: tuple[str, str, str | None]):
+    """Stage: what an article tells of its event (:func:`newstrace.stories.profile`), from
+    its id, title and publication date."""
+    from ..stories import profile
+
+    article_id, title, published = item
+    return profile(article_id, worker.text(article_id), title, published, worker.aliases)
+
+
+def group_profiles(region, weights):
+    """A whole collection's profiles (:class:`newstrace.stories.Profiles`) weighed: the
+    vectors, each article's lookup terms, and the links between neighbours."""
+    from ..stories import neighbours
+
+    vectors = region.weighed(weights)
+    return vectors, {a: vectors.lookup_terms(r) for r, a in enumerate(vectors.articles)}, neighbours(vectors)
+
+
+def story_records(vectors, links: dict[tuple[str, str], float], published: dict[str, str | None],
+             duplicates: dict[str, tuple[str, str | None]], story_of: dict[str, int]) -> list[Story]:
+    """The stories ``links`` make of the ``vectors``' articles (:func:`newstrace.stories.regroup`)
+    as records: each with its exact copies, in order of publication, the id of the
+    earliest stored story among its articles (a story keeps its id as articles join it) or a
+    new one."""
+    from ..stories import neighbourhoods, regroup
+
+    stories = regroup(vectors.articles, links)
+    hood_of = neighbourhoods(vectors.articles, links)
+    copies: dict[str, list[str]] = {}
+    for copy, (canonical, _) in sorted(duplicates.items()):
+        copies.setdefault(canonical, []).append(copy)
+    row = {a: k for k, a in enumerate(vectors.articles)}
+    when = {**published, **{copy: date for copy, (_, date) in duplicates.items()}}
+    next_id = max(story_of.values(), default=0) + 1
+    taken: set[int] = set()
+    made = []
+    for members in sorted(stories, key=lambda s: min(canonical_order(when[a], a) for a in s)):
+        everyone = sorted(members + [c for a in members for c in copies.get(a, [])],
+                          key=lambda a: canonical_order(when[a], a))
+        kept = sorted({story_of[a] for a in members if a in story_of} - taken)
+        if kept:
+            story_id = kept[0]
+        else:
+            story_id, next_id = next_id, next_id + 1
+        taken.add(story_id)
+        dates = [when[a] for a in everyone if when[a]]
+        made.append(Story(story_id, vectors.label([row[a] for a in members]), tuple(everyone),
+                          tuple(first_published({a: when[a] for a in everyone})), min(dates, default=None),
+                          max(dates, default=None), hood_of[members[0]]))
+    return made
 
 
 def align_pairs(worker: Worker, pairs: Iterable[tuple[str, str]]) -> list[tuple]:

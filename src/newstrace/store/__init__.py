@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import PASSAGE_COLUMNS, PROVENANCE_TABLES, Store, passage, passage_row, provenance_rows
+from .base import (PASSAGE_COLUMNS, PROVENANCE_TABLES, STORY_TABLES, Store, passage, passage_row, provenance_rows,
+                   story_rows)
 from .location import is_server, redacted
 from .schema import SCHEMA_VERSION, column_kinds, columns
 
-__all__ = ["PASSAGE_COLUMNS", "PROVENANCE_TABLES", "SCHEMA_VERSION", "Store", "column_kinds", "columns", "is_server",
-           "open_store", "passage", "passage_row", "provenance_rows", "redacted", "state_mark"]
+__all__ = ["PASSAGE_COLUMNS", "PROVENANCE_TABLES", "SCHEMA_VERSION", "STORY_TABLES", "Store", "column_kinds", "columns", "is_server",
+           "open_store", "passage", "passage_row", "provenance_rows", "redacted", "state_mark",
+           "story_rows"]
 
 
 def open_store(location: str | Path, create: bool = True, read_only: bool = False) -> Store:

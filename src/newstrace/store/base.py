@@ -18,12 +18,13 @@ import numpy as np
 
 from ..dates import canonical_order
 from ..model import (Alignment, Article, IngestSummary, Origin, QuoteGroup, ReuseCluster, Signals, Skip, Span,
-                     Statement, WordOp)
+                     Statement, Story, WordOp)
 from ..normalize import text_hash
 from .browsing import Browsing
 from .schema import columns, quoted
 
 PROVENANCE_TABLES = ("clusters", "cluster_spans", "copy_edges", "signals")
+STORY_TABLES = ("stories", "story_members", "story_terms", "story_words")
 # A passage as the store keeps it (see passage_row).
 PASSAGE_COLUMNS = columns("alignments", keys=False)
 _QUOTE_FIELDS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start", "speaker_end",
@@ -73,6 +74,17 @@ def provenance_rows(clusters: list[ReuseCluster], signals: dict[str, Signals], h
                                 "recycled_chars": sig.recycled_chars, "spin_hints": len(hints.get(article, [])),
                                 "details": json.dumps(details, ensure_ascii=False)})
     return rows
+
+
+def story_rows(stories: list[Story], terms: dict[str, list[str]], words: dict[str, int],
+               run_id: int | None) -> dict[str, list[dict]]:
+    """The rows of the story tables (STORY_TABLES), by column name: what
+    :meth:`Store.replace_story_rows` writes."""
+    return {"stories": [{"id": s.id, "label": s.label, "size": len(s.articles), "first": json.dumps(list(s.first)),
+                         "first_published": s.start, "last_published": s.end, "run_id": run_id} for s in stories],
+            "story_members": [{"article": a, "story": s.id, "hood": s.hood} for s in stories for a in s.articles],
+            "story_terms": [{"term": t, "article": a} for a, ts in sorted(terms.items()) for t in ts],
+            "story_words": [{"key": k, "df": df} for k, df in sorted(words.items())]}
 
 
 def _now() -> str:
@@ -260,6 +272,15 @@ class Store(Browsing):
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", (article_id,))]
 
+    def duplicate_map(self) -> dict[str, tuple[str, str | None]]:
+        """Every exact duplicate, with the article it duplicates and its own publication date."""
+        return {i: (of, published) for i, of, published in self.conn.execute(
+            "SELECT id, duplicate_of, published FROM articles WHERE duplicate_of IS NOT NULL")}
+
+    def titles(self) -> dict[str, str]:
+        """Every distinct article's title."""
+        return dict(self.conn.execute("SELECT id, title FROM articles WHERE duplicate_of IS NULL"))
+
     def duplicate_of(self, article_id: str) -> str | None:
         row = self.conn.execute("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None
@@ -349,6 +370,93 @@ class Store(Browsing):
                 names = columns(table, keys=False)
                 self.conn.execute(f"DELETE FROM {table}")
                 self.conn.executemany(_insert(table, names), _values(found, names))
+
+    # stories ------------------------------------------------------------------
+    def story_hoods(self) -> dict[str, str]:
+        """Every grouped article that is no exact duplicate, with its neighbourhood."""
+        return dict(self.conn.execute("SELECT m.article, m.hood FROM story_members m JOIN articles a ON a.id = m.article"
+                                      " WHERE a.duplicate_of IS NULL"))
+
+    def story_grouping(self) -> tuple[int, int]:
+        """How many articles the story weights count, and how many they counted at the last
+        grouping of the whole store."""
+        found = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('stories_n', 'stories_weighed_at')"))
+        return int(found.get("stories_n", 0)), int(found.get("stories_weighed_at", 0))
+
+    def story_word_counts(self, keys: Iterable[str], batch: int = 500) -> dict[str, int]:
+        """How many grouped articles hold each of ``keys`` (those none holds left out)."""
+        keys, found = sorted(set(keys)), {}
+        for k in range(0, len(keys), batch):
+            part = keys[k:k + batch]
+            found.update(self.conn.execute(
+                f"SELECT key, df FROM story_words WHERE key IN ({', '.join('?' * len(part))})", part))
+        return found
+
+    def lookup_terms(self, articles: Iterable[str], batch: int = 500) -> dict[str, list[str]]:
+        """Some grouped articles' lookup terms."""
+        articles, found = sorted(set(articles)), {}
+        for k in range(0, len(articles), batch):
+            part = articles[k:k + batch]
+            for term, article in self.conn.execute(
+                    f"SELECT term, article FROM story_terms WHERE article IN ({', '.join('?' * len(part))})", part):
+                found.setdefault(article, []).append(term)
+        return found
+
+    def articles_by_terms(self, terms: Iterable[str], batch: int = 500) -> dict[str, list[str]]:
+        """The grouped articles each of ``terms`` is a lookup term of."""
+        terms, found = sorted(set(terms)), {}
+        for k in range(0, len(terms), batch):
+            part = terms[k:k + batch]
+            for term, article in self.conn.execute(
+                    f"SELECT term, article FROM story_terms WHERE term IN ({', '.join('?' * len(part))})", part):
+                found.setdefault(term, []).append(article)
+        return found
+
+    def hood_members(self, hoods: Iterable[str]) -> list[str]:
+        """The articles (no exact duplicates) of some neighbourhoods."""
+        hoods, found = sorted(set(hoods)), []
+        for k in range(0, len(hoods), 500):
+            part = hoods[k:k + 500]
+            found += [r[0] for r in self.conn.execute(
+                "SELECT m.article FROM story_members m JOIN articles a ON a.id = m.article WHERE a.duplicate_of IS NULL"
+                f" AND m.hood IN ({', '.join('?' * len(part))})", part)]
+        return sorted(found)
+
+    def write_stories(self, stories: list[Story], terms: dict[str, list[str]], words: dict[str, int], n: int,
+                      whole: bool, run_id: int | None) -> None:
+        """Store stories made anew, in one transaction: with ``whole``, every story (and every
+        article's lookup terms and the word counts) replaced; else the stories of the
+        neighbourhoods they were made from replaced, the new articles' ``terms`` and the word
+        counts ``words`` of the new articles added. ``n``: the articles the counts count."""
+        self.replace_story_rows(story_rows(stories, terms, words, run_id), n, whole)
+
+    def replace_story_rows(self, rows: dict[str, list[dict]], n: int, whole: bool = True) -> None:
+        """Write the rows :func:`story_rows` makes (or another engine wrote): see write_stories."""
+        members = [r["article"] for r in rows["story_members"]]
+        upsert = _insert("meta", ("key", "value"), "(key) DO UPDATE SET value = excluded.value")
+        with self.conn:
+            self._begin_writing()
+            if whole:
+                for table in STORY_TABLES:
+                    self.conn.execute(f"DELETE FROM {table}")
+                self.conn.execute(upsert, ("stories_weighed_at", str(n)))
+            else:
+                for k in range(0, len(members), 500):
+                    part = members[k:k + 500]
+                    marks = ", ".join("?" * len(part))
+                    self.conn.execute("DELETE FROM stories WHERE id IN (SELECT story FROM story_members"
+                                      f" WHERE article IN ({marks}))", part)
+                    self.conn.execute(f"DELETE FROM story_members WHERE article IN ({marks})", part)
+            self.conn.execute(upsert, ("stories_n", str(n)))
+            for table in STORY_TABLES:
+                names = columns(table)
+                conflict = {"story_terms": "DO NOTHING",
+                            "story_words": "(key) DO UPDATE SET df = story_words.df + excluded.df"}.get(table, "")
+                self.conn.executemany(_insert(table, names, conflict), _values(rows[table], names))
+
+    def story_ids(self) -> dict[str, int]:
+        """Every grouped article's story."""
+        return dict(self.conn.execute("SELECT article, story FROM story_members"))
 
     def statements(self, article_id: str) -> list[dict]:
         """One article's attributions without quotation marks, in text order."""

@@ -271,3 +271,62 @@ class Browsing:
             for flag in ("first_appearance", "reattributed", "conflicting"):
                 v[flag] = bool(v[flag])
         return variants
+
+    def story_list(self, order: str, limit: int, offset: int) -> tuple[int, list[dict]]:
+        """(how many, the page of them): stories, the largest or the newest first."""
+        by = {"size": "s.size DESC, s.id", "newest": "s.last_published IS NULL, s.last_published DESC, s.id"}[order]
+        total = self.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+        rows = self.conn.execute(
+            f"""SELECT s.id, s.label, s.size, s.first, s.first_published, s.last_published,
+                       (SELECT count(DISTINCT a.source) FROM story_members m JOIN articles a ON a.id = m.article
+                        WHERE m.story = s.id)
+                FROM stories s ORDER BY {by} LIMIT ? OFFSET ?""", (limit, offset)).fetchall()
+        return total, [{"story": sid, "label": label, "size": size, "first": json.loads(first),
+                        "first_published": lo, "last_published": hi, "outlets": outlets}
+                       for sid, label, size, first, lo, hi, outlets in rows]
+
+    def story_articles(self, story_ids) -> dict[int, list[str]]:
+        """The articles of some stories (all with None), in order of publication."""
+        where, args = "", []
+        if story_ids is not None:
+            args = sorted(set(story_ids))
+            where = f"WHERE m.story IN ({', '.join('?' * len(args))})" if args else "WHERE 0 = 1"
+        found: dict[int, list[str]] = {}
+        for story, article in self.conn.execute(
+                f"""SELECT m.story, m.article FROM story_members m JOIN articles a ON a.id = m.article {where}
+                    ORDER BY m.story, a.published IS NULL, a.published, a.id""", args):
+            found.setdefault(story, []).append(article)
+        return found
+
+    def story_row(self, story_id: int) -> dict | None:
+        row = self.conn.execute("SELECT id, label, size, first, first_published, last_published FROM stories"
+                                " WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        sid, label, size, first, lo, hi = row
+        return {"story": sid, "label": label, "size": size, "first": json.loads(first), "first_published": lo,
+                "last_published": hi}
+
+    def story_of(self, article_id: str) -> dict | None:
+        """The story an article is in: its id and label."""
+        row = self.conn.execute("SELECT s.id, s.label, s.size FROM story_members m JOIN stories s ON s.id = m.story"
+                                " WHERE m.article = ?", (article_id,)).fetchone()
+        return {"story": row[0], "label": row[1], "size": row[2]} if row else None
+
+    def story_clusters(self, story_id: int) -> list[dict]:
+        """The clusters two or more of a story's articles are in, with how many of them."""
+        rows = self.conn.execute(
+            """SELECT c.id, c.kind, c.size, count(DISTINCT s.article) FROM cluster_spans s
+               JOIN story_members m ON m.article = s.article JOIN clusters c ON c.id = s.cluster_id
+               WHERE m.story = ? GROUP BY c.id, c.kind, c.size HAVING count(DISTINCT s.article) > 1
+               ORDER BY count(DISTINCT s.article) DESC, c.id""", (story_id,)).fetchall()
+        return [{"id": cid, "kind": kind, "size": size, "in_story": n} for cid, kind, size, n in rows]
+
+    def story_quotes(self, story_id: int) -> list[dict]:
+        """The quotations a story's articles print, the most repeated first."""
+        rows = self.conn.execute(
+            """SELECT q.quote_id, count(DISTINCT q.article), group_concat(DISTINCT q.speaker), min(q.text)
+               FROM quotes q JOIN story_members m ON m.article = q.article WHERE m.story = ?
+               GROUP BY q.quote_id ORDER BY count(DISTINCT q.article) DESC, q.quote_id""", (story_id,)).fetchall()
+        return [{"quote_id": qid, "articles": n, "speakers": sorted(s.split(",")) if s else [], "text": text}
+                for qid, n, s, text in rows]

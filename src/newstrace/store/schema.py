@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +133,22 @@ TABLES: tuple[Table, ...] = (
         _c("start", "int", True), _c("end", "int", True), _c("text", "text", True), *_SPEAKER,
         _c("evidence", "text", True)),
         since=4),
+    # Stories: articles that report one event (newstrace.stories), grouped as articles arrive.
+    Table("stories", (
+        _c("id", "int"), _c("label", "text", True), _c("size", "int", True),
+        _c("first", "text", True),  # JSON list of the earliest article ids
+        _c("first_published", "text"), _c("last_published", "text"), _RUN),
+        primary_key=("id",), since=6),
+    Table("story_members", (
+        _c("article", "text", True, references="articles(id)"), _c("story", "int", True),
+        _c("hood", "text", True)),  # the neighbourhood the story was split from (its first article id)
+        primary_key=("article",), since=6),
+    # What grouping an arriving article needs of those grouped before it: each article's
+    # lookup terms, and how many of the grouped articles hold each word (the weights).
+    Table("story_terms", (_c("term", "text", True), _c("article", "text", True, references="articles(id)")),
+          primary_key=("term", "article"), since=6, clustered=True),
+    Table("story_words", (_c("key", "text", True), _c("df", "int", True)), primary_key=("key",), since=6,
+          clustered=True),
 )
 
 INDEXES: tuple[Index, ...] = (
@@ -150,6 +166,10 @@ INDEXES: tuple[Index, ...] = (
     Index("quotes_article", "quotes", ("article",)),
     Index("quotes_quote_id", "quotes", ("quote_id",)),
     Index("statements_article", "statements", ("article",), since=4),
+    Index("story_members_story", "story_members", ("story",), since=6),
+    Index("story_members_hood", "story_members", ("hood",), since=6),
+    Index("stories_size", "stories", ("size",), since=6),
+    Index("story_terms_article", "story_terms", ("article",), since=6),
 )
 
 _TYPES = {

@@ -316,6 +316,25 @@ def create_app(db_path: str | Path) -> FastAPI:
         """One cluster: its copies earliest first and the copy tree."""
         return browse.cluster(s, cluster_id)
 
+    # --- stories ------------------------------------------------------------
+    StoryId = Annotated[int, FastAPIPath(ge=1, le=2**62, description="a story id")]
+    Order = Annotated[Literal[browse.STORY_ORDERS], Query(description="the largest (size) or the newest first")]
+
+    @twins("/stories", "stories.html", lambda data, asked: "Stories",
+           lambda result, asked: {"result": result, "params": {"order": asked["order"]}},
+           tags=["stories"], responses=_bad)
+    def stories(s, order: Order = "size", limit: Limit = 50, offset: Offset = 0):
+        """Stories (the articles that report one event), the largest or the newest first; paged."""
+        return browse.stories(s, order, limit, offset)
+
+    @twins("/stories/{story_id}", "story.html", lambda data, asked: data["label"] or f"Story {asked['story_id']}",
+           lambda data, asked: {"s": data, "names": {a["id"]: a for a in data["articles"]}},
+           tags=["stories"], responses={**_bad, **_missing})
+    def story(s, story_id: StoryId):
+        """One story: its articles in order of publication, its timeline by outlet, who reported
+        first, the passages and quotations its articles share, the facts they tell otherwise."""
+        return browse.story(s, story_id)
+
     # --- outlets ------------------------------------------------------------
     @twins("/outlets", "outlets.html", lambda data, asked: "Outlets",
            lambda result, asked: {"result": result, "params": {}, "matrix": browse.copy_matrix(result.items)},

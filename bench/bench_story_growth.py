@@ -1,0 +1,81 @@
+"""What grouping arriving articles into stories costs as the store grows.
+
+    python bench/bench_story_growth.py [--shared ../shared] [--sizes 1000 3000 6000] [--add 100]
+
+For each store size N: the first N pages of chronam-1916 (by date) are ingested and grouped
+whole (``pipeline.group_stories``); then the next ``--add`` pages are ingested and grouped
+incrementally, and that second grouping is timed. If the cost follows the new articles, the
+second figure stays about the same as N grows, while the whole grouping grows with N.
+Writes bench/results/stories-growth.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newstrace.pipeline import group_stories, ingest
+from newstrace.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pages(data: Path, wanted: int) -> list[dict]:
+    found = []
+    for month in ("01", "02", "03"):
+        with gzip.open(data / f"chronam-1916-{month}.jsonl.gz", "rt", encoding="utf-8") as f:
+            found += [json.loads(line) for line in f]
+        if len(found) >= wanted:
+            break
+    found.sort(key=lambda r: (r.get("date") or "", r["id"]))
+    return found[:wanted]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 6000])
+    ap.add_argument("--add", type=int, default=100)
+    args = ap.parse_args()
+    data = Path(args.shared) / "data" / "chronam-1916"
+    if not data.is_dir():
+        sys.exit(f"needs {data}")
+    everything = pages(data, max(args.sizes) + args.add)
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            first = Path(tmp) / "first.jsonl"
+            later = Path(tmp) / "later.jsonl"
+            first.write_text("".join(json.dumps(r) + "\n" for r in everything[:n]))
+            later.write_text("".join(json.dumps(r) + "\n" for r in everything[n:n + args.add]))
+            with open_store(Path(tmp) / "s.db") as store:
+                ingest(store, [first])
+                clock = time.perf_counter()
+                whole = group_stories(store)
+                whole_seconds = time.perf_counter() - clock
+                ingest(store, [later])
+                clock = time.perf_counter()
+                grown = group_stories(store)
+                grown_seconds = time.perf_counter() - clock
+                incremental = store.story_grouping()[1] == n
+            rows.append((n, whole_seconds, whole["stories"], grown_seconds, grown["stories_made"], incremental))
+            print(rows[-1], flush=True)
+    lines = ["# Stories as the store grows", "",
+             f"`python bench/bench_story_growth.py --sizes {' '.join(map(str, args.sizes))} --add {args.add}` — "
+             f"{time.strftime('%Y-%m-%d')}; chronam-1916 front pages in order of date, 2 cores.", "",
+             f"| store | grouped whole | stories | {args.add} more grouped | stories made again | incremental |",
+             "|---:|---:|---:|---:|---:|---|"]
+    lines += [f"| {n:,} | {w:.1f} s | {s:,} | {g:.1f} s | {m:,} | {'yes' if inc else 'no'} |"
+              for n, w, s, g, m, inc in rows]
+    (ROOT / "bench" / "results" / "stories-growth.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
