@@ -15,7 +15,8 @@ EXAMPLES = ROOT / "examples"
 
 # Every table a pipeline run fills.
 TABLES = ("articles", "skips", "shingles", "compared_pairs", "alignments", "clusters", "cluster_spans", "copy_edges",
-          "signals", "quotes", "statements", "stories", "story_members", "story_terms", "story_words")
+          "signals", "quotes", "statements", "stories", "story_members", "story_terms", "story_words",
+          "story_profiles")
 
 
 def table_rows(store, table: str) -> list[tuple]:

@@ -253,4 +253,19 @@ def test_pages_name_articles_by_title_and_fit_a_laptop_screen(chromium, tmp_path
         section.locator("a", has_text="side by side").first.click()
         page.wait_for_url("**/alignments?**")
         assert page.locator("table.sbs").count() >= 1
+        # Stories: the article page links its story; the story page gives its timeline by outlet,
+        # the wire service first (its later reprints join it however late they were printed).
+        page.goto(server.url + "/articles/paper-07")
+        page.locator("a[href^='/stories/']").first.click()
+        page.wait_for_url("**/stories/*")
+        timeline = page.locator("table.timeline")
+        assert timeline.locator("tbody tr").count() == 9
+        assert timeline.locator("tbody tr").first.inner_text().startswith("Valley Wire Service")
+        assert wire_title in page.inner_text("main")
+        for name in ("wide-story", "wide-stories"):
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{page.url} is {overflow} px wider than the window"
+            w.shot(name)
+            page.goto(server.url + "/stories")
+        assert page.locator("table.list tbody tr").count() == 1
         assert w.problems == []

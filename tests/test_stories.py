@@ -136,3 +136,23 @@ def test_stories_command_lists_every_article_in_exactly_one_story(examples_db, c
     assert not any(set(s["articles"]) & {"unrelated-015", "unrelated-016"} and len(s["articles"]) > 1 for s in stories)
     assert main(["stories", "--db", str(examples_db)]) == 0
     assert f"story {tanker['story']}: " in capsys.readouterr().out
+
+
+def test_a_reprint_months_later_joins_the_story_it_copied_and_a_new_event_does_not(tmp_path):
+    """Time apart splits events, not a paper's late reprint of a wire story."""
+    from newstrace.pipeline import detect, ingest
+    from newstrace.store import open_store
+
+    wire = ("The regional water authority said on Monday that the reservoir behind the Kessel Dam had fallen to "
+            "its lowest level in forty years, and that households across the valley would face limits on garden "
+            "watering from the first of next month. Engineers blamed a dry winter and a leaking spillway gate.")
+    records = [{"id": "wire", "text": wire, "source": "Wire", "published": "2026-01-05"},
+               {"id": "late", "text": "From our correspondent. " + wire, "source": "Gazette",
+                "published": "2026-03-20"},
+               {"id": "next-year", "source": "Wire", "published": "2027-01-09",
+                "text": "The regional water authority said the Kessel Dam reservoir was full again after a wet "
+                        "autumn, and lifted the garden watering limits across the valley."}]
+    with open_store(tmp_path / "s.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "a.jsonl", records)])
+        detect(store)
+        assert _story_sets(store) == {frozenset(["wire", "late"]), frozenset(["next-year"])}

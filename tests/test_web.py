@@ -13,7 +13,7 @@ from newstrace import browse
 from newstrace.pipeline import collect_quotes, group_stories
 from newstrace.errors import StoreError
 from newstrace.store import open_store
-from newstrace.store.schema import created
+from newstrace.store.schema import TABLES, created
 from newstrace.browse import CLUSTER_KINDS
 from newstrace.web import create_app
 
@@ -248,7 +248,7 @@ def test_a_version_4_store_is_upgraded_and_its_quotes_rewritten(tmp_path, exampl
     source.backup(conn)
     source.close()
     conn.executescript("ALTER TABLE quotes DROP COLUMN reattributed; UPDATE meta SET value = '4';"
-                       "DROP TABLE stories; DROP TABLE story_members; DROP TABLE story_terms; DROP TABLE story_words;")
+                       + "".join(f"DROP TABLE {t.name};" for t in TABLES if t.since > 4))
     conn.close()
     with pytest.raises(StoreError, match="version 4.*upgrade"):
         open_store(path, read_only=True)

@@ -14,7 +14,9 @@ depend on no order of arrival, and a neighbourhood is regrouped only when an art
 
 from __future__ import annotations
 
+import json
 import math
+import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -51,6 +53,16 @@ class Profile:
     words: Mapping[str, float]
     names: Mapping[str, float]
     surfaces: Mapping[str, str] = field(default_factory=dict)  # a name's key -> how it was written
+
+    def packed(self) -> bytes:
+        """The profile as bytes to store (:meth:`unpacked` reads them back)."""
+        return zlib.compress(json.dumps([self.published, self.words, self.names, self.surfaces],
+                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    @classmethod
+    def unpacked(cls, article: str, packed: bytes) -> "Profile":
+        published, words, names, surfaces = json.loads(zlib.decompress(packed))
+        return cls(article, published, words, names, surfaces)
 
 
 _SENTENCE_OPENERS = set(".!?:;\"“‘([—-\n")
@@ -189,14 +201,18 @@ class Vectors:
         pairs = sorted(zip(-self.words.data[lo:hi], (self.keys[c] for c in self.words.indices[lo:hi])))
         return [k for _, k in pairs[:LOOKUP_TERMS]]
 
-    def alike(self, rows_a: np.ndarray, rows_b: np.ndarray, chunk: int = 20_000) -> np.ndarray:
-        """The similarity of each pair of rows (see :func:`similarity`)."""
+    def alike(self, rows_a: np.ndarray, rows_b: np.ndarray, timeless: np.ndarray | None = None,
+              chunk: int = 20_000) -> np.ndarray:
+        """The similarity of each pair of rows (see :func:`similarity`); the pairs marked
+        ``timeless`` are not lowered for the time between them."""
         found = np.empty(len(rows_a))
         for lo in range(0, len(rows_a), chunk):
             a, b = rows_a[lo:lo + chunk], rows_b[lo:lo + chunk]
             words = np.asarray(self.words[a].multiply(self.words[b]).sum(axis=1)).ravel()
             names = np.asarray(self.names[a].multiply(self.names[b]).sum(axis=1)).ravel()
             fade = np.array([time_factor(self.published[x], self.published[y]) for x, y in zip(a, b)])
+            if timeless is not None:
+                fade = np.where(timeless[lo:lo + chunk], 1.0, fade)
             found[lo:lo + chunk] = ((1 - NAMES_WEIGHT) * words + NAMES_WEIGHT * names) * fade
         return found
 
@@ -241,32 +257,39 @@ def time_factor(x: str | None, y: str | None) -> float:
 
 
 def neighbours(vectors: Vectors, among: Iterable[str] | None = None,
-               terms: Mapping[str, Iterable[str]] | None = None) -> dict[tuple[str, str], float]:
+               terms: Mapping[str, Iterable[str]] | None = None,
+               reprints: Iterable[tuple[str, str]] = ()) -> dict[tuple[str, str], float]:
     """Pairs of articles at least LINK alike, with their similarity. Two articles are compared
     when they share two of their most telling words (``terms``: an article's lookup terms where
-    known, else found now); ``among``: only the pairs with one of these articles."""
+    known, else found now), or when one reprints the other (``reprints``: pairs of articles one
+    of which copied a passage from the other) — a reprint tells the event it copied however
+    late it is printed, so the time between them does not lower their similarity. ``among``:
+    only the pairs with one of these articles."""
     row = {a: k for k, a in enumerate(vectors.articles)}
     top = {a: list(terms[a]) if terms and a in terms else vectors.lookup_terms(row[a]) for a in vectors.articles}
     index: dict[str, list[str]] = defaultdict(list)
     for a, keys in top.items():
         for k in keys:
             index[k].append(a)
-    wanted = sorted(set(among) if among is not None else row)
+    wanted = set(among) if among is not None else set(row)
     pairs = set()
-    for a in wanted:
+    for a in sorted(wanted):
         shared = Counter(b for k in top[a] for b in index[k] if b != a)
         pairs.update((min(a, b), max(a, b)) for b, n in shared.items() if n >= 2)
-    pairs = sorted(pairs)
+    copied = {(min(a, b), max(a, b)) for a, b in reprints if a in row and b in row}
+    pairs = sorted(pairs | {p for p in copied if among is None or p[0] in wanted or p[1] in wanted})
     if not pairs:
         return {}
-    found = vectors.alike(np.array([row[a] for a, _ in pairs]), np.array([row[b] for _, b in pairs]))
+    found = vectors.alike(np.array([row[a] for a, _ in pairs]), np.array([row[b] for _, b in pairs]),
+                          np.array([p in copied for p in pairs]))
     return {pair: float(s) for pair, s in zip(pairs, found) if s >= LINK}
 
 
-def group(profiles: list[Profile], weights: Weights | None = None) -> list[list[str]]:
+def group(profiles: list[Profile], weights: Weights | None = None,
+          reprints: Iterable[tuple[str, str]] = ()) -> list[list[str]]:
     """The stories of a collection: lists of article ids, each sorted, every article in one."""
     vectors = Profiles(profiles).weighed(weights or Weights.of(profiles))
-    return regroup([p.article for p in profiles], neighbours(vectors))
+    return regroup([p.article for p in profiles], neighbours(vectors, reprints=reprints))
 
 
 def neighbourhoods(articles: Iterable[str], links: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -34,7 +34,8 @@ from ..ingest.records import ReadSettings
 from ..ingest.readers import parse_jsonl_line, record_article
 from ..model import Article, IngestSummary, Origin, Skip, Span, WordOp
 from ..normalize import load_aliases, text_hash
-from ..pipeline.stages import align_pairs, article_facts, group_profiles, provenance, story_records, text_shingles
+from ..pipeline.stages import (align_pairs, article_facts, group_profiles, provenance, reprint_pairs, story_records,
+                               text_shingles)
 from ..settings import Settings
 from ..stories import Profiles, Weights, profile
 from ..store import (PASSAGE_COLUMNS, PROVENANCE_TABLES, STORY_TABLES, Store, column_kinds, columns, passage,
@@ -364,16 +365,19 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     # Stories: each article's profile made where it is, the grouping on the driver, as the
     # local engine groups a whole store.
     clock = time.perf_counter()
-    region = Profiles()
+    region, packed = Profiles(), {}
     for p in stored.map(lambda a: profile(a.id, a.text, a.title, a.published, _aliases(alias_files))).toLocalIterator():
         region.add(p)
+        packed[p.article] = p.packed()
     words = region.document_frequency()
-    vectors, terms, links = group_profiles(region, Weights(words, len(region)))
+    reprints = reprint_pairs(([s.article for s in c.spans], [(e.child, e.parent) for e in c.edges if e.parent])
+                             for c in clusters if c.kind == "reuse")
+    vectors, terms, links = group_profiles(region, Weights(words, len(region)), reprints)
     distinct = dict(zip(vectors.articles, vectors.published))
     copies = {i: (of, facts[i].meta.published) for i, of in duplicate_of.items() if of}
     made = story_records(vectors, links, distinct, copies, {})
     del region, vectors
-    rows.update(story_rows(made, terms, words, None))
+    rows.update(story_rows(made, terms, words, packed, None))
     seconds["stories"] = round(time.perf_counter() - clock, 3)
 
     # Output.
@@ -413,7 +417,7 @@ def _write_local(rows: list[dict], path: Path, table: str) -> None:
     import pyarrow.parquet as pq
 
     kinds = column_kinds(table)
-    arrow_type = {"int": pa.int64(), "real": pa.float64()}
+    arrow_type = {"int": pa.int64(), "real": pa.float64(), "blob": pa.binary()}
     schema = pa.schema([(c, arrow_type.get(kinds[c], pa.string())) for c in columns(table, keys=False)])
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)

@@ -26,7 +26,8 @@ from ..normalize import joined_lines, load_aliases
 from ..provenance import judge_passages
 from ..settings import Settings
 from ..store import Store
-from .stages import align_pairs, article_facts, article_profile, group_profiles, provenance, shingle_article, story_records
+from .stages import (align_pairs, article_facts, article_profile, group_profiles, provenance, reprint_pairs,
+                     shingle_article, story_records)
 
 __all__ = ["collect_quotes", "detect", "detect_reuse", "group_stories", "ingest", "judged_alignments", "run",
            "trace_provenance"]
@@ -220,9 +221,10 @@ REGROUP_GROWTH = 0.25
 def group_stories(store: Store, settings: Settings = Settings(), progress: Progress = _quiet,
                   run_id: int | None = None) -> dict:
     """Group the store's articles into stories (:mod:`newstrace.stories`). Articles not yet in
-    a story are grouped again with the neighbourhoods of the stored articles that share their
-    telling words, and only those: the cost follows the new articles, not the store."""
-    from ..stories import Profiles, Weights, neighbours
+    a story are compared with the stored articles that share their telling words, and only the
+    neighbourhoods of those they are alike to are grouped again, from their stored profiles:
+    the cost follows the new articles, not the store."""
+    from ..stories import Profile, Profiles, Weights, neighbours
 
     published = store.publication_dates()
     hoods = store.story_hoods()
@@ -235,11 +237,21 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
         return {"stories": store.count("stories"), "stories_made": 0}
     engine = _engine(store, settings)
     titles = store.titles()
+    reprints = reprint_pairs(store.reuse_clusters())
+    packed: dict[str, bytes] = {}  # the profiles made here, to store
 
-    def profiles_of(ids: list[str], into: Profiles) -> Profiles:
-        items = [(i, titles.get(i, ""), published[i]) for i in ids]
+    def profiles_of(ids: list[str], into: Profiles, made: list | None = None) -> Profiles:
+        """Add the articles' profiles: those stored read back, the others made from the texts
+        (and kept in ``made``)."""
+        stored = store.story_profiles(ids)
+        for i, blob in sorted(stored.items()):
+            into.add(Profile.unpacked(i, blob))
+        items = [(i, titles.get(i, ""), published[i]) for i in ids if i not in stored]
         for done, p in enumerate(engine.map(article_profile, items, chunksize=16), 1):
             into.add(p)
+            packed[p.article] = p.packed()
+            if made is not None:
+                made.append(p)
             progress("stories", done, len(items))
         return into
 
@@ -250,24 +262,32 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     if whole:
         region = profiles_of(sorted(published), Profiles())
         words, n = region.document_frequency(), len(region)
-        vectors, terms, links = group_profiles(region, Weights(words, n))
+        vectors, terms, links = group_profiles(region, Weights(words, n), reprints)
     else:
-        region = profiles_of(new, Profiles())
-        words, n = region.document_frequency(), counted + len(new)
-        stored_df = store.story_word_counts(region.keys())
-        first_look = region.weighed(Weights(Counter(stored_df) + words, n))
-        terms = {a: first_look.lookup_terms(r) for r, a in enumerate(first_look.articles)}
+        arrived: list = []
+        arriving = profiles_of(new, Profiles(), arrived)
+        words, n = arriving.document_frequency(), counted + len(new)
+        df = Counter(store.story_word_counts(arriving.keys())) + words
+        terms = {a: arriving.weighed(Weights(df, n)).lookup_terms(r) for r, a in enumerate(arriving.articles)}
         by_term = store.articles_by_terms(t for ts in terms.values() for t in ts)
+        fresh = set(new)
         sharing = {b for a in new for b, shared in Counter(b for t in terms[a] for b in by_term.get(t, [])).items()
                    if shared >= 2}
-        # Those stored articles bring their whole neighbourhoods: a story is split from one.
-        old = store.hood_members({hoods[b] for b in sharing} | {hoods[c] for c in copies_of if c in hoods})
-        profiles_of(old, region)
-        stored_df.update(store.story_word_counts(set(region.keys()) - set(stored_df)))
-        vectors = region.weighed(Weights(Counter(stored_df) + words, n))
-        links = neighbours(vectors, terms={**store.lookup_terms(old), **terms})
+        sharing |= {x for pair in reprints if fresh & set(pair) for x in pair if x in hoods}
+        # The stored articles an arriving one is alike to bring their neighbourhoods along (a
+        # story is split from one); the others stay as they are.
+        near = profiles_of(sorted(sharing), Profiles(arrived))
+        df.update(store.story_word_counts(set(near.keys()) - set(df)))
+        stored_terms = store.lookup_terms(sharing)
+        linked = {x for pair in neighbours(near.weighed(Weights(df, n)), among=new,
+                                           terms={**stored_terms, **terms}, reprints=reprints) for x in pair}
+        old = store.hood_members({hoods[x] for x in linked - fresh} | {hoods[c] for c in copies_of if c in hoods})
+        region = profiles_of(old, Profiles(arrived))
+        df.update(store.story_word_counts(set(region.keys()) - set(df)))
+        vectors = region.weighed(Weights(df, n))
+        links = neighbours(vectors, terms={**store.lookup_terms(old), **terms}, reprints=reprints)
     made = story_records(vectors, links, published, duplicates, story_of)
-    store.write_stories(made, terms, words, n, whole, run_id)
+    store.write_stories(made, terms, words, packed, n, whole, run_id)
     return {"stories": store.count("stories"), "stories_made": len(made)}
 
 

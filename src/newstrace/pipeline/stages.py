@@ -55,13 +55,33 @@ def article_profile(worker: Worker, item: tuple[str, str, str | None]):
     return profile(article_id, worker.text(article_id), title, published, worker.aliases)
 
 
-def group_profiles(region, weights):
+def group_profiles(region, weights, reprints: Iterable[tuple[str, str]]):
     """A whole collection's profiles (:class:`newstrace.stories.Profiles`) weighed: the
-    vectors, each article's lookup terms, and the links between neighbours."""
+    vectors, each article's lookup terms, and the links between neighbours (``reprints``:
+    pairs of articles one of which copied from the other)."""
     from ..stories import neighbours
 
     vectors = region.weighed(weights)
-    return vectors, {a: vectors.lookup_terms(r) for r, a in enumerate(vectors.articles)}, neighbours(vectors)
+    return (vectors, {a: vectors.lookup_terms(r) for r, a in enumerate(vectors.articles)},
+            neighbours(vectors, reprints=reprints))
+
+
+# A reuse cluster of up to this many articles makes every pair of them reprints of each
+# other; a larger one (a much-reprinted story) only its copy edges, which join them all.
+REPRINT_PAIRS_UP_TO = 30
+
+
+def reprint_pairs(clusters: Iterable[tuple[Iterable[str], Iterable[tuple[str, str]]]]) -> set[tuple[str, str]]:
+    """Pairs of articles that print one passage, one taken from the other or both from a third,
+    from each reuse cluster's articles and copy edges (child, parent)."""
+    found = set()
+    for articles, edges in clusters:
+        articles = sorted(set(articles))
+        if len(articles) <= REPRINT_PAIRS_UP_TO:
+            found.update((a, b) for k, a in enumerate(articles) for b in articles[k + 1:])
+        else:
+            found.update((min(a, b), max(a, b)) for a, b in edges)
+    return found
 
 
 def story_records(vectors, links: dict[tuple[str, str], float], published: dict[str, str | None],

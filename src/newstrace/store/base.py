@@ -24,7 +24,7 @@ from .browsing import Browsing
 from .schema import columns, quoted
 
 PROVENANCE_TABLES = ("clusters", "cluster_spans", "copy_edges", "signals")
-STORY_TABLES = ("stories", "story_members", "story_terms", "story_words")
+STORY_TABLES = ("stories", "story_members", "story_terms", "story_words", "story_profiles")
 # A passage as the store keeps it (see passage_row).
 PASSAGE_COLUMNS = columns("alignments", keys=False)
 _QUOTE_FIELDS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start", "speaker_end",
@@ -77,14 +77,15 @@ def provenance_rows(clusters: list[ReuseCluster], signals: dict[str, Signals], h
 
 
 def story_rows(stories: list[Story], terms: dict[str, list[str]], words: dict[str, int],
-               run_id: int | None) -> dict[str, list[dict]]:
+               profiles: dict[str, bytes], run_id: int | None) -> dict[str, list[dict]]:
     """The rows of the story tables (STORY_TABLES), by column name: what
     :meth:`Store.replace_story_rows` writes."""
     return {"stories": [{"id": s.id, "label": s.label, "size": len(s.articles), "first": json.dumps(list(s.first)),
                          "first_published": s.start, "last_published": s.end, "run_id": run_id} for s in stories],
             "story_members": [{"article": a, "story": s.id, "hood": s.hood} for s in stories for a in s.articles],
             "story_terms": [{"term": t, "article": a} for a, ts in sorted(terms.items()) for t in ts],
-            "story_words": [{"key": k, "df": df} for k, df in sorted(words.items())]}
+            "story_words": [{"key": k, "df": df} for k, df in sorted(words.items())],
+            "story_profiles": [{"article": a, "profile": p} for a, p in sorted(profiles.items())]}
 
 
 def _now() -> str:
@@ -422,13 +423,14 @@ class Store(Browsing):
                 f" AND m.hood IN ({', '.join('?' * len(part))})", part)]
         return sorted(found)
 
-    def write_stories(self, stories: list[Story], terms: dict[str, list[str]], words: dict[str, int], n: int,
-                      whole: bool, run_id: int | None) -> None:
+    def write_stories(self, stories: list[Story], terms: dict[str, list[str]], words: dict[str, int],
+                      profiles: dict[str, bytes], n: int, whole: bool, run_id: int | None) -> None:
         """Store stories made anew, in one transaction: with ``whole``, every story (and every
         article's lookup terms and the word counts) replaced; else the stories of the
         neighbourhoods they were made from replaced, the new articles' ``terms`` and the word
-        counts ``words`` of the new articles added. ``n``: the articles the counts count."""
-        self.replace_story_rows(story_rows(stories, terms, words, run_id), n, whole)
+        counts ``words`` of the new articles added; the packed ``profiles`` made. ``n``: the
+        articles the counts count."""
+        self.replace_story_rows(story_rows(stories, terms, words, profiles, run_id), n, whole)
 
     def replace_story_rows(self, rows: dict[str, list[dict]], n: int, whole: bool = True) -> None:
         """Write the rows :func:`story_rows` makes (or another engine wrote): see write_stories."""
@@ -451,8 +453,33 @@ class Store(Browsing):
             for table in STORY_TABLES:
                 names = columns(table)
                 conflict = {"story_terms": "DO NOTHING",
-                            "story_words": "(key) DO UPDATE SET df = story_words.df + excluded.df"}.get(table, "")
-                self.conn.executemany(_insert(table, names, conflict), _values(rows[table], names))
+                            "story_words": "(key) DO UPDATE SET df = story_words.df + excluded.df",
+                            "story_profiles": "(article) DO UPDATE SET profile = excluded.profile"}.get(table, "")
+                self.conn.executemany(_insert(table, names, conflict), _values(rows.get(table, []), names))
+
+    def story_profiles(self, articles: Iterable[str], batch: int = 500) -> dict[str, bytes]:
+        """The stored profiles of some articles (packed), those stored."""
+        articles, found = sorted(set(articles)), {}
+        for k in range(0, len(articles), batch):
+            part = articles[k:k + batch]
+            found.update((a, bytes(p)) for a, p in self.conn.execute(
+                f"SELECT article, profile FROM story_profiles WHERE article IN ({', '.join('?' * len(part))})", part))
+        return found
+
+    def reuse_clusters(self) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
+        """Each reuse cluster's articles and copy edges (child, parent)."""
+        members: dict[int, set[str]] = {}
+        for cluster, article in self.conn.execute(
+                "SELECT s.cluster_id, s.article FROM cluster_spans s JOIN clusters c ON c.id = s.cluster_id"
+                " WHERE c.kind = 'reuse'"):
+            members.setdefault(cluster, set()).add(article)
+        edges: dict[int, list[tuple[str, str]]] = {}
+        for cluster, child, parent in self.conn.execute(
+                "SELECT e.cluster_id, e.child, e.parent FROM copy_edges e JOIN clusters c ON c.id = e.cluster_id"
+                " WHERE c.kind = 'reuse' AND e.parent IS NOT NULL"):
+            edges.setdefault(cluster, []).append((child, parent))
+        for cluster, articles in sorted(members.items()):
+            yield sorted(articles), edges.get(cluster, [])
 
     def story_ids(self) -> dict[str, int]:
         """Every grouped article's story."""

@@ -149,6 +149,10 @@ TABLES: tuple[Table, ...] = (
           primary_key=("term", "article"), since=6, clustered=True),
     Table("story_words", (_c("key", "text", True), _c("df", "int", True)), primary_key=("key",), since=6,
           clustered=True),
+    # Each grouped article's profile (newstrace.stories.Profile.packed): read back, not made
+    # again from the text, when an arriving article's neighbourhood is regrouped.
+    Table("story_profiles", (_c("article", "text", True, references="articles(id)"), _c("profile", "blob", True)),
+          primary_key=("article",), since=6, clustered=True),
 )
 
 INDEXES: tuple[Index, ...] = (
