@@ -96,13 +96,20 @@ def profile(article: str, text: str, title: str = "", published: str | None = No
     return Profile(article, published, dict(words), dict(names), written)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1)
+def _english() -> dict[str, float]:
+    """wordfreq's English table (word -> frequency), read once: looking a word up in it is
+    many times faster than asking wordfreq word by word (which tokenizes each again), and a
+    collection's vocabulary runs to hundreds of thousands of keys."""
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
+
+
 def _background(key: str) -> float:
     """The share of news articles likely to hold a word, from its frequency in English (a
     story of 400 words holds a word of frequency p about 400·p times)."""
-    from .significance import _zipf
-
-    return min(1.0, 400 * 10 ** (_zipf(key) - 9))
+    return min(1.0, 400 * _english().get(key, 0.0))
 
 
 class Weights:
@@ -146,11 +153,11 @@ class Profiles:
     def add(self, p: Profile) -> None:
         self.articles.append(p.article)
         self.published.append(p.published)
+        vocabulary = self.vocabulary
         for kind, counts in (("words", p.words), ("names", p.names)):
             ends, columns, values = self._rows[kind]
-            for key, count in counts.items():
-                columns.append(self.vocabulary.setdefault(key, len(self.vocabulary)))
-                values.append(1 + math.log(count))
+            columns.extend([vocabulary.setdefault(key, len(vocabulary)) for key in counts])
+            values.frombytes((1 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))).tobytes())
             ends.append(len(columns))
         for key, written in p.surfaces.items():
             self._surfaces[self.vocabulary[key]][written] += 1
@@ -198,7 +205,12 @@ class Vectors:
         """The article's most telling words, by which its neighbours are found (ties by key:
         the same words whatever order the articles came in)."""
         lo, hi = self.words.indptr[row], self.words.indptr[row + 1]
-        pairs = sorted(zip(-self.words.data[lo:hi], (self.keys[c] for c in self.words.indices[lo:hi])))
+        values, columns = self.words.data[lo:hi], self.words.indices[lo:hi]
+        if len(values) > LOOKUP_TERMS:  # those tied with the last kept are kept too, then sorted
+            least = np.partition(values, len(values) - LOOKUP_TERMS)[len(values) - LOOKUP_TERMS]
+            kept = values >= least
+            values, columns = values[kept], columns[kept]
+        pairs = sorted(zip(-values, (self.keys[c] for c in columns)))
         return [k for _, k in pairs[:LOOKUP_TERMS]]
 
     def alike(self, rows_a: np.ndarray, rows_b: np.ndarray, timeless: np.ndarray | None = None,

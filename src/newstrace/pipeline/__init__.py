@@ -247,9 +247,9 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
         for i, blob in sorted(stored.items()):
             into.add(Profile.unpacked(i, blob))
         items = [(i, titles.get(i, ""), published[i]) for i in ids if i not in stored]
-        for done, p in enumerate(engine.map(article_profile, items, chunksize=16), 1):
+        for done, (p, blob) in enumerate(engine.map(article_profile, items, chunksize=16), 1):
             into.add(p)
-            packed[p.article] = p.packed()
+            packed[p.article] = blob
             if made is not None:
                 made.append(p)
             progress("stories", done, len(items))

@@ -48,11 +48,12 @@ def shingle_article(worker: Worker, article_id: str) -> tuple[str, tuple[np.ndar
 
 def article_profile(worker: Worker, item: tuple[str, str, str | None]):
     """Stage: what an article tells of its event (:func:`newstrace.stories.profile`), from
-    its id, title and publication date."""
+    its id, title and publication date, and the profile packed to store."""
     from ..stories import profile
 
     article_id, title, published = item
-    return profile(article_id, worker.text(article_id), title, published, worker.aliases)
+    made = profile(article_id, worker.text(article_id), title, published, worker.aliases)
+    return made, made.packed()
 
 
 def group_profiles(region, weights, reprints: Iterable[tuple[str, str]]):
