@@ -510,6 +510,21 @@ def test_statements_without_quotation_marks_are_stored_and_shown(tmp_path, parse
     assert "<b>cleanup" not in page
 
 
+def test_a_relative_pronoun_is_never_the_speaker(parser):
+    """"al-Moallem, who said …": the one who said it is al-Moallem, not "who" (the seeds)."""
+    from newstrace.quotes import ParsedArticle, statements
+
+    text = ("UN envoy Staffan de Mistura met Foreign Minister Walid al-Moallem, who said that fighting "
+            "terrorism was the government's priority.\n\nThe harbour master, who told reporters “we are "
+            "ready,” left on Monday.")
+    parsed = ParsedArticle(parser, text)
+    quotes = extract_quotes("a", text, parsed)
+    said = statements("a", text, quotes, parsed)
+    priority = next(s for s in said if "priority" in s.text)
+    assert (priority.speaker, priority.how) == ("Walid al-Moallem", "pronoun")
+    assert all((x.speaker or "").lower() not in ("who", "which", "that") for x in [*said, *quotes])
+
+
 def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
     """collect_quotes parses an article's paragraphs once (ParsedArticle) for both the
     speakers of quotations and the statements, with the results of parsing them apart."""

@@ -138,7 +138,7 @@ def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
         # disclose:"), or does what a participle hanging from the verb says (``doing``: "was
         # booed after telling them they were “being ridiculous”").
         passive_speaks = doing or verb.lemma_ in _HEARD or any(c.dep_ == "xcomp" for c in verb.children)
-        return [c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids
+        return [_relative_antecedent(c) or c for c in verb.children if c.dep_ in _SUBJECTS and c.i not in inside_ids
                 and not _inside(c.idx, quotations) and (c.dep_ != "nsubjpass" or passive_speaks)]
 
     clauses = []
@@ -432,7 +432,10 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
             as_written = text[a.source[0]:a.source[1]]
             who = dict(speaker=a.speaker, speaker_as_written=as_written, speaker_start=a.source[0],
                        speaker_end=a.source[1], how="named", evidence=f"the source of “{cue['cue']}”")
-            if as_written.lower() in _PRONOUNS:
+            if as_written.lower() in _RELATIVE and a.speaker and a.speaker.lower() not in _RELATIVE:
+                who.update(how="pronoun", evidence=f"“{as_written}” stands for {a.speaker} (parse: the noun its "
+                                                   f"clause describes)")
+            elif as_written.lower() in _PRONOUNS:
                 name, why = _antecedent(masked, a.source[0], [*quotes, *found], as_written)
                 who.update(speaker=name, how="pronoun" if name else "unattributed",
                            evidence=f"“{as_written}”: {why}" if name else f"“{as_written}”: no antecedent found")
@@ -465,11 +468,29 @@ def _learned_speaker(q, doc, offset: int, quotations: list[tuple[int, int]]):
     return None
 
 
+_RELATIVE = frozenset(("who", "whom", "which", "that"))
+
+
+def _relative_antecedent(token):
+    """The noun a relative pronoun stands for ("Walid al-Moallem, who said …" → al-Moallem),
+    or None: a relative pronoun is never the speaker itself."""
+    if token is not None and token.lower_ in _RELATIVE and token.head.dep_ == "relcl" \
+            and token.head.head.pos_ in ("PROPN", "NOUN"):
+        return token.head.head
+    return None
+
+
 def _learned(doc, offset: int, model) -> list[Attribution]:
     out = []
     for f in find_in_paragraph(doc, model):
         source = (offset + f.source[0], offset + f.source[1]) if f.source else None
-        speaker = _canonical(f.source_head, doc.text[f.source[0]:f.source[1]]) if f.source else None
+        speaker = None
+        if f.source:
+            # The source is the words that name it ("who", as annotators mark it); the speaker
+            # is the one they stand for.
+            noun = _relative_antecedent(f.source_head)
+            speaker = _canonical(noun, noun.text) if noun is not None else \
+                _canonical(f.source_head, doc.text[f.source[0]:f.source[1]])
         out.append(Attribution((offset + f.content[0], offset + f.content[1]), source,
                                (offset + f.cue[0], offset + f.cue[1]), False, speaker, f.kind))
     return out
