@@ -105,7 +105,8 @@ def test_trace_prints_a_summary_of_a_screen_naming_articles_by_title(tmp_path, c
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert len(lines) <= 50, out
-    for heading in ("Most reused articles", "Largest reuse clusters", "Claims that need a look", "Next"):
+    for heading in ("Most reused articles", "Largest reuse clusters", "Largest stories", "Claims that need a look",
+                    "Next"):
         assert any(line.startswith(heading) for line in lines), heading
     with open_store(db, read_only=True) as store:
         most = max((store.signals(i)["reused_share"], i) for i in store.article_ids() if store.signals(i))

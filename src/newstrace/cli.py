@@ -172,6 +172,7 @@ def _next_steps(args) -> list[tuple[str, str]]:
     return [(f"newstrace serve --db {db}", "browse it all in a web browser"),
             (f"newstrace report ARTICLE_ID --db {db}", "one article: its sources, passages and claims"),
             (f"newstrace clusters --db {db}", "the largest clusters, with their copy trees"),
+            (f"newstrace stories --db {db}", "the stories: articles that report one event, across outlets"),
             ("newstrace trace ... --all", "every article's report here (--json: as JSON)")]
 
 

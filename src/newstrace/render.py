@@ -219,6 +219,14 @@ def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
         out.append(f"      “{_clip(k['excerpt'], 110)}”")
     if not s["largest_clusters"]:
         out.append("  none")
+    out += ["", "Largest stories (articles that report one event)"]
+    for k in s["largest_stories"]:
+        spread = f"{k['first_published'][:10]} .. {k['last_published'][:10]}" if k["first_published"] else "undated"
+        first = "; ".join(_titled(a, 40) for a in k["first_titles"]) or "first unknown"
+        out.append(f"  {k['size']} articles, {k['outlets']} outlets, {spread}: {_clip(k['label'] or '(no names)', 40)} "
+                   f"(story {k['story']}; first: {first})")
+    if not s["largest_stories"]:
+        out.append("  none")
     look = []
     if s["date_doubts"]["count"]:
         look.append(f"  {s['date_doubts']['count']:,} article(s) whose text contradicts their publication date:")

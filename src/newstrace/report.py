@@ -146,9 +146,13 @@ def trace_report(store: Store, summary: dict | None = None) -> dict:
     return {**trace_head(store, summary), "articles": list(article_reports(store))}
 
 
+# The stories a trace's summary names (the largest, of two articles or more).
+STORIES_SHOWN = 3
+
+
 def collection_summary(store: Store, summary: dict | None = None, top: int = 5) -> dict:
     """What a person reads first after a trace: counts, the most reused articles, the largest
-    reuse clusters with a line of their text, and the claims that need a look (dates the
+    reuse clusters with a line of their text, the largest stories, and the claims that need a look (dates the
     text contradicts, copies that change a fact of their source, quotations given to
     different speakers)."""
     counts = store.overview_counts()
@@ -175,9 +179,11 @@ def collection_summary(store: Store, summary: dict | None = None, top: int = 5) 
         clusters.append({**c, "excerpt": " ".join(first.get("passage", "").split())[:160],
                          "earliest_titles": [_named(store, i) for i in c["earliest"][:2]]})
     total, reused = store.find_articles(None, None, None, None, 1e-9, "reused", top, 0)
+    stories = [{**s, "first_titles": [_named(store, i) for i in s["first"][:1]]}
+               for s in store.story_list("size", STORIES_SHOWN, 0)[1] if s["size"] > 1]
     return {"store": store.location, "summary": summary or {}, "counts": {**counts, "copy_claims": claims},
             "skipped": store.count("skips"), "most_reused": reused, "reusing_articles": total,
-            "largest_clusters": clusters, "date_doubts": {"count": doubts, "articles": dated},
+            "largest_clusters": clusters, "largest_stories": stories, "date_doubts": {"count": doubts, "articles": dated},
             "facts_changed": {"count": len(changed), "articles": [c for c in changed if "facts" in c]},
             "conflicting_quotations": store.conflicting_quote_groups(top)}
 
