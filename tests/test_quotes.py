@@ -510,6 +510,14 @@ def test_statements_without_quotation_marks_are_stored_and_shown(tmp_path, parse
     assert "<b>cleanup" not in page
 
 
+def test_a_datelines_place_is_not_part_of_the_agency_that_speaks():
+    """"Damascus SANA said …" is SANA speaking from Damascus, not someone named "Damascus SANA"."""
+    text = ("DAMASCUS, (SANA) – Troops advanced on Monday.\n\n"
+            "Damascus SANA said “the terrorist groups violated the truce in the countryside of Hama.”")
+    (quote,) = extract_quotes("a", text)
+    assert (quote.speaker, quote.speaker_as_written) == ("SANA", "Damascus SANA")
+
+
 def test_a_relative_pronoun_is_never_the_speaker(parser):
     """"al-Moallem, who said …": the one who said it is al-Moallem, not "who" (the seeds)."""
     from newstrace.quotes import ParsedArticle, statements

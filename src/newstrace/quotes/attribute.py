@@ -107,6 +107,9 @@ def core_name(as_written: str) -> str:
         else:
             break
     run.reverse()
+    agency = _agency_at_end(run)
+    if agency:
+        return agency  # "Damascus SANA": a dateline's place before the agency that speaks
     if len(run) == 1 and len(words) > 1 and words[-2].lower() in _LINK_WORDS:
         return " ".join(words)  # "embassy in Syria": the phrase is the name
     if run and run[-1].strip(".") in _ORGANISATIONS:
@@ -117,6 +120,18 @@ def core_name(as_written: str) -> str:
     if len(run) > 2:  # a middle initial or name stays ("Elijah E. Cummings", "Hillary Rodham Clinton")
         run = run[-3:] if run[-2][-1:] == "." or run[-3] in given_names() else run[-2:]
     return " ".join(run) if run else " ".join(words)
+
+
+def _agency_at_end(run: list[str]) -> str | None:
+    """The news agency (as written) that ends a run of capitalised words after others — a
+    dateline's place, "Damascus SANA", "MOSCOW TASS" — or None."""
+    from ..credits import agency_pattern
+
+    _, agency_of = agency_pattern()
+    for k in range(1, len(run)):
+        if " ".join(run[k:]).strip(".,:") in agency_of:
+            return " ".join(run[k:]).strip(".,:")
+    return None
 
 
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
