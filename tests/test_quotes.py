@@ -518,6 +518,16 @@ def test_a_datelines_place_is_not_part_of_the_agency_that_speaks():
     assert (quote.speaker, quote.speaker_as_written) == ("SANA", "Damascus SANA")
 
 
+def test_he_and_she_stand_for_people_never_for_a_place_or_a_body():
+    text = ("Government forces pushed into eastern Aleppo on Monday.\n\n"
+            "“We will not stop until the city is free,” he said.\n\n"
+            "UNICEF warned of shortages in the north.\n\n“The children are starving,” she said.\n\n"
+            "Reuters reported the figures first.\n\n“It was chaos,” he said.")
+    quotes = extract_quotes("a", text)
+    assert [q.speaker for q in quotes] == [None, None, None]
+    assert all(q.how == "pronoun" and "no antecedent" in q.evidence for q in quotes)
+
+
 def test_a_relative_pronoun_is_never_the_speaker(parser):
     """"al-Moallem, who said …": the one who said it is al-Moallem, not "who" (the seeds)."""
     from newstrace.quotes import ParsedArticle, statements

@@ -395,7 +395,11 @@ def _one_word_name(word: str, masked: str) -> bool:
     ("Demonstrators said" opens sentences only)."""
     if word in given_names():
         return True
-    if (word.isupper() and len(word) <= 5) or (word.endswith("s") and re.search(rf"\b{re.escape(word[:-1])}\b", masked)):
+    # A word in capitals (an acronym, "UNICEF", "FBI"; an initial; "I") or a news agency's
+    # name ("Reuters") is no person's name alone.
+    if word.isupper() or _agency_at_end(["", word]):
+        return False
+    if word.endswith("s") and re.search(rf"\b{re.escape(word[:-1])}\b", masked):
         return False
     if word.endswith("s") or re.search(rf"\b{re.escape(word.lower())}\b", masked):
         return bool(re.search(rf"(?:[a-z,;]\s+|,[”’\"]\s+|\b{_WORD}\s+){re.escape(word)}\b", masked))
@@ -404,7 +408,7 @@ def _one_word_name(word: str, masked: str) -> bool:
 
 _DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
          "March", "April", "June", "July", "August", "September", "October", "November", "December"}
-_AT_A_PLACE = re.compile(r"\b(?:in|at|near|across|throughout|outside|inside)\s+$")
+_AT_A_PLACE = re.compile(r"\b(?:in|into|at|near|across|throughout|outside|inside)\s+$")
 # First words of places' names, not people's ("North Korea", "New Jersey").
 _PLACE_WORDS = {"North", "South", "East", "West", "New", "United", "Saint", "San", "Santa", "Los", "Las", "Fort",
                 "Port", "Mount", "Lake", "Upper", "Lower", "Central", "Middle", "Northern", "Southern", "Eastern", "Western"}
