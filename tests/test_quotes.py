@@ -528,6 +528,17 @@ def test_he_and_she_stand_for_people_never_for_a_place_or_a_body():
     assert all(q.how == "pronoun" and "no antecedent" in q.evidence for q in quotes)
 
 
+def test_a_person_named_with_a_role_and_an_organisation_is_one_person_the_body_kept_whole():
+    """"Rami Abdel Rahman, director of the Syrian Observatory for Human Rights" is one person; the
+    Observatory speaking is the Observatory, not "Human Rights"."""
+    text = ("“The toll is likely to rise because many are badly hurt,” Rami Abdel Rahman, director of the "
+            "Syrian Observatory for Human Rights, told reporters.\n\n"
+            "“At least 30 people were killed in the blasts,” said the Syrian Observatory for Human Rights.")
+    first, second = extract_quotes("a", text)
+    assert first.speaker == "Rami Abdel Rahman" or first.speaker == "Abdel Rahman"
+    assert second.speaker == "Syrian Observatory for Human Rights"
+
+
 def test_a_relative_pronoun_is_never_the_speaker(parser):
     """"al-Moallem, who said …": the one who said it is al-Moallem, not "who" (the seeds)."""
     from newstrace.quotes import ParsedArticle, statements

@@ -89,6 +89,8 @@ def core_name(as_written: str) -> str:
     ('John Kerry', 'US embassy in Syria')
     >>> core_name("Clinton, the former secretary of State"), core_name("the New York Times")
     ('Clinton', 'New York Times')
+    >>> core_name("the Syrian Observatory for Human Rights"), core_name("Director of National Intelligence James Clapper")
+    ('Syrian Observatory for Human Rights', 'James Clapper')
     """
     text = _PARENTHETICAL.sub("", as_written).strip()  # "Jason Chaffetz (R-Utah)"
     parts = [p.strip() for p in text.split(",") if p.strip()]
@@ -112,6 +114,22 @@ def core_name(as_written: str) -> str:
         return agency  # "Damascus SANA": a dateline's place before the agency that speaks
     if len(run) == 1 and len(words) > 1 and words[-2].lower() in _LINK_WORDS:
         return " ".join(words)  # "embassy in Syria": the phrase is the name
+    before = len(words) - len(run) - 1  # the word before the run
+    if 0 < before and words[before].lower() in _LINK_WORDS and words[before - 1] in _ORGANISATIONS \
+            and len(run) <= 3 and not any(w in given_names() or w.strip(",") in _TITLES for w in run):
+        # "Syrian Observatory for Human Rights", "Ministry of Health": a body's name joins its
+        # parts across "for" and "of"; a person's name after an office does not.
+        start = before - 1
+        while start > 0 and (words[start - 1][:1].isupper() or words[start - 1].lower() in _LINK_WORDS):
+            start -= 1
+        while words[start].lower() in _LINK_WORDS:
+            start += 1
+        person = words[:start]  # "Director Wilson of the Department of Public Safety": Wilson speaks
+        while person and person[-1].lower() in _LINK_WORDS | {"the"}:
+            person.pop()
+        if person and person[-1][:1].isupper():
+            return core_name(" ".join(person))
+        return " ".join(words[start:])
     if run and run[-1].strip(".") in _ORGANISATIONS:
         return " ".join(run)  # "Russian Defence Ministry", "New York Times"
     titles = [k for k, w in enumerate(run[:-1]) if w.strip(",") in _TITLES]
@@ -142,7 +160,7 @@ _ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", 
                   "Center", "Centre", "Senate", "Congress", "Army", "Navy", "Forces", "Police", "Command",
                   "Pentagon", "Kremlin", "Tribune", "Herald", "Guardian", "Telegraph", "Reuters", "Bureau",
                   "Programme", "Program", "Authority", "Coalition", "Federation", "Alliance", "Society", "Club",
-                  "Guard", "Caucus", "State"}
+                  "Guard", "Caucus", "State", "Observatory", "Chamber", "League", "Front", "Movement"}
 
 
 def _is_name(phrase: str) -> bool:
