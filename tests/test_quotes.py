@@ -539,6 +539,16 @@ def test_a_person_named_with_a_role_and_an_organisation_is_one_person_the_body_k
     assert second.speaker == "Syrian Observatory for Human Rights"
 
 
+def test_the_news_agency_a_description_stands_for_is_named():
+    from newstrace.quotes.attribute import described
+
+    after = "Troops advanced, according to the state-run news agency SANA."
+    assert described(after, after.index("the state"), "the state-run news agency")[0] == "SANA"
+    before = "DAMASCUS, (SANA) - Troops advanced.\n\nLater the state news agency said more."
+    assert described(before, before.index("the state"), "the state news agency")[0] == "SANA"
+    assert described("Troops advanced. The news agency said so.", 17, "The news agency") is None
+
+
 def test_a_relative_pronoun_is_never_the_speaker(parser):
     """"al-Moallem, who said …": the one who said it is al-Moallem, not "who" (the seeds)."""
     from newstrace.quotes import ParsedArticle, statements

@@ -445,6 +445,8 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
     with that office before ``before`` ("Environment Minister Lena Havik", "Lena Havik, the
     environment minister"), as (name, evidence); None when the text names none.
     ``masked`` has quotation contents blanked."""
+    if _AN_AGENCY.fullmatch(as_written.strip()):
+        return _agency_described(masked, before, as_written)
     m = _DESCRIPTION.fullmatch(as_written.strip())
     if not m:
         return None
@@ -460,6 +462,25 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
     mention = found[-1]
     person = (mention.group("titled") or mention.group("apposed")).rstrip(".")  # "… Lena Havik." ends a sentence
     return core_name(person), f"“{as_written}” is {mention.group().strip().rstrip('.')}, named before it"
+
+
+_AN_AGENCY = re.compile(r"(?i:the)\s+(?:[\w-]+\s+){0,3}(?i:news\s+agency)")
+
+
+def _agency_described(masked: str, before: int, as_written: str) -> tuple[str, str] | None:
+    """The news agency "the state-run news agency" stands for: the one named right after it
+    ("… news agency SANA"), else the nearest named before it; None when the text names none."""
+    from ..credits import agency_pattern
+
+    pattern, agency_of = agency_pattern()
+    end = before + len(as_written)
+    after = pattern.match(masked, end + 1) if masked[end:end + 1] == " " else None
+    if after:
+        return agency_of[after.group()], f"“{as_written}” is named right after it: {after.group()}"
+    found = list(pattern.finditer(masked, max(0, before - 3000), before))
+    if found:
+        return agency_of[found[-1].group()], f"“{as_written}” is the agency named before it, {found[-1].group()}"
+    return None
 
 
 def _names_a_person(name: str | None) -> bool:
