@@ -272,6 +272,18 @@ def _cmd_quotes(args) -> int:
     return 0
 
 
+def _pages(page_of, wanted: int) -> list[dict]:
+    """Up to ``wanted`` items of a paged list (``page_of(limit, offset)`` gives a browse.Page),
+    asked for a page at a time."""
+    found: list[dict] = []
+    while len(found) < wanted:
+        page = page_of(min(browse.MAX_LIMIT, wanted - len(found)), len(found))
+        found.extend(page.items)
+        if len(found) >= page.total:
+            break
+    return found
+
+
 def _cmd_clusters(args) -> int:
     if args.kind is not None and args.kind not in CLUSTER_KINDS:
         raise NewstraceError(f"--kind must be one of {', '.join(CLUSTER_KINDS)}, not {args.kind!r}")
@@ -279,13 +291,8 @@ def _cmd_clusters(args) -> int:
         raise NewstraceError(f"--limit must be 1 or more, not {args.limit}")
     with open_store(args.db, create=False) as store:
         # What /clusters.json lists, page by page.
-        clusters: list[dict] = []
-        while len(clusters) < args.limit:
-            page = browse.clusters(store, kind=args.kind, limit=min(browse.MAX_LIMIT, args.limit - len(clusters)),
-                                   offset=len(clusters))
-            clusters.extend(page.items)
-            if len(clusters) >= page.total:
-                break
+        clusters = _pages(lambda limit, offset: browse.clusters(store, kind=args.kind, limit=limit, offset=offset),
+                          args.limit)
         if args.json:
             json.dump(clusters, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
@@ -314,13 +321,7 @@ def _cmd_stories(args) -> int:
         finally:
             progress.close()
         wanted = args.limit if args.limit is not None else (store.count("stories") if args.json else 20)
-        found: list[dict] = []
-        while len(found) < wanted:
-            page = browse.stories(store, args.sort, min(browse.MAX_LIMIT, wanted - len(found)), len(found),
-                                  members=True)
-            found.extend(page.items)
-            if len(found) >= page.total:
-                break
+        found = _pages(lambda limit, offset: browse.stories(store, args.sort, limit, offset, members=True), wanted)
     if args.json:
         json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

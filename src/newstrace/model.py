@@ -297,7 +297,7 @@ class Story:
     an arriving article's regrouping starts from."""
 
     id: int
-    label: str  # its leading names and words
+    label: str  # its leading names
     articles: tuple[str, ...]
     first: tuple[str, ...]
     start: str | None  # the first and last publication dates

@@ -237,7 +237,6 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
         return {"stories": store.count("stories"), "stories_made": 0}
     engine = _engine(store, settings)
     titles = store.titles()
-    reprints = reprint_pairs(store.reuse_clusters())
     packed: dict[str, bytes] = {}  # the profiles made here, to store
 
     def profiles_of(ids: list[str], into: Profiles, made: list | None = None) -> Profiles:
@@ -262,7 +261,7 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     if whole:
         region = profiles_of(sorted(published), Profiles())
         words, n = region.document_frequency(), len(region)
-        vectors, terms, links = group_profiles(region, Weights(words, n), reprints)
+        vectors, terms, links = group_profiles(region, Weights(words, n), reprint_pairs(store.reuse_clusters()))
     else:
         arrived: list = []
         arriving = profiles_of(new, Profiles(), arrived)
@@ -274,6 +273,8 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
         fresh = set(new)
         sharing = {b for a in new for b, shared in Counter(b for t in terms[a] for b in by_term.get(t, [])).items()
                    if shared >= 2}
+        # Only the reuse clusters of the articles at hand are read: the cost follows them.
+        reprints = reprint_pairs(store.reuse_clusters(new))
         sharing |= {x for pair in reprints if fresh & set(pair) for x in pair if x in hoods}
         # The stored articles an arriving one is alike to bring their neighbourhoods along (a
         # story is split from one); the others stay as they are.
@@ -284,6 +285,7 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
                                            terms={**stored_terms, **terms}, reprints=reprints) for x in pair}
         old = store.hood_members({hoods[x] for x in linked - fresh} | {hoods[c] for c in copies_of if c in hoods})
         region = profiles_of(old, Profiles(arrived))
+        reprints = reprint_pairs(store.reuse_clusters(region.articles))
         df.update(store.story_word_counts(set(region.keys()) - set(df)))
         vectors = region.weighed(Weights(df, n))
         links = neighbours(vectors, terms={**store.lookup_terms(old), **terms}, reprints=reprints)

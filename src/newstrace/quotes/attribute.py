@@ -140,16 +140,18 @@ def core_name(as_written: str) -> str:
     return " ".join(run) if run else " ".join(words)
 
 
+def _agency_named(phrase: str) -> str | None:
+    """The news agency (as written) that ``phrase`` is a form of in data/agencies.txt, or None."""
+    from ..credits import agency_pattern
+
+    phrase = phrase.strip(".,:")
+    return phrase if phrase in agency_pattern()[1] else None
+
+
 def _agency_at_end(run: list[str]) -> str | None:
     """The news agency (as written) that ends a run of capitalised words after others — a
     dateline's place, "Damascus SANA", "MOSCOW TASS" — or None."""
-    from ..credits import agency_pattern
-
-    _, agency_of = agency_pattern()
-    for k in range(1, len(run)):
-        if " ".join(run[k:]).strip(".,:") in agency_of:
-            return " ".join(run[k:]).strip(".,:")
-    return None
+    return next((found for k in range(1, len(run)) if (found := _agency_named(" ".join(run[k:])))), None)
 
 
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
@@ -415,7 +417,7 @@ def _one_word_name(word: str, masked: str) -> bool:
         return True
     # A word in capitals (an acronym, "UNICEF", "FBI"; an initial; "I") or a news agency's
     # name ("Reuters") is no person's name alone.
-    if word.isupper() or _agency_at_end(["", word]):
+    if word.isupper() or _agency_named(word):
         return False
     if word.endswith("s") and re.search(rf"\b{re.escape(word[:-1])}\b", masked):
         return False

@@ -384,44 +384,29 @@ class Store(Browsing):
         found = dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('stories_n', 'stories_weighed_at')"))
         return int(found.get("stories_n", 0)), int(found.get("stories_weighed_at", 0))
 
-    def story_word_counts(self, keys: Iterable[str], batch: int = 500) -> dict[str, int]:
+    def story_word_counts(self, keys: Iterable[str]) -> dict[str, int]:
         """How many grouped articles hold each of ``keys`` (those none holds left out)."""
-        keys, found = sorted(set(keys)), {}
-        for k in range(0, len(keys), batch):
-            part = keys[k:k + batch]
-            found.update(self.conn.execute(
-                f"SELECT key, df FROM story_words WHERE key IN ({', '.join('?' * len(part))})", part))
-        return found
+        return dict(self.rows_in("SELECT key, df FROM story_words WHERE key IN ({marks})", keys))
 
-    def lookup_terms(self, articles: Iterable[str], batch: int = 500) -> dict[str, list[str]]:
+    def lookup_terms(self, articles: Iterable[str]) -> dict[str, list[str]]:
         """Some grouped articles' lookup terms."""
-        articles, found = sorted(set(articles)), {}
-        for k in range(0, len(articles), batch):
-            part = articles[k:k + batch]
-            for term, article in self.conn.execute(
-                    f"SELECT term, article FROM story_terms WHERE article IN ({', '.join('?' * len(part))})", part):
-                found.setdefault(article, []).append(term)
+        found: dict[str, list[str]] = {}
+        for term, article in self.rows_in("SELECT term, article FROM story_terms WHERE article IN ({marks})", articles):
+            found.setdefault(article, []).append(term)
         return found
 
-    def articles_by_terms(self, terms: Iterable[str], batch: int = 500) -> dict[str, list[str]]:
+    def articles_by_terms(self, terms: Iterable[str]) -> dict[str, list[str]]:
         """The grouped articles each of ``terms`` is a lookup term of."""
-        terms, found = sorted(set(terms)), {}
-        for k in range(0, len(terms), batch):
-            part = terms[k:k + batch]
-            for term, article in self.conn.execute(
-                    f"SELECT term, article FROM story_terms WHERE term IN ({', '.join('?' * len(part))})", part):
-                found.setdefault(term, []).append(article)
+        found: dict[str, list[str]] = {}
+        for term, article in self.rows_in("SELECT term, article FROM story_terms WHERE term IN ({marks})", terms):
+            found.setdefault(term, []).append(article)
         return found
 
     def hood_members(self, hoods: Iterable[str]) -> list[str]:
         """The articles (no exact duplicates) of some neighbourhoods."""
-        hoods, found = sorted(set(hoods)), []
-        for k in range(0, len(hoods), 500):
-            part = hoods[k:k + 500]
-            found += [r[0] for r in self.conn.execute(
-                "SELECT m.article FROM story_members m JOIN articles a ON a.id = m.article WHERE a.duplicate_of IS NULL"
-                f" AND m.hood IN ({', '.join('?' * len(part))})", part)]
-        return sorted(found)
+        return sorted(r[0] for r in self.rows_in(
+            "SELECT m.article FROM story_members m JOIN articles a ON a.id = m.article"
+            " WHERE a.duplicate_of IS NULL AND m.hood IN ({marks})", hoods))
 
     def write_stories(self, stories: list[Story], terms: dict[str, list[str]], words: dict[str, int],
                       profiles: dict[str, bytes], n: int, whole: bool, run_id: int | None) -> None:
@@ -457,26 +442,29 @@ class Store(Browsing):
                             "story_profiles": "(article) DO UPDATE SET profile = excluded.profile"}.get(table, "")
                 self.conn.executemany(_insert(table, names, conflict), _values(rows.get(table, []), names))
 
-    def story_profiles(self, articles: Iterable[str], batch: int = 500) -> dict[str, bytes]:
+    def story_profiles(self, articles: Iterable[str]) -> dict[str, bytes]:
         """The stored profiles of some articles (packed), those stored."""
-        articles, found = sorted(set(articles)), {}
-        for k in range(0, len(articles), batch):
-            part = articles[k:k + batch]
-            found.update((a, bytes(p)) for a, p in self.conn.execute(
-                f"SELECT article, profile FROM story_profiles WHERE article IN ({', '.join('?' * len(part))})", part))
-        return found
+        return {a: bytes(p) for a, p in self.rows_in(
+            "SELECT article, profile FROM story_profiles WHERE article IN ({marks})", articles)}
 
-    def reuse_clusters(self) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
-        """Each reuse cluster's articles and copy edges (child, parent)."""
+    def reuse_clusters(self, touching: Iterable[str] | None = None
+                       ) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
+        """Each reuse cluster's articles and copy edges (child, parent); with ``touching``, only
+        the clusters holding one of those articles."""
+        if touching is None:
+            wanted = "SELECT id FROM clusters WHERE kind = 'reuse'"
+            ids = [r[0] for r in self.conn.execute(wanted)]
+        else:
+            ids = [r[0] for r in self.rows_in(
+                "SELECT DISTINCT s.cluster_id FROM cluster_spans s JOIN clusters c ON c.id = s.cluster_id"
+                " WHERE c.kind = 'reuse' AND s.article IN ({marks})", touching)]
         members: dict[int, set[str]] = {}
-        for cluster, article in self.conn.execute(
-                "SELECT s.cluster_id, s.article FROM cluster_spans s JOIN clusters c ON c.id = s.cluster_id"
-                " WHERE c.kind = 'reuse'"):
+        for cluster, article in self.rows_in("SELECT cluster_id, article FROM cluster_spans"
+                                             " WHERE cluster_id IN ({marks})", ids):
             members.setdefault(cluster, set()).add(article)
         edges: dict[int, list[tuple[str, str]]] = {}
-        for cluster, child, parent in self.conn.execute(
-                "SELECT e.cluster_id, e.child, e.parent FROM copy_edges e JOIN clusters c ON c.id = e.cluster_id"
-                " WHERE c.kind = 'reuse' AND e.parent IS NOT NULL"):
+        for cluster, child, parent in self.rows_in("SELECT cluster_id, child, parent FROM copy_edges"
+                                                   " WHERE parent IS NOT NULL AND cluster_id IN ({marks})", ids):
             edges.setdefault(cluster, []).append((child, parent))
         for cluster, articles in sorted(members.items()):
             yield sorted(articles), edges.get(cluster, [])

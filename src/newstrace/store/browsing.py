@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # marks around search hits in snippets; escaped text never holds them
 
@@ -44,17 +45,20 @@ class Browsing:
     def _search_query(self, text: str) -> str:
         raise NotImplementedError
 
+    def rows_in(self, sql: str, values, batch: int = 500) -> Iterator[tuple]:
+        """The rows of ``sql`` whose ``{marks}`` stands for the placeholders of a list of
+        values ("… WHERE id IN ({marks})"), asked for ``values`` a batch at a time (a statement
+        holds a bounded number of placeholders)."""
+        values = sorted(set(values))
+        for k in range(0, len(values), batch):
+            part = values[k:k + batch]
+            yield from self.conn.execute(sql.format(marks=", ".join("?" * len(part))), part)
+
     def article_names(self, ids) -> dict[str, dict]:
         """How a page names each of some articles: id, title, outlet and date."""
-        wanted = sorted(set(ids))
-        found = {}
-        for k in range(0, len(wanted), 500):
-            chunk = wanted[k:k + 500]
-            for i, title, source, published in self.conn.execute(
-                    f"SELECT id, title, source, published FROM articles WHERE id IN ({', '.join('?' * len(chunk))})",
-                    chunk):
-                found[i] = {"id": i, "title": title, "source": source, "published": published}
-        return found
+        return {i: {"id": i, "title": title, "source": source, "published": published}
+                for i, title, source, published in self.rows_in(
+                    "SELECT id, title, source, published FROM articles WHERE id IN ({marks})", ids)}
 
     def overview_counts(self) -> dict:
         names = ("articles", "distinct_texts", "outlets", "passages", "clusters", "quotes", "articles_with_reuse")
