@@ -35,7 +35,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newstrace-bench-") as tmp, open_store(Path(tmp) / "q.db") as store:
         ingest(store, [str(f) for f in files])
         started = time.perf_counter()
-        collect_quotes(store, None)
+        collect_quotes(store)
         seconds = time.perf_counter() - started
         quotes = store.quotes()
     groups = defaultdict(list)

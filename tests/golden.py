@@ -51,7 +51,7 @@ def outputs(db: Path, root: Path, pages: int | None = None) -> dict[str, str]:
     client = TestClient(create_app(db))
     ids, cluster_ids, quote_ids = sorted(ids)[:pages], sorted(cluster_ids)[:pages], quote_ids[:pages]
     for path in (["/overview.json", "/articles.json?limit=500", "/clusters.json?limit=500", "/outlets.json",
-                  "/quotes.json?limit=500", "/stories.json?limit=500"] + [f"/articles/{i}.json" for i in ids]
+                  "/quotes.json?limit=500", "/quotes.json?kind=term&limit=500", "/stories.json?limit=500"] + [f"/articles/{i}.json" for i in ids]
                  + [f"/clusters/{c}.json" for c in cluster_ids] + [f"/quotes/{q}.json" for q in quote_ids]
                  + [f"/stories/{s}.json" for s in story_ids[:pages]]):
         answer = client.get(path)

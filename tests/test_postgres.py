@@ -21,7 +21,7 @@ from newstrace.web import create_app
 
 from conftest import EXAMPLES, TABLES, build_store, table_rows
 from newstrace.pipeline import group_stories
-from newstrace.store.schema import TABLES as SCHEMA_TABLES
+from newstrace.store.schema import SCHEMA_VERSION, TABLES as SCHEMA_TABLES
 
 @pytest.fixture
 def both(tmp_path, postgres_url, examples_db):
@@ -154,14 +154,21 @@ def test_clear_errors_for_bad_postgres_stores(postgres_url):
 def test_a_version_4_postgres_store_is_upgraded(postgres_url):
     build_store(postgres_url, EXAMPLES)
     with open_store(postgres_url) as store:
-        store.conn.execute("ALTER TABLE quotes DROP COLUMN reattributed")
         for table in SCHEMA_TABLES:
             if table.since > 4:
                 store.conn.execute(f"DROP TABLE {table.name}")
+                continue
+            for column in table.columns:
+                if column.since > 4:
+                    store.conn.execute(f"ALTER TABLE {table.name} DROP COLUMN {column.name}")
+                elif column.optional_since:
+                    store.conn.execute(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} SET NOT NULL")
         store.conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     with open_store(postgres_url) as store:
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
+        version = store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        assert version == str(SCHEMA_VERSION)
         assert {q["article"] for q in store.quotes()} and not any(q["reattributed"] for q in store.quotes())
+        store.conn.execute("UPDATE quotes SET first_appearance = NULL")  # v7: an undated quotation's is unknown
         assert store.count("stories") == 0
         group_stories(store)
         assert sorted(store.story_ids()) == sorted(a.id for a in store.articles())

@@ -4,6 +4,7 @@ import pytest
 
 from newstrace.cli import main
 from newstrace.errors import SettingsError
+from newstrace.settings import Settings
 from newstrace.quotes import extract_quotes, parser_for
 from newstrace.quotes.group import variant
 
@@ -398,9 +399,9 @@ def test_speakers_setting(capsys, seeds, parser):
     with pytest.raises(SettingsError, match="speakers"):
         parser_for("guess")
     assert main(["quotes", str(seeds), "--speakers", "parse"]) == 0
-    assert "quotes found by spaCy parse" in capsys.readouterr().out
+    assert "quotations found by spaCy parse" in capsys.readouterr().out
     assert main(["quotes", str(seeds), "--speakers", "rules"]) == 0
-    assert "quotes found by rules" in capsys.readouterr().out
+    assert "quotations found by rules" in capsys.readouterr().out
 
 
 # Attributions without quotation marks: reported speech, beliefs, stances, headline colons.
@@ -489,7 +490,7 @@ def test_statements_without_quotation_marks_are_stored_and_shown(tmp_path, parse
     data = write_jsonl(tmp_path / "a.jsonl", [{"id": "harbour", "text": text}])
     with open_store(tmp_path / "s.db") as store:
         ingest(store, [data])
-        summary = collect_quotes(store, parser)
+        summary = collect_quotes(store, Settings(speakers="parse"))
         said = store.statements("harbour")
         quoted = store.quotes("harbour")
         report = article_report(store, "harbour")

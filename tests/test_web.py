@@ -13,7 +13,7 @@ from newstrace import browse
 from newstrace.pipeline import collect_quotes, group_stories
 from newstrace.errors import StoreError
 from newstrace.store import open_store
-from newstrace.store.schema import TABLES, created
+from newstrace.store.schema import TABLES, created, quoted
 from newstrace.browse import CLUSTER_KINDS
 from newstrace.web import create_app
 
@@ -247,14 +247,17 @@ def test_a_version_4_store_is_upgraded_and_its_quotes_rewritten(tmp_path, exampl
     conn, source = sqlite3.connect(path), sqlite3.connect(examples_db)
     source.backup(conn)
     source.close()
-    conn.executescript("ALTER TABLE quotes DROP COLUMN reattributed; UPDATE meta SET value = '4';"
-                       + "".join(f"DROP TABLE {t.name};" for t in TABLES if t.since > 4))
+    conn.executescript("UPDATE meta SET value = '4';"
+                       + "".join(f"DROP TABLE {t.name};" for t in TABLES if t.since > 4)
+                       + "".join(f"ALTER TABLE {t.name} DROP COLUMN {quoted(c.name)};" for t in TABLES if t.since <= 4
+                                 for c in t.columns if c.since > 4))
     conn.close()
     with pytest.raises(StoreError, match="version 4.*upgrade"):
         open_store(path, read_only=True)
     with open_store(path) as store:
         assert not any(q["reattributed"] for q in store.quotes())
-        collect_quotes(store, None)
+        store.conn.execute("UPDATE quotes SET first_appearance = NULL")  # v7: an undated quotation's is unknown
+        collect_quotes(store)
         assert {q["article"] for q in store.quotes() if q["reattributed"]} == {"quote-reattr-013"}
         assert store.count("stories") == 0
         group_stories(store)

@@ -205,10 +205,17 @@ def copy_matrix(items: list[dict], size: int = 10) -> dict:
                                           for row in rows]}
 
 
-def quote_groups(store: Store, speaker: str | None = None, limit: int = 50, offset: int = 0) -> Page:
-    """Quotations grouped across articles, most repeated first."""
+QUOTE_KINDS = ("quotation", "term")
+
+
+def quote_groups(store: Store, speaker: str | None = None, limit: int = 50, offset: int = 0,
+                 kind: str = "quotation") -> Page:
+    """Quotations (or, with ``kind`` term, the terms: scare quotes and titles) grouped across
+    articles, most repeated first."""
     _check_paging(limit, offset)
-    total, items = store.quote_group_list(speaker, limit, offset)
+    if kind not in QUOTE_KINDS:
+        raise BadQuery(f"kind must be one of {', '.join(QUOTE_KINDS)}, not {kind!r}")
+    total, items = store.quote_group_list(speaker, limit, offset, kind)
     return Page(items, total, limit, offset)
 
 
@@ -217,7 +224,7 @@ def quote_group(store: Store, quote_id: str) -> dict:
     variants = store.quote_variants(quote_id)
     if not variants:
         raise NotFound(f"no quotation {quote_id!r} in the store")
-    return {"quote_id": quote_id, "conflicting": any(v["conflicting"] for v in variants),
+    return {"quote_id": quote_id, "kind": variants[0]["kind"], "conflicting": any(v["conflicting"] for v in variants),
             "speakers": sorted({v["speaker"] for v in variants if v["speaker"]}),
             "first": [v for v in variants if v["first_appearance"]], "variants": variants}
 

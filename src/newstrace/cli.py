@@ -23,8 +23,7 @@ from .browse import CLUSTER_KINDS
 from .errors import InputError, NewstraceError, NotFound
 from .ingest import ReadSettings, parse_mapping, read_articles
 from .model import Origin, Skip
-from .quotes import parser_for
-from .render import MARKS, percent, article_text, head_text, render_html, render_summary, render_text, terminal_width
+from .render import MARKS, percent, quotes_text, article_text, head_text, render_html, render_summary, render_text, terminal_width
 from .report import article_report, article_reports, collection_summary, trace_head
 from .settings import Settings, load_settings, setting_choices, setting_help
 from .store import is_server, open_store, redacted
@@ -247,28 +246,20 @@ def _cmd_quotes(args) -> int:
             engine = store.quote_engine() if stores and not args.again else None
             if engine is None:
                 run = store.start_run("quotes", settings.to_dict())
-                summary = pipeline.collect_quotes(store, parser_for(settings.speakers))
+                summary = pipeline.collect_quotes(store, settings)
                 store.finish_run(run, summary)
                 engine = summary["quote_engine"]
             quotes = store.quotes()
+            said = store.statements() if args.statements else []
+            terms = store.quotes(kinds=("term",)) if args.terms else []
+    if args.statements and engine.startswith("rules"):
+        print("statements (attributions without quotation marks) need the parse: --speakers parse", file=sys.stderr)
     if args.json:
-        json.dump(quotes, sys.stdout, ensure_ascii=False, indent=2)
+        found = sorted([*quotes, *said, *terms], key=lambda q: (q["article"], q["start"], q["end"]))
+        json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    print(f"quotes found by {engine}: {len(quotes)}")
-    by_speaker: dict = {}
-    for q in quotes:
-        by_speaker.setdefault(q["speaker"] or "(unattributed)", []).append(q)
-    for speaker in sorted(by_speaker, key=lambda s: (s == "(unattributed)", s.lower())):
-        print(f"\n{speaker}")
-        for q in by_speaker[speaker]:
-            how = "" if q["how"] == "named" else f" [{q['how']}: {q['speaker_as_written'] or '-'}]"
-            extra = (" first appearance" if q["first_appearance"] else f" {q['variant']}")
-            extra += ", re-attributed" if q["reattributed"] else ""
-            extra += " CONFLICTING ATTRIBUTIONS" if q["conflicting"] else ""
-            text = q["text"] if len(q["text"]) <= 100 else q["text"][:97] + "..."
-            print(f"  {q['article']} [{q['start']}:{q['end']}] “{text}” ({q['cue'] or 'no cue'}{how};"
-                  f" quote {q['quote_id']}{extra})")
+    print(quotes_text(engine, quotes, said if args.statements else None, terms if args.terms else None))
     return 0
 
 
@@ -419,7 +410,7 @@ def _load(out: str, db: str, settings: Settings) -> None:
 
     with open_store(db) as store:
         run = store.start_run("load", {"from": str(out)})
-        summary = {**spark.load(out, store), **pipeline.collect_quotes(store, parser_for(settings.speakers))}
+        summary = {**spark.load(out, store), **pipeline.collect_quotes(store, settings)}
         store.finish_run(run, summary)
     print(f"loaded {out} into {redacted(db)}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
@@ -516,7 +507,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("quotes", help="direct quotations with speakers, linked across articles")
     p.add_argument("paths", nargs="+", metavar="PATH_OR_DB", help="a store, or files and folders of articles")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
-    p.add_argument("--json", action="store_true", help="print a JSON list of quotations")
+    p.add_argument("--json", action="store_true", help="print a JSON list of quotations (each with its kind)")
+    p.add_argument("--statements", action="store_true", help="add the statements: attributions without quotation "
+                   "marks (reported speech, 'according to'; found by the parse)")
+    p.add_argument("--terms", action="store_true", help="add the terms: words held up in marks that nobody is said "
+                   "to speak (scare quotes, titles)")
     p.add_argument("--again", action="store_true", help="find a store's quotations again, though a run stored "
                    "them after its last new articles (with other --speakers, say)")
     _add_settings(p, _INGEST + _QUOTES)

@@ -234,7 +234,9 @@ class Signals:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """One quotation in one article; ``start``/``end`` delimit the text inside the marks."""
+    """One quotation in one article; ``start``/``end`` delimit the text inside the marks.
+    ``kind``: quotation (words someone is said to speak, or may be: the speaker is unknown)
+    or term (scare quotes, a title: a word held up in marks, which nobody is said to speak)."""
 
     article: str
     start: int
@@ -250,6 +252,7 @@ class Quote:
     cue_end: int | None
     secondary_source: str | None  # "according to TASS"
     evidence: str  # how the speaker was found (for a pronoun: the antecedent)
+    kind: str = "quotation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +283,10 @@ class QuoteGroup:
 
     quote_id: str
     members: tuple[Quote, ...]
-    first: tuple[str, ...]  # article(s) where it appears first (several when tied)
+    first: tuple[str, ...]  # article(s) where it appears first (several when tied, none when undated)
+    # per member: it is a first appearance (True), known to come later (False), or it is
+    # not known which (None: its article is undated)
+    first_appearance: tuple[bool | None, ...]
     variants: tuple[str, ...]  # per member, against the first: exact | trimmed | extended | spun | reworded
     reattributed: tuple[bool, ...]  # per member: a speaker other than the first appearance's
     speakers: tuple[str, ...]  # distinct canonical speakers

@@ -22,6 +22,15 @@ def percent(x: float | None) -> str:
     return f"{x:.0%}"
 
 
+def appearance(q: dict) -> str:
+    """Where a quotation stands among its appearances, as a reader is told it."""
+    if q["first_appearance"]:
+        return "first appearance"
+    if q["first_appearance"] is None:
+        return "undated: first appearance unknown" + ("" if q["variant"] == "exact" else f" ({q['variant']})")
+    return f"{q['variant']}, seen earlier"
+
+
 def _signal_lines(art: dict) -> list[str]:
     sig = art.get("signals")
     if not sig:
@@ -66,14 +75,14 @@ def _signal_lines(art: dict) -> list[str]:
         who = q["speaker"] or "unattributed"
         if q["how"] == "pronoun":
             who += f" (“{q['speaker_as_written']}”)"
-        text = _clip(q["text"], 70)
+        text = clip(q["text"], 70)
         lines.append(f"  quote [{q['start']}:{q['end']}] {who}: “{text}”"
-                     + ("" if q["first_appearance"] else f" ({q['variant']}, seen earlier)")
+                     + ("" if q["first_appearance"] else f" ({appearance(q)})")
                      + (" — re-attributed: the first appearance names another speaker" if q["reattributed"] else "")
                      + (" — conflicting attributions" if q["conflicting"] else ""))
     for st in art.get("statements", []):
         who = st["speaker"] or "no source found"
-        text = _clip(st["text"], 70)
+        text = clip(st["text"], 70)
         lines.append(f"  statement [{st['start']}:{st['end']}] {who} ({st['cue']}): {text}")
     return lines
 
@@ -86,7 +95,7 @@ _MARK = {  # how a word is marked in each column when the two sides differ
 _COLOUR = {"variant": "33", "near": "33", "substituted": "31", "inserted": "36", "deleted": "36"}
 
 
-def _clip(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
@@ -193,7 +202,7 @@ def article_text(art: dict, colour: bool = False, width: int = 120) -> str:
 def _titled(a: dict, width: int = 60) -> str:
     """An article as a person names it: its title (or id), outlet and date, and its id."""
     meta = ", ".join(x for x in (a.get("source"), (a.get("published") or "")[:10]) if x)
-    title = _clip(" ".join((a.get("title") or "").split()) or a["id"], width)
+    title = clip(" ".join((a.get("title") or "").split()) or a["id"], width)
     return f"{title}" + (f" ({meta})" if meta else "") + (f" [{a['id']}]" if title != a["id"] else "")
 
 
@@ -216,14 +225,14 @@ def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
         spread = f"{k['first_date'][:10]} .. {k['last_date'][:10]}" if k["first_date"] else "undated"
         first = "; ".join(_titled(a, 40) for a in k["earliest_titles"]) or "earliest unknown"
         out.append(f"  {k['size']} articles, {k['outlets']} outlets, {spread} (cluster {k['id']}; first: {first})")
-        out.append(f"      “{_clip(k['excerpt'], 110)}”")
+        out.append(f"      “{clip(k['excerpt'], 110)}”")
     if not s["largest_clusters"]:
         out.append("  none")
     out += ["", "Largest stories (articles that report one event)"]
     for k in s["largest_stories"]:
         spread = f"{k['first_published'][:10]} .. {k['last_published'][:10]}" if k["first_published"] else "undated"
         first = "; ".join(_titled(a, 40) for a in k["first_titles"]) or "first unknown"
-        out.append(f"  {k['size']} articles, {k['outlets']} outlets, {spread}: {_clip(k['label'] or '(no names)', 40)} "
+        out.append(f"  {k['size']} articles, {k['outlets']} outlets, {spread}: {clip(k['label'] or '(no names)', 40)} "
                    f"(story {k['story']}; first: {first})")
     if not s["largest_stories"]:
         out.append("  none")
@@ -238,7 +247,7 @@ def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
             look.append(f"    {_titled(a)}: {facts}")
     if s["conflicting_quotations"]["count"]:
         look.append(f"  {s['conflicting_quotations']['count']:,} quotation(s) given to different speakers:")
-        look += [f"    “{_clip(q['text'], 60)}” — {', '.join(q['speakers'])} (quote {q['quote_id']})"
+        look += [f"    “{clip(q['text'], 60)}” — {', '.join(q['speakers'])} (quote {q['quote_id']})"
                  for q in s["conflicting_quotations"]["quotations"]]
     out += ["", "Claims that need a look"] + (look or ["  none"])
     out += ["", "Next"] + [f"  {command:<44} {what}" for command, what in next_steps]
@@ -357,7 +366,7 @@ def _html_quotes(report: dict, escape) -> str:
 
     items = []
     for q in report.get("quotes", []):
-        seen = "first appearance" if q["first_appearance"] else f"{escape(q['variant'])}, seen earlier"
+        seen = escape(appearance(q))
         flags = "".join(f" — {flag}" for flag, on in (("re-attributed", q["reattributed"]),
                                                      ("conflicting attributions", q["conflicting"])) if on)
         items.append(f"<li>“{escape(q['text'])}” — {who(q)} · {seen}{flags}</li>")
@@ -366,3 +375,38 @@ def _html_quotes(report: dict, escape) -> str:
     if statements:
         out += f"<h2>Statements</h2><ul>{''.join(statements)}</ul>"
     return out
+
+
+def _by_speaker(found: list[dict]) -> list[str]:
+    """Quotations or statements under their speakers, the unattributed last."""
+    by_speaker: dict = {}
+    for q in found:
+        by_speaker.setdefault(q["speaker"] or "(unattributed)", []).append(q)
+    lines = []
+    for speaker in sorted(by_speaker, key=lambda s: (s == "(unattributed)", s.lower())):
+        lines.append(f"\n{speaker}")
+        for q in by_speaker[speaker]:
+            how = "" if q["how"] == "named" else f" [{q['how']}: {q['speaker_as_written'] or '-'}]"
+            extra = ""
+            if q["kind"] == "quotation":
+                extra = f"; quote {q['quote_id']} " + appearance(q)
+                extra += ", re-attributed" if q["reattributed"] else ""
+                extra += " CONFLICTING ATTRIBUTIONS" if q["conflicting"] else ""
+            lines.append(f"  {q['article']} [{q['start']}:{q['end']}] “{clip(q['text'], 100)}” "
+                         f"({q['cue'] or 'no cue'}{how}{extra})")
+    return lines
+
+
+def quotes_text(engine: str, quotes: list[dict], statements: list[dict] | None, terms: list[dict] | None) -> str:
+    """The quotes command's listing: quotations by speaker, then the statements and the terms
+    when asked for (None: not asked)."""
+    head = f"quotations found by {engine}: {len(quotes)}"
+    head += "" if statements is None else f"; statements: {len(statements)}"
+    head += "" if terms is None else f"; terms: {len(terms)}"
+    lines = [head, *_by_speaker(quotes)]
+    if statements:
+        lines += ["", "", "Statements (without quotation marks)", *_by_speaker(statements)]
+    if terms:
+        lines += ["", "", "Terms (words held up in marks that nobody is said to speak)"]
+        lines += [f"  {q['article']} [{q['start']}:{q['end']}] “{clip(q['text'], 100)}”" for q in terms]
+    return "\n".join(lines)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from itertools import islice
 
 from ..candidates import find_candidates_in_parts, phrase_frequency, shingle_config, shingle_frequency
@@ -22,12 +23,12 @@ from ..errors import InputError
 from ..evidence import read_evidence
 from ..ingest import ReadSettings, read_articles
 from ..model import DetectSummary, IngestSummary
-from ..normalize import joined_lines, load_aliases
+from ..normalize import load_aliases
 from ..provenance import judge_passages
 from ..settings import Settings
 from ..store import Store
-from .stages import (align_pairs, article_facts, article_profile, group_profiles, provenance, reprint_pairs,
-                     shingle_article, story_records)
+from .stages import (align_pairs, article_facts, article_profile, article_quotations, group_profiles, provenance,
+                     reprint_pairs, shingle_article, story_records)
 
 __all__ = ["collect_quotes", "detect", "detect_reuse", "group_stories", "ingest", "judged_alignments", "run",
            "trace_provenance"]
@@ -186,29 +187,33 @@ def _phrase_counts(store: Store, settings: Settings):
                             settings)
 
 
-def collect_quotes(store: Store, parser=None, progress: Progress = _quiet) -> dict:
+def collect_quotes(store: Store, settings: Settings = Settings(speakers="rules"), progress: Progress = _quiet) -> dict:
     """Extract every article's quotations, link them across the collection, store them.
-    With a spaCy ``parser`` (:func:`newstrace.quotes.load_parser`) speakers come from
-    the parse where it finds one, and the attributions without quotation marks
-    (reported speech, stances, "according to") are stored too."""
-    from ..quotes import ParsedArticle, engine_name, extract_quotes, group_quotes, statements
+    Speakers are found as ``settings.speakers`` says; with the parse (spaCy, the ``[nlp]``
+    extra), the attributions without quotation marks (reported speech, stances, "according
+    to") are stored too. The articles are read on the engine's workers."""
+    from ..quotes import engine_name, group_quotes, group_terms, parser_for
 
-    published: dict[str, str | None] = {}
-    found, said = [], []
-    total = store.count("articles")
-    for article in store.articles():
-        published[article.id] = article.published
-        progress("quotes", len(published), total)
-        # Paragraphs as extract_quotes reads them: a wrapped column's lines are none.
-        flowing = joined_lines(article.text)
-        parsed = ParsedArticle(parser, flowing) if parser is not None else None
-        quotes = extract_quotes(article.id, article.text, parsed)
-        found.extend(quotes)
-        if parsed is not None:
-            said.extend(statements(article.id, flowing, quotes, parsed))
-    groups = group_quotes(found, published)
-    store.replace_quotes(groups, said)
-    return {"quotes": sum(len(g.members) for g in groups), "statements": len(said),
+    parser = parser_for(settings.speakers)  # loaded before the workers start: they share it
+    published = store.publication_dates()
+    ids = sorted(published)
+    copies: dict[str, list[str]] = defaultdict(list)  # an exact duplicate prints its original's quotations
+    for copy, (original, date) in sorted(store.duplicate_map().items()):
+        copies[original].append(copy)
+        published[copy] = date
+    quotations, terms, said = [], [], []
+    for done, (found, stated) in enumerate(_engine(store, settings).map(article_quotations, ids, chunksize=8), 1):
+        progress("quotes", done, len(ids))
+        if found and copies.get(found[0].article):
+            found += [replace(q, article=copy) for copy in copies[found[0].article] for q in found]
+        if stated and copies.get(stated[0].article):
+            stated += [replace(s, article=copy) for copy in copies[stated[0].article] for s in stated]
+        for q in found:
+            (quotations if q.kind == "quotation" else terms).append(q)
+        said.extend(stated)
+    groups = group_quotes(quotations, published)
+    store.replace_quotes([*groups, *group_terms(terms, published)], said)
+    return {"quotes": len(quotations), "statements": len(said), "terms": len(terms),
             "quote_engine": engine_name(parser)}
 
 
@@ -298,11 +303,9 @@ def detect(store: Store, settings: Settings = Settings(), progress: Progress = _
            run_id: int | None = None) -> dict:
     """Every stage after ingest: detection, provenance, quotations (speakers as
     ``settings.speakers`` says), stories."""
-    from ..quotes import parser_for
-
     return {**detect_reuse(store, settings, progress, run_id).as_dict(),
             **trace_provenance(store, settings, run_id, progress),
-            **collect_quotes(store, parser_for(settings.speakers), progress),
+            **collect_quotes(store, settings, progress),
             **group_stories(store, settings, progress, run_id)}
 
 

@@ -56,6 +56,24 @@ def article_profile(worker: Worker, item: tuple[str, str, str | None]):
     return made, made.packed()
 
 
+def article_quotations(worker: Worker, article_id: str) -> tuple[list, list]:
+    """Stage: one article's quotations and terms (:func:`newstrace.quotes.extract_quotes`),
+    and with the parse its statements, speakers found as ``settings.speakers`` says (each
+    process loads the parser once)."""
+    from ..normalize import joined_lines
+    from ..quotes import ParsedArticle, extract_quotes, parser_for, statements
+
+    text = worker.text(article_id)
+    parser = parser_for(worker.settings.speakers)
+    # Paragraphs as extract_quotes reads them: a wrapped column's lines are none.
+    flowing = joined_lines(text)
+    parsed = ParsedArticle(parser, flowing) if parser is not None else None
+    found = extract_quotes(article_id, text, parsed, terms=True)
+    quotations = [q for q in found if q.kind == "quotation"]
+    said = statements(article_id, flowing, quotations, parsed) if parsed is not None else []
+    return found, said
+
+
 def group_profiles(region, weights, reprints: Iterable[tuple[str, str]]):
     """A whole collection's profiles (:class:`newstrace.stories.Profiles`) weighed: the
     vectors, each article's lookup terms, and the links between neighbours (``reprints``:

@@ -15,7 +15,7 @@ import importlib
 # Each name and the module that defines it, loaded when first used: the mark finder
 # (.marks), which provenance needs, loads none of the rest.
 _NAMES = {"canonical_speakers": ".attribute", "Quote": "..model", "QuoteGroup": "..model", "Statement": "..model",
-          "extract_quotes": ".extract", "group_quotes": ".group", "SPEAKERS": ".parse", "ParsedArticle": ".parse",
+          "extract_quotes": ".extract", "group_quotes": ".group", "group_terms": ".group", "SPEAKERS": ".parse", "ParsedArticle": ".parse",
           "engine_name": ".parse", "load_parser": ".parse", "parser_for": ".parse", "statements": ".parse"}
 
 __all__ = sorted(_NAMES)

@@ -193,6 +193,26 @@ def mask_quotes(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 _NOT_SPACE = re.compile(r"\S")
+_HEADLINE_WORDS = 25
+
+
+def headline_end(text: str) -> int:
+    """Where the headline an article's text opens with ends (0 when it opens with none): a
+    first line of a few words that no sentence mark ends, with the text going on in a new
+    line that opens as a sentence does. Its names are never a body quotation's speaker (a
+    hard-wrapped column runs the headline into the first sentence)."""
+    end = text.find("\n")
+    line = text[:end].strip() if end > 0 else ""
+    if not line or len(line.split()) > _HEADLINE_WORDS or line[-1] in ".!?,;:”’\"'":
+        return 0
+    rest = text[end:].lstrip()
+    return end if rest[:1].isupper() or rest[:1] in "“‘\"'«(" else 0
+
+
+def mask_headline(masked: str, end: int) -> str:
+    """The text with its headline (up to ``end``) blanked as a quotation is: no name in it is
+    found as a speaker or an antecedent."""
+    return _NOT_SPACE.sub("q", masked[:end]) + masked[end:] if end else masked
 
 
 _LONGEST_SENTENCE = 2000  # characters looked back for a sentence's start: a page run together is one paragraph

@@ -11,11 +11,13 @@ from .attribute import (
     canonical_speakers,
     core_name,
     described,
+    headline_end,
     in_full,
+    mask_headline,
     mask_quotes,
 )
 from ..model import Quote
-from ..normalize import joined_lines
+from ..normalize import STOPWORDS, joined_lines, word_key
 from .marks import _MAX_QUOTE, _MAX_WRAPPED_QUOTE, _find_spans, _turn_at, _typed_marks
 from .parse import refine
 
@@ -28,6 +30,10 @@ _TITLE_SMALL = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "o
 _BEFORE_TITLE = {"on", "in", "of", "with", "titled", "entitled", "called", "named", "show", "program", "programme",
                  "book", "film", "movie", "series", "song", "album", "column", "segment", "headline"}
 _MAX_TITLE_WORDS = 6
+# Words that make the few words in marks after them part of a noun phrase: the article's
+# own words held up ("the “terrorist” groups", "the so-called “caliphate”"), not speech.
+_HELD_UP_AFTER = {"the", "this", "these", "those", "its", "their", "his", "her", "our", "such", "so-called",
+                  "self-styled", "self-proclaimed", "alleged", "supposed"}
 
 
 def _is_title(text: str, start: int, end: int) -> bool:
@@ -43,6 +49,33 @@ def _is_title(text: str, start: int, end: int) -> bool:
     return last.endswith(("’s", "'s", "s’", "s'")) or last.lower() in _BEFORE_TITLE
 
 
+_NEXT_WORD = re.compile(r"[^\S\n]*([a-z][a-z-]*)\b")
+
+
+def _held_up(text: str, start: int, end: int) -> bool:
+    """A few words in marks inside a noun phrase: after a determiner ("the “terrorist”
+    attack", "so-called “caliphate”") or before the noun they qualify ("by “moderate”
+    rebels"). Scare quotes, whoever the sentence says speaks."""
+    words = text[start:end].split()
+    if not words or len(words) >= _MIN_UNATTRIBUTED_WORDS or text[start:end].rstrip()[-1:] in ".,!?;:":
+        return False
+    before = text[max(0, start - 40):start - 1].split()
+    if before and before[-1].lower().strip("“‘\"'(") in _HELD_UP_AFTER:
+        return True
+    after = _NEXT_WORD.match(text, end + 1)
+    return after is not None and word_key(after.group(1)) not in STOPWORDS
+
+
+def _without_speaker(quote: Quote, why: str, **fields) -> Quote:
+    return replace(quote, speaker=None, speaker_as_written=None, speaker_start=None, speaker_end=None,
+                   how="unattributed", cue=None, cue_start=None, cue_end=None, secondary_source=None, evidence=why,
+                   **fields)
+
+
+def _as_term(quote: Quote) -> Quote:
+    return _without_speaker(quote, "a term: words held up in marks, which nobody is said to speak", kind="term")
+
+
 def _turn(text: str, quote: Quote, turn: re.Match) -> Quote:
     """A transcript's turn as its speaker's quotation: the words after the label, the
     label's name the speaker (in capitals only as printed), the colon the cue."""
@@ -54,10 +87,11 @@ def _turn(text: str, quote: Quote, turn: re.Match) -> Quote:
                    evidence="a transcript's turn: the speaker's name opens it")
 
 
-def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
+def extract_quotes(article_id: str, text: str, parser=None, terms: bool = False) -> list[Quote]:
     """Return the article's quotations with speaker, cue and offsets. With a spaCy
     ``parser`` (see :func:`.parse.load_parser`) speakers come from the parse where it
-    finds one, from the rules elsewhere.
+    finds one, from the rules elsewhere. With ``terms``, the terms too (kind ``term``: scare
+    quotes, titles, a few words in marks that nobody is said to speak).
 
     >>> [(q.text, q.speaker, q.how) for q in extract_quotes("a", "“We will go,” Kerry said. “Soon,” he added.")]
     [('We will go,', 'Kerry', 'named'), ('Soon,', 'Kerry', 'pronoun')]
@@ -66,13 +100,16 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
     # A hard-wrapped column's quotations run over its line breaks. There a stray mark (OCR
     # noise) is not stopped by a paragraph's end: a quotation is held shorter, and one that
     # runs over a line break is kept only when someone is said to speak it.
+    headline = headline_end(text)  # before the lines are joined: a wrapped column's headline runs on
     flowing = joined_lines(text)
     wrapped = [m.start() for m in _LINE_BREAK.finditer(text) if flowing[m.start()] != "\n"] if flowing is not text else []
     longest = _MAX_WRAPPED_QUOTE if wrapped else _MAX_QUOTE
     text = flowing
     scan = _typed_marks(text)
     spans = _find_spans(scan, longest)
-    masked = mask_quotes(scan, spans)  # once per article: it is the size of the text
+    if spans and spans[0][0] < headline:
+        headline = 0  # a first line that quotes someone is a paragraph of its own, not a headline to blank
+    masked = mask_headline(mask_quotes(scan, spans), headline)  # once per article: it is the size of the text
     for start, end in spans:
         found.append(Quote(article_id, start, end, text[start:end], *attribute(scan, start, end, spans, found, masked)))
     quotes: list[Quote] = []
@@ -93,13 +130,17 @@ def extract_quotes(article_id: str, text: str, parser=None) -> list[Quote]:
                                 how=previous.how, cue=previous.cue, cue_start=previous.cue_start,
                                 cue_end=previous.cue_end,
                                 evidence="goes on from the quotation before it, in the same paragraph")
+        if headline and quote.speaker_start is not None and quote.speaker_start < headline <= quote.start:
+            quote = _without_speaker(quote, "the only speaker found was in the headline, which speaks no body quotation")
         previous = quote
-        # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
-        if quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
-            continue
         if quote.how == "unattributed" and wrapped and bisect_left(wrapped, quote.start) < bisect_left(wrapped, quote.end):
-            continue  # over a wrapped line break, with no one said to speak it
-        if _is_title(scan, quote.start, quote.end):
+            continue  # over a wrapped line break, with no one said to speak it: a stray mark
+        # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
+        if (quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS) \
+                or _is_title(scan, quote.start, quote.end) or _held_up(scan, quote.start, quote.end):
+            if terms:
+                quotes.append(_as_term(quote))
             continue
         quotes.append(quote)
-    return canonical_speakers(in_full(masked, quotes))
+    said = canonical_speakers(in_full(masked, [q for q in quotes if q.kind == "quotation"]))
+    return sorted([*said, *(q for q in quotes if q.kind == "term")], key=lambda q: q.start) if terms else said

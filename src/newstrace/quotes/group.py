@@ -10,7 +10,7 @@ from difflib import SequenceMatcher
 
 from ..align import Document, compare
 from ..normalize import is_weak, token_columns
-from ..dates import first_published
+from ..dates import first_published, moment
 from ..significance import PHRASE_BITS, wording_bits
 from .attribute import canonical_speakers
 from ..model import Quote, QuoteGroup
@@ -122,9 +122,7 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
     out = []
     for members in groups.values():
         qs = [quotes[k] for k in members]
-        # With no member dated, no appearance is known to come after another: each is a first
-        # (a quotation printed once is its own first appearance, never "seen earlier").
-        first = first_published({q.article: published.get(q.article) for q in qs}) or sorted({q.article for q in qs})
+        first, appearances = _appearances(qs, published)
         anchor = min(members, key=lambda k: (first and quotes[k].article not in first, -len(keys[k])))
         base = keys[anchor]
         # Word by word only where the words differ: most copies are exact.
@@ -142,7 +140,31 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
                              and quotes[k].speaker not in origin for k in members)
         speakers = sorted({q.speaker for q in qs if q.speaker})
         quote_id = hashlib.sha1(" ".join(base).encode()).hexdigest()[:12]
-        out.append(QuoteGroup(quote_id, tuple(qs), tuple(first), variants, reattributed, tuple(speakers),
-                              telling and len(speakers) > 1))
+        out.append(QuoteGroup(quote_id, tuple(qs), tuple(first), appearances, variants, reattributed,
+                              tuple(speakers), telling and len(speakers) > 1))
+    out.sort(key=lambda g: (-len(g.members), g.quote_id))
+    return out
+
+
+def _appearances(quotes: list[Quote], published: dict[str, str | None]) -> tuple[list[str], tuple[bool | None, ...]]:
+    """The articles printed first, and for each quotation whether it is a first appearance:
+    yes, no (known to come later), or unknown (its article is undated: with no dates at
+    all, a quotation printed once makes no claim to be first, nor to be seen earlier)."""
+    first = first_published({q.article: published.get(q.article) for q in quotes})
+    return first, tuple(True if q.article in first else False if moment(published.get(q.article)) else None
+                        for q in quotes)
+
+
+def group_terms(terms: list[Quote], published: dict[str, str | None]) -> list[QuoteGroup]:
+    """The same term (scare quotes, a title) across articles: its words, whatever their case;
+    no speakers, no variants."""
+    groups: dict[tuple[str, ...], list[Quote]] = defaultdict(list)
+    for term in terms:
+        groups[tuple(token_columns(term.text)[2])].append(term)
+    out = []
+    for key, members in groups.items():
+        first, appearances = _appearances(members, published)
+        out.append(QuoteGroup(hashlib.sha1(("term " + " ".join(key)).encode()).hexdigest()[:12], tuple(members),
+                              tuple(first), appearances, ("exact",) * len(members), (False,) * len(members), (), False))
     out.sort(key=lambda g: (-len(g.members), g.quote_id))
     return out

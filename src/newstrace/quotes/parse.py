@@ -16,7 +16,8 @@ from functools import lru_cache
 from ..errors import MissingExtraError, SettingsError
 from ..settings import setting_choices
 from ..model import Statement
-from .attribute import _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, in_full, mask_quotes
+from .attribute import (_PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, headline_end, in_full,
+                        mask_headline, mask_quotes)
 from .marks import LABELS
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, shipped_model
 
@@ -418,11 +419,14 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
     Bush" — are attributions in the wide sense but not statements a reader looks for), with
     pronoun sources resolved as a quotation's are and speakers named as in its quotations
     ("Kerry" after "John Kerry" said something is "John Kerry")."""
-    masked = mask_quotes(text, [(q.start, q.end) for q in quotes])
+    headline = headline_end(text)
+    masked = mask_headline(mask_quotes(text, [(q.start, q.end) for q in quotes]), headline)
     found: list[Statement] = []
     for a in attributions(text, quotes, parser):
         if a.kind in ("quotation", "stance"):
             continue
+        if a.source and a.source[0] < headline <= a.content[0]:
+            a = replace(a, source=None, speaker=None)  # a headline speaks no statement of the body
         cue = dict(cue=text[a.cue[0]:a.cue[1]], cue_start=a.cue[0], cue_end=a.cue[1]) if a.cue else \
             dict(cue=None, cue_start=None, cue_end=None)
         if a.source is None:

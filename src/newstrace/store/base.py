@@ -28,7 +28,7 @@ STORY_TABLES = ("stories", "story_members", "story_terms", "story_words", "story
 # A passage as the store keeps it (see passage_row).
 PASSAGE_COLUMNS = columns("alignments", keys=False)
 _QUOTE_FIELDS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start", "speaker_end",
-                 "how", "cue", "cue_start", "cue_end", "secondary_source", "evidence")
+                 "how", "cue", "cue_start", "cue_end", "secondary_source", "evidence", "kind")
 
 
 def provenance_rows(clusters: list[ReuseCluster], signals: dict[str, Signals], hints: dict,
@@ -360,9 +360,10 @@ class Store(Browsing):
         and statements, in one transaction."""
         rows = []
         for group in groups:
-            for q, variant, reattributed in zip(group.members, group.variants, group.reattributed):
+            for q, first, variant, reattributed in zip(group.members, group.first_appearance, group.variants,
+                                                        group.reattributed):
                 rows.append({**{f: getattr(q, f) for f in _QUOTE_FIELDS}, "quote_id": group.quote_id,
-                             "variant": variant, "first_appearance": int(q.article in group.first),
+                             "variant": variant, "first_appearance": None if first is None else int(first),
                              "reattributed": int(reattributed), "conflicting": int(group.conflicting)})
         rows.sort(key=lambda r: (r["article"], r["start"]))
         said = [{n: getattr(s, n) for n in columns("statements", keys=False)} for s in statements]
@@ -473,26 +474,29 @@ class Store(Browsing):
         """Every grouped article's story."""
         return dict(self.conn.execute("SELECT article, story FROM story_members"))
 
-    def statements(self, article_id: str) -> list[dict]:
-        """One article's attributions without quotation marks, in text order."""
+    def statements(self, article_id: str | None = None) -> list[dict]:
+        """One article's attributions without quotation marks (or every article's), in text order."""
         names = columns("statements", keys=False)
-        rows = self.conn.execute(f"SELECT {_select(names)} FROM statements WHERE article = ?"
-                                 ' ORDER BY start, "end"', (article_id,))
-        return [dict(zip(names, r)) for r in rows]
+        where, args = ("WHERE article = ?", (article_id,)) if article_id is not None else ("", ())
+        rows = self.conn.execute(f"SELECT {_select(names)} FROM statements {where}"
+                                 ' ORDER BY article, start, "end"', args)
+        return [{**dict(zip(names, r)), "kind": "statement"} for r in rows]
 
-    def quotes(self, article_id: str | None = None) -> list[dict]:
+    def quotes(self, article_id: str | None = None, kinds: Iterable[str] = ("quotation",)) -> list[dict]:
+        """The quotations (and with ``kinds``, the terms) of one article or of all, in text order."""
         names = columns("quotes", keys=False)
-        sql = f"SELECT {_select(names)} FROM quotes"
-        args: tuple = ()
+        kinds = tuple(kinds)
+        sql = f"SELECT {_select(names)} FROM quotes WHERE kind IN ({', '.join('?' * len(kinds))})"
+        args: tuple = kinds
         if article_id is not None:
-            sql += " WHERE article = ?"
-            args = (article_id,)
+            sql += " AND article = ?"
+            args += (article_id,)
         rows = self.conn.execute(sql + " ORDER BY article, start", args).fetchall()
         out = []
         for r in rows:
             q = dict(zip(names, r))
             for flag in ("first_appearance", "reattributed", "conflicting"):
-                q[flag] = bool(q[flag])
+                q[flag] = None if q[flag] is None else bool(q[flag])
             out.append(q)
         return out
 

@@ -22,7 +22,9 @@ _ARTICLE_KEYS = ("id", "title", "source", "published", "duplicate_of", "reused_s
                  "source_count", "spin_rate", "recycled_chars", "spin_hints", "snippet")
 _VARIANT_KEYS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "how", "cue",
                  "secondary_source", "variant", "first_appearance", "reattributed", "conflicting", "source",
-                 "published", "title")
+                 "published", "title", "kind")
+# First appearances, then those known to come later, then those not known (undated).
+_FIRST_APPEARANCE_FIRST = "CASE {q}.first_appearance WHEN 1 THEN 0 WHEN 0 THEN 1 ELSE 2 END"
 
 
 def search_terms(text: str) -> list[list[str]]:
@@ -235,20 +237,23 @@ class Browsing:
                     cell["claims"].append({"article": article, "parent": claim["parent"]})
         return found
 
-    def quote_group_list(self, speaker: str | None, limit: int, offset: int) -> tuple[int, list[dict]]:
-        """(how many, the page of them): quotations grouped across articles, most repeated first."""
-        where, args = "", []
+    def quote_group_list(self, speaker: str | None, limit: int, offset: int,
+                         kind: str = "quotation") -> tuple[int, list[dict]]:
+        """(how many, the page of them): quotations (or terms) grouped across articles, most
+        repeated first."""
+        where, args = "WHERE q.kind = ?", [kind]
         if speaker:
-            where, args = "WHERE quote_id IN (SELECT quote_id FROM quotes WHERE speaker = ?)", [speaker]
-        total = self.conn.execute(f"SELECT count(DISTINCT quote_id) FROM quotes {where}", args).fetchone()[0]
+            where += " AND q.quote_id IN (SELECT quote_id FROM quotes WHERE speaker = ?)"
+            args.append(speaker)
+        total = self.conn.execute(f"SELECT count(DISTINCT q.quote_id) FROM quotes q {where}", args).fetchone()[0]
         rows = self.conn.execute(
             f"""SELECT q.quote_id, count(*), count(DISTINCT q.article), max(q.conflicting),
                        group_concat(DISTINCT q.speaker),
                        (SELECT text FROM quotes f WHERE f.quote_id = q.quote_id
-                        ORDER BY f.first_appearance DESC, f.article LIMIT 1)
+                        ORDER BY {_FIRST_APPEARANCE_FIRST.format(q="f")}, f.article LIMIT 1)
                 FROM quotes q {where} GROUP BY q.quote_id ORDER BY count(DISTINCT q.article) DESC, q.quote_id
                 LIMIT ? OFFSET ?""", args + [limit, offset]).fetchall()
-        return total, [{"quote_id": qid, "occurrences": n, "articles": arts, "conflicting": bool(conf),
+        return total, [{"quote_id": qid, "kind": kind, "occurrences": n, "articles": arts, "conflicting": bool(conf),
                         "speakers": sorted(s.split(",")) if s else [], "text": text}
                        for qid, n, arts, conf, s, text in rows]
 
@@ -264,16 +269,16 @@ class Browsing:
     def quote_variants(self, quote_id: str) -> list[dict]:
         """One quotation in every article, first appearance first."""
         rows = self.conn.execute(
-            """SELECT q.article, q.start, q."end", q.text, q.speaker, q.speaker_as_written, q.how, q.cue,
+            f"""SELECT q.article, q.start, q."end", q.text, q.speaker, q.speaker_as_written, q.how, q.cue,
                       q.secondary_source, q.variant, q.first_appearance, q.reattributed, q.conflicting, a.source,
-                      a.published, a.title
+                      a.published, a.title, q.kind
                FROM quotes q JOIN articles a ON a.id = q.article WHERE q.quote_id = ?
-               ORDER BY q.first_appearance DESC, a.published IS NULL, a.published, q.article, q.start""",
-            (quote_id,)).fetchall()
+               ORDER BY {_FIRST_APPEARANCE_FIRST.format(q="q")}, a.published IS NULL, a.published, q.article,
+                        q.start""", (quote_id,)).fetchall()
         variants = [dict(zip(_VARIANT_KEYS, r)) for r in rows]
         for v in variants:
             for flag in ("first_appearance", "reattributed", "conflicting"):
-                v[flag] = bool(v[flag])
+                v[flag] = None if v[flag] is None else bool(v[flag])
         return variants
 
     def story_list(self, order: str, limit: int, offset: int) -> tuple[int, list[dict]]:
@@ -330,7 +335,7 @@ class Browsing:
         """The quotations a story's articles print, the most repeated first."""
         rows = self.conn.execute(
             """SELECT q.quote_id, count(DISTINCT q.article), group_concat(DISTINCT q.speaker), min(q.text)
-               FROM quotes q JOIN story_members m ON m.article = q.article WHERE m.story = ?
+               FROM quotes q JOIN story_members m ON m.article = q.article WHERE m.story = ? AND q.kind = 'quotation'
                GROUP BY q.quote_id ORDER BY count(DISTINCT q.article) DESC, q.quote_id""", (story_id,)).fetchall()
         return [{"quote_id": qid, "articles": n, "speakers": sorted(s.split(",")) if s else [], "text": text}
                 for qid, n, s, text in rows]

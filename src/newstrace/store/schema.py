@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,10 @@ class Column:
     default: str | None = None  # an SQL literal
     references: str | None = None  # "table(column)", with any ON DELETE clause
     since: int = 1
+    optional_since: int | None = None  # the version that let a required column hold NULL
+
+    def required_at(self, version: int) -> bool:
+        return self.required and (self.optional_since is None or version < self.optional_since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +53,8 @@ class Index:
     since: int = 1
 
 
-def _c(name, kind, required=False, default=None, references=None, since=1) -> Column:
-    return Column(name, kind, required, default, references, since)
+def _c(name, kind, required=False, default=None, references=None, since=1, optional_since=None) -> Column:
+    return Column(name, kind, required, default, references, since, optional_since)
 
 
 _RUN = _c("run_id", "int", references="runs(id)")
@@ -122,10 +126,15 @@ TABLES: tuple[Table, ...] = (
         _c("text", "text", True), *_SPEAKER, _c("secondary_source", "text"), _c("evidence", "text", True),
         _c("quote_id", "text", True),  # equal for the same quotation across articles
         _c("variant", "text", True),  # exact | trimmed | extended | spun | reworded, against the group's first
-        _c("first_appearance", "int", True),  # 1 in the article(s) where the quotation appears first
+        # 1 in the article(s) where the quotation appears first, 0 where it is known to appear
+        # later, NULL where that is unknown (the article is undated)
+        _c("first_appearance", "int", True, optional_since=7),
         # 1 for a quotation given to someone other than its first appearance names
         _c("reattributed", "int", True, "0", since=5),
-        _c("conflicting", "int", True))),  # 1 when the group is attributed to more than one speaker
+        _c("conflicting", "int", True),  # 1 when the group is attributed to more than one speaker
+        # quotation (words someone is said to speak) | term (a word or title in marks: scare
+        # quotes, a programme's name; no speaker, grouped by its words alone)
+        _c("kind", "text", True, "'quotation'", since=7))),
     # Attributions without quotation marks (reported speech, stances, "according to"), found
     # by the parse; speaker fields as in quotes.
     Table("statements", (
@@ -245,9 +254,9 @@ def quoted(name: str) -> str:
     return f'"{name}"' if name == "end" else name  # END is an SQL keyword
 
 
-def _column(c: Column, dialect: str) -> str:
+def _column(c: Column, dialect: str, version: int = SCHEMA_VERSION) -> str:
     sql = f"{quoted(c.name)} {_TYPES[dialect][c.kind]}"
-    if c.required:
+    if c.required_at(version):
         sql += " NOT NULL"
     if c.default is not None:
         sql += f" DEFAULT {c.default}"
@@ -257,7 +266,7 @@ def _column(c: Column, dialect: str) -> str:
 
 
 def _create_table(t: Table, dialect: str, version: int) -> str:
-    parts = [_column(c, dialect) for c in t.columns if c.since <= version]
+    parts = [_column(c, dialect, version) for c in t.columns if c.since <= version]
     if t.primary_key:
         parts.append(f"PRIMARY KEY ({', '.join(t.primary_key)})")
     if t.unique:
@@ -281,10 +290,26 @@ def created(dialect: str, version: int = SCHEMA_VERSION) -> list[str]:
     return statements
 
 
+def _rebuilt(t: Table, version: int) -> list[str]:
+    """SQLite's way to let a column hold NULL: the table made anew at ``version`` and its
+    rows copied over (its columns of ``version`` take their defaults), its indexes made again."""
+    kept = ", ".join(quoted(c.name) for c in t.columns if c.since < version)
+    made = _create_table(t, "sqlite", version).replace(f"CREATE TABLE {t.name} (", f"CREATE TABLE {t.name}_v{version} (", 1)
+    return [made, f"INSERT INTO {t.name}_v{version} ({kept}) SELECT {kept} FROM {t.name}", f"DROP TABLE {t.name}",
+            f"ALTER TABLE {t.name}_v{version} RENAME TO {t.name}",
+            *(_create_index(i) for i in INDEXES if i.table == t.name and i.since < version)]
+
+
 def upgrade(dialect: str, version: int) -> list[str]:
     """The statements that bring a store from ``version - 1`` to ``version``."""
     statements = [_create_table(t, dialect, version) for t in TABLES if t.since == version]
-    statements += [f"ALTER TABLE {t.name} ADD COLUMN {_column(c, dialect)}"
-                   for t in TABLES if t.since < version for c in t.columns if c.since == version]
+    relaxed = [(t, c) for t in TABLES if t.since < version for c in t.columns if c.optional_since == version]
+    rebuilt = {t.name for t, _ in relaxed} if dialect == "sqlite" else set()
+    statements += [s for t in TABLES if t.name in rebuilt for s in _rebuilt(t, version)]
+    statements += [f"ALTER TABLE {t.name} ALTER COLUMN {quoted(c.name)} DROP NOT NULL"
+                   for t, c in relaxed if t.name not in rebuilt]
+    statements += [f"ALTER TABLE {t.name} ADD COLUMN {_column(c, dialect, version)}"
+                   for t in TABLES if t.since < version and t.name not in rebuilt
+                   for c in t.columns if c.since == version]
     statements += [_create_index(i) for i in INDEXES if i.since == version]
     return statements + _SEARCH[dialect].get(version, [])

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .. import __version__, browse
 from ..errors import BadQuery, NotFound
-from ..render import highlight_pieces, op_rows, percent, source_colours
+from ..render import appearance, highlight_pieces, op_rows, percent, source_colours
 from ..store import open_store, state_mark
 
 _HERE = Path(__file__).parent
@@ -78,7 +78,7 @@ def _environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters.update(article_url=_article_url, snippet=_snippet, percent=percent, urlquote=quote,
                        web_url=_web_url, op_rows=op_rows, when=_when)
-    env.globals.update(version=__version__, urlencode=urlencode)
+    env.globals.update(version=__version__, urlencode=urlencode, appearance=appearance)
     return env
 
 
@@ -346,13 +346,17 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     # --- quotes ---------------------------------------------------------------
     Speaker = Annotated[str | None, Query(description="only quotations attributed to this speaker")]
+    QuoteKind = Annotated[Literal["quotation", "term"], Query(description="quotation, or term: words held up in marks (scare quotes, "
+                                                 "titles) that nobody is said to speak")]
 
-    @twins("/quotes", "quotes.html", lambda data, asked: "Quotations",
-           lambda result, asked: {"result": result, "params": {"speaker": asked["speaker"]} if asked["speaker"] else {}},
+    @twins("/quotes", "quotes.html", lambda data, asked: "Terms" if asked["kind"] == "term" else "Quotations",
+           lambda result, asked: {"result": result, "kind": asked["kind"],
+                                  "params": {k: asked[k] for k in ("speaker", "kind")
+                                             if asked[k] and (k, asked[k]) != ("kind", "quotation")}},
            tags=["quotes"], responses=_bad)
-    def quotes(s, speaker: Speaker = None, limit: Limit = 50, offset: Offset = 0):
-        """Quotations grouped across articles, most repeated first; paged."""
-        return browse.quote_groups(s, speaker, limit, offset)
+    def quotes(s, speaker: Speaker = None, kind: QuoteKind = "quotation", limit: Limit = 50, offset: Offset = 0):
+        """Quotations grouped across articles, most repeated first (terms with ``kind=term``); paged."""
+        return browse.quote_groups(s, speaker, limit, offset, kind)
 
     @twins("/quotes/{quote_id}", "quote.html", lambda data, asked: "Quotation", lambda data, asked: {"g": data},
            tags=["quotes"], responses={**_missing})

@@ -1,0 +1,85 @@
+"""What the parse costs in the commands users run: `trace` with `--speakers rules` against
+`--speakers parse` on real news (PolNeAR's texts: US political news of 2016, 924 articles),
+and `quotes --json` on the traced store against `quotes --json` on the files.
+
+    python bench/bench_quote_speed.py [--limit N]
+
+Every command runs as a user would run it, in a process of its own, timed end to end with
+the memory of its processes sampled (bench_trace.measured). Writes
+bench/results/quote-speed.md (and .json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_trace import RESULTS, ROOT, measured
+
+POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
+
+
+def write_collection(folder: Path, limit: int | None) -> Path:
+    """PolNeAR's texts (train and dev) with their outlets and dates, as one JSON Lines file."""
+    with open(POLNEAR / "metadata.tsv", encoding="utf-8") as fh:
+        meta = {row["filename"]: row for row in csv.DictReader(fh, delimiter="\t")}
+    paths = sorted(p for split in ("train", "dev") for p in (POLNEAR / split / "text").glob("*.txt"))[:limit]
+    out = folder / "polnear.jsonl"
+    with out.open("w", encoding="utf-8") as f:
+        for p in paths:
+            m = meta.get(p.stem, {})
+            f.write(json.dumps({"id": p.stem, "text": p.read_text("utf-8"), "title": m.get("title", ""),
+                                "source": m.get("publisher"), "published": m.get("publication_date")}) + "\n")
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, help="only the first N articles")
+    args = ap.parse_args()
+    if not POLNEAR.is_dir():
+        sys.exit(f"{POLNEAR} is missing")
+    cli = [sys.executable, "-m", "newstrace.cli", "-q"]
+    figures: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        collection = write_collection(tmp, args.limit)
+        articles = sum(1 for _ in collection.open(encoding="utf-8"))
+        for speakers in ("rules", "parse"):
+            with open(tmp / f"trace-{speakers}.txt", "w") as out:
+                figures[f"trace --speakers {speakers}"] = measured(
+                    [*cli, "trace", str(collection), "--db", str(tmp / f"{speakers}.db"), "--speakers", speakers], out)
+        with open(tmp / "stored.json", "w") as out:
+            figures["quotes STORE --json"] = measured([*cli, "quotes", str(tmp / "parse.db"), "--json"], out)
+        with open(tmp / "files.json", "w") as out:
+            figures["quotes FILES --json --speakers parse"] = measured(
+                [*cli, "quotes", str(collection), "--json", "--speakers", "parse"], out)
+        stored = json.loads((tmp / "stored.json").read_text("utf-8"))
+        again = json.loads((tmp / "files.json").read_text("utf-8"))
+    same = stored == again
+    parse_cost = figures["trace --speakers parse"]["seconds"] / figures["trace --speakers rules"]["seconds"]
+    reread = figures["quotes FILES --json --speakers parse"]["seconds"] / figures["quotes STORE --json"]["seconds"]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "quote-speed.json").write_text(json.dumps(
+        {"articles": articles, "figures": figures, "parse_over_rules": round(parse_cost, 2),
+         "files_over_store": round(reread, 1), "same_quotations": same}, indent=1) + "\n", "utf-8")
+    lines = [f"# The parse's cost in the commands users run: PolNeAR's {articles} news texts", "",
+             f"`python bench/bench_quote_speed.py{' --limit ' + str(args.limit) if args.limit else ''}`"
+             " — each command in a process of its own, end to end; memory: the peak of the sum of its processes.", "",
+             "| command | seconds | peak MB (all processes, RSS) | peak MB (PSS) |", "|---|---|---|---|"]
+    for name, f in figures.items():
+        lines.append(f"| `newstrace {name}` | {f['seconds']} | {f['peak_all_mb']} | {f['peak_all_pss_mb']} |")
+    lines += ["", f"- tracing with the parse costs **{parse_cost:.2f}×** tracing with rules",
+              f"- `quotes --json` from the files takes **{reread:.1f}×** as long as from the traced store"
+              f" (the same quotations: {'yes' if same else 'NO'})"]
+    (RESULTS / "quote-speed.md").write_text("\n".join(lines) + "\n", "utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
