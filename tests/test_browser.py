@@ -209,7 +209,10 @@ def _many_outlets(tmp_path):
             "its lowest level in forty years, and that households across the valley would face limits on "
             "garden watering from the first of next month. Engineers blamed a dry winter and a leaking spillway "
             "gate that has been awaiting repair since the spring floods. The authority's chairman, Mira Olsen, "
-            "told reporters that the limits would stay until the autumn rains had refilled the reservoir.")
+            "told reporters that the limits would stay until the autumn rains had refilled the reservoir. "
+            "The so-called “emergency gate” failed in May. “Every household in the valley will have to play its "
+            "part, and the gate that failed will be replaced before the rains, whatever the repair costs the "
+            "authority this year and whatever the contractors ask of us,” Olsen said.")
     records = [{"id": "wire-00", "source": "Valley Wire Service", "published": "2026-01-05",
                 "title": "Water authority orders garden-watering limits as Kessel reservoir falls to a forty-year "
                          "low after a dry winter and a leaking spillway gate", "text": wire}]
@@ -233,7 +236,8 @@ def test_pages_name_articles_by_title_and_fit_a_laptop_screen(chromium, tmp_path
         wire_title = "Water authority orders garden-watering limits"
         for name, path in (("wide-overview", "/"), ("wide-articles", "/articles"), ("wide-clusters", "/clusters"),
                            ("wide-cluster", "/clusters/1"), ("wide-outlets", "/outlets"),
-                           ("wide-article", "/articles/paper-07"), ("wide-quotes", "/quotes")):
+                           ("wide-article", "/articles/paper-07"), ("wide-quotes", "/quotes"),
+                           ("wide-terms", "/quotes?kind=term")):
             page.goto(server.url + path)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} is {overflow} px wider than the window"
@@ -242,6 +246,19 @@ def test_pages_name_articles_by_title_and_fit_a_laptop_screen(chromium, tmp_path
                 # The earliest source is named by its title, outlet and date, not its id.
                 assert wire_title in page.inner_text("main"), path
                 assert "Valley Wire Service" in page.inner_text("main"), path
+        # A quotation's page: where it appears, the wire service's first appearance first; wide
+        # rows wrap. The term in it is listed apart.
+        page.goto(server.url + "/quotes")
+        page.locator("table.list a[href^='/quotes/']").first.click()
+        page.wait_for_url("**/quotes/*")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert "Where it appears, the earliest first" in page.inner_text("main")
+        rows = page.locator("table.list tbody tr")
+        assert rows.count() == 9 and "Valley Wire Service" in rows.first.inner_text()
+        assert "first appearance" in rows.first.inner_text() and "seen earlier" in rows.nth(1).inner_text()
+        w.shot("wide-quote")
+        page.goto(server.url + "/quotes?kind=term")
+        assert "emergency gate" in page.inner_text("main")
         # The outlets matrix: a district paper copied from the wire service; the cell leads
         # to the claims, each linking its pair side by side.
         page.goto(server.url + "/outlets")

@@ -579,11 +579,12 @@ def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
             return parser.pipe(texts)
 
     text = ("“We will go on,” Kerry said on Monday.\n\nHe said the talks would resume next week.\n\n"
+            "Brent crude 61.20, gold 1,280.\n\n"  # no word that heads an attribution: not parsed
             "According to TASS, the ministry denied the report.")
     parsed = ParsedArticle(Recording(), text)
     quotes = extract_quotes("a", text, parsed)
     said = statements("a", text, quotes, parsed)
-    assert sorted(asked) == sorted(p for p in text.split("\n") if p.strip())
+    assert sorted(asked) == sorted(p for p in text.split("\n") if p.strip() and "Brent" not in p)
     apart = extract_quotes("a", text, parser)
     assert quotes == apart and said == statements("a", text, apart, parser) and len(said) >= 2
 
@@ -627,3 +628,59 @@ def test_a_stock_phrase_said_by_two_people_is_no_conflicting_attribution():
         (group,) = group_quotes(quotes, {"a": "2016-01-01", "b": "2016-01-02"})
         assert group.speakers == ("Anna Lind", "Tomas Brekke")
         assert group.conflicting is conflicting and any(group.reattributed) is conflicting
+
+
+@pytest.mark.parametrize("speakers", ["rules", "parse"])
+def test_a_headline_speaks_no_quotation_of_the_body(speakers, request):
+    """A hard-wrapped column runs its headline into the first sentence: "he" found no one but
+    the headline's capitalised words ("Blasts Kill"), which are nobody."""
+    parser = request.getfixturevalue("parser") if speakers == "parse" else None
+    text = ("Twin Blasts Kill 40 In Damascus\nAt least 40 people were killed when two bombs exploded near a\n"
+            "shrine in the old city on Saturday. “The death toll is likely to rise,” he told AFP by\ntelephone.\n")
+    (toll,) = extract_quotes("x", text, parser)
+    assert toll.speaker is None and toll.how == "pronoun"
+    named = text.replace("he told", "Rami Abdel Rahman told")
+    assert [q.speaker for q in extract_quotes("x", named, parser)] == ["Abdel Rahman"]
+    # A first line that quotes someone is a paragraph, not a headline to blank.
+    signed = "“He knows nothing about our lives.” ― Pamela Padilla\nShe lives in El Paso.\n"
+    assert [q.speaker for q in extract_quotes("x", signed)] == ["Pamela Padilla"]
+
+
+def test_scare_quotes_and_titles_are_terms_kept_apart(tmp_path, capsys):
+    from conftest import write_jsonl
+
+    text = ("The attack was carried out by “terrorist” groups, SANA said on Monday. Fighters of the "
+            "so-called “caliphate” were seen nearby, the agency added.\n\n"
+            "“We heard two explosions and then screams,” said Omar Haddad, a shopkeeper.\n\n"
+            "Haddad called the shelling a “disaster” on Tuesday.")
+    found = {q.text: q for q in extract_quotes("x", text, terms=True)}
+    assert {t for t, q in found.items() if q.kind == "term"} == {"terrorist", "caliphate"}
+    assert all(found[t].speaker is None for t in ("terrorist", "caliphate"))
+    assert found["disaster"].kind == "quotation" and found["disaster"].speaker == "Omar Haddad"
+    assert "terrorist" not in {q.text for q in extract_quotes("x", text)}  # only on request
+    data = write_jsonl(tmp_path / "a.jsonl", [{"id": "syria", "text": text}])
+    listed = quotes_json(capsys, data)
+    assert {q["kind"] for q in listed} == {"quotation"} and len(listed) == 2
+    assert main(["-q", "quotes", str(data), "--json", "--terms", "--speakers", "rules"]) == 0
+    with_terms = json.loads(capsys.readouterr().out)
+    assert sorted(q["text"] for q in with_terms if q["kind"] == "term") == ["caliphate", "terrorist"]
+    assert [q["start"] for q in with_terms] == sorted(q["start"] for q in with_terms)
+
+
+def test_an_undated_quotation_makes_no_first_appearance_claim(tmp_path, capsys):
+    from conftest import write_jsonl
+
+    said = "“We will rebuild every school before the winter comes,” the mayor Ana Ruiz said."
+    data = write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "once", "text": "“Nobody here has seen water this high since 1952,” said Jon Berg."},
+        {"id": "early", "text": said, "published": "2024-03-01"},
+        {"id": "late", "text": "Back then: " + said, "published": "2024-03-09"},
+        {"id": "undated", "text": "Again: " + said}])
+    quotes = {q["article"]: q for q in quotes_json(capsys, data)}
+    assert quotes["once"]["first_appearance"] is None  # printed once, undated: no claim either way
+    assert quotes["early"]["first_appearance"] is True and quotes["late"]["first_appearance"] is False
+    assert quotes["undated"]["first_appearance"] is None
+    assert main(["-q", "quotes", str(data), "--speakers", "rules"]) == 0
+    listing = capsys.readouterr().out
+    once = next(line for line in listing.splitlines() if line.strip().startswith("once"))
+    assert "first appearance unknown" in once and "seen earlier" not in once

@@ -70,8 +70,7 @@ def article_quotations(worker: Worker, article_id: str) -> tuple[list, list]:
     parsed = ParsedArticle(parser, flowing) if parser is not None else None
     found = extract_quotes(article_id, text, parsed, terms=True)
     quotations = [q for q in found if q.kind == "quotation"]
-    said = statements(article_id, flowing, quotations, parsed) if parsed is not None else []
-    return found, said
+    return found, statements(article_id, flowing, quotations, parsed) if parsed is not None else []
 
 
 def group_profiles(region, weights, reprints: Iterable[tuple[str, str]]):
