@@ -76,6 +76,15 @@ def measured(command: list[str], stdout) -> dict:
             "peak_largest_mb": round(peak_one), "processes": processes}
 
 
+def _stage_seconds(db: Path) -> dict:
+    """The seconds each stage of the store's last run took, as the run recorded them."""
+    from newstrace.store import open_store
+
+    with open_store(db, read_only=True) as store:
+        (summary,) = store.conn.execute("SELECT summary FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    return json.loads(summary).get("stage_seconds", {})
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--months", nargs="+", default=["01", "02", "03"])
@@ -100,6 +109,7 @@ def main() -> int:
                 rows[name] = measured(command, stdout)
             rows[name]["output_mb"] = round(out.stat().st_size / 2**20, 2)
             rows[name]["output_lines"] = sum(1 for _ in out.open())
+            rows[name]["stage_seconds"] = _stage_seconds(db)
             print(name, rows[name], flush=True)
     result = {"months": args.months, "speakers": args.speakers, "cpus": os.cpu_count(), "commands": rows}
     RESULTS.mkdir(exist_ok=True)
@@ -118,6 +128,9 @@ def main() -> int:
     for name, r in rows.items():
         lines.append(f"| `{name}` | {r['seconds']:.0f} | {r['peak_all_mb']:,} MB | {r['peak_all_pss_mb']:,} MB | "
                      f"{r['peak_largest_mb']:,} MB | {r['output_mb']} MB, {r['output_lines']:,} lines |")
+    lines += ["", "Seconds of each stage, as the run recorded them:", ""]
+    lines += [f"- `{name}`: " + ", ".join(f"{stage} {sec:.0f}" for stage, sec in r["stage_seconds"].items())
+              for name, r in rows.items()]
     (RESULTS / "trace.md").write_text("\n".join(lines) + "\n")
     return 0
 

@@ -302,18 +302,27 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
 def detect(store: Store, settings: Settings = Settings(), progress: Progress = _quiet,
            run_id: int | None = None) -> dict:
     """Every stage after ingest: detection, provenance, quotations (speakers as
-    ``settings.speakers`` says), stories."""
-    return {**detect_reuse(store, settings, progress, run_id).as_dict(),
-            **trace_provenance(store, settings, run_id, progress),
-            **collect_quotes(store, settings, progress),
-            **group_stories(store, settings, progress, run_id)}
+    ``settings.speakers`` says), stories; with the seconds each took (``stage_seconds``)."""
+    summary: dict = {}
+    seconds: dict[str, float] = {}
+    for name, stage in (("detect", lambda: detect_reuse(store, settings, progress, run_id).as_dict()),
+                        ("provenance", lambda: trace_provenance(store, settings, run_id, progress)),
+                        ("quotes", lambda: collect_quotes(store, settings, progress)),
+                        ("stories", lambda: group_stories(store, settings, progress, run_id))):
+        clock = time.perf_counter()
+        summary.update(stage())
+        seconds[name] = round(time.perf_counter() - clock, 1)
+    return {**summary, "stage_seconds": seconds}
 
 
 def run(store: Store, command: str, paths, settings: Settings = Settings(), mapping: dict | None = None,
         progress: Progress = _quiet) -> dict:
     """The whole pipeline — ingest, detection, provenance, quotations — as one recorded run."""
     run_id = store.start_run(command, settings.to_dict())
-    summary = {**ingest(store, paths, settings, mapping, progress, run_id).as_dict(),
-               **detect(store, settings, progress, run_id)}
+    clock = time.perf_counter()
+    ingested = ingest(store, paths, settings, mapping, progress, run_id).as_dict()
+    ingest_seconds = round(time.perf_counter() - clock, 1)
+    summary = {**ingested, **detect(store, settings, progress, run_id)}
+    summary["stage_seconds"] = {"ingest": ingest_seconds, **summary["stage_seconds"]}
     store.finish_run(run_id, summary)
     return summary
