@@ -300,6 +300,21 @@ def test_a_description_stands_for_the_person_named_with_that_office():
     assert found["We are ready for ships again,"].speaker == "mayor"  # "Chelsea, the mayor said" names no mayor
 
 
+@pytest.mark.parametrize("speakers", ["rules", "parse"])
+def test_a_description_resolves_through_the_apposition_that_named_it(speakers, request):
+    """"the monitor", "that Assad ally": the body or person an apposition or a title gave that
+    description before, named whole ("Syrian Observatory for Human Rights", not "Human Rights")."""
+    parser = request.getfixturevalue("parser") if speakers == "parse" else None
+    text = ("The Syrian Observatory for Human Rights, a Britain-based monitor, counted 40 dead on Saturday. "
+            "“The toll will rise because many are badly hurt,” the monitor said.\n\n"
+            "Assad ally Hassan Nasrallah spoke on Sunday in Beirut. “We will stay in Syria as long as we are "
+            "needed,” that Assad ally said.")
+    found = {q.text[:12]: q for q in extract_quotes("x", text, parser)}
+    assert found["The toll wil"].speaker == "Syrian Observatory for Human Rights"
+    if parser is not None:  # the rules know no "ally" who speaks
+        assert found["We will stay"].speaker == "Hassan Nasrallah"
+
+
 def test_a_description_in_reported_speech(parser):
     from newstrace.quotes import ParsedArticle, statements
 

@@ -156,7 +156,12 @@ class Profiles:
         vocabulary = self.vocabulary
         for kind, counts in (("words", p.words), ("names", p.names)):
             ends, columns, values = self._rows[kind]
-            columns.extend([vocabulary.setdefault(key, len(vocabulary)) for key in counts])
+            found = list(map(vocabulary.get, counts))
+            if None in found:  # words not seen before take the next columns
+                for k, key in enumerate(counts):
+                    if found[k] is None:
+                        found[k] = vocabulary.setdefault(key, len(vocabulary))
+            columns.extend(found)
             values.frombytes((1 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))).tobytes())
             ends.append(len(columns))
         for key, written in p.surfaces.items():
@@ -233,12 +238,14 @@ class Vectors:
         articles share most, weighed by rarity."""
         from .significance import fact_kind
 
-        weight = np.asarray(self.names[rows].sum(axis=0)).ravel()
+        held = self.names[rows]  # only the names these rows hold: the vocabulary is the collection's
+        columns, at = np.unique(held.indices, return_inverse=True)
+        weight = np.bincount(at, weights=held.data, minlength=len(columns))
         chosen = []
-        for c in np.argsort(-weight, kind="stable"):
-            if weight[c] <= 0 or len(chosen) == size:
+        for k in np.lexsort((columns, -weight)):  # the heaviest first, ties by column
+            if weight[k] <= 0 or len(chosen) == size:
                 break
-            written = self.surfaces.get(int(c))
+            written = self.surfaces.get(int(columns[k]))
             if written and fact_kind(written) == "name":
                 chosen.append(written)
         return ", ".join(chosen)

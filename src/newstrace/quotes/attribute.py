@@ -30,7 +30,8 @@ _ROLE = (r"(?:spokesman|spokeswoman|spokesperson|spokesmen|minister|secretary|pr
          r"board|police|prosecutor|judge|lawyer|attorney|member|members|representative|executive|founder|"
          r"chairwoman|press secretary|staff|team|voter|voters|supporter|supporters|critic|critics|"
          r"businessman|businesswoman|billionaire|host|anchor|reporter|writer|columnist|economist|"
-         r"government|administration|company|firm|group|party|committee|council|court|military|army|navy)")
+         r"government|administration|company|firm|group|party|committee|council|court|military|army|navy|"
+         r"monitor)")
 _PRONOUN = r"(?:he|she|they|He|She|They|I|we|We)"
 SPEAKER = (rf"(?:(?:the|The|a|A|an|An)\s+)?(?:(?:{_NAME}|{_ROLE})\s+(?:{_LINK}\s+)*)*(?:{_NAME}|{_ROLE})")
 _AFTER_CUE_FIRST = re.compile(
@@ -458,8 +459,10 @@ _PLACE_WORDS = {"North", "South", "East", "West", "New", "United", "Saint", "San
 # Minister Lena Havik … “…,” the minister said").
 _OFFICES = ("minister", "senator", "secretary", "president", "governor", "mayor", "spokesman", "spokeswoman",
             "spokesperson", "ambassador", "chairman", "chairwoman", "chancellor", "judge", "prosecutor",
-            "congressman", "congresswoman", "premier", "commissioner", "sheriff", "chief", "director")
-_DESCRIPTION = re.compile(rf"(?i:the)\s+(?:[a-z][\w-]*\s+){{0,2}}(?P<office>{'|'.join(_OFFICES)})")
+            "congressman", "congresswoman", "premier", "commissioner", "sheriff", "chief", "director",
+            "ally", "envoy", "commander", "monitor")
+# "the minister", "that Assad ally", "the Britain-based monitor": a determiner, a few words, an office.
+_DESCRIPTION = re.compile(rf"(?i:the|that|this)\s+(?:[\w-]+\s+){{0,2}}(?P<office>{'|'.join(_OFFICES)})")
 
 
 def described(masked: str, before: int, as_written: str) -> tuple[str, str] | None:
@@ -474,15 +477,24 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
         return None
     office = m.group("office")
     name = rf"{_NOT_A_NAME}[A-Z][\w’'.-]*(?:\s+(?:(?:{'|'.join(_PARTICLES)})\s+)?[A-Z][\w’'.-]*){{0,2}}"
+    # A body named in apposition keeps its "for"/"of" ("the Syrian Observatory for Human Rights,
+    # a Britain-based monitor"): the whole name, not its last words.
+    body = rf"{_NOT_A_NAME}[A-Z][\w’'.-]*(?:\s+(?:(?:for|of|the|{'|'.join(_PARTICLES)})\s+)*[A-Z][\w’'.-]*){{0,5}}"
     # Not "Vice President Biden" for "the president"; "Lena Havik, the minister," but not "in
-    # Chelsea, the mayor said".
+    # Chelsea, the mayor said". Written small, the office follows whose it is and the name
+    # follows it on the same line ("Assad ally Hassan Nasrallah").
     pattern = re.compile(rf"(?<!Vice )(?<!Deputy )(?<!Assistant )(?<!Under )\b{office.capitalize()}\s+(?P<titled>{name})"
-                         rf"|(?P<apposed>{name}),\s+(?:the|a)\s+(?:[\w-]+\s+){{0,3}}?{office}(?=[,.;)])")
-    found = list(pattern.finditer(masked, max(0, before - 3000), before))
+                         rf"|\b[A-Z][\w’'-]*[^\S\n]+{office}[^\S\n]+(?P<small>(?=[A-Z][a-z]){name})"
+                         rf"|(?P<apposed>{body}),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?{office}(?=[,.;)])")
+    # "the Newberry senator", "that Assad ally": whose or where the office is must be written
+    # by the mention too ("Senator Alan Jonstone, Sr., of Newberry"), not any senator's.
+    qualifiers = [w for w in as_written.split()[1:-1] if w[:1].isupper()]
+    found = [m for m in pattern.finditer(masked, max(0, before - 3000), before)
+             if all(q in masked[max(0, m.start() - 40):m.end() + 40] for q in qualifiers)]
     if not found:
         return None
     mention = found[-1]
-    person = (mention.group("titled") or mention.group("apposed")).rstrip(".")  # "… Lena Havik." ends a sentence
+    person = (mention.group("titled") or mention.group("small") or mention.group("apposed")).rstrip(".")  # "… Lena Havik." ends a sentence
     return core_name(person), f"“{as_written}” is {mention.group().strip().rstrip('.')}, named before it"
 
 

@@ -66,6 +66,16 @@ def _held_up(text: str, start: int, end: int) -> bool:
     return after is not None and word_key(after.group(1)) not in STOPWORDS
 
 
+_DETERMINER_BEFORE = re.compile(r"\b(?:[Tt]hat|[Tt]his|[Tt]he)\s+$")
+
+
+def _with_determiner(text: str, start: int, as_written: str) -> tuple[int, str]:
+    """A speaker's words with the determiner right before them, which a parse may leave out
+    of the subject ("that Assad ally said"): what tells a description from a name."""
+    m = _DETERMINER_BEFORE.search(text, max(0, start - 6), start)
+    return (m.start(), text[m.start():start] + as_written) if m else (start, as_written)
+
+
 def _without_speaker(quote: Quote, why: str, **fields) -> Quote:
     return replace(quote, speaker=None, speaker_as_written=None, speaker_start=None, speaker_end=None,
                    how="unattributed", cue=None, cue_start=None, cue_end=None, secondary_source=None, evidence=why,
@@ -119,7 +129,7 @@ def extract_quotes(article_id: str, text: str, parser=None, terms: bool = False)
         if turn:
             quote = _turn(text, quote, turn)
         elif quote.how == "named" and quote.speaker_as_written and quote.speaker_start is not None \
-                and (person := described(masked, quote.speaker_start, quote.speaker_as_written)):
+                and (person := described(masked, *_with_determiner(scan, quote.speaker_start, quote.speaker_as_written))):
             quote = replace(quote, speaker=person[0], evidence=person[1])  # “…,” the minister said
         if quote.how == "unattributed" and previous is not None and previous.how != "unattributed":
             between = text[previous.end + 1 : quote.start - 1]
