@@ -606,6 +606,9 @@ def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
 
 @pytest.mark.parametrize("as_written, name", [
     ("Russian Defence Ministry spokesman Igor Konashenkov", "Igor Konashenkov"),
+    ("Foreign Minister Walid al-Moallem", "Walid al-Moallem"),
+    ("the Minister of Foreign Affairs", "Minister of Foreign Affairs"),
+    ("Secretary of State Lansing", "Lansing"),
     ("Konashenkov", "Konashenkov"),
     ("the US embassy in Syria", "US embassy in Syria"),
     ("the Russian Defence Ministry", "Russian Defence Ministry"),

@@ -92,6 +92,8 @@ def core_name(as_written: str) -> str:
     ('Clinton', 'New York Times')
     >>> core_name("the Syrian Observatory for Human Rights"), core_name("Director of National Intelligence James Clapper")
     ('Syrian Observatory for Human Rights', 'James Clapper')
+    >>> core_name("Foreign Minister Walid al-Moallem"), core_name("the Minister of Foreign Affairs")
+    ('Walid al-Moallem', 'Minister of Foreign Affairs')
     """
     text = _PARENTHETICAL.sub("", as_written).strip()  # "Jason Chaffetz (R-Utah)"
     parts = [p.strip() for p in text.split(",") if p.strip()]
@@ -103,7 +105,7 @@ def core_name(as_written: str) -> str:
     run: list[str] = []  # the capitalised words at the end, a particle joined to the word after it
     for k in range(len(words) - 1, -1, -1):
         w = words[k]
-        if w[:1].isupper():
+        if w[:1].isupper() or _PREFIXED.match(w):  # "al-Moallem", "d'Estaing"
             run.append(w)
         elif w in _PARTICLES and run and (k == 0 or words[k - 1][:1].isupper() or words[k - 1] in _PARTICLES):
             run[-1] = f"{w} {run[-1]}"  # "Bill de Blasio"
@@ -133,6 +135,8 @@ def core_name(as_written: str) -> str:
         return " ".join(words[start:])
     if run and run[-1].strip(".") in _ORGANISATIONS:
         return " ".join(run)  # "Russian Defence Ministry", "New York Times"
+    if run and run[-1] in _PORTFOLIOS and before > 0 and words[before].lower() == "of" and words[before - 1] in _TITLES:
+        return " ".join(words)  # "Minister of Foreign Affairs": an office named, no person
     titles = [k for k, w in enumerate(run[:-1]) if w.strip(",") in _TITLES]
     if titles:
         run = run[titles[-1] + 1:]  # "Former President Bill Clinton", "Oversight Chairman Jason Chaffetz"
@@ -176,6 +180,12 @@ def _is_name(phrase: str) -> bool:
 
 
 _LINK_WORDS = {"of", "in", "for", "at", "on"}
+# What an office is of, ending its name ("Minister of Foreign Affairs"): never a surname there.
+_PORTFOLIOS = {"Affairs", "Relations", "Defense", "Defence", "Justice", "Health", "Interior", "Finance", "Treasury",
+               "Commerce", "Labor", "Labour", "Education", "Energy", "Agriculture", "Transport", "Security",
+               "Trade", "Economy", "Information", "Intelligence"}
+# A surname written with its particle joined: "al-Moallem", "el-Sisi", "d'Estaing".
+_PREFIXED = re.compile(r"(?:al|el|ad|ar|as|ash|az|an|bin|ibn|abu|ben|d|de|di|da|du|l|o)[-’'][A-Z]")
 # Lower-case words inside a person's name.
 _PARTICLES = {"de", "da", "di", "du", "del", "della", "der", "van", "von", "la", "le", "al", "bin", "ibn"}
 
