@@ -100,6 +100,23 @@ def test_articles_arriving_later_join_the_stories_one_run_makes(tmp_path):
         assert sorted(a for s in expected for a in s) == sorted(r["id"] for r in records)
 
 
+def test_a_whole_grouping_keeps_the_profiles_it_read(tmp_path):
+    """A store grouped again whole (grown past REGROUP_GROWTH) keeps every article's profile:
+    the next arrivals' neighbours are read back, not tokenized again."""
+    from newstrace.pipeline import detect, ingest
+    from newstrace.store import open_store
+
+    records = _example_records()
+    first, rest = records[:4], records[4:]
+    with open_store(tmp_path / "s.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "first.jsonl", first)])
+        detect(store)
+        ingest(store, [write_jsonl(tmp_path / "rest.jsonl", rest)])
+        detect(store)  # grown far past a quarter: grouped whole, the first four's profiles read back
+        assert store.story_grouping()[1] == len(store.publication_dates())
+        assert store.count("story_profiles") == len(store.publication_dates())
+
+
 def test_a_report_arriving_later_joins_its_event_and_the_story_keeps_its_id(tmp_path):
     from newstrace.pipeline import detect, ingest
     from newstrace.store import open_store

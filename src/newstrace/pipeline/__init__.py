@@ -244,10 +244,13 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     titles = store.titles()
     packed: dict[str, bytes] = {}  # the profiles made here, to store
 
-    def profiles_of(ids: list[str], into: Profiles, made: list | None = None) -> Profiles:
+    def profiles_of(ids: list[str], into: Profiles, made: list | None = None, keep: bool = False) -> Profiles:
         """Add the articles' profiles: those stored read back, the others made from the texts
-        (and kept in ``made``)."""
+        (and kept in ``made``). With ``keep``, the stored ones are written again too (a whole
+        grouping replaces the table)."""
         stored = store.story_profiles(ids)
+        if keep:
+            packed.update(stored)
         for i, blob in sorted(stored.items()):
             into.add(Profile.unpacked(i, blob))
         items = [(i, titles.get(i, ""), published[i]) for i in ids if i not in stored]
@@ -264,7 +267,7 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     # past REGROUP_GROWTH.
     whole = not hoods or counted != len(hoods) or len(published) > (1 + REGROUP_GROWTH) * weighed_at
     if whole:
-        region = profiles_of(sorted(published), Profiles())
+        region = profiles_of(sorted(published), Profiles(), keep=True)
         words, n = region.document_frequency(), len(region)
         vectors, terms, links = group_profiles(region, Weights(words, n), reprint_pairs(store.reuse_clusters()))
     else:
