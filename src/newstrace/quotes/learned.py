@@ -188,7 +188,7 @@ def cue_features(t, quoted: list[bool]) -> list[str]:
     f += ["shape=" + shape, "lshape=" + lemma + "|" + shape]
     subject = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None:
-        kind = subject.ent_type_ or (subject.lower_ if subject.pos_ == "PRON" else subject.pos_)
+        kind = subject.lower_ if subject.pos_ == "PRON" else subject.pos_
         f += ["subj=" + kind, "psubj=" + t.pos_ + "|" + kind]
     for c in t.children:
         if c.dep_ in ("prep", "agent", "dative", "prt"):
@@ -248,7 +248,6 @@ def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
           "punct=" + "".join(sorted({x for x in view.text[lo:hi] if x in ",:;—–()"})),
           "csubj=" + str(any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cand.children))]
     if role == "source":
-        f += ["ent=" + (cand.ent_type_ or "-"), "entp=" + (cand.ent_type_ or "-") + "|" + p]
         if cand.pos_ == "PRON":
             f.append("pron=" + cand.lower_)
         f += ["slem=" + cand.lemma_.lower() if cand.pos_ == "NOUN" else "slem=-", "sdep=" + cand.dep_ + "|" + lemma,
@@ -312,8 +311,7 @@ def extent_features(head, t) -> list[str]:
     side = "L" if t.i < head.i else "R"
     gap = _bucket(abs(t.i - head.i))
     f = ["rel=" + rel, "rs=" + rel + side, "pos=" + t.pos_ + side, "w=" + t.lower_ + side, "gap=" + side + gap,
-         "rg=" + rel + side + gap, "hw=" + head.lemma_.lower() + "|" + t.lower_ + side, "tag=" + t.tag_ + side,
-         "ent=" + str(bool(t.ent_type_)) + str(t.ent_type_ == head.ent_type_ and bool(head.ent_type_))]
+         "rg=" + rel + side + gap, "hw=" + head.lemma_.lower() + "|" + t.lower_ + side, "tag=" + t.tag_ + side]
     if t.is_punct:
         f.append("punct=" + t.text + side)
     return f
