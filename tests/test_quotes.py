@@ -608,6 +608,7 @@ def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
     ("Russian Defence Ministry spokesman Igor Konashenkov", "Igor Konashenkov"),
     ("Foreign Minister Walid al-Moallem", "Walid al-Moallem"),
     ("the Minister of Foreign Affairs", "Minister of Foreign Affairs"),
+    ("Director of National Intelligence", "Director of National Intelligence"),
     ("Secretary of State Lansing", "Lansing"),
     ("Konashenkov", "Konashenkov"),
     ("the US embassy in Syria", "US embassy in Syria"),

@@ -135,7 +135,8 @@ def core_name(as_written: str) -> str:
         return " ".join(words[start:])
     if run and run[-1].strip(".") in _ORGANISATIONS:
         return " ".join(run)  # "Russian Defence Ministry", "New York Times"
-    if run and run[-1] in _PORTFOLIOS and before > 0 and words[before].lower() == "of" and words[before - 1] in _TITLES:
+    if run and run[-1] in _PORTFOLIOS and before > 0 and words[before].lower() == "of" \
+            and (words[before - 1] in _TITLES or words[before - 1].lower() in _OFFICES):
         return " ".join(words)  # "Minister of Foreign Affairs": an office named, no person
     titles = [k for k, w in enumerate(run[:-1]) if w.strip(",") in _TITLES]
     if titles:
