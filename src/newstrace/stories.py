@@ -156,12 +156,7 @@ class Profiles:
         vocabulary = self.vocabulary
         for kind, counts in (("words", p.words), ("names", p.names)):
             ends, columns, values = self._rows[kind]
-            found = list(map(vocabulary.get, counts))
-            if None in found:  # words not seen before take the next columns
-                for k, key in enumerate(counts):
-                    if found[k] is None:
-                        found[k] = vocabulary.setdefault(key, len(vocabulary))
-            columns.extend(found)
+            columns.extend([vocabulary.setdefault(key, len(vocabulary)) for key in counts])
             values.frombytes((1 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))).tobytes())
             ends.append(len(columns))
         for key, written in p.surfaces.items():

@@ -202,12 +202,12 @@ def collect_quotes(store: Store, settings: Settings = Settings(speakers="rules")
         copies[original].append(copy)
         published[copy] = date
     quotations, terms, said = [], [], []
-    for done, (found, stated) in enumerate(_engine(store, settings).map(article_quotations, ids, chunksize=8), 1):
+    for done, (article, found, stated) in enumerate(
+            _engine(store, settings).map(article_quotations, ids, chunksize=8), 1):
         progress("quotes", done, len(ids))
-        if found and copies.get(found[0].article):
-            found += [replace(q, article=copy) for copy in copies[found[0].article] for q in found]
-        if stated and copies.get(stated[0].article):
-            stated += [replace(s, article=copy) for copy in copies[stated[0].article] for s in stated]
+        for copy in copies.get(article, ()):
+            found += [replace(q, article=copy) for q in found if q.article == article]
+            stated += [replace(s, article=copy) for s in stated if s.article == article]
         for q in found:
             (quotations if q.kind == "quotation" else terms).append(q)
         said.extend(stated)

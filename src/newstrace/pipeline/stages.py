@@ -56,7 +56,7 @@ def article_profile(worker: Worker, item: tuple[str, str, str | None]):
     return made, made.packed()
 
 
-def article_quotations(worker: Worker, article_id: str) -> tuple[list, list]:
+def article_quotations(worker: Worker, article_id: str) -> tuple[str, list, list]:
     """Stage: one article's quotations and terms (:func:`newstrace.quotes.extract_quotes`),
     and with the parse its statements, speakers found as ``settings.speakers`` says (each
     process loads the parser once)."""
@@ -70,7 +70,7 @@ def article_quotations(worker: Worker, article_id: str) -> tuple[list, list]:
     parsed = ParsedArticle(parser, flowing) if parser is not None else None
     found = extract_quotes(article_id, text, parsed, terms=True)
     quotations = [q for q in found if q.kind == "quotation"]
-    return found, statements(article_id, flowing, quotations, parsed) if parsed is not None else []
+    return article_id, found, statements(article_id, flowing, quotations, parsed) if parsed is not None else []
 
 
 def group_profiles(region, weights, reprints: Iterable[tuple[str, str]]):
