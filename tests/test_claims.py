@@ -225,6 +225,43 @@ def test_a_few_shared_words_are_no_copied_from_claim(tmp_path):
     assert [c["kind"] for c in store.clusters()] == ["phrase"] and store.signals("late")["sources"] == []
 
 
+def test_background_told_again_in_other_words_is_restated_not_shared_text(tmp_path):
+    """An agency retelling its own background in a later story shares words, not text: a short
+    passage whose words align loosely, or a clause reworded inside sentences told otherwise."""
+    loose = ("Fisker has fired 75 percent of its workforce and hired bankruptcy advisors. It has not built "
+             "a car since July.", "Fisker fired the bulk of its workforce to save cash. The company has not "
+             "built a car since July.")
+    clause = ("Analysts said on Monday that Amazon.com Inc founder Jeff Bezos bought The Washington Post for "
+              "$250 million, a deal few had foreseen.", "Shares rose after Amazon.com Inc founder Jeff Bezos "
+              "will buy the Washington Post newspaper for $250 million and others followed.")
+    for k, (one, other) in enumerate((loose, clause)):
+        (tmp_path / str(k)).mkdir()
+        store = traced(tmp_path / str(k), [article("early", f"{filler(21)} {one} {filler(22)}", "2013-08-01", "Wire"),
+                                           article("late", f"{filler(23)} {other} {filler(24)}", "2013-08-09", "Wire")])
+        assert [c["kind"] for c in store.clusters()] == ["restated"], (one, store.clusters())
+        assert store.signals("late")["sources"] == []
+    # The clause copied word for word, or whole sentences lightly edited, stays shared text.
+    sentence = "Amazon.com Inc founder Jeff Bezos bought The Washington Post for $250 million in cash."
+    verbatim = f"Shares rose after {sentence[:-9]} and others followed."
+    edited = sentence.replace("bought", "has bought").replace(" in cash", "")
+    for k, other in enumerate((verbatim, edited)):
+        (tmp_path / f"kept{k}").mkdir()
+        store = traced(tmp_path / f"kept{k}", [article("early", f"{filler(21)} {sentence} {filler(22)}", "2013-08-01", "Wire"),
+                                               article("late", f"{filler(23)} {other} {filler(24)}", "2013-08-09", "Wire")])
+        assert [c["kind"] for c in store.clusters()] == ["phrase"], (other, store.clusters())
+
+
+def test_an_ocr_reprint_garbled_by_the_scanner_is_no_restatement():
+    """Loose alignment in OCR'd text is the scanner's, not a writer's rewording."""
+    clean = ("The crown prince's offensive in the Verdun region is showing signs of slackening, the war office "
+             "announced this afternoon. No attacks were made during the night, it was stated").split()
+    scanned = ("Tho crown prlnce'a offensive In the Verdun re glon in showing signs of slackening, tho War Ofllce "
+               "announced this after noon. No attacks -wero made during the night, it wsia stated").split()
+    from newstrace.align import Document, align
+    [passage] = align(Document.from_text("a", " ".join(scanned)), Document.from_text("b", " ".join(clean)))
+    assert passage.similarity < 0.75 and significance(passage.ops).kind == "copy"
+
+
 def test_an_earlier_text_crediting_the_later_outlet_is_no_source_of_it(tmp_path):
     """A site reprints the Times's poll the day before the Times's print edition is dated."""
     poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])

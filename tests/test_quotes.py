@@ -677,6 +677,12 @@ def test_scare_quotes_and_titles_are_terms_kept_apart(tmp_path, capsys):
     assert all(found[t].speaker is None for t in ("terrorist", "caliphate"))
     assert found["disaster"].kind == "quotation" and found["disaster"].speaker == "Omar Haddad"
     assert "terrorist" not in {q.text for q in extract_quotes("x", text)}  # only on request
+    # Words in marks after their speaker's cue, in reported speech, are the speaker's own.
+    partial = ("Kelley Blue Book analyst Jack Nerad said Fisker's departure may have “dire” consequences for a "
+               "deal. Kowalski was said to be the “brains” of the ring.")
+    found = {q.text: q for q in extract_quotes("y", partial, terms=True)}
+    assert found["dire"].kind == "quotation" and found["dire"].speaker == "Jack Nerad"
+    assert found["brains"].kind == "term"
     data = write_jsonl(tmp_path / "a.jsonl", [{"id": "syria", "text": text}])
     listed = quotes_json(capsys, data)
     assert {q["kind"] for q in listed} == {"quotation"} and len(listed) == 2

@@ -119,7 +119,7 @@ def pair(store: Store, a: str, b: str) -> dict:
             "passages": passages}
 
 
-CLUSTER_KINDS = ("reuse", "recurring", "formula", "template", "quotation", "phrase")
+CLUSTER_KINDS = ("reuse", "recurring", "formula", "template", "quotation", "phrase", "restated")
 
 
 def clusters(store: Store, min_size: int = 2, kind: str | None = None, limit: int = 50,

@@ -22,7 +22,7 @@ from .model import Alignment
 # The judgements that are text reuse, as PAN counts it: formulas and templates are not; a
 # quotation both articles took from its speaker, or a phrase too short for a claim, is no
 # claim that one copied the other, but it is text they share.
-SHARED_TEXT = ("copy", "phrase", "quotation")
+SHARED_TEXT = ("copy", "phrase", "quotation")  # not "restated": the same facts in other words
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +259,7 @@ def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
     from .align import Document, align
     from .normalize import load_aliases
     from .settings import Settings
-    from .significance import significance
+    from .provenance import judge_passages
 
     settings = settings or Settings()
     aliases = aliases or load_aliases(settings.aliases)
@@ -276,7 +276,9 @@ def detect_pairs(corpus: Path, out: Path, settings=None, aliases=None) -> int:
         a = document(susp_folder(corpus) / susp)
         b = document(src_folder(corpus) / src)
         # Without the collection's phrase counts, only the background table judges.
-        found = [al for al in (align(a, b, settings) if a.id != b.id else []) if significance(al.ops).kind in SHARED_TEXT]
+        passages = align(a, b, settings) if a.id != b.id else []
+        judged, _ = judge_passages(passages, texts=lambda ids, a=a, b=b: {d.id: d.text for d in (a, b) if d.id in ids})
+        found = [al for al, j in zip(passages, judged) if j.kind in SHARED_TEXT]
         write_detections(out / f"{Path(susp).stem}-{Path(src).stem}.xml", susp, src, found)
         written += len(found)
     return written

@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable
 import dataclasses
 import re
 from datetime import datetime, timezone
-from functools import partial
+from functools import lru_cache, partial
 
 from .credits import organisation
 from .model import (Alignment, ArticleMeta, CopyClaim, CopyEdge, EarliestClaim, FactDiffers, ReuseCluster,
                     Signals, Span, Swap, WordOp, flipped)
 from .dates import date_doubt, days_between, earlier, first_published, moment
 from .evidence import ArticleEvidence, inside
-from .significance import ALWAYS_COPY_WORDS, Significance, significance, word_changes
+from .significance import ALWAYS_COPY_WORDS, Significance, significance, whole_sentences, word_changes
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
@@ -445,15 +445,18 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
                    ) -> tuple[list[Significance], dict[tuple, float]]:
     """Each passage's :class:`~newstrace.significance.Significance`, and the median
     collection count of the words of those whose words were read (keyed by both spans).
-    With ``evidence`` and ``texts`` (the texts of the articles asked for, asked once for
-    those whose passages lie mostly inside quotation marks), a copy or phrase both articles
-    quote from its speaker is a ``quotation`` (:func:`_quoted_in_both`).
+    With ``texts`` (the texts of the articles asked for), a reworded phrase is shared text
+    only when whole sentences in both (see :func:`~newstrace.significance.significance`);
+    with ``evidence`` too (texts asked once for the passages lying mostly inside quotation
+    marks), a copy, phrase or restatement both articles quote from its speaker is a
+    ``quotation`` (:func:`_quoted_in_both`): two excerpts of one speech align loosely.
 
     A long passage is a copy without reading its words (most of a large collection's
     text): see ``ALWAYS_COPY_WORDS``.
     """
     judged: list[Significance] = []
     medians: dict[tuple, float] = {}
+    sentences = _whole_sentences(texts) if texts else None
     for al in alignments:
         matched = al.exact + al.variant
         if matched >= ALWAYS_COPY_WORDS:
@@ -469,16 +472,26 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
             in_words = sorted(c for op, c in zip((op for op in ops if op.a), counts) if op.kind != "inserted")
             medians[_passage_key(al)] = float(in_words[len(in_words) // 2]) if in_words else 1.0
             source_counts = partial(frequencies, [op.b for op in ops if op.b])
-        judged.append(significance(ops, counts, source_counts))
+        judged.append(significance(ops, counts, source_counts, sentences and partial(sentences, al)))
     if evidence and texts:
         quoted = [k for k, (al, j) in enumerate(zip(alignments, judged))
-                  if j.kind in ("copy", "phrase") and _mostly_quoted(al, evidence)]
+                  if j.kind in ("copy", "phrase", "restated") and _mostly_quoted(al, evidence)]
         text_of = texts({s.article for k in quoted for s in (alignments[k].a, alignments[k].b)}) if quoted else {}
         for k in quoted:
             if _quoted_in_both(alignments[k], evidence, text_of):
                 judged[k] = dataclasses.replace(judged[k], kind="quotation",
                                                 reason="quoted in both articles, told around in their own words")
     return judged, medians
+
+
+def _whole_sentences(texts: Callable[[set[str]], dict[str, str]]) -> Callable[[Alignment], bool]:
+    """Whether a passage is whole sentences in both its articles, their texts fetched as asked
+    (a few recent ones kept: the passages of one article come together)."""
+    @lru_cache(maxsize=64)
+    def text(article: str) -> str:
+        return texts({article}).get(article, "")
+
+    return lambda al: all(whole_sentences(text(s.article), s.start, s.end) for s in (al.a, al.b))
 
 
 def _whole_text(al: Alignment) -> bool:
@@ -517,7 +530,7 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     copies = [al for al, kind in zip(alignments, kinds) if kind == "copy"]
     median_df = (lambda al: medians.get(_passage_key(al))) if frequencies is not None else None
     clusters = build_clusters(copies, meta, link_chars, median_df)
-    for kind in ("phrase", "quotation", "template", "formula"):
+    for kind in ("phrase", "quotation", "restated", "template", "formula"):
         others = [al for al, k in zip(alignments, kinds) if k == kind]
         clusters += build_clusters(others, meta, link_chars, median_df, kind=kind)
     clusters = [_with_evidence(c, meta, evidence) for c in _numbered(clusters)]

@@ -15,7 +15,9 @@ common phrasing does not explain. Each matched word is weighed by
 
 A passage is a ``copy`` when the information of its unexplained words reaches
 ``COPY_BITS`` and its wording beside names and figures ``PHRASE_BITS``; a shared ``phrase``
-(text reuse, but too short for a claim) when only the first; otherwise a ``formula``. Bylines and credit lines are formula whatever
+(text reuse, but too short for a claim) when only the first; otherwise a ``formula``. A
+short passage of clean text whose words align loosely, or a phrase reworded inside sentences
+told otherwise, is ``restated``: the same facts told again in other words, no shared text. Bylines and credit lines are formula whatever
 their names ("(Reporting by …; Editing by …)"). A passage whose differing words are facts
 (who, where, when, how many) with nothing but formula beside them is a ``template``: the
 same house formula told of another event. A copy with a changed fact keeps its wording, so
@@ -27,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -64,6 +66,19 @@ BITS_PER_DOUBLING = 4.0
 # long, and a template shares little beside its facts (a long copy's changed facts are
 # reported as facts that differ).
 ALWAYS_COPY_WORDS = 60
+# A shorter passage of clean text whose words align this loosely (a quarter of them or more
+# reworded, added or dropped) is the same facts told again in other words: a restatement of
+# background ("Fisker has fired 75 percent of its workforce … It has not built a car since
+# July" / "Fisker fired the bulk of its workforce … The company has not built a car since
+# July"), not shared text. A spun copy swaps words in place and keeps the rest: spinbench's
+# spun cases align at 0.78 and more. OCR'd text is exempt: there the scanner, not a writer,
+# garbles the words.
+RESTATED_SHARE = 0.75
+# A phrase (see PHRASE_BITS) is shared text only when copied near word for word, or whole
+# sentences on both sides: a clause reworded inside sentences told otherwise is a fact
+# restated ("Amazon.com Inc founder Jeff Bezos bought The Washington Post for $250 million,"
+# / "… will buy the Washington Post newspaper for $250 million").
+VERBATIM_SHARE = 0.95
 
 @dataclass(frozen=True, slots=True)
 class Significance:
@@ -344,17 +359,70 @@ def byline_spans(text: str) -> list[tuple[int, int]]:
 # --- significance ----------------------------------------------------------------------
 
 def significance(ops: Sequence[WordOp], frequencies: Sequence[int] | None = None,
-                 source_frequencies: Callable[[], Sequence[int]] | None = None) -> Significance:
-    """What one passage is (``copy``, ``formula`` or ``template``) and why.
+                 source_frequencies: Callable[[], Sequence[int]] | None = None,
+                 whole_sentences: Callable[[], bool] | None = None) -> Significance:
+    """What one passage is (``copy``, ``phrase``, ``restated``, ``formula`` or ``template``)
+    and why.
 
     ``ops`` is the passage's word alignment, this article on side ``a``;
     ``frequencies`` gives, for each op with a word on side ``a`` (in order), how many
     articles of the collection hold a key n-gram around that word (None: only these two);
     ``source_frequencies`` gives the same for the words on side ``b``, asked only when a
     fact differs: they tell a template (each report's facts its own) from a copy that
-    changed a fact. Words of credit lines
+    changed a fact; ``whole_sentences`` whether the passage is whole sentences in both
+    articles, asked only of a reworded phrase (None: it is not). Words of credit lines
     weigh nothing.
     """
+    judged = _judged(ops, frequencies, source_frequencies)
+    if judged.kind not in ("copy", "phrase") or judged.words >= ALWAYS_COPY_WORDS or _scanned(ops):
+        return judged
+    share = aligned_share(ops)
+    if share < RESTATED_SHARE:
+        return replace(judged, kind="restated",
+                       reason=f"only {share:.0%} of its words align: the same facts told in other words")
+    if judged.kind == "phrase" and share < VERBATIM_SHARE and not (whole_sentences and whole_sentences()):
+        return replace(judged, kind="restated", reason=f"a clause reworded ({share:.0%} of its words align) "
+                                                       "inside sentences told otherwise: the same facts told again")
+    return judged
+
+
+def aligned_share(ops: Sequence[WordOp]) -> float:
+    """The share of a passage's words that align, on its longer side (gaps between the parts
+    of a joined passage left out).
+
+    >>> aligned_share([WordOp("exact", "a", "a"), WordOp("substituted", "b", "c"), WordOp("deleted", "d", "")])
+    0.3333333333333333
+    """
+    matched = sum(op.kind in ("exact", "variant", "near") for op in ops)
+    longer = max(sum(bool(op.a) for op in ops if op.kind != "gap"), sum(bool(op.b) for op in ops if op.kind != "gap"))
+    return matched / longer if longer else 0.0
+
+
+# A sentence ends at a stop (quotes and brackets after it), a closing bracket ("(Editing by
+# …)") or a line's end; a passage may begin or end this many words inside one (the
+# alignment leaves a changed word at its edge: "The firm's $[44.6 bln warchest …").
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s|\)\s|\n")
+EDGE_WORDS = 2
+
+
+def whole_sentences(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` begins and ends where sentences do, but for EDGE_WORDS.
+
+    >>> text = "He left. They said so to the press, and went. Then"
+    >>> whole_sentences(text, 9, 45), whole_sentences(text, 22, 45), whole_sentences(text, 9, 34)
+    (True, False, False)
+    """
+    before = text[:start].rstrip()
+    opened = max((m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, start - 300), start + 1)), default=0)
+    begins = not before or len(text[opened if opened <= start else 0:start].split()) <= EDGE_WORDS
+    closed = _SENTENCE_BREAK.search(text, max(start, end - 3))
+    ends = len(text[end:closed.start() + 1 if closed else len(text)].split()) <= EDGE_WORDS
+    return begins and ends
+
+
+def _judged(ops: Sequence[WordOp], frequencies: Sequence[int] | None,
+            source_frequencies: Callable[[], Sequence[int]] | None) -> Significance:
+    """The judgement by the passage's information alone (see :func:`significance`)."""
     counts = _counts_by_op(ops, frequencies)
     in_credit = _credit_words(ops)
     matched = [(k, op) for k, op in enumerate(ops) if op.a and op.kind in ("exact", "variant", "near")]

@@ -18,6 +18,7 @@ from .attribute import (
 )
 from ..model import Quote
 from ..normalize import STOPWORDS, joined_lines, word_key
+from ..significance import rarity
 from .marks import _MAX_QUOTE, _MAX_WRAPPED_QUOTE, _find_spans, _turn_at, _typed_marks
 from .parse import refine
 
@@ -52,10 +53,12 @@ def _is_title(text: str, start: int, end: int) -> bool:
 _NEXT_WORD = re.compile(r"[^\S\n]*([a-z][a-z-]*)\b")
 
 
-def _held_up(text: str, start: int, end: int) -> bool:
+def _held_up(text: str, start: int, end: int, spoken: bool = False) -> bool:
     """A few words in marks inside a noun phrase: after a determiner ("the “terrorist”
-    attack", "so-called “caliphate”") or before the noun they qualify ("by “moderate”
-    rebels"). Scare quotes, whoever the sentence says speaks."""
+    attack", "so-called “caliphate”"), scare quotes whoever the sentence says speaks; or
+    before the noun they qualify ("by “moderate” rebels"), unless ``spoken``: the speaker's
+    cue comes before them in their sentence, and they are the speaker's own words quoted in
+    reported speech ("Nerad said Fisker's departure may have “dire” consequences")."""
     words = text[start:end].split()
     if not words or len(words) >= _MIN_UNATTRIBUTED_WORDS or text[start:end].rstrip()[-1:] in ".,!?;:":
         return False
@@ -63,7 +66,26 @@ def _held_up(text: str, start: int, end: int) -> bool:
     if before and before[-1].lower().strip("“‘\"'(") in _HELD_UP_AFTER:
         return True
     after = _NEXT_WORD.match(text, end + 1)
-    return after is not None and word_key(after.group(1)) not in STOPWORDS
+    return not spoken and after is not None and word_key(after.group(1)) not in STOPWORDS
+
+
+_SENTENCE_END = re.compile(r"[.!?][”’\"')]*\s")
+# A cue this close before words in marks, in their sentence, makes them the speaker's.
+_CUE_WORDS_BEFORE = 12
+_PASSIVE_CUE = re.compile(r"\s*to\s+(?:be|have)\b")  # "said to be the “brains”": nobody speaks
+
+
+def _cued_before(text: str, quote: Quote) -> bool:
+    """Whether the quotation's speaker, named, is cued just before it in its own sentence
+    ("Nerad said Fisker's departure may have “dire” consequences"). A speaker that is one
+    everyday word ("Barring", "Only": a misread sentence opening) makes no such case."""
+    if quote.how not in ("named", "pronoun") or not quote.speaker or quote.cue_end is None \
+            or not quote.cue_end <= quote.start:
+        return False
+    between = text[quote.cue_end:quote.start]
+    words = quote.speaker.split()
+    return len(between.split()) <= _CUE_WORDS_BEFORE and not _SENTENCE_END.search(between) \
+        and not _PASSIVE_CUE.match(between) and not (len(words) == 1 and rarity(words[0].lower()) <= 1.0)
 
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:[Tt]hat|[Tt]his|[Tt]he)\s+$")
@@ -147,7 +169,8 @@ def extract_quotes(article_id: str, text: str, parser=None, terms: bool = False)
             continue  # over a wrapped line break, with no one said to speak it: a stray mark
         # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
         if (quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS) \
-                or _is_title(scan, quote.start, quote.end) or _held_up(scan, quote.start, quote.end):
+                or _is_title(scan, quote.start, quote.end) \
+                or _held_up(scan, quote.start, quote.end, _cued_before(scan, quote)):
             if terms:
                 quotes.append(_as_term(quote))
             continue

@@ -300,7 +300,8 @@ def create_app(db_path: str | Path) -> FastAPI:
     Kind = Annotated[Literal[browse.CLUSTER_KINDS] | None, Query(description=(
         "only this kind: reuse (a passage that travelled), recurring (one outlet repeating itself), "
         "formula (common phrasing), template (one frame for different events), quotation (words both "
-        "articles quote from their speaker), phrase (shared text too short for a claim)"))]
+        "articles quote from their speaker), phrase (shared text too short for a claim), restated (the "
+        "same facts told in other words)"))]
 
     @twins("/clusters", "clusters.html", lambda data, asked: "Reuse clusters",
            lambda result, asked: {"result": result, "params": {"min_size": asked["min_size"],
