@@ -240,6 +240,12 @@ def test_background_told_again_in_other_words_is_restated_not_shared_text(tmp_pa
                                            article("late", f"{filler(23)} {other} {filler(24)}", "2013-08-09", "Wire")])
         assert [c["kind"] for c in store.clusters()] == ["restated"], (one, store.clusters())
         assert store.signals("late")["sources"] == []
+    # Among the other passages of a reprint, a loose one is a piece of it, edited.
+    (tmp_path / "reprint").mkdir()
+    store = traced(tmp_path / "reprint", [
+        article("early", f"{filler(21)} {STORY} {filler(25)} {loose[0]} {filler(22)}", "2013-08-01", "Wire"),
+        article("late", f"{filler(23)} {STORY} {filler(26)} {loose[1]} {filler(24)}", "2013-08-09", "Paper")])
+    assert "restated" not in {c["kind"] for c in store.clusters()} and store.signals("late")["sources"] == ["early"]
     # The clause copied word for word, or whole sentences lightly edited, stays shared text.
     sentence = "Amazon.com Inc founder Jeff Bezos bought The Washington Post for $250 million in cash."
     verbatim = f"Shares rose after {sentence[:-9]} and others followed."

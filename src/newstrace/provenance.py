@@ -21,7 +21,7 @@ from .model import (Alignment, ArticleMeta, CopyClaim, CopyEdge, EarliestClaim, 
                     Signals, Span, Swap, WordOp, flipped)
 from .dates import date_doubt, days_between, earlier, first_published, moment
 from .evidence import ArticleEvidence, inside
-from .significance import ALWAYS_COPY_WORDS, Significance, significance, whole_sentences, word_changes
+from .significance import ALWAYS_COPY_WORDS, Significance, restatement, significance, whole_sentences, word_changes
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
@@ -445,8 +445,9 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
                    ) -> tuple[list[Significance], dict[tuple, float]]:
     """Each passage's :class:`~newstrace.significance.Significance`, and the median
     collection count of the words of those whose words were read (keyed by both spans).
-    With ``texts`` (the texts of the articles asked for), a reworded phrase is shared text
-    only when whole sentences in both (see :func:`~newstrace.significance.significance`);
+    A loose copy or phrase that its two articles share alone is ``restated``
+    (:func:`~newstrace.significance.restatement`; with ``texts``, the texts of the articles
+    asked for, a reworded phrase that is whole sentences in both stays shared text);
     with ``evidence`` too (texts asked once for the passages lying mostly inside quotation
     marks), a copy, phrase or restatement both articles quote from its speaker is a
     ``quotation`` (:func:`_quoted_in_both`): two excerpts of one speech align loosely.
@@ -456,15 +457,19 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
     """
     judged: list[Significance] = []
     medians: dict[tuple, float] = {}
-    sentences = _whole_sentences(texts) if texts else None
-    for al in alignments:
+    shared: Counter = Counter()  # the copies and phrases of each pair of articles
+    restated: dict[int, Significance] = {}  # the passages that are facts told again, if their pair's only one
+    sentences = _whole_sentences(texts) if texts else (lambda al: False)
+    for k, al in enumerate(alignments):
         matched = al.exact + al.variant
         if matched >= ALWAYS_COPY_WORDS:
             judged.append(Significance("copy", 0.0, matched, 0, 0, f"{matched} matching words"))
+            shared[_pair(al)] += 1
             continue
         ops = tuple(words(al))
         if not ops and _whole_text(al):
             judged.append(Significance("copy", 0.0, 0, 0, 0, "exact duplicate"))
+            shared[_pair(al)] += 1
             continue
         counts = source_counts = None
         if frequencies is not None:
@@ -472,7 +477,17 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
             in_words = sorted(c for op, c in zip((op for op in ops if op.a), counts) if op.kind != "inserted")
             medians[_passage_key(al)] = float(in_words[len(in_words) // 2]) if in_words else 1.0
             source_counts = partial(frequencies, [op.b for op in ops if op.b])
-        judged.append(significance(ops, counts, source_counts, sentences and partial(sentences, al)))
+        judged.append(significance(ops, counts, source_counts))
+        if judged[-1].kind in ("copy", "phrase"):
+            shared[_pair(al)] += 1
+            told = restatement(judged[-1], ops, partial(sentences, al))
+            if told is not judged[-1]:
+                restated[k] = told
+    # A loose passage its two articles share alone is facts told again; among others it is a
+    # piece of an edited reprint (a wire dispatch trimmed, its figures spelled out).
+    for k, told in restated.items():
+        if shared[_pair(alignments[k])] == 1:
+            judged[k] = told
     if evidence and texts:
         quoted = [k for k, (al, j) in enumerate(zip(alignments, judged))
                   if j.kind in ("copy", "phrase", "restated") and _mostly_quoted(al, evidence)]
@@ -492,6 +507,10 @@ def _whole_sentences(texts: Callable[[set[str]], dict[str, str]]) -> Callable[[A
         return texts({article}).get(article, "")
 
     return lambda al: all(whole_sentences(text(s.article), s.start, s.end) for s in (al.a, al.b))
+
+
+def _pair(al: Alignment) -> tuple[str, str]:
+    return min(al.a.article, al.b.article), max(al.a.article, al.b.article)
 
 
 def _whole_text(al: Alignment) -> bool:

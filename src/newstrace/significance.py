@@ -16,8 +16,9 @@ common phrasing does not explain. Each matched word is weighed by
 A passage is a ``copy`` when the information of its unexplained words reaches
 ``COPY_BITS`` and its wording beside names and figures ``PHRASE_BITS``; a shared ``phrase``
 (text reuse, but too short for a claim) when only the first; otherwise a ``formula``. A
-short passage of clean text whose words align loosely, or a phrase reworded inside sentences
-told otherwise, is ``restated``: the same facts told again in other words, no shared text. Bylines and credit lines are formula whatever
+short passage of clean text that two articles share alone, whose words align loosely, or a
+phrase reworded inside sentences told otherwise, is ``restated``: the same facts told again
+in other words, no shared text. Bylines and credit lines are formula whatever
 their names ("(Reporting by …; Editing by …)"). A passage whose differing words are facts
 (who, where, when, how many) with nothing but formula beside them is a ``template``: the
 same house formula told of another event. A copy with a changed fact keeps its wording, so
@@ -66,8 +67,9 @@ BITS_PER_DOUBLING = 4.0
 # long, and a template shares little beside its facts (a long copy's changed facts are
 # reported as facts that differ).
 ALWAYS_COPY_WORDS = 60
-# A shorter passage of clean text whose words align this loosely (a quarter of them or more
-# reworded, added or dropped) is the same facts told again in other words: a restatement of
+# A shorter passage of clean text, the only one its two articles share, whose words align this
+# loosely (a quarter of them or more reworded, added or dropped) is the same facts told again
+# in other words: a restatement of
 # background ("Fisker has fired 75 percent of its workforce … It has not built a car since
 # July" / "Fisker fired the bulk of its workforce … The company has not built a car since
 # July"), not shared text. A spun copy swaps words in place and keeps the rest: spinbench's
@@ -359,70 +361,17 @@ def byline_spans(text: str) -> list[tuple[int, int]]:
 # --- significance ----------------------------------------------------------------------
 
 def significance(ops: Sequence[WordOp], frequencies: Sequence[int] | None = None,
-                 source_frequencies: Callable[[], Sequence[int]] | None = None,
-                 whole_sentences: Callable[[], bool] | None = None) -> Significance:
-    """What one passage is (``copy``, ``phrase``, ``restated``, ``formula`` or ``template``)
-    and why.
+                 source_frequencies: Callable[[], Sequence[int]] | None = None) -> Significance:
+    """What one passage is (``copy``, ``phrase``, ``formula`` or ``template``) and why.
 
     ``ops`` is the passage's word alignment, this article on side ``a``;
     ``frequencies`` gives, for each op with a word on side ``a`` (in order), how many
     articles of the collection hold a key n-gram around that word (None: only these two);
     ``source_frequencies`` gives the same for the words on side ``b``, asked only when a
     fact differs: they tell a template (each report's facts its own) from a copy that
-    changed a fact; ``whole_sentences`` whether the passage is whole sentences in both
-    articles, asked only of a reworded phrase (None: it is not). Words of credit lines
-    weigh nothing.
+    changed a fact. Words of credit lines weigh nothing. Whether a copy or phrase is only
+    facts told again is :func:`restatement`'s to say.
     """
-    judged = _judged(ops, frequencies, source_frequencies)
-    if judged.kind not in ("copy", "phrase") or judged.words >= ALWAYS_COPY_WORDS or _scanned(ops):
-        return judged
-    share = aligned_share(ops)
-    if share < RESTATED_SHARE:
-        return replace(judged, kind="restated",
-                       reason=f"only {share:.0%} of its words align: the same facts told in other words")
-    if judged.kind == "phrase" and share < VERBATIM_SHARE and not (whole_sentences and whole_sentences()):
-        return replace(judged, kind="restated", reason=f"a clause reworded ({share:.0%} of its words align) "
-                                                       "inside sentences told otherwise: the same facts told again")
-    return judged
-
-
-def aligned_share(ops: Sequence[WordOp]) -> float:
-    """The share of a passage's words that align, on its longer side (gaps between the parts
-    of a joined passage left out).
-
-    >>> aligned_share([WordOp("exact", "a", "a"), WordOp("substituted", "b", "c"), WordOp("deleted", "d", "")])
-    0.3333333333333333
-    """
-    matched = sum(op.kind in ("exact", "variant", "near") for op in ops)
-    longer = max(sum(bool(op.a) for op in ops if op.kind != "gap"), sum(bool(op.b) for op in ops if op.kind != "gap"))
-    return matched / longer if longer else 0.0
-
-
-# A sentence ends at a stop (quotes and brackets after it), a closing bracket ("(Editing by
-# …)") or a line's end; a passage may begin or end this many words inside one (the
-# alignment leaves a changed word at its edge: "The firm's $[44.6 bln warchest …").
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s|\)\s|\n")
-EDGE_WORDS = 2
-
-
-def whole_sentences(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` begins and ends where sentences do, but for EDGE_WORDS.
-
-    >>> text = "He left. They said so to the press, and went. Then"
-    >>> whole_sentences(text, 9, 45), whole_sentences(text, 22, 45), whole_sentences(text, 9, 34)
-    (True, False, False)
-    """
-    before = text[:start].rstrip()
-    opened = max((m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, start - 300), start + 1)), default=0)
-    begins = not before or len(text[opened if opened <= start else 0:start].split()) <= EDGE_WORDS
-    closed = _SENTENCE_BREAK.search(text, max(start, end - 3))
-    ends = len(text[end:closed.start() + 1 if closed else len(text)].split()) <= EDGE_WORDS
-    return begins and ends
-
-
-def _judged(ops: Sequence[WordOp], frequencies: Sequence[int] | None,
-            source_frequencies: Callable[[], Sequence[int]] | None) -> Significance:
-    """The judgement by the passage's information alone (see :func:`significance`)."""
     counts = _counts_by_op(ops, frequencies)
     in_credit = _credit_words(ops)
     matched = [(k, op) for k, op in enumerate(ops) if op.a and op.kind in ("exact", "variant", "near")]
@@ -472,6 +421,62 @@ def _judged(ops: Sequence[WordOp], frequencies: Sequence[int] | None,
         f"{explained} of {len(matched)} words in phrases common in the collection"
     return Significance("formula", information, len(matched), explained, len(facts),
                         f"only {information:.1f} bits ({needed:.0f} needed): {why}")
+
+
+
+
+def restatement(judged: Significance, ops: Sequence[WordOp], in_sentences: Callable[[], bool]) -> Significance:
+    """A copy or phrase of clean text that is only its facts told again in other words: shorter
+    than ALWAYS_COPY_WORDS, its words aligning under RESTATED_SHARE, or a phrase aligning under
+    VERBATIM_SHARE that is not whole sentences in both articles (``in_sentences``, asked
+    only then; see :func:`whole_sentences`). Asked only of a passage its two articles share alone (see
+    :func:`newstrace.provenance.judge_passages`): a loose piece among others is part of an
+    edited reprint. OCR'd text is left as it is: there the scanner garbles the words."""
+    if judged.kind not in ("copy", "phrase") or judged.words >= ALWAYS_COPY_WORDS or _scanned(ops):
+        return judged
+    share = aligned_share(ops)
+    if share < RESTATED_SHARE:
+        return replace(judged, kind="restated",
+                       reason=f"only {share:.0%} of its words align: the same facts told in other words")
+    if judged.kind == "phrase" and share < VERBATIM_SHARE and not in_sentences():
+        return replace(judged, kind="restated", reason=f"a clause reworded ({share:.0%} of its words align) "
+                                                       "inside sentences told otherwise: the same facts told again")
+    return judged
+
+
+def aligned_share(ops: Sequence[WordOp]) -> float:
+    """The share of a passage's words that align, on its longer side (gaps between the parts
+    of a joined passage left out).
+
+    >>> aligned_share([WordOp("exact", "a", "a"), WordOp("substituted", "b", "c"), WordOp("deleted", "d", "")])
+    0.3333333333333333
+    """
+    matched = sum(op.kind in ("exact", "variant", "near") for op in ops)
+    longer = max(sum(bool(op.a) for op in ops if op.kind != "gap"), sum(bool(op.b) for op in ops if op.kind != "gap"))
+    return matched / longer if longer else 0.0
+
+
+# A sentence ends at a stop (quotes and brackets after it), a closing bracket ("(Editing by
+# …)") or a line's end; a passage may begin or end this many words inside one (the
+# alignment leaves a changed word at its edge: "The firm's $[44.6 bln warchest …").
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s|\)\s|\n")
+EDGE_WORDS = 2
+# Characters looked at beyond a passage's edge for the break before or after it.
+_SENTENCE_LOOK = 300
+
+
+def whole_sentences(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` begins and ends where sentences do, but for EDGE_WORDS.
+
+    >>> text = "He left. They said so to the press, and went. Then"
+    >>> whole_sentences(text, 9, 45), whole_sentences(text, 22, 45), whole_sentences(text, 9, 34)
+    (True, False, False)
+    """
+    window = max(0, start - _SENTENCE_LOOK)
+    opened = max((m.end() for m in _SENTENCE_BREAK.finditer(text, window, start)), default=window)
+    closed = _SENTENCE_BREAK.search(text, max(start, end - 3), end + _SENTENCE_LOOK)
+    stop = closed.start() + 1 if closed else min(len(text), end + _SENTENCE_LOOK)
+    return len(text[opened:start].split()) <= EDGE_WORDS and len(text[end:stop].split()) <= EDGE_WORDS
 
 
 def bits_needed(held_by: int) -> float:

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import replace
 
 from .attribute import (
+    _SENTENCE_END,
     attribute,
     canonical_speakers,
     core_name,
@@ -69,22 +70,22 @@ def _held_up(text: str, start: int, end: int, spoken: bool = False) -> bool:
     return not spoken and after is not None and word_key(after.group(1)) not in STOPWORDS
 
 
-_SENTENCE_END = re.compile(r"[.!?][”’\"')]*\s")
 # A cue this close before words in marks, in their sentence, makes them the speaker's.
 _CUE_WORDS_BEFORE = 12
 _PASSIVE_CUE = re.compile(r"\s*to\s+(?:be|have)\b")  # "said to be the “brains”": nobody speaks
 
 
-def _cued_before(text: str, quote: Quote) -> bool:
+def _cued_before(masked: str, quote: Quote) -> bool:
     """Whether the quotation's speaker, named, is cued just before it in its own sentence
-    ("Nerad said Fisker's departure may have “dire” consequences"). A speaker that is one
-    everyday word ("Barring", "Only": a misread sentence opening) makes no such case."""
+    ("Nerad said Fisker's departure may have “dire” consequences"; ``masked``: the text with
+    quotations blanked). A speaker that is one everyday word ("Barring", "Only": a misread
+    sentence opening) makes no such case."""
     if quote.how not in ("named", "pronoun") or not quote.speaker or quote.cue_end is None \
             or not quote.cue_end <= quote.start:
         return False
-    between = text[quote.cue_end:quote.start]
+    between = masked[quote.cue_end:quote.start]
     words = quote.speaker.split()
-    return len(between.split()) <= _CUE_WORDS_BEFORE and not _SENTENCE_END.search(between) \
+    return len(between.split()) <= _CUE_WORDS_BEFORE and not _SENTENCE_END.search(masked, quote.cue_end, quote.start) \
         and not _PASSIVE_CUE.match(between) and not (len(words) == 1 and rarity(words[0].lower()) <= 1.0)
 
 
@@ -170,7 +171,7 @@ def extract_quotes(article_id: str, text: str, parser=None, terms: bool = False)
         # A short unattributed quotation is a title or scare quotes ("so-called “experts”").
         if (quote.how == "unattributed" and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS) \
                 or _is_title(scan, quote.start, quote.end) \
-                or _held_up(scan, quote.start, quote.end, _cued_before(scan, quote)):
+                or _held_up(scan, quote.start, quote.end, _cued_before(masked, quote)):
             if terms:
                 quotes.append(_as_term(quote))
             continue
