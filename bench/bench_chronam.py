@@ -25,15 +25,23 @@ from newstrace.store import open_store
 
 
 def claims_line(store) -> str:
-    """How many earlier copies each confidence holds, and the pages whose date is in doubt."""
+    """How many earlier copies each confidence holds, the stated ones across outlets and
+    within one, those held back for want of a tie to the earlier outlet, and the pages whose
+    date is in doubt."""
     confidence = collections.Counter()
-    doubts = 0
+    stated = collections.Counter()
+    untied = doubts = 0
     for (details,) in store.conn.execute("SELECT details FROM signals"):
         sig = json.loads(details)
-        confidence.update(c["confidence"] for c in sig.get("claims", []))
+        for c in sig.get("claims", []):
+            confidence[c["confidence"]] += 1
+            if c["confidence"] != "low":
+                stated["one outlet's own text" if c.get("own_outlet") else "across outlets"] += 1
+            untied += "nothing ties this copy" in c["evidence"]
         doubts += bool(sig.get("date_doubt"))
     return (f"- copy claims (page, earlier copy) by confidence: {dict(sorted(confidence.items()))}; "
-            f"pages whose date the text contradicts: {doubts}")
+            f"stated: {dict(sorted(stated.items()))}; held back for nothing tying the copy to the earlier "
+            f"outlet (a wire both may have taken): {untied}; pages whose date the text contradicts: {doubts}")
 
 
 def main() -> int:

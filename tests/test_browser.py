@@ -222,7 +222,7 @@ def _many_outlets(tmp_path):
             "published": f"2026-0{1 + k % 3}-{10 + k:02d}",
             "title": f"Local edition {k}: valley households face watering limits from next month as the reservoir "
                      f"behind the Kessel Dam reaches its lowest level in four decades",
-            "text": f"From our correspondent in district {k}. " + wire + f" Residents of district {k} met on "
+            "text": f"District {k} edition.\n\nValley Wire Service — " + wire + f" Residents of district {k} met on "
                     f"Tuesday evening to discuss the limits."})
     return build_store(tmp_path / "many.db", write_jsonl(tmp_path / "many.jsonl", records))
 

@@ -41,7 +41,8 @@ def test_a_copy_with_a_changed_number_and_a_swapped_actor_is_a_copy_with_facts_t
     copy = (STORY.replace("the militants", "the militants, killing 16 fighters,")
             .replace("Igor Konashenkov", "Igor Shoygu"))
     store = traced(tmp_path, [article("first", f"{filler(1)} {source} {filler(2)}", "2015-09-30", "Agency"),
-                              article("second", f"{filler(3)} {copy} {filler(4)}", "2015-10-01", "Daily")])
+                              article("second", f"{filler(3)}\n\nBy the Agency\n\n{copy} {filler(4)}", "2015-10-01",
+                                      "Daily")])
     sig = store.signals("second")
     assert sig["copied_from"] == ["first"]
     facts = {(f["kind"], f["this"], f["source"]) for f in sig["facts_differ"]}
@@ -205,7 +206,8 @@ def test_a_quotation_both_take_from_the_speaker_is_no_copy(tmp_path):
     told = f"“{STATEMENT},” the prime minister Anna Reyes said on Monday after touring the flooded towns of the north."
     (tmp_path / "b").mkdir()
     store = traced(tmp_path / "b", [article("daily", f"{filler(5)}\n\n{told}\n\n{filler(6)}", "2016-05-02", "Daily"),
-                                    article("herald", f"{filler(7)}\n\n{told}\n\n{filler(8)}", "2016-05-04", "Herald")])
+                                    article("herald", f"{filler(7)}\n\nFrom the Daily: {told}\n\n{filler(8)}",
+                                            "2016-05-04", "Herald")])
     assert store.signals("herald")["copied_from"] == ["daily"]
 
 
@@ -297,7 +299,7 @@ def test_a_wrong_metadata_date_is_flagged_and_orders_no_claim(tmp_path):
 
 def test_dates_a_day_apart_make_a_claim_of_medium_confidence(tmp_path):
     poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])
-    store = traced(tmp_path, [article("one", f"{filler(22)} {poll}", "2016-03-03", "Herald"),
+    store = traced(tmp_path, [article("one", f"{filler(22)}\n\nHerald — {poll}", "2016-03-03", "Herald"),
                               article("two", f"{filler(23)} {poll}", "2016-03-04", "Daily"),
                               article("three", f"{filler(24)} {poll}", "2016-03-09", "Courier")])
     claims = {c["parent"]: c["confidence"] for c in store.signals("two")["claims"]}
@@ -342,7 +344,8 @@ def test_the_article_page_shows_each_claim_with_its_confidence_and_a_shared_quot
 
     poll = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])
     store = traced(tmp_path, [
-        article("daily", f"{filler(25)}\n\n“{STATEMENT},” Anna Reyes said.\n\n{filler(26)} {poll}", "2016-05-02", "Daily"),
+        article("daily", f"{filler(25)}\n\n“{STATEMENT},” Anna Reyes said.\n\n{filler(26)}\n\nDaily — {poll}",
+                "2016-05-02", "Daily"),
         article("herald", f"{filler(27)}\n\nReyes said: “{STATEMENT}.”\n\n{filler(28)} {poll}", "2016-05-09", "Herald")])
     collect_quotes(store)
     store.close()
@@ -379,3 +382,55 @@ def test_clusters_command_by_kind_shows_a_copy_tree_only_for_reuse(tmp_path, cap
                         sorted(range(2), key=lambda k: "(reuse)" in listing.split("cluster ")[1:][k]))
     assert "<-" not in quotation and "herald <- daily" in reuse
     assert main(["clusters", "--db", db, "--kind", "copies"]) == 2
+
+
+def test_copied_from_another_outlet_needs_what_ties_the_copy_to_it(tmp_path):
+    """Two papers printing one dispatch with no credit may both have had it from the wire: the
+    earlier is the earliest source, but "copied from" it needs the copy to credit it, the
+    earlier text to be its outlet's own (credited in it), or the copy to carry its rewording."""
+    dispatch = " ".join([STORY, STORY.replace("Talbiseh", "Rastan").replace("bombers", "jets")])
+    store = traced(tmp_path, [article("wire", f"{filler(41)}\n\n{dispatch}", "1916-01-05", "Ogden standard"),
+                              article("paper", f"{filler(42)}\n\n{dispatch}", "1916-01-07", "Omaha daily bee")])
+    sig = store.signals("paper")
+    assert sig["sources"] == ["wire"] and sig["copied_from"] == []
+    [claim] = sig["claims"]
+    assert claim["confidence"] == "low" and "nothing ties this copy to Ogden standard" in claim["evidence"]
+    assert [(e["source"], e["confidence"]) for e in sig["earliest"]] == [("wire", "high")]
+    # The copy crediting the earlier paper, or the earlier text crediting its own paper, ties them.
+    for n, (first, later) in enumerate([(dispatch, f"(Ogden Standard) {dispatch}"),
+                                        (f"OGDEN STANDARD — {dispatch}", dispatch)]):
+        (tmp_path / str(n)).mkdir()
+        store = traced(tmp_path / str(n), [
+            article("wire", f"{filler(41)}\n\n{first}", "1916-01-05", "Ogden standard"),
+            article("paper", f"{filler(42)}\n\n{later}", "1916-01-07", "Omaha daily bee")])
+        [claim] = store.signals("paper")["claims"]
+        assert claim["confidence"] == "high" and store.signals("paper")["copied_from"] == ["wire"], claim
+    # A name elsewhere in the text, far from the passage, credits nothing there.
+    (tmp_path / "far").mkdir()
+    store = traced(tmp_path / "far", [
+        article("wire", f"{filler(41)}\n\n{dispatch}", "1916-01-05", "Ogden standard"),
+        article("paper", f"(Ogden Standard) {filler(43, 12)}\n\n{dispatch}", "1916-01-07", "Omaha daily bee")])
+    assert store.signals("paper")["copied_from"] == []
+
+
+def test_a_copy_carrying_an_earlier_copys_rewording_copied_that_copy(tmp_path):
+    """The stemma's shared innovation: of two spun copies of a wire story, the one that says
+    "vessel" where the wire and the other copy say "ship" took it from the first copy; two
+    copies spinning the wire each their own way are tied to no one but the wire."""
+    wire = ("The cargo ship carrying forty thousand tonnes of fuel oil ran aground on the reef before dawn "
+            "on Monday, and officials said the damaged hull was leaking oil into the sea near the fishing "
+            "villages of the northern coast, where the crew waited hours for rescue boats to arrive.")
+    spun = (wire.replace("cargo ship", "cargo vessel").replace("damaged hull", "ruined hull")
+            .replace("officials said", "authorities said").replace("waited hours", "waited a long time"))
+    other = wire.replace("cargo ship", "freight ship").replace("fishing villages", "angling villages") \
+        .replace("rescue boats", "lifeboats")
+    wire_text = f"Meridian Press — {wire}"
+    store = traced(tmp_path, [article("wire", f"{filler(44)}\n\n{wire_text}\n\n{filler(45)}", "2026-03-02", "Meridian Press"),
+                              article("spun", f"{filler(46)}\n\n{spun}\n\n{filler(47)}", "2026-03-03", "NewsFlash"),
+                              article("again", f"{filler(48)}\n\n{spun}\n\n{filler(49)}", "2026-03-05", "ViralDaily"),
+                              article("own", f"{filler(50)}\n\n{other}\n\n{filler(51)}", "2026-03-06", "Buzz")])
+    claims = {c["parent"]: c for c in store.signals("again")["claims"]}
+    assert claims["spun"]["confidence"] == "high" and "rewordings" in claims["spun"]["evidence"]
+    assert store.signals("spun")["copied_from"] == ["wire"]  # the wire's own text, credited in it
+    assert store.signals("own")["copied_from"] == ["wire"]
+    assert all(c["confidence"] == "low" for c in store.signals("own")["claims"] if c["parent"] != "wire")

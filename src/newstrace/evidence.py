@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .credits import agency_credits
+from .credits import agency_credits, credited_names
 from .model import Credit
 from .dates import StatedDate, stated_date
 from .quotes.marks import quotation_spans
@@ -22,13 +22,15 @@ class ArticleEvidence:
     """What one article's text says of its sources (:func:`read_evidence`)."""
 
     credits: tuple[Credit, ...] = ()
+    named: tuple[Credit, ...] = ()  # every name given where a credit stands (an outlet's or not)
     quotations: tuple[tuple[int, int], ...] = ()  # (start, end) inside quotation marks
     stated: StatedDate | None = None
 
 
 def read_evidence(text: str, published: str | None = None) -> ArticleEvidence:
     credits = tuple(agency_credits(text))
-    return ArticleEvidence(credits, tuple(quotation_spans(text)), stated_date(text, credits, published))
+    return ArticleEvidence(credits, tuple(credited_names(text)), tuple(quotation_spans(text)),
+                           stated_date(text, credits, published))
 
 
 def inside(spans: tuple[tuple[int, int], ...], start: int, end: int) -> int:

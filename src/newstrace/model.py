@@ -110,11 +110,13 @@ def flipped(ops) -> tuple[WordOp, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Credit:
-    """An agency credited at ``[start, end)`` of the text (the form as written)."""
+    """An agency credited at ``[start, end)`` of the text (the form as written), and for a
+    name read where a credit stands, the credit's form (see :func:`newstrace.credits.credited_names`)."""
 
     agency: str
     start: int
     end: int
+    form: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,13 @@ import re
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 
-from .credits import organisation
+from .credits import names_outlet, organisation
 from .model import (Alignment, ArticleMeta, CopyClaim, CopyEdge, EarliestClaim, FactDiffers, ReuseCluster,
                     Signals, Span, Swap, WordOp, flipped)
 from .dates import date_doubt, days_between, earlier, first_published, moment
 from .evidence import ArticleEvidence, inside
-from .significance import ALWAYS_COPY_WORDS, Significance, restatement, significance, whole_sentences, word_changes
+from .significance import (ALWAYS_COPY_WORDS, Significance, restatement, rewordings, significance,
+                           whole_sentences, word_changes)
 
 # Two spans of one article are one node when they share this much of the shorter...
 _MERGE_SHORTER = 0.5
@@ -44,6 +45,18 @@ _WORD = re.compile(r"\w+")
 # Words of copied text an article must share with an earlier one for "copied from": one
 # sentence or two can come from a source both drew on (a release, an agency, a speech).
 CLAIM_WORDS = 40
+# A credit is a passage's when it stands inside it, or this close before it (a credit line,
+# a byline) or after it (a closing credit).
+_CREDIT_BEFORE = 300
+_CREDIT_AFTER = 100
+# An outlet signs its own story with a credit line ("Meridian Press —"), a bracket or a
+# closing credit, at most this far before the passage or inside it.
+_SIGNED = ("line", "byline", "bracket", "closing")
+_OPENING_CHARS = 40
+# Rewordings a copy must carry from an earlier copy (its "vessel" for the source's "ship")
+# to have been taken from that copy: two writers rewording one source alike by chance, a
+# few times, is not to be expected.
+_SHARED_REWORDINGS = 3
 # A cluster whose outlets each print it this many times on average is the outlets repeating
 # themselves (weather boxes, standing columns, a running story's recap), not text travelling.
 _RECURRING_PER_OUTLET = 3
@@ -276,7 +289,8 @@ def _covered(spans: list[Span]) -> int:
 def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dict[str, ArticleMeta],
                     clusters: list[ReuseCluster], recycled_days: int = 180,
                     words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
-                    evidence: dict[str, ArticleEvidence] | None = None) -> Signals:
+                    evidence: dict[str, ArticleEvidence] | None = None,
+                    rewordings: Callable[[str, str], int] = lambda copy, parent: 0) -> Signals:
     """The signals of one article; ``alignments`` are its own copies, seen from its side
     (``a``), and ``clusters`` those that hold it (others are passed over).
 
@@ -285,7 +299,8 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
     before this article. Swaps and the spin rate are measured against the copy it most
     likely took the text from (its parent in the copy tree); a changed fact (a number, a
     name, a date) is no swap but a fact that differs. Each parent is a :class:`CopyClaim`
-    (see :func:`copy_claim`); only a sure one is "copied from".
+    (see :func:`copy_claim`); only a sure one is "copied from". ``rewordings(article,
+    parent)`` counts the rewordings the article carries from the parent (see :func:`trace`).
     """
     evidence = evidence or {}
     mine = evidence.get(article.id, ArticleEvidence())
@@ -316,13 +331,17 @@ def article_signals(article: ArticleMeta, alignments: list[Alignment], meta: dic
     facts: list[FactDiffers] = []
     shared_words: Counter = Counter()
     whole: set[str] = set()  # parents whose whole text this article is
+    passages: dict[str, list[Alignment]] = defaultdict(list)
     ranked = sorted(alignments, key=lambda x: (-x.score, x.a.start, x.a.end, x.b.article, x.b.start, x.b.end))
     for al in ranked:
         if al.b.article in parents:
             shared_words[al.b.article] += al.exact + al.variant
+            passages[al.b.article].append(al)
             if _whole_text(al):
                 whole.add(al.b.article)
-    claims = [copy_claim(article, meta[p], shared_words[p], mine, evidence.get(p, ArticleEvidence()), p in whole)
+    claims = [copy_claim(article, meta[p], shared_words[p], mine, evidence.get(p, ArticleEvidence()), p in whole,
+                         partial(_tie, article, meta[p], mine, evidence.get(p, ArticleEvidence()), passages[p],
+                                 partial(rewordings, article.id, p)))
               for p in sorted(parents)]
     # Spin is measured against the copies this article is said to have copied from: against
     # text it only shares a phrase or a formula with, its other words are no swaps.
@@ -402,16 +421,53 @@ def _common_source(article: ArticleMeta, parent: ArticleMeta, this: ArticleEvide
     return {c.agency for c in this.credits} & {c.agency for c in theirs.credits}
 
 
+def _credits_near(credits: tuple, spans: list[Span]) -> list:
+    """The credits standing at one of ``spans`` (see ``_CREDIT_BEFORE``)."""
+    return [c for c in credits
+            if any(s.start - _CREDIT_BEFORE <= c.start and c.end <= s.end + _CREDIT_AFTER for s in spans)]
+
+
+def _tie(article: ArticleMeta, parent: ArticleMeta, this: ArticleEvidence, theirs: ArticleEvidence,
+         passages: list[Alignment], rewordings: Callable[[], int]) -> tuple[str, bool] | None:
+    """What ties ``article``'s copy to ``parent``'s outlet rather than to a source both drew
+    on, or None: this text credits the parent's outlet at the passage ("By Meridian Press");
+    the parent's text opens the passage with its own outlet's credit line and neither text
+    credits anyone else there (the outlet's own story: "Meridian Press —" in Meridian
+    Press's article; a paper's name in its own advertisement is no such line); or this copy
+    carries the parent's own rewording of an earlier copy. Without one, two outlets printing
+    one text may both have had it from a wire, a syndicate, an advertiser or a release.
+    With the reason, whether this text credits the parent (which orders the two whatever
+    their dates)."""
+    here = [al.a for al in passages]
+    there = [al.b for al in passages]
+    if any(names_outlet(c.agency, parent.source) for c in _credits_near(this.named + this.credits, here)):
+        return f"this article credits {parent.source} for it", True
+    others = [c for c in _credits_near(this.credits, here) + _credits_near(theirs.credits, there)
+              if not names_outlet(c.agency, parent.source)]
+    opening = [c for c in theirs.named if c.form in _SIGNED and names_outlet(c.agency, parent.source)
+               and any(s.start - _OPENING_CHARS <= c.start < s.end for s in there)]
+    if opening and not others:
+        return f"the earlier text is {parent.source}'s own, its credit line opening the passage", False
+    carried = rewordings()
+    if carried >= _SHARED_REWORDINGS:
+        return f"this copy carries {carried} of the earlier copy's own rewordings of the text before it", False
+    return None
+
+
 def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
                this: ArticleEvidence = ArticleEvidence(), theirs: ArticleEvidence = ArticleEvidence(),
-               whole_text: bool = False) -> CopyClaim:
+               whole_text: bool = False, tie: Callable[[], tuple[str, bool] | None] = lambda: None) -> CopyClaim:
     """How sure it is that ``article`` copied ``words`` matching words from the earlier
     ``parent``, and why. Low (never stated as "copied from"): both credit the same agency
     (their common source), too few words to tell copying from a source both drew on, the
     earlier text credits this article's outlet (this date is likely a later print date),
-    or a date the text contradicts. Medium: dates one day apart, which a print date can
-    reverse. High otherwise. Two articles of one outlet: the outlet reuses its own text."""
-    claim = partial(CopyClaim, parent.id, words, own_outlet=bool(article.source) and article.source == parent.source)
+    a date the text contradicts, or, between two outlets, nothing that ties the copy to the
+    parent's outlet (``tie``, see :func:`_tie`): on a wire's pages a dispatch is printed by
+    every paper that takes the wire, and none of them copied another. Medium: dates one day
+    apart, which a print date can reverse. High otherwise. Two articles of one outlet: the
+    outlet reuses its own text."""
+    own = bool(article.source) and article.source == parent.source
+    claim = partial(CopyClaim, parent.id, words, own_outlet=own)
     common = _common_source(article, parent, this, theirs)
     if common:
         return claim("low", f"both credit {', '.join(sorted(common))}: their common source")
@@ -426,15 +482,23 @@ def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
         doubt = date_doubt(meta.published, ev.stated)
         if doubt:
             return claim("low", f"the order rests on a date in doubt: {who} is {doubt}")
-    credits_parent = organisation(parent.source) in {c.agency for c in this.credits}
     because = ("the same text in full (an exact duplicate)" if whole_text else f"{words} matching words")
-    because += (f"; published {parent.published} before {article.published}"
-                + (f"; this article credits {organisation(parent.source)}" if credits_parent else ""))
+    because += f"; published {parent.published} before {article.published}"
+    credits_parent = False
+    if not own:
+        tied = tie()
+        if tied is None:
+            return claim("low", because + f"; but nothing ties this copy to {parent.source or 'that article'}: "
+                                          "neither text credits it for the passage and this copy carries none of its "
+                                          "rewording, so a source both drew on (a wire, a syndicate, an advertiser, "
+                                          "a release) is as likely")
+        because += f"; {tied[0]}"
+        credits_parent = tied[1]
     gap = days_between(parent.published, article.published)
     timed = all(moment(m.published)[1] is not None for m in (parent, article))
     if gap is not None and gap <= 1 and not timed and not credits_parent:
         return claim("medium", because + ": a day apart, which a print date following the web "
-                                                               "date could reverse")
+                                         "date could reverse")
     return claim("high", because)
 
 
@@ -561,9 +625,38 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     for c in clusters:
         for article in c.articles:
             holding[article].append(c)
-    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words, evidence)
+    carried = partial(_carried_rewordings, own, meta, words)
+    signals = {i: article_signals(m, own.get(i, []), meta, holding.get(i, []), recycled_days, words, evidence,
+                                  carried)
                for i, m in sorted(meta.items())}
     return clusters, signals
+
+
+def _rewordings(al: Alignment, words: Callable[[Alignment], Iterable[WordOp]]) -> Counter:
+    """A copy's rewordings of the text it is aligned with: (its word, the copy's word) where
+    a writer chose another word (:func:`~newstrace.significance.rewordings`); none in OCR'd
+    text, where the scanner's garbles and a word broken by a line cannot be told from a
+    writer's choice."""
+    return Counter(rewordings(tuple(words(al))))
+
+
+def _carried_rewordings(own: dict[str, list[Alignment]], meta: dict[str, ArticleMeta],
+                        words: Callable[[Alignment], Iterable[WordOp]], copy: str, parent: str) -> int:
+    """How many of ``parent``'s own rewordings of a copy published before it ``copy``
+    carries too (the stemma's shared innovation: a copy that says "vessel" where the source
+    and every other copy say "ship" took it from the copy that first said so)."""
+    best: dict[str, Alignment] = {}
+    for al in own.get(parent, []):
+        other = al.b.article
+        if other != copy and other in meta and earlier(meta[other].published, meta[parent].published) \
+                and (other not in best or al.score > best[other].score):
+            best[other] = al
+    most = 0
+    for other, theirs in sorted(best.items()):
+        mine = max((al for al in own.get(copy, []) if al.b.article == other), key=lambda al: al.score, default=None)
+        if mine is not None:
+            most = max(most, sum((_rewordings(mine, words) & _rewordings(theirs, words)).values()))
+    return most
 
 
 def _mostly_quoted(al: Alignment, evidence: dict[str, ArticleEvidence]) -> bool:

@@ -261,6 +261,25 @@ def word_changes(ops: Sequence[WordOp]) -> tuple[dict[int, str], set[int]]:
     return changed, {k for k, _, _ in facts if 0 < k < len(ops) - 1 and matched[k - 1] and matched[k + 1]}
 
 
+# Words at least this common in English (wordfreq's Zipf scale: a few times in a hundred
+# million words) are words a writer chooses.
+_WRITTEN_ZIPF = 2.5
+
+
+def rewordings(ops: Sequence[WordOp]) -> list[tuple[str, str]]:
+    """The words a writer chose in place of the source's: (source word, copy word), lower
+    case, for each substitution that is neither a fact, nor noise (:func:`word_changes`),
+    nor a slip (:func:`_slip`: "ship" for "steamship", a word broken by a line; "die" for
+    "the", a misreading), of two words English writes (wordfreq: a scanner's garble is none).
+    None in OCR'd text (:func:`_scanned`)."""
+    if _scanned(ops):
+        return []
+    changed, _ = word_changes(ops)
+    return [(op.b.lower(), op.a.lower()) for k, op in enumerate(ops)
+            if op.kind in ("variant", "substituted") and k not in changed and _rewordable(op.a, op.b)
+            and not _slip(op.a, op.b) and min(_zipf(op.a.lower()), _zipf(op.b.lower())) >= _WRITTEN_ZIPF]
+
+
 def _rewordable(a: str, b: str) -> bool:
     """Whether a writer rewording a text could have put one word for the other: two words of
     three letters or more, neither of them a number, and not two names (a name for another is
