@@ -642,21 +642,27 @@ def _rewordings(al: Alignment, words: Callable[[Alignment], Iterable[WordOp]]) -
 
 def _carried_rewordings(own: dict[str, list[Alignment]], meta: dict[str, ArticleMeta],
                         words: Callable[[Alignment], Iterable[WordOp]], copy: str, parent: str) -> int:
-    """How many of ``parent``'s own rewordings of a copy published before it ``copy``
-    carries too (the stemma's shared innovation: a copy that says "vessel" where the source
-    and every other copy say "ship" took it from the copy that first said so)."""
-    best: dict[str, Alignment] = {}
+    """How many of ``parent``'s own rewordings of the earliest copy published before it
+    ``copy`` carries too (the stemma's shared innovation: a copy that says "vessel" where the
+    source and every other copy say "ship" took it from the copy that first said so)."""
+    theirs: dict[str, Alignment] = {}
     for al in own.get(parent, []):
         other = al.b.article
         if other != copy and other in meta and earlier(meta[other].published, meta[parent].published) \
-                and (other not in best or al.score > best[other].score):
-            best[other] = al
-    most = 0
-    for other, theirs in sorted(best.items()):
-        mine = max((al for al in own.get(copy, []) if al.b.article == other), key=lambda al: al.score, default=None)
-        if mine is not None:
-            most = max(most, sum((_rewordings(mine, words) & _rewordings(theirs, words)).values()))
-    return most
+                and (other not in theirs or al.score > theirs[other].score):
+            theirs[other] = al
+    mine: dict[str, Alignment] = {}
+    for al in own.get(copy, []):
+        if al.b.article in theirs and (al.b.article not in mine or al.score > mine[al.b.article].score):
+            mine[al.b.article] = al
+    if not mine:
+        return 0
+    # The earliest text both align with stands for the source; one comparison is enough.
+    def when(i: str) -> tuple:
+        day, exact = moment(meta[i].published)
+        return day, exact or datetime.min.replace(tzinfo=timezone.utc), i
+    first = min(mine, key=when)
+    return sum((_rewordings(mine[first], words) & _rewordings(theirs[first], words)).values())
 
 
 def _mostly_quoted(al: Alignment, evidence: dict[str, ArticleEvidence]) -> bool:
