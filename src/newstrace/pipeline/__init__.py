@@ -23,11 +23,10 @@ from ..errors import InputError
 from ..evidence import read_evidence
 from ..ingest import ReadSettings, read_articles
 from ..model import DetectSummary, IngestSummary
-from ..normalize import load_aliases
 from ..provenance import judge_passages
 from ..settings import Settings
 from ..store import Store
-from .stages import (align_pairs, article_facts, article_profile, article_quotations, group_profiles, provenance,
+from .stages import (align_pairs, article_profile, article_quotations, group_profiles, provenance, source_facts,
                      reprint_pairs, shingle_article, story_records)
 
 __all__ = ["collect_quotes", "detect", "detect_reuse", "group_stories", "ingest", "judged_alignments", "run",
@@ -152,13 +151,15 @@ def _zip_batches(groups: list, results: Iterator, size: int):
 def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int | None = None,
                      progress: Progress = _quiet) -> dict:
     """Build reuse clusters, copy trees and signals from the stored passages and store them."""
-    aliases = load_aliases(settings.aliases)
-    facts, duplicate_of = {}, {}
-    total = store.count("articles")
-    for article in store.articles():
-        facts[article.id] = article_facts(article, aliases)
-        duplicate_of[article.id] = store.duplicate_of(article.id)
-        progress("sources", len(facts), total)
+    catalogue = store.catalogue()
+    duplicate_of = {article: of for article, _, _, of in catalogue}
+    facts = {}
+    # Each text is read (credits, quotation marks, dates, spin hints) on the engine's workers.
+    for done, made in enumerate(_engine(store, settings).map(
+            source_facts, [(article, published, source) for article, published, source, _ in catalogue],
+            chunksize=16), 1):
+        facts[made.meta.id] = made
+        progress("sources", done, len(catalogue))
     clusters, signals, hints = provenance(facts, duplicate_of, store.alignments(words=False), store.alignment_words,
                                           _phrase_counts(store, settings), _texts(store), settings)
     store.replace_provenance(clusters, signals, hints, run_id)

@@ -156,6 +156,13 @@ def article_facts(article: Article, aliases: AliasTable) -> ArticleFacts:
                         spin_hints(article.text, aliases), read_evidence(article.text, article.published))
 
 
+def source_facts(worker: Worker, item: tuple[str, str | None, str | None]) -> ArticleFacts:
+    """Stage: :func:`article_facts` of an article given by its id, publication date and outlet."""
+    article_id, published, source = item
+    return article_facts(Article(article_id, worker.text(article_id), published=published, source=source),
+                         worker.aliases)
+
+
 def provenance(facts: dict[str, ArticleFacts], duplicate_of: dict[str, str | None], alignments: list[Alignment],
                words: Callable[[Span, Span], tuple[WordOp, ...] | None], frequency, texts, settings: Settings
                ) -> tuple[list[ReuseCluster], dict[str, Signals], dict[str, list]]:

@@ -269,6 +269,11 @@ class Store(Browsing):
         out), by id: what the candidate stage orders by, without the texts."""
         return dict(self.conn.execute("SELECT id, published FROM articles WHERE duplicate_of IS NULL ORDER BY id"))
 
+    def catalogue(self) -> list[tuple[str, str | None, str | None, str | None]]:
+        """Every article's (id, publication date, outlet, the article it duplicates or None),
+        in order of id, without the texts."""
+        return list(self.conn.execute("SELECT id, published, source, duplicate_of FROM articles ORDER BY id"))
+
     def duplicates_of(self, article_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", (article_id,))]
