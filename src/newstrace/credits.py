@@ -66,7 +66,17 @@ def _folded(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
+def _names_by_form(extra_files: tuple[str, ...] = ()) -> dict[str, str]:
+    """Each form of the table (and its names) folded, and the name it stands for: the first
+    listed wins."""
+    found: dict[str, str] = {}
+    for name, forms in _table(extra_files).items():
+        for form in (name, *forms):
+            found.setdefault(_folded(form), name)
+    return found
+
+
 def organisation(outlet: str | None, extra_files: tuple[str, ...] = ()) -> str | None:
     """The table's name for an input's outlet given by one of its forms, or None.
 
@@ -75,11 +85,7 @@ def organisation(outlet: str | None, extra_files: tuple[str, ...] = ()) -> str |
     """
     if not outlet:
         return None
-    wanted = _folded(outlet)
-    for name, forms in _table(extra_files).items():
-        if any(_folded(f) == wanted for f in (name, *forms)):
-            return name
-    return None
+    return _names_by_form(extra_files).get(_folded(outlet))
 
 
 @lru_cache(maxsize=8)

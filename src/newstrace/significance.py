@@ -226,6 +226,7 @@ def _scanned(ops: Sequence[WordOp]) -> bool:
     return sum(map(_garbled, both)) > max(1, _OCR_GARBLED_SHARE * len(both))
 
 
+@lru_cache(maxsize=1 << 18)  # a collection's words recur: "the" is asked for in every passage
 def _garbled(word: str) -> bool:
     """A word no writer wrote: letters English does not hold, in no name's case pattern."""
     letters = "".join(c for c in word if c.isalpha())
