@@ -415,8 +415,10 @@ def test_copied_from_another_outlet_needs_what_ties_the_copy_to_it(tmp_path):
 
 def test_a_copy_carrying_an_earlier_copys_rewording_copied_that_copy(tmp_path):
     """The stemma's shared innovation: of two spun copies of a wire story, the one that says
-    "vessel" where the wire and the other copy say "ship" took it from the first copy; two
-    copies spinning the wire each their own way are tied to no one but the wire."""
+    "vessel" where the wire and its reprint say "ship" took it from the first copy; a copy
+    spinning the wire its own way is tied to no one but the wire. Against one earlier copy
+    alone, two papers agreeing where it differs carry nothing of each other: the change may
+    be that copy's own."""
     wire = ("The cargo ship carrying forty thousand tonnes of fuel oil ran aground on the reef before dawn "
             "on Monday, and officials said the damaged hull was leaking oil into the sea near the fishing "
             "villages of the northern coast, where the crew waited hours for rescue boats to arrive.")
@@ -424,13 +426,22 @@ def test_a_copy_carrying_an_earlier_copys_rewording_copied_that_copy(tmp_path):
             .replace("officials said", "authorities said").replace("waited hours", "waited a long time"))
     other = wire.replace("cargo ship", "freight ship").replace("fishing villages", "angling villages") \
         .replace("rescue boats", "lifeboats")
-    wire_text = f"Meridian Press — {wire}"
-    store = traced(tmp_path, [article("wire", f"{filler(44)}\n\n{wire_text}\n\n{filler(45)}", "2026-03-02", "Meridian Press"),
-                              article("spun", f"{filler(46)}\n\n{spun}\n\n{filler(47)}", "2026-03-03", "NewsFlash"),
-                              article("again", f"{filler(48)}\n\n{spun}\n\n{filler(49)}", "2026-03-05", "ViralDaily"),
-                              article("own", f"{filler(50)}\n\n{other}\n\n{filler(51)}", "2026-03-06", "Buzz")])
+    store = traced(tmp_path, [
+        article("wire", f"{filler(44)}\n\nMeridian Press — {wire}\n\n{filler(45)}", "2026-03-01", "Meridian Press"),
+        article("reprint", f"{filler(52)}\n\nBy Meridian Press\n\n{wire}\n\n{filler(53)}", "2026-03-02", "Courier"),
+        article("spun", f"{filler(46)}\n\n{spun}\n\n{filler(47)}", "2026-03-03", "NewsFlash"),
+        article("again", f"{filler(48)}\n\n{spun}\n\n{filler(49)}", "2026-03-05", "ViralDaily"),
+        article("own", f"{filler(50)}\n\n{other}\n\n{filler(51)}", "2026-03-06", "Buzz")])
     claims = {c["parent"]: c for c in store.signals("again")["claims"]}
     assert claims["spun"]["confidence"] == "high" and "rewordings" in claims["spun"]["evidence"]
     assert store.signals("spun")["copied_from"] == ["wire"]  # the wire's own text, credited in it
     assert store.signals("own")["copied_from"] == ["wire"]
     assert all(c["confidence"] == "low" for c in store.signals("own")["claims"] if c["parent"] != "wire")
+    # One earlier paper edited the dispatch; two later papers print it as the wire sent it.
+    (tmp_path / "one").mkdir()
+    store = traced(tmp_path / "one", [
+        article("edited", f"{filler(44)}\n\n{spun}\n\n{filler(45)}", "2026-03-01", "Gazette"),
+        article("first", f"{filler(46)}\n\n{wire}\n\n{filler(47)}", "2026-03-03", "Herald"),
+        article("later", f"{filler(48)}\n\n{wire}\n\n{filler(49)}", "2026-03-05", "Ledger")])
+    assert store.signals("later")["copied_from"] == []
+    assert {c["confidence"] for c in store.signals("later")["claims"]} == {"low"}

@@ -642,9 +642,12 @@ def _rewordings(al: Alignment, words: Callable[[Alignment], Iterable[WordOp]]) -
 
 def _carried_rewordings(own: dict[str, list[Alignment]], meta: dict[str, ArticleMeta],
                         words: Callable[[Alignment], Iterable[WordOp]], copy: str, parent: str) -> int:
-    """How many of ``parent``'s own rewordings of the earliest copy published before it
-    ``copy`` carries too (the stemma's shared innovation: a copy that says "vessel" where the
-    source and every other copy say "ship" took it from the copy that first said so)."""
+    """How many of ``parent``'s own rewordings of the text ``copy`` carries too (the stemma's
+    shared innovation: a copy that says "vessel" where the source and every other copy say
+    "ship" took it from the copy that first said so). A rewording is the parent's own when
+    the two earliest copies published before it both read otherwise: against one earlier
+    copy alone, the two agreeing where it differs may be its own change (an editor's cut, a
+    misreading) that neither carries."""
     theirs: dict[str, Alignment] = {}
     for al in own.get(parent, []):
         other = al.b.article
@@ -655,14 +658,15 @@ def _carried_rewordings(own: dict[str, list[Alignment]], meta: dict[str, Article
     for al in own.get(copy, []):
         if al.b.article in theirs and (al.b.article not in mine or al.score > mine[al.b.article].score):
             mine[al.b.article] = al
-    if not mine:
+    if len(mine) < 2:
         return 0
-    # The earliest text both align with stands for the source; one comparison is enough.
+
     def when(i: str) -> tuple:
         day, exact = moment(meta[i].published)
         return day, exact or datetime.min.replace(tzinfo=timezone.utc), i
-    first = min(mine, key=when)
-    return sum((_rewordings(mine[first], words) & _rewordings(theirs[first], words)).values())
+    first, second = sorted(mine, key=when)[:2]
+    carried = _rewordings(mine[first], words) & _rewordings(theirs[first], words)
+    return sum((carried & _rewordings(mine[second], words) & _rewordings(theirs[second], words)).values())
 
 
 def _mostly_quoted(al: Alignment, evidence: dict[str, ArticleEvidence]) -> bool:
