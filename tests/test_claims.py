@@ -445,3 +445,25 @@ def test_a_copy_carrying_an_earlier_copys_rewording_copied_that_copy(tmp_path):
         article("later", f"{filler(48)}\n\n{wire}\n\n{filler(49)}", "2026-03-05", "Ledger")])
     assert store.signals("later")["copied_from"] == []
     assert {c["confidence"] for c in store.signals("later")["claims"]} == {"low"}
+
+
+def test_an_outlets_box_of_headlines_in_two_articles_is_its_house_text(tmp_path):
+    """A box of links to an outlet's other stories (or its masthead), printed in two of its
+    articles, is its house text (``recurring``), not a story it printed again; a paragraph
+    of its prose printed twice is."""
+    box = ("Related: Senate Leaders Reject The Plan To Raise The Minimum Wage Before The Summer Recess. "
+           "Governor Scores Direct Hit On Rival In Second Televised Debate. Comedy Show Takes A Closer Look "
+           "At The Candidates So You Don't Have To. Mayor Responds To Question About Housing By Promising "
+           "Fewer Permits And More Parks. Storm Knocks Out Power To Thousands Along The Northern Coast. "
+           "Local Bakery Wins National Prize For Its Rye Bread After Twenty Years Of Trying.")
+    story = ("The council voted on Tuesday to close the old ferry terminal at the end of the summer, after "
+             "engineers reported that the pier beneath it had rotted through in several places and could no "
+             "longer carry the weight of loaded trucks waiting for the morning crossing to the islands.")
+    store = traced(tmp_path, [article("one", f"{filler(60)}\n\n{box}\n\n{filler(61)}\n\n{story}", "2016-05-02", "Post"),
+                              article("two", f"{filler(62)}\n\n{box}\n\n{filler(63)}", "2016-05-02", "Post"),
+                              article("three", f"{filler(64)}\n\n{story}\n\n{filler(65)}", "2016-05-09", "Post")])
+    kinds = {tuple(sorted({s["article"] for s in c["spans"]})): c["kind"] for c in store.clusters()}
+    assert kinds[("one", "two")] == "recurring" and kinds[("one", "three")] == "reuse"
+    assert store.signals("two")["claims"] == []
+    [claim] = store.signals("three")["claims"]
+    assert claim["own_outlet"] and claim["confidence"] == "high"

@@ -21,7 +21,7 @@ from .model import (Alignment, ArticleMeta, CopyClaim, CopyEdge, EarliestClaim, 
                     Signals, Span, Swap, WordOp, flipped)
 from .dates import date_doubt, days_between, earlier, first_published, moment
 from .evidence import ArticleEvidence, inside
-from .significance import (ALWAYS_COPY_WORDS, Significance, restatement, rewordings, significance,
+from .significance import (ALWAYS_COPY_WORDS, Significance, headline_case, restatement, rewordings, significance,
                            whole_sentences, word_changes)
 
 # Two spans of one article are one node when they share this much of the shorter...
@@ -616,6 +616,8 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     for kind in ("phrase", "quotation", "restated", "template", "formula"):
         others = [al for al, k in zip(alignments, kinds) if k == kind]
         clusters += build_clusters(others, meta, link_chars, median_df, kind=kind)
+    if texts is not None:
+        clusters = _house_text(clusters, meta, texts)
     clusters = [_with_evidence(c, meta, evidence) for c in _numbered(clusters)]
     own: dict[str, list[Alignment]] = defaultdict(list)
     for al in copies:
@@ -667,6 +669,23 @@ def _carried_rewordings(own: dict[str, list[Alignment]], meta: dict[str, Article
     first, second = sorted(mine, key=when)[:2]
     carried = _rewordings(mine[first], words) & _rewordings(theirs[first], words)
     return sum((carried & _rewordings(mine[second], words) & _rewordings(theirs[second], words)).values())
+
+
+def _house_text(clusters: list[ReuseCluster], meta: dict[str, ArticleMeta],
+                texts: Callable[[set[str]], dict[str, str]]) -> list[ReuseCluster]:
+    """The reuse clusters of one outlet whose text is in headline case (a box of links to its
+    other stories, a masthead, a standing notice's heading), as ``recurring``: its house
+    text, not a story it printed again. Told by the earliest member's span."""
+    found = []
+    for c in clusters:
+        outlets = {meta[a].source if a in meta else None for a in c.articles}
+        if c.kind == "reuse" and len(outlets) == 1 and None not in outlets:
+            span = min(c.spans, key=lambda s: (s.article not in c.earliest, s.article, s.start))
+            text = texts({span.article}).get(span.article, "")
+            if headline_case(text[span.start:span.end]):
+                c = dataclasses.replace(c, kind="recurring")
+        found.append(c)
+    return found
 
 
 def _mostly_quoted(al: Alignment, evidence: dict[str, ArticleEvidence]) -> bool:

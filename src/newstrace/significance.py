@@ -262,6 +262,25 @@ def word_changes(ops: Sequence[WordOp]) -> tuple[dict[int, str], set[int]]:
     return changed, {k for k, _, _ in facts if 0 < k < len(ops) - 1 and matched[k - 1] and matched[k + 1]}
 
 
+# Text whose words open with a capital this often is headlines, titles or a masthead: prose
+# capitalises its names and its sentences' first words (a fifth of its words or fewer).
+HEADLINE_SHARE = 0.6
+_LETTERED = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def headline_case(text: str) -> bool:
+    """Whether ``text`` is written in headline case (see ``HEADLINE_SHARE``), the short
+    words a headline leaves in lower case ("of", "a", "to") not counted.
+
+    >>> headline_case("GOP Candidates Reject The Idea Of A Wage Hike. Rand Paul Scores Direct Hit On Trump.")
+    True
+    >>> headline_case("The minister said on Monday that the Skarra Reef would be closed to shipping.")
+    False
+    """
+    words = [w for w in _LETTERED.findall(text) if len(w) > 3 or w[0].isupper()]
+    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= HEADLINE_SHARE * len(words)
+
+
 # Words at least this common in English (wordfreq's Zipf scale: a few times in a hundred
 # million words) are words a writer chooses.
 _WRITTEN_ZIPF = 2.5
