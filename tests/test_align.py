@@ -95,6 +95,21 @@ def test_nearby_parts_of_one_passage_are_joined_even_out_of_order():
     assert b_text[found.b.start:found.b.end] == s2 + " " + s1
 
 
+def test_a_sentence_matched_twice_counts_its_words_once():
+    """A sentence the other article tells twice, the second time of another subject ("Democratic
+    voters said…", "Republican voters also said…"): one passage covering both places, whose
+    words are the better match's, not the sentence's words counted twice."""
+    once = "Democratic voters said that Wall Street does more to hurt the economy than help the middle class."
+    twice = ("Democratic primary voters said that Wall Street does more to hurt the American economy than to "
+             "help the middle class. Republican voters also said that Wall Street does more to hurt the "
+             "economy than help the middle class.")
+    a_text, b_text = HOST_A + once + " " + HOST_A, HOST_B + twice + " " + HOST_B
+    (found,) = align(doc("a", a_text), doc("b", b_text))
+    assert a_text[found.a.start:found.a.end] in once and b_text[found.b.start:found.b.end] == twice
+    assert found.exact + found.variant + found.substituted <= len(once.split())
+    assert sum(1 for op in found.ops if op.a) <= len(once.split())
+
+
 def test_unrelated_texts_share_nothing():
     assert align(doc("a", HOST_A * 2), doc("b", HOST_B * 2)) == []
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -324,6 +324,13 @@ def _near(x: Span, y: Span, merge_chars: int) -> bool:
 
 def _join(x: Alignment, y: Alignment) -> Alignment:
     first, second = (x, y) if (x.a.start, x.b.start) <= (y.a.start, y.b.start) else (y, x)
+    if _overlap(x.a, y.a) >= 0.5 or _overlap(x.b, y.b) >= 0.5:
+        # One stretch of an article matched to two places of the other (a sentence the other
+        # tells twice): the passage covers both places, its words are the better match's,
+        # counted once.
+        best = max(x, y, key=lambda al: (al.score, -al.a.start, -al.b.start))
+        return replace(best, a=Span(x.a.article, min(x.a.start, y.a.start), max(x.a.end, y.a.end)),
+                                   b=Span(x.b.article, min(x.b.start, y.b.start), max(x.b.end, y.b.end)))
     return Alignment(
         a=Span(x.a.article, min(x.a.start, y.a.start), max(x.a.end, y.a.end)),
         b=Span(x.b.article, min(x.b.start, y.b.start), max(x.b.end, y.b.end)),
