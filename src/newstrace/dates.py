@@ -26,6 +26,13 @@ def moment(published: str | None) -> tuple[date, datetime | None] | None:
     return when.date(), when
 
 
+def moment_order(published: str) -> tuple[date, datetime]:
+    """A dated publication's place in time, to sort by: its day, then its time (a date alone
+    before any time of its day)."""
+    day, exact = moment(published)
+    return day, exact or datetime.min.replace(tzinfo=timezone.utc)
+
+
 def earlier(x: str | None, y: str | None) -> bool | None:
     """True if ``x`` was published before ``y``, False if not, None if it cannot be told.
 

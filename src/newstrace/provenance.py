@@ -13,13 +13,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 import dataclasses
 import re
-from datetime import datetime, timezone
 from functools import lru_cache, partial
 
 from .credits import names_outlet, organisation
 from .model import (Alignment, ArticleMeta, CopyClaim, CopyEdge, EarliestClaim, FactDiffers, ReuseCluster,
                     Signals, Span, Swap, WordOp, flipped)
-from .dates import date_doubt, days_between, earlier, first_published, moment
+from .dates import date_doubt, days_between, earlier, first_published, moment, moment_order
 from .evidence import ArticleEvidence, inside
 from .significance import (ALWAYS_COPY_WORDS, Significance, headline_case, restatement, rewordings, significance,
                            whole_sentences, word_changes)
@@ -157,9 +156,7 @@ def _copy_edges(members: list[ArticleMeta], earliest: list[str],
         if direct:
             def rank(item):
                 p, al = item
-                when = moment(p.published)
-                return (_difference_rate(al), -al.similarity, when[0],
-                        when[1] or datetime.min.replace(tzinfo=timezone.utc), p.id)
+                return (_difference_rate(al), -al.similarity, moment_order(p.published), p.id)
             parent, al = min(direct, key=rank)
             edges.append(CopyEdge(m.id, parent.id,
                                   f"closest earlier copy: {_differences(al)} of {_aligned_words(al)} words differ, similarity "
@@ -663,10 +660,7 @@ def _carried_rewordings(own: dict[str, list[Alignment]], meta: dict[str, Article
     if len(mine) < 2:
         return 0
 
-    def when(i: str) -> tuple:
-        day, exact = moment(meta[i].published)
-        return day, exact or datetime.min.replace(tzinfo=timezone.utc), i
-    first, second = sorted(mine, key=when)[:2]
+    first, second = sorted(mine, key=lambda i: (moment_order(meta[i].published), i))[:2]
     carried = _rewordings(mine[first], words) & _rewordings(theirs[first], words)
     return sum((carried & _rewordings(mine[second], words) & _rewordings(theirs[second], words)).values())
 
