@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from newstrace._core import word_spans
 from newstrace.errors import SettingsError
-from newstrace.normalize import load_aliases, repair, tokenize, word_key
+from newstrace.align import Document
+from newstrace.normalize import WordColumns, load_aliases, repair, tokenize, word_key
 
 # Text with the troubles repair deals with: mojibake, decomposed accents, invisible characters.
 pieces = st.sampled_from(["caf\u00c3\u00a9", "e\u0301", "\u00e2\u0080\u0099", "\u00ad", "\ufeff", "word",
@@ -105,3 +106,22 @@ def test_hard_wrapped_lines_are_joined_and_paragraphs_kept():
     assert joined_lines(web) is web
     long_lines = "\n".join(["word " * 30] * 5)
     assert joined_lines(long_lines) is long_lines
+
+
+@given(st.lists(st.one_of(pieces, st.sampled_from(["Rail-\nroad", "dur\xad ing", "Presi- dent", "United States",
+                                                   "\x00", "\x01", "Ünited"]), st.text(max_size=5)),
+                max_size=30).map("".join))
+def test_stored_word_columns_read_back_as_made(text):
+    """The words kept beside the shingles read back as they were made, and a document made
+    from them is the document tokenizing the text makes; a word holding the packing's
+    separators is not packed (its text is tokenized again)."""
+    made = WordColumns.of(text)
+    packed = made.packed()
+    if packed is None:
+        assert any(c in w for w in made.keys + made.folded for c in "\x00\x01")
+        return
+    back = WordColumns.unpacked(packed)
+    assert back == made
+    a, b = Document.from_columns("x", text, back), Document.from_text("x", text)
+    assert (a.starts, a.ends, a.keys, a.words[1:]) == (b.starts, b.ends, b.keys, b.words[1:])
+    assert all((x == y).all() for x, y in zip(a.bigrams, b.bigrams))

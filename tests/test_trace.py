@@ -99,6 +99,27 @@ def test_a_small_align_cache_bounds_memory_without_changing_results(tmp_path):
     assert found[1] and found[1] == found[4096]
 
 
+def test_workers_tokenize_texts_whose_words_were_not_kept(tmp_path):
+    """An article whose words the shingle stage did not keep (a store of an older version, a
+    word the packing cannot hold) is tokenized again by the aligning workers: the same
+    passages either way."""
+    import sqlite3
+
+    db = tmp_path / "kept.db"
+    assert main(["-q", "run", str(EXAMPLES), "--db", str(db), "--workers", "2", "--speakers", "rules"]) == 0
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM shingles WHERE tokens IS NULL").fetchone()[0] == 0
+    passages = "SELECT a_article, a_start, a_end, b_article, b_start, b_end, ops FROM alignments"
+    kept = sorted(conn.execute(passages))
+    with conn:
+        conn.execute("UPDATE shingles SET tokens = NULL")
+        conn.execute("DELETE FROM alignments")
+        conn.execute("DELETE FROM compared_pairs")
+    conn.close()
+    assert main(["-q", "detect", "--db", str(db), "--workers", "2", "--speakers", "rules"]) == 0
+    assert kept and sorted(sqlite3.connect(db).execute(passages)) == kept
+
+
 def test_trace_prints_a_summary_of_a_screen_naming_articles_by_title(tmp_path, capsys):
     db = tmp_path / "ex.db"
     assert main(["-q", "trace", str(EXAMPLES), "--db", str(db), "--speakers", "rules"]) == 0

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _core
 from .model import Alignment, Span, Token, WordOp
-from .normalize import STOPWORDS, is_weak, token_columns, unbroken
+from .normalize import STOPWORDS, WordColumns, is_weak
 from .settings import Settings
 
 # Scores of one aligned word pair, and of a word left out on one side.
@@ -77,15 +77,18 @@ class Document:
     @classmethod
     def from_text(cls, id: str, text: str, aliases=None) -> Document:
         """Tokenize ``text`` (repairing it on the way) into a Document."""
-        starts, ends, keys = token_columns(text, aliases)
-        ids = [_KEY_IDS.get(k) for k in keys]
+        return cls.from_columns(id, text, WordColumns.of(text, aliases))
+
+    @classmethod
+    def from_columns(cls, id: str, text: str, columns: WordColumns) -> Document:
+        """The Document of ``text`` from its words' columns, made before (possibly stored)."""
+        ids = list(map(_KEY_IDS.get, columns.keys))
         if None in ids:
-            ids = [_key_id(k) if i is None else i for k, i in zip(keys, ids)]
+            ids = [_key_id(k) if i is None else i for k, i in zip(columns.keys, ids)]
         key_ids = np.array(ids, dtype=np.int32)
         # A word broken across a line is compared as the word written whole.
-        surfaces = [unbroken(text[s:e]) for s, e in zip(starts, ends)]
-        words = (array("i", key_ids.tobytes()), array("i", map(len, surfaces)), _folded(surfaces))
-        return cls(id, text, array("i", starts), array("i", ends), words, _bigram_index(key_ids.astype(np.int64)))
+        words = (array("i", key_ids.tobytes()), columns.lengths, _shared(columns.folded))
+        return cls(id, text, columns.starts, columns.ends, words, _bigram_index(key_ids.astype(np.int64)))
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -103,30 +106,30 @@ class DocumentCache:
     again; past ``size`` articles the least recently used is dropped, so a worker's memory
     is bounded by the ``align_cache`` setting (a newspaper page takes about 200 kB)."""
 
-    def __init__(self, size: int, aliases=None):
-        self._size, self._aliases = max(1, size), aliases
+    def __init__(self, size: int):
+        self._size = max(1, size)
         self._documents: OrderedDict[str, Document] = OrderedDict()
 
-    def get(self, article_id: str, text: Callable[[], str]) -> Document:
-        """The article's Document; ``text`` gives its text, and is called only when the
-        Document is not cached (texts may be fetched from a store)."""
+    def get(self, article_id: str, make: Callable[[], Document]) -> Document:
+        """The article's Document; ``make`` makes it, and is called only when the Document is
+        not cached (texts may be fetched from a store)."""
         doc = self._documents.get(article_id)
         if doc is None:
-            doc = self._documents[article_id] = Document.from_text(article_id, text(), self._aliases)
+            doc = self._documents[article_id] = make()
             if len(self._documents) > self._size:
                 self._documents.popitem(last=False)
         else:
             self._documents.move_to_end(article_id)
         return doc
 
+
 # Small integer ids for keys, given out per process: documents are compared only with
 # documents made in the same process.
 _KEY_IDS: dict[str, int] = {}
 _KEY_NAMES: list[str] = []
 _WEAK_IDS: set[int] = set()
-# Case-folded words by surface, so that documents share one string per word; forgotten
-# past _FOLDED_MEMORY words (OCR'd archives have millions), which costs only sharing.
-_FOLDED: dict[str, str] = {}
+# Case-folded words, so that documents share one string per word; forgotten past
+# _FOLDED_MEMORY words (OCR'd archives have millions), which costs only sharing.
 _FOLDS: dict[str, str] = {}
 _FOLDED_MEMORY = 300_000
 
@@ -141,17 +144,11 @@ def _key_id(key: str) -> int:
     return found
 
 
-def _folded(surfaces: list[str]) -> tuple[str, ...]:
-    """The words case-folded, each fold one string shared by every document."""
-    if len(_FOLDED) > _FOLDED_MEMORY:
-        _FOLDED.clear()
+def _shared(folded: list[str]) -> tuple[str, ...]:
+    """The case-folded words, each one string shared by every document."""
+    if len(_FOLDS) > _FOLDED_MEMORY:
         _FOLDS.clear()
-    folded = [_FOLDED.get(w) for w in surfaces]
-    for k, fold in enumerate(folded):
-        if fold is None:
-            fold = surfaces[k].casefold()
-            folded[k] = _FOLDED[surfaces[k]] = _FOLDS.setdefault(fold, fold)
-    return tuple(folded)
+    return tuple(map(_FOLDS.setdefault, folded, folded))
 
 
 def _bigram_index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 
 from .dates import days_between
-from .normalize import STOPWORDS, token_columns
+from .normalize import STOPWORDS, WordColumns, token_columns
 
 # Articles this alike are neighbours: candidates for one story.
 LINK = 0.12
@@ -68,17 +68,22 @@ class Profile:
 _SENTENCE_OPENERS = set(".!?:;\"“‘([—-\n")
 
 
-def profile(article: str, text: str, title: str = "", published: str | None = None, aliases=None) -> Profile:
-    """An article's profile; its title's words count twice (a headline names its event)."""
-    words: Counter = Counter()
-    names: Counter = Counter()
-    surfaces: dict[str, Counter] = defaultdict(Counter)
-    for part, weight in ((title, 2.0), (text, 1.0)):
-        starts, ends, keys = token_columns(part, aliases)
+def profile(article: str, text: str, title: str = "", published: str | None = None, aliases=None,
+            columns: WordColumns | None = None) -> Profile:
+    """An article's profile; its title's words count twice (a headline names its event).
+    ``columns``: the text's words, where they were made already."""
+    # Plain dictionaries, not Counters: a page has thousands of distinct words.
+    words: dict[str, float] = {}
+    names: dict[str, float] = {}
+    surfaces: dict[str, dict[str, int]] = {}
+    for part, weight, made in ((title, 2.0, None), (text, 1.0, columns)):
+        starts, ends, keys = (made.starts, made.ends, made.keys) if made else token_columns(part, aliases)
         for key, count in Counter(keys).items():
             if key not in STOPWORDS and len(key) > 1:
-                words[key] += weight * count
-        for k, (start, key) in enumerate(zip(starts, keys)):
+                words[key] = words.get(key, 0.0) + weight * count
+        # Only words written with a capital or a figure, or alias forms, can be names.
+        for k in [k for k, start in enumerate(starts) if not part[start].islower() or keys[k][:1] == "="]:
+            start, key = starts[k], keys[k]
             if key in STOPWORDS or len(key) < 2:
                 continue
             first = part[start]
@@ -90,10 +95,12 @@ def profile(article: str, text: str, title: str = "", published: str | None = No
                 before = part[max(0, start - 16):start].rstrip()[-1:]
                 if not before or before in _SENTENCE_OPENERS:
                     continue
-            names[key] += weight
-            surfaces[key][part[start:ends[k]]] += 1
+            names[key] = names.get(key, 0.0) + weight
+            forms = surfaces.setdefault(key, {})
+            written = part[start:ends[k]]
+            forms[written] = forms.get(written, 0) + 1
     written = {k: min(forms.items(), key=lambda f: (-f[1], f[0]))[0] for k, forms in surfaces.items()}
-    return Profile(article, published, dict(words), dict(names), written)
+    return Profile(article, published, words, names, written)
 
 
 @lru_cache(maxsize=1)

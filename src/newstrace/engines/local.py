@@ -15,7 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 from ..align import Document, DocumentCache
-from ..normalize import load_aliases
+from ..candidates import shingle_config
+from ..normalize import WordColumns, load_aliases
 from ..settings import Settings
 from ..store import open_store
 
@@ -28,18 +29,27 @@ class _Worker:
     def __init__(self, store_path: str, settings: Settings):
         self.settings = settings
         self.aliases = load_aliases(settings.aliases)
-        self.documents = DocumentCache(settings.align_cache, self.aliases)
-        self._store_path = store_path
+        self.documents = DocumentCache(settings.align_cache)
+        self._store_path, self._config = store_path, shingle_config(settings)
         self._store, self._pid = None, None
 
-    def text(self, article_id: str) -> str:
+    def _connection(self):
         if self._pid != os.getpid():  # a forked worker opens its own connection
             self._store, self._pid = open_store(self._store_path, read_only=True), os.getpid()
-        return self._store.article(article_id).text
+        return self._store
+
+    def text(self, article_id: str) -> str:
+        return self._connection().article(article_id).text
+
+    def words(self, article_id: str) -> tuple[str, WordColumns]:
+        """The article's text and its words' columns: those the shingle stage stored, or made."""
+        text, packed = self._connection().text_and_tokens(article_id, self._config)
+        columns = WordColumns.unpacked(packed) if packed is not None else None
+        return text, columns or WordColumns.of(text, self.aliases)
 
     def document(self, article_id: str) -> Document:
         """A tokenized article (partners recur across pairs: see DocumentCache)."""
-        return self.documents.get(article_id, lambda: self.text(article_id))
+        return self.documents.get(article_id, lambda: Document.from_columns(article_id, *self.words(article_id)))
 
 
 # The worker of this process: set in the driver before the pool forks, so that workers

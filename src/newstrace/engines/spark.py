@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..align import DocumentCache
+from ..align import Document, DocumentCache
 from ..candidates import df_cutoff, pair_occurrences, phrase_frequency, postings, windowed_pairs
 from ..dates import canonical_order
 from ..errors import InputError, NewstraceError, require_extra
@@ -33,7 +33,7 @@ from ..ingest import read_articles
 from ..ingest.records import ReadSettings
 from ..ingest.readers import parse_jsonl_line, record_article
 from ..model import Article, IngestSummary, Origin, Skip, Span, WordOp
-from ..normalize import load_aliases, text_hash
+from ..normalize import WordColumns, load_aliases, text_hash
 from ..pipeline.stages import (align_pairs, article_facts, group_profiles, provenance, reprint_pairs, story_records,
                                text_shingles)
 from ..settings import Settings
@@ -140,14 +140,18 @@ class _PartitionWorker:
     def __init__(self, settings: Settings, texts: dict[str, str]):
         self.settings = settings
         self.aliases = _aliases(tuple(settings.aliases))
-        self.documents = DocumentCache(settings.align_cache, self.aliases)
+        self.documents = DocumentCache(settings.align_cache)
         self.texts = texts
 
     def text(self, article_id: str) -> str:
         return self.texts[article_id]
 
+    def words(self, article_id: str) -> tuple[str, WordColumns]:
+        return self.texts[article_id], WordColumns.of(self.texts[article_id], self.aliases)
+
     def document(self, article_id: str):
-        return self.documents.get(article_id, lambda: self.texts[article_id])
+        return self.documents.get(article_id, lambda: Document.from_text(article_id, self.texts[article_id],
+                                                                          self.aliases))
 
 
 def _shingle_batches(ngram: int, alias_files: tuple[str, ...]):

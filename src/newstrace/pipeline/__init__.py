@@ -91,7 +91,7 @@ def detect_reuse(store: Store, settings: Settings = Settings(), progress: Progre
     todo = [i for i in published if i not in done]
     for batch in batches(engine.map(shingle_article, todo, chunksize=16), settings.batch_size):
         store.add_shingles(batch, config)
-        done.update(i for i, _ in batch)
+        done.update(item[0] for item in batch)
         progress("shingle", len(done), len(published))
     del done
     summary.seconds["shingles"] = round(time.perf_counter() - clock, 3)

@@ -19,7 +19,7 @@ from ..candidates import shingles
 from ..evidence import ArticleEvidence, read_evidence
 from ..dates import canonical_order, first_published
 from ..model import Alignment, Article, ArticleMeta, ReuseCluster, Signals, Span, Story, WordOp
-from ..normalize import AliasTable, spin_hints, token_columns
+from ..normalize import AliasTable, WordColumns, spin_hints, token_columns
 from ..provenance import stored_words, trace, with_duplicates
 from ..settings import Settings
 from ..store import passage_row
@@ -33,6 +33,9 @@ class Worker(Protocol):
 
     def text(self, article_id: str) -> str: ...
 
+    def words(self, article_id: str) -> tuple[str, WordColumns]:
+        """The article's text and its words' columns."""
+
     def document(self, article_id: str) -> Document: ...
 
 
@@ -41,9 +44,11 @@ def text_shingles(text: str, aliases: AliasTable, ngram: int) -> tuple[np.ndarra
     return shingles(token_columns(text, aliases)[2], ngram)
 
 
-def shingle_article(worker: Worker, article_id: str) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
-    """Stage: one article's shingles."""
-    return article_id, text_shingles(worker.text(article_id), worker.aliases, worker.settings.ngram)
+def shingle_article(worker: Worker, article_id: str) -> tuple[str, tuple[np.ndarray, np.ndarray], bytes | None]:
+    """Stage: one article's shingles, and its words' columns packed to keep beside them (the
+    text is tokenized here once for every later stage)."""
+    columns = WordColumns.of(worker.text(article_id), worker.aliases)
+    return article_id, shingles(columns.keys, worker.settings.ngram), columns.packed()
 
 
 def article_profile(worker: Worker, item: tuple[str, str, str | None]):
@@ -52,7 +57,8 @@ def article_profile(worker: Worker, item: tuple[str, str, str | None]):
     from ..stories import profile
 
     article_id, title, published = item
-    made = profile(article_id, worker.text(article_id), title, published, worker.aliases)
+    text, columns = worker.words(article_id)
+    made = profile(article_id, text, title, published, worker.aliases, columns)
     return made, made.packed()
 
 

@@ -322,12 +322,24 @@ class Store(Browsing):
                 return
             after = rows[-1][0]
 
-    def add_shingles(self, items: Iterable[tuple[str, tuple[np.ndarray, np.ndarray]]], config: str) -> None:
+    def add_shingles(self, items: Iterable[tuple[str, tuple[np.ndarray, np.ndarray], bytes | None]],
+                     config: str) -> None:
+        """Store articles' shingles (hashes, positions) and their words' packed columns."""
         with self.conn:
             self.conn.executemany(
-                _insert("shingles", ("article", "config", "hashes", "positions"),
-                        "(article, config) DO UPDATE SET hashes = excluded.hashes, positions = excluded.positions"),
-                [(a, config, h.astype("<u8").tobytes(), p.astype("<u4").tobytes()) for a, (h, p) in items])
+                _insert("shingles", ("article", "config", "hashes", "positions", "tokens"),
+                        "(article, config) DO UPDATE SET hashes = excluded.hashes, positions = excluded.positions,"
+                        " tokens = excluded.tokens"),
+                [(a, config, h.astype("<u8").tobytes(), p.astype("<u4").tobytes(), tokens)
+                 for a, (h, p), tokens in items])
+
+    def text_and_tokens(self, article_id: str, config: str) -> tuple[str, bytes | None] | None:
+        """An article's text and its words' packed columns stored with its shingles made with
+        ``config`` (None when not stored); None for an article not in the store."""
+        row = self.conn.execute(
+            "SELECT coalesce(a.text, d.text), s.tokens FROM articles a LEFT JOIN articles d ON d.id = a.duplicate_of"
+            " LEFT JOIN shingles s ON s.article = a.id AND s.config = ? WHERE a.id = ?", (config, article_id)).fetchone()
+        return (row[0], None if row[1] is None else bytes(row[1])) if row else None
 
     # alignments -----------------------------------------------------------
     def compared(self) -> set[tuple[str, str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +79,10 @@ TABLES: tuple[Table, ...] = (
           unique=("file", "line", "reason")),
     # hashes: sorted little-endian uint64 hashes of key n-grams; positions: little-endian
     # uint32 word position of each hash's first occurrence; config: the n-gram size and
-    # alias files they were made with.
+    # alias files they were made with; tokens: the text's words as packed WordColumns
+    # (newstrace.normalize), NULL where not made (they are made again from the text).
     Table("shingles", (_c("article", "text", True, references="articles(id)"), _c("config", "text", True),
-                       _c("hashes", "blob", True), _c("positions", "blob", True)),
+                       _c("hashes", "blob", True), _c("positions", "blob", True), _c("tokens", "blob", since=8)),
           primary_key=("article", "config"), clustered=True),
     Table("compared_pairs", (_c("a_article", "text", True, references="articles(id)"),
                              _c("b_article", "text", True, references="articles(id)"), _RUN),
