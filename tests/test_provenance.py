@@ -19,6 +19,28 @@ def examples_store(tmp_path):
     return store
 
 
+def test_passages_judged_on_workers_are_judged_as_here(tmp_path, monkeypatch):
+    """The passages judged on two workers, one at a time (each worker reading their words and
+    texts from the store), give the provenance judging them here (one worker) gives."""
+    import sqlite3
+
+    from newstrace import pipeline
+    from newstrace.settings import Settings
+
+    def provenance_tables(workers: int) -> dict:
+        with open_store(tmp_path / "ex.db") as store:
+            trace_provenance(store, Settings(workers=workers))
+        conn = sqlite3.connect(tmp_path / "ex.db")
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall())
+                for t in ("cluster_spans", "copy_edges", "signals")} | \
+            {"clusters": sorted(r[:5] + r[6:] for r in conn.execute("SELECT * FROM clusters"))}
+
+    examples_store(tmp_path).close()
+    here = provenance_tables(1)
+    monkeypatch.setattr(pipeline, "JUDGED_PER_RUN", 1)
+    assert here["clusters"] and provenance_tables(2) == here
+
+
 def test_examples_provenance(tmp_path):
     with examples_store(tmp_path) as store:
         # The wire story is the earliest source of its reprints.

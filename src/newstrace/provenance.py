@@ -499,10 +499,39 @@ def copy_claim(article: ArticleMeta, parent: ArticleMeta, words: int,
     return claim("high", because)
 
 
+def judge_passage(al: Alignment, words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
+                  frequencies: Callable[[list[str]], list[int]] | None = None,
+                  sentences: Callable[[Alignment], bool] = lambda al: False,
+                  ) -> tuple[Significance, float | None, Significance | None]:
+    """One passage judged alone (see :func:`judge_passages`): its Significance, the median
+    collection count of its words (None where they were not read), and what it is when its
+    two articles share nothing else (None: the same; see
+    :func:`~newstrace.significance.restatement`, ``sentences`` telling whether a passage is
+    whole sentences in both articles)."""
+    matched = al.exact + al.variant
+    if matched >= ALWAYS_COPY_WORDS:
+        return Significance("copy", 0.0, matched, 0, 0, f"{matched} matching words"), None, None
+    ops = tuple(words(al))
+    if not ops and _whole_text(al):
+        return Significance("copy", 0.0, 0, 0, 0, "exact duplicate"), None, None
+    median = counts = source_counts = None
+    if frequencies is not None:
+        counts = frequencies([op.a for op in ops if op.a])
+        in_words = sorted(c for op, c in zip((op for op in ops if op.a), counts) if op.kind != "inserted")
+        median = float(in_words[len(in_words) // 2]) if in_words else 1.0
+        source_counts = partial(frequencies, [op.b for op in ops if op.b])
+    judged = significance(ops, counts, source_counts)
+    if judged.kind not in ("copy", "phrase"):
+        return judged, median, None
+    told = restatement(judged, ops, partial(sentences, al))
+    return judged, median, (told if told is not judged else None)
+
+
 def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Iterable[WordOp]] = _own_words,
                    frequencies: Callable[[list[str]], list[int]] | None = None,
                    evidence: dict[str, ArticleEvidence] | None = None,
                    texts: Callable[[set[str]], dict[str, str]] | None = None,
+                   each: Callable[[list[Alignment]], Iterable[tuple]] | None = None,
                    ) -> tuple[list[Significance], dict[tuple, float]]:
     """Each passage's :class:`~newstrace.significance.Significance`, and the median
     collection count of the words of those whose words were read (keyed by both spans).
@@ -513,37 +542,28 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
     marks), a copy, phrase or restatement both articles quote from its speaker is a
     ``quotation`` (:func:`_quoted_in_both`): two excerpts of one speech align loosely.
 
-    A long passage is a copy without reading its words (most of a large collection's
-    text): see ``ALWAYS_COPY_WORDS``.
+    Each passage is first judged alone (:func:`judge_passage`), here or, given ``each``
+    (passages -> what judge_passage gives of each, in order), wherever it judges them: on
+    other processes, which read the words and texts themselves. A long passage is a copy
+    without reading its words (most of a large collection's text): see ``ALWAYS_COPY_WORDS``.
     """
+    if each is None:
+        sentences = whole_sentences_of(texts) if texts else (lambda al: False)
+
+        def each(passages: list[Alignment]) -> Iterable[tuple]:
+            return (judge_passage(al, words, frequencies, sentences) for al in passages)
     judged: list[Significance] = []
     medians: dict[tuple, float] = {}
     shared: Counter = Counter()  # the copies and phrases of each pair of articles
     restated: dict[int, Significance] = {}  # the passages that are facts told again, if their pair's only one
-    sentences = _whole_sentences(texts) if texts else (lambda al: False)
-    for k, al in enumerate(alignments):
-        matched = al.exact + al.variant
-        if matched >= ALWAYS_COPY_WORDS:
-            judged.append(Significance("copy", 0.0, matched, 0, 0, f"{matched} matching words"))
+    for k, (al, (alone, median, told)) in enumerate(zip(alignments, each(alignments))):
+        judged.append(alone)
+        if median is not None:
+            medians[_passage_key(al)] = median
+        if alone.kind in ("copy", "phrase"):
             shared[_pair(al)] += 1
-            continue
-        ops = tuple(words(al))
-        if not ops and _whole_text(al):
-            judged.append(Significance("copy", 0.0, 0, 0, 0, "exact duplicate"))
-            shared[_pair(al)] += 1
-            continue
-        counts = source_counts = None
-        if frequencies is not None:
-            counts = frequencies([op.a for op in ops if op.a])
-            in_words = sorted(c for op, c in zip((op for op in ops if op.a), counts) if op.kind != "inserted")
-            medians[_passage_key(al)] = float(in_words[len(in_words) // 2]) if in_words else 1.0
-            source_counts = partial(frequencies, [op.b for op in ops if op.b])
-        judged.append(significance(ops, counts, source_counts))
-        if judged[-1].kind in ("copy", "phrase"):
-            shared[_pair(al)] += 1
-            told = restatement(judged[-1], ops, partial(sentences, al))
-            if told is not judged[-1]:
-                restated[k] = told
+        if told is not None:
+            restated[k] = told
     # A loose passage its two articles share alone is facts told again; among others it is a
     # piece of an edited reprint (a wire dispatch trimmed, its figures spelled out).
     for k, told in restated.items():
@@ -560,7 +580,7 @@ def judge_passages(alignments: list[Alignment], words: Callable[[Alignment], Ite
     return judged, medians
 
 
-def _whole_sentences(texts: Callable[[set[str]], dict[str, str]]) -> Callable[[Alignment], bool]:
+def whole_sentences_of(texts: Callable[[set[str]], dict[str, str]]) -> Callable[[Alignment], bool]:
     """Whether a passage is whole sentences in both its articles, their texts fetched as asked
     (a few recent ones kept: the passages of one article come together)."""
     @lru_cache(maxsize=64)
@@ -589,6 +609,7 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
           frequencies: Callable[[list[str]], list[int]] | None = None,
           evidence: dict[str, ArticleEvidence] | None = None,
           texts: Callable[[set[str]], dict[str, str]] | None = None,
+          judge_each: Callable[[list[Alignment]], Iterable[tuple]] | None = None,
           ) -> tuple[list[ReuseCluster], dict[str, Signals]]:
     """Clusters with earliest sources and copy trees, and every article's signals.
 
@@ -602,10 +623,11 @@ def trace(meta: dict[str, ArticleMeta], alignments: list[Alignment],
     around each (see :func:`phrase_frequency`); ``evidence`` what each article's text says
     of its sources: credits, quotations, its stated date
     (:func:`newstrace.evidence.read_evidence`); ``texts`` the texts of the articles asked
-    for (see :func:`judge_passages`).
+    for (see :func:`judge_passages`); ``judge_each`` where the passages are judged one by one,
+    if not here (``each`` of :func:`judge_passages`).
     """
     evidence = evidence or {}
-    judged, medians = judge_passages(alignments, words, frequencies, evidence, texts)
+    judged, medians = judge_passages(alignments, words, frequencies, evidence, texts, judge_each)
     kinds = [j.kind for j in judged]
     copies = [al for al, kind in zip(alignments, kinds) if kind == "copy"]
     median_df = (lambda al: medians.get(_passage_key(al))) if frequencies is not None else None

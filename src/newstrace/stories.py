@@ -153,7 +153,7 @@ class Profiles:
         self.vocabulary: dict[str, int] = {}
         # Per kind: where each row ends, its columns, its values (compact arrays, not lists).
         self._rows = {kind: (array("q", [0]), array("q"), array("d")) for kind in ("words", "names")}
-        self._surfaces: dict[int, Counter] = defaultdict(Counter)
+        self._surfaces: dict[int, dict[str, int]] = {}  # a name's column -> how it was written, how often
         for p in profiles:
             self.add(p)
 
@@ -163,11 +163,17 @@ class Profiles:
         vocabulary = self.vocabulary
         for kind, counts in (("words", p.words), ("names", p.names)):
             ends, columns, values = self._rows[kind]
-            columns.extend([vocabulary.setdefault(key, len(vocabulary)) for key in counts])
+            found = list(map(vocabulary.get, counts))
+            if None in found:  # words new to the vocabulary take the next columns, in order
+                found = [vocabulary.setdefault(key, len(vocabulary)) if c is None else c
+                         for key, c in zip(counts, found)]
+            columns.extend(found)
             values.frombytes((1 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))).tobytes())
             ends.append(len(columns))
+        surfaces = self._surfaces
         for key, written in p.surfaces.items():
-            self._surfaces[self.vocabulary[key]][written] += 1
+            forms = surfaces.setdefault(vocabulary[key], {})
+            forms[written] = forms.get(written, 0) + 1
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -220,20 +226,14 @@ class Vectors:
         pairs = sorted(zip(-values, (self.keys[c] for c in columns)))
         return [k for _, k in pairs[:LOOKUP_TERMS]]
 
-    def alike(self, rows_a: np.ndarray, rows_b: np.ndarray, timeless: np.ndarray | None = None,
-              chunk: int = 20_000) -> np.ndarray:
+    def alike(self, rows_a: np.ndarray, rows_b: np.ndarray, timeless: np.ndarray | None = None) -> np.ndarray:
         """The similarity of each pair of rows (see :func:`similarity`); the pairs marked
         ``timeless`` are not lowered for the time between them."""
-        found = np.empty(len(rows_a))
-        for lo in range(0, len(rows_a), chunk):
-            a, b = rows_a[lo:lo + chunk], rows_b[lo:lo + chunk]
-            words = np.asarray(self.words[a].multiply(self.words[b]).sum(axis=1)).ravel()
-            names = np.asarray(self.names[a].multiply(self.names[b]).sum(axis=1)).ravel()
-            fade = np.array([time_factor(self.published[x], self.published[y]) for x, y in zip(a, b)])
-            if timeless is not None:
-                fade = np.where(timeless[lo:lo + chunk], 1.0, fade)
-            found[lo:lo + chunk] = ((1 - NAMES_WEIGHT) * words + NAMES_WEIGHT * names) * fade
-        return found
+        words, names = _row_dots(self.words, rows_a, rows_b), _row_dots(self.names, rows_a, rows_b)
+        fade = np.array([time_factor(self.published[x], self.published[y]) for x, y in zip(rows_a, rows_b)])
+        if timeless is not None:
+            fade = np.where(timeless, 1.0, fade)
+        return ((1 - NAMES_WEIGHT) * words + NAMES_WEIGHT * names) * fade
 
     def label(self, rows: list[int], size: int = 4) -> str:
         """A story's leading names as written (no figures, weekdays or months): the names its
@@ -251,6 +251,30 @@ class Vectors:
             if written and fact_kind(written) == "name":
                 chosen.append(written)
         return ", ".join(chosen)
+
+
+def _row_dots(m: sparse.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """The dot product of each pair of rows of ``m``: each first row spread out once, its
+    partners' entries gathered and summed against it (no matrix of the pairs' rows is made:
+    it would hold every row once per pair it is in)."""
+    found = np.zeros(len(rows_a))
+    if not len(rows_a):
+        return found
+    indptr, indices, data = m.indptr, m.indices, m.data
+    spread, lengths_of = np.zeros(m.shape[1]), np.diff(indptr)
+    order = np.argsort(rows_a, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(rows_a[order]) != 0, True])
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        pairs = order[lo:hi]
+        a = rows_a[pairs[0]]
+        mine = slice(indptr[a], indptr[a + 1])
+        spread[indices[mine]] = data[mine]
+        starts, lengths = indptr[rows_b[pairs]], lengths_of[rows_b[pairs]]
+        at = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
+        found[pairs] = np.bincount(np.repeat(np.arange(len(pairs)), lengths), weights=data[at] * spread[indices[at]],
+                                   minlength=len(pairs))
+        spread[indices[mine]] = 0.0
+    return found
 
 
 def similarity(a: Profile, b: Profile, weights: Weights) -> float:

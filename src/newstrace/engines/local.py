@@ -18,7 +18,7 @@ from ..align import Document, DocumentCache
 from ..candidates import shingle_config
 from ..normalize import WordColumns, load_aliases
 from ..settings import Settings
-from ..store import open_store
+from ..store import Store, open_store
 
 
 class _Worker:
@@ -30,20 +30,22 @@ class _Worker:
         self.settings = settings
         self.aliases = load_aliases(settings.aliases)
         self.documents = DocumentCache(settings.align_cache)
+        self.context = None  # what every call of the running stage needs (see LocalEngine.map)
         self._store_path, self._config = store_path, shingle_config(settings)
         self._store, self._pid = None, None
 
-    def _connection(self):
+    def store(self) -> Store:
+        """This process's own read-only connection to the store."""
         if self._pid != os.getpid():  # a forked worker opens its own connection
             self._store, self._pid = open_store(self._store_path, read_only=True), os.getpid()
         return self._store
 
     def text(self, article_id: str) -> str:
-        return self._connection().article(article_id).text
+        return self.store().article(article_id).text
 
     def words(self, article_id: str) -> tuple[str, WordColumns]:
         """The article's text and its words' columns: those the shingle stage stored, or made."""
-        text, packed = self._connection().text_and_tokens(article_id, self._config)
+        text, packed = self.store().text_and_tokens(article_id, self._config)
         columns = WordColumns.unpacked(packed) if packed is not None else None
         return text, columns or WordColumns.of(text, self.aliases)
 
@@ -83,10 +85,12 @@ class LocalEngine:
         self.settings = settings
         self.workers = settings.workers or os.cpu_count() or 1
 
-    def map(self, stage: Callable, items: list, chunksize: int = 1) -> Iterator:
-        """``stage(worker, item)`` of each item, in order."""
+    def map(self, stage: Callable, items: list, chunksize: int = 1, context=None) -> Iterator:
+        """``stage(worker, item)`` of each item, in order; ``context``, what every call needs,
+        is ``worker.context`` (the workers are forked with it: shared, not copied)."""
         global _worker
         _worker = _Worker(self.store_path, self.settings)
+        _worker.context = context
         if self.workers <= 1 or len(items) < 2 * self.workers:
             yield from (stage(_worker, item) for item in items)
             return

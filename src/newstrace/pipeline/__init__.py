@@ -26,8 +26,8 @@ from ..model import DetectSummary, IngestSummary
 from ..provenance import judge_passages
 from ..settings import Settings
 from ..store import Store
-from .stages import (align_pairs, article_profile, article_quotations, group_profiles, provenance, source_facts,
-                     reprint_pairs, shingle_article, story_records)
+from .stages import (align_pairs, article_profile, article_quotations, group_profiles, judged_alone, provenance,
+                     reprint_pairs, shingle_article, source_facts, story_records)
 
 __all__ = ["collect_quotes", "detect", "detect_reuse", "group_stories", "ingest", "judged_alignments", "run",
            "trace_provenance"]
@@ -155,15 +155,29 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     duplicate_of = {article: of for article, _, _, of in catalogue}
     facts = {}
     # Each text is read (credits, quotation marks, dates, spin hints) on the engine's workers.
-    for done, made in enumerate(_engine(store, settings).map(
+    engine = _engine(store, settings)
+    for done, made in enumerate(engine.map(
             source_facts, [(article, published, source) for article, published, source, _ in catalogue],
             chunksize=16), 1):
         facts[made.meta.id] = made
         progress("sources", done, len(catalogue))
+    frequency = _phrase_counts(store, settings)
+
+    def judge_each(passages: list) -> Iterator[tuple]:
+        # On the workers, in runs; each reads the passages' words and texts from the store.
+        runs = list(batches(passages, JUDGED_PER_RUN))
+        for judged in engine.map(judged_alone, runs, context=(frequency, duplicate_of)):
+            yield from judged
+
     clusters, signals, hints = provenance(facts, duplicate_of, store.alignments(words=False), store.alignment_words,
-                                          _phrase_counts(store, settings), _texts(store), settings)
+                                          frequency, store.texts, settings, judge_each if engine.workers > 1 else None)
     store.replace_provenance(clusters, signals, hints, run_id)
     return {"clusters": len(clusters)}
+
+
+# Passages sent to a worker to judge at a time (those of an article come together: the
+# texts a worker reads for them are read once).
+JUDGED_PER_RUN = 256
 
 
 def judged_alignments(store: Store, settings: Settings = Settings()) -> list[tuple]:
@@ -172,13 +186,8 @@ def judged_alignments(store: Store, settings: Settings = Settings()) -> list[tup
     alignments = store.alignments()
     evidence = {a.id: read_evidence(a.text, a.published) for a in store.articles()}
     judged, _ = judge_passages(alignments, frequencies=_phrase_counts(store, settings), evidence=evidence,
-                               texts=_texts(store))
+                               texts=store.texts)
     return list(zip(alignments, judged))
-
-
-def _texts(store: Store):
-    """The texts of some articles of the store, by id."""
-    return lambda ids: {i: a.text for i in sorted(ids) if (a := store.article(i)) is not None}
 
 
 def _phrase_counts(store: Store, settings: Settings):

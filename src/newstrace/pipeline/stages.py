@@ -20,7 +20,7 @@ from ..evidence import ArticleEvidence, read_evidence
 from ..dates import canonical_order, first_published
 from ..model import Alignment, Article, ArticleMeta, ReuseCluster, Signals, Span, Story, WordOp
 from ..normalize import AliasTable, WordColumns, spin_hints, token_columns
-from ..provenance import stored_words, trace, with_duplicates
+from ..provenance import judge_passage, stored_words, trace, whole_sentences_of, with_duplicates
 from ..settings import Settings
 from ..store import passage_row
 
@@ -169,8 +169,29 @@ def source_facts(worker: Worker, item: tuple[str, str | None, str | None]) -> Ar
                          worker.aliases)
 
 
+def copies_of(duplicate_of: dict[str, str | None]) -> dict[str, list[str]]:
+    """Each text's exact duplicates, from what each article duplicates (None: nothing)."""
+    duplicates: dict[str, list[str]] = defaultdict(list)
+    for article, canonical in sorted(duplicate_of.items()):
+        if canonical:
+            duplicates[canonical].append(article)
+    return duplicates
+
+
+def judged_alone(worker, passages: list[Alignment]) -> list[tuple]:
+    """Stage (the local engine's, whose workers read the store): passages judged one by one as
+    :func:`~newstrace.provenance.judge_passage` does, their words and texts read here; the
+    phrase frequencies and what each article duplicates are ``worker.context``."""
+    frequency, duplicate_of = worker.context
+    store = worker.store()
+    words = stored_words(store.alignment_words, copies_of(duplicate_of))
+    sentences = whole_sentences_of(store.texts)
+    return [judge_passage(al, words, frequency, sentences) for al in passages]
+
+
 def provenance(facts: dict[str, ArticleFacts], duplicate_of: dict[str, str | None], alignments: list[Alignment],
-               words: Callable[[Span, Span], tuple[WordOp, ...] | None], frequency, texts, settings: Settings
+               words: Callable[[Span, Span], tuple[WordOp, ...] | None], frequency, texts, settings: Settings,
+               judge_each: Callable[[list[Alignment]], Iterable[tuple]] | None = None,
                ) -> tuple[list[ReuseCluster], dict[str, Signals], dict[str, list]]:
     """Reuse clusters, copy trees and signals of the collection, and each article's spin
     hints, from its articles' facts, its stored passages (without their words: ``words``
@@ -179,13 +200,10 @@ def provenance(facts: dict[str, ArticleFacts], duplicate_of: dict[str, str | Non
     only for passages that may be quotations). An exact duplicate shares every passage of
     the copy it duplicates, and the whole text with it."""
     facts = dict(sorted(facts.items()))  # the same order whatever order an engine gathered them in
-    duplicates: dict[str, list[str]] = defaultdict(list)
-    for article, canonical in sorted(duplicate_of.items()):
-        if canonical:
-            duplicates[canonical].append(article)
+    duplicates = copies_of(duplicate_of)
     meta = {i: f.meta for i, f in facts.items()}
     expanded = with_duplicates(alignments, duplicates, {i: m.length for i, m in meta.items()})
     clusters, signals = trace(meta, expanded, settings.recycled_days, settings.link_chars,
                               stored_words(words, duplicates), frequency,
-                              {i: f.evidence for i, f in facts.items()}, texts)
+                              {i: f.evidence for i, f in facts.items()}, texts, judge_each)
     return clusters, signals, {i: f.hints for i, f in facts.items()}

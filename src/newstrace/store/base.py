@@ -229,6 +229,10 @@ class Store(Browsing):
             " ON d.id = a.duplicate_of WHERE a.id = ?", (article_id,)).fetchone()
         return self._article(row) if row else None
 
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The texts of the articles asked for that the store holds, by id."""
+        return {i: a.text for i in sorted(ids) if (a := self.article(i)) is not None}
+
     def articles(self, distinct_only: bool = False) -> Iterator[Article]:
         """All articles ordered by id; with ``distinct_only``, exact duplicates are left out."""
         where = "WHERE a.duplicate_of IS NULL" if distinct_only else ""
