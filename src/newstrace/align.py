@@ -99,6 +99,14 @@ class Document:
     def tokens(self) -> _Tokens:
         return _Tokens(self)
 
+    def key(self, i: int) -> str:
+        """Word ``i``'s match key (cheaper than its Token, where the aligner asks often)."""
+        return _KEY_NAMES[self.words[0][i]]
+
+    def surface(self, i: int) -> str:
+        """Word ``i`` as written."""
+        return self.text[self.starts[i]:self.ends[i]]
+
 
 
 class DocumentCache:
@@ -208,7 +216,7 @@ _SENTENCE_END = set(".!?")
 
 def _sentence_edge_before(doc: Document, i: int) -> bool:
     """Tell whether word ``i`` opens a sentence (or the text)."""
-    k = doc.tokens[i].start - 1
+    k = doc.starts[i] - 1
     while k >= 0 and (doc.text[k].isspace() or doc.text[k] in _OPENING):
         k -= 1
     return k < 0 or doc.text[k] in _SENTENCE_END
@@ -216,7 +224,7 @@ def _sentence_edge_before(doc: Document, i: int) -> bool:
 
 def _sentence_edge_after(doc: Document, i: int) -> bool:
     """Tell whether word ``i`` closes a sentence (or the text)."""
-    k = doc.tokens[i].end
+    k = doc.ends[i]
     return k >= len(doc.text) or doc.text[k] in _SENTENCE_END
 
 
@@ -234,7 +242,7 @@ def _complete_sentences(steps: list[Step], a: Document, b: Document) -> list[Ste
             and _sentence_edge_before(b, first_b - 1):
         kind, score = compare(a, first_a - 1, b, first_b - 1)
         steps = [(kind, first_a - 1, first_b - 1, score)] + steps
-    if last_a + 1 < len(a.tokens) and last_b + 1 < len(b.tokens) \
+    if last_a + 1 < len(a.starts) and last_b + 1 < len(b.starts) \
             and _sentence_edge_after(a, last_a + 1) and _sentence_edge_after(b, last_b + 1):
         kind, score = compare(a, last_a + 1, b, last_b + 1)
         steps = steps + [(kind, last_a + 1, last_b + 1, score)]
@@ -242,7 +250,7 @@ def _complete_sentences(steps: list[Step], a: Document, b: Document) -> list[Ste
 
 
 def _is_function_word_match(step: Step, a: Document) -> bool:
-    return step[0] in _MATCHED and a.tokens[step[1]].key in STOPWORDS
+    return step[0] in _MATCHED and a.key(step[1]) in STOPWORDS
 
 
 def _trim_edges(steps: list[Step], a: Document, b: Document) -> list[Step]:
@@ -291,12 +299,12 @@ def _to_alignment(steps: list[Step], a: Document, b: Document) -> Alignment:
         counts[kind] += 1
     matched = counts["exact"] + counts["variant"] + counts["near"]
     ops = tuple(
-        WordOp(kind, a.tokens[i].surface if i >= 0 else "", b.tokens[j].surface if j >= 0 else "")
+        WordOp(kind, a.surface(i) if i >= 0 else "", b.surface(j) if j >= 0 else "")
         for kind, i, j, _ in steps
     )
     return Alignment(
-        a=Span(a.id, *_edge(a, a.tokens[ia[0]].start, a.tokens[ia[-1]].end)),
-        b=Span(b.id, *_edge(b, b.tokens[jb[0]].start, b.tokens[jb[-1]].end)),
+        a=Span(a.id, *_edge(a, a.starts[ia[0]], a.ends[ia[-1]])),
+        b=Span(b.id, *_edge(b, b.starts[jb[0]], b.ends[jb[-1]])),
         score=round(sum(s[3] for s in steps), 2),
         similarity=round(matched / max(len(ia), len(jb)), 3),
         exact=counts["exact"],
@@ -404,7 +412,7 @@ def align(a: Document, b: Document, settings: Settings = _DEFAULT) -> list[Align
                 continue
             stretch = _complete_sentences(stretch, a, b)
             matched = [s for s in stretch if s[0] in _MATCHED]
-            strong = sum(1 for s in matched if a.tokens[s[1]].key not in STOPWORDS)
+            strong = sum(1 for s in matched if a.key(s[1]) not in STOPWORDS)
             if len(matched) >= settings.min_words and strong >= _MIN_STRONG:
                 found.append(_to_alignment(stretch, a, b))
     return _one_to_one(_merge(found, settings.merge_chars))
