@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import _core
-from .model import Alignment, Span, Token, WordOp
+from .model import Alignment, Span, WordOp
 from .normalize import STOPWORDS, WordColumns, is_weak
 from .settings import Settings
 
@@ -40,25 +40,6 @@ _MIN_CHAIN = 4
 _MATCHED = {"exact", "variant", "near"}
 
 _DEFAULT = Settings()
-
-
-class _Tokens:
-    """A read-only sequence of Tokens made on demand from a Document's compact arrays."""
-
-    __slots__ = ("_doc",)
-
-    def __init__(self, doc: Document):
-        self._doc = doc
-
-    def __len__(self) -> int:
-        return len(self._doc.starts)
-
-    def __getitem__(self, i: int) -> Token:
-        d = self._doc
-        if i < 0:
-            i += len(d.starts)
-        start, end = d.starts[i], d.ends[i]
-        return Token(start, end, _KEY_NAMES[d.words[0][i]], d.text[start:end])
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +76,8 @@ class Document:
         """The words' match keys (kept as small ids: a worker holds thousands of documents)."""
         return tuple(_KEY_NAMES[k] for k in self.words[0])
 
-    @property
-    def tokens(self) -> _Tokens:
-        return _Tokens(self)
-
     def key(self, i: int) -> str:
-        """Word ``i``'s match key (cheaper than its Token, where the aligner asks often)."""
+        """Word ``i``'s match key."""
         return _KEY_NAMES[self.words[0][i]]
 
     def surface(self, i: int) -> str:
