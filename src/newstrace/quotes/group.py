@@ -134,7 +134,8 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
         # no two people say alike can be given to the wrong one: "This lawsuit is entirely
         # without merit" said by a bank and by an engine maker is two quotations, not one
         # misattributed (its wording must carry a copy's PHRASE_BITS).
-        telling = wording_bits(_WORD.findall(quotes[anchor].text)) >= PHRASE_BITS
+        # (A quotation printed once is given to nobody else: its words need no weighing.)
+        telling = len(members) > 1 and wording_bits(_WORD.findall(quotes[anchor].text)) >= PHRASE_BITS
         origin = {quotes[k].speaker for k in members if quotes[k].article in first or k == anchor} - {None}
         reattributed = tuple(telling and bool(origin) and quotes[k].speaker is not None
                              and quotes[k].speaker not in origin for k in members)
