@@ -129,6 +129,17 @@ def test_csv_without_mapped_column(tmp_path):
         list(read_articles([tmp_path / "a.csv"], {"title": "heading", "text": "headline"}))
 
 
+def test_csv_whose_header_never_closes_its_quotation_mark(tmp_path):
+    """A header row the CSV reader cannot finish is an error naming the file and the row,
+    and, skipping, costs only that file."""
+    (tmp_path / "a.csv").write_text('id,"text\n1,x\n', "utf-8")
+    (tmp_path / "b.csv").write_text("id,text\n1,a good article\n", "utf-8")
+    with pytest.raises(InputError, match=r"a.csv:1: the header row is not CSV"):
+        list(read_articles([tmp_path / "a.csv"]))
+    items = list(read_articles([tmp_path / "a.csv", tmp_path / "b.csv"], on_error="skip"))
+    assert [type(i).__name__ for i in items] == ["Skip", "Article"]
+
+
 def test_bad_date_is_an_error(tmp_path):
     write_jsonl(tmp_path / "a.jsonl", [{"text": "t", "published": "next Tuesday"}])
     with pytest.raises(InputError, match="a.jsonl:1: cannot read the published date"):

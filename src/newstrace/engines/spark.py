@@ -142,6 +142,7 @@ class _PartitionWorker:
         self.aliases = _aliases(tuple(settings.aliases))
         self.documents = DocumentCache(settings.align_cache)
         self.texts = texts
+        self.context = None
 
     def text(self, article_id: str) -> str:
         return self.texts[article_id]

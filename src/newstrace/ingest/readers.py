@@ -170,7 +170,11 @@ def read_csv(path: Path, mapping: dict, reading: ReadSettings = ReadSettings()) 
     delimiter = "\t" if ".tsv" in path.suffixes else ","
     csv.field_size_limit(sys.maxsize)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    columns = reader.fieldnames or []
+    try:
+        columns = reader.fieldnames or []
+    except csv.Error as error:  # a header row with a quotation mark it never closes
+        raise InputError(str(path), 1, f"the header row is not CSV: {error}",
+                         "the first line names the columns, separated by commas") from None
     missing = [f"{f}={c}" for f, c in mapping.items() if c not in columns]
     if missing or column_for("text", columns, mapping) is None:
         raise InputError(

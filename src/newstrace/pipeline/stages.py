@@ -30,6 +30,7 @@ class Worker(Protocol):
 
     settings: Settings
     aliases: AliasTable
+    context: object  # what every call of the running stage needs, as the engine was given it
 
     def text(self, article_id: str) -> str: ...
 
