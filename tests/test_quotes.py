@@ -219,6 +219,18 @@ def test_speaker_shapes_beyond_a_verbs_subject(parser):
     assert by_parse["Immunity deals should not be required,"].speaker == "Jason Chaffetz"
 
 
+def test_a_relative_clause_after_the_apposition_keeps_the_person_the_speaker():
+    """"NAME, ROLE of ORG, which …, called it “…”": the person speaks, not the organisation
+    named last before the verb; a clause that is not relative ("Kaufman, one says, told")
+    leaves the name before it the speaker."""
+    text = ("Airline customers cautiously agreed. Steven Udvar-Hazy, chairman and chief executive of Air Lease "
+            "Corp, which has 12 787s on order, called the FAA approval a “good step forward” during a panel.\n\n"
+            "Taking her before Magistrate Corrigan, Kaufman, one says, told the Court she “was a suspicious girl.”")
+    found = {q.text: q for q in extract_quotes("x", text)}
+    assert found["good step forward"].speaker == "Steven Udvar-Hazy"
+    assert found["was a suspicious girl."].speaker == "Kaufman"
+
+
 def test_a_passive_verbs_subject_is_no_speaker(parser):
     """What a passive verb is done to does not speak ("The strikes could not be confirmed,
     but …: “…”"); someone quoted as saying something still does."""

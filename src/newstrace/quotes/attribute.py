@@ -41,7 +41,10 @@ _AFTER_SPEAKER_FIRST = re.compile(
     rf"(?:,[^,“”\"\n]{{1,60}},)?"  # "Flynn, a top Trump surrogate, said"
     rf"\s+(?:(?:also|later|then|once|has|had|have|"
     rf"previously|recently|simply|again|quickly|flatly|publicly)\s+)?(?P<cue>{_CUES})\b")
-_SPEAKER_AT_END = re.compile(rf"(?P<sp>{SPEAKER}|\b{_PRONOUN})\s*(?:,[^,“”\"]{{1,80}},\s*)?$")
+# A name with its apposition ("Flynn, a top Trump surrogate,"), and a relative clause on that
+# ("Steven Udvar-Hazy, chairman of Air Lease Corp, which has 12 787s on order,").
+_SPEAKER_AT_END = re.compile(rf"(?P<sp>{SPEAKER}|\b{_PRONOUN})\s*(?:,[^,“”\"]{{1,80}}"
+                             rf"(?:,\s*(?:which|who|whose)\s[^,“”\"]{{1,80}})?,\s*)?$")
 _INVERTED = re.compile(rf"^\W*(?P<cue>Said|Says|Stated|Added|Asked|Wrote|Explained|Noted)\s+(?P<sp>{SPEAKER})")
 _SIGNED = re.compile(rf"^[^\S\n]*(?P<cue>[―—–-]{{1,2}})[^\S\n]*(?P<sp>{SPEAKER})[^\S\n]*[.,]?[^\S\n]*$")
 _SUBJECT = re.compile(rf"^\W*(?P<sp>{SPEAKER}|{_PRONOUN})\b")
