@@ -231,6 +231,14 @@ def test_a_relative_clause_after_the_apposition_keeps_the_person_the_speaker():
     assert found["was a suspicious girl."].speaker == "Kaufman"
 
 
+def test_an_acronym_speaker_takes_no_words_before_an_earlier_mention():
+    """A body written as an acronym keeps its name: the capitalised words before an earlier
+    mention ("New RBI chief", "Munich-based BMW") are no given names of it."""
+    text = ("Economists expect a rise. New RBI chief Raghuram Rajan took office this month.\n\n"
+            "On Monday, the RBI said it expects a “modest” growth improvement.")
+    assert {q.text: q.speaker for q in extract_quotes("x", text)}["modest"] == "RBI"
+
+
 def test_a_passive_verbs_subject_is_no_speaker(parser):
     """What a passive verb is done to does not speak ("The strikes could not be confirmed,
     but …: “…”"); someone quoted as saying something still does."""

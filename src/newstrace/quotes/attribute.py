@@ -555,7 +555,9 @@ def in_full(masked: str, quotes: list) -> list:
     out = []
     for q in quotes:
         name = q.speaker
-        if name and len(name) > 1 and " " not in name and name[:1].isupper() and q.speaker_start:
+        # An acronym names a body, which has no given names ("New RBI chief Raghuram Rajan").
+        if name and len(name) > 1 and " " not in name and name[:1].isupper() and not name.isupper() \
+                and q.speaker_start:
             full = set()
             for m in re.finditer(rf"\b{re.escape(name)}\b", masked[:q.speaker_start]):
                 if given := _given_before(masked, m.start()):
