@@ -239,6 +239,15 @@ def test_an_acronym_speaker_takes_no_words_before_an_earlier_mention():
     assert {q.text: q.speaker for q in extract_quotes("x", text)}["modest"] == "RBI"
 
 
+def test_a_heading_word_in_capitals_is_no_given_name():
+    """A word in capitals before a name written otherwise ends a heading run into the text
+    ("PIVOT TO CRUDE Borgen says"), it is no given name; a given name after it still is."""
+    for before, speaker in (("PIVOT TO CRUDE Borgen", "Borgen"), ("PIVOT TO CRUDE Ole Borgen", "Ole Borgen")):
+        text = (f"The terminals cost $200 million. {before} says he spotted opportunities in shale oil.\n\n"
+                "“Supply is ample,” Borgen said.")
+        assert {q.text: q.speaker for q in extract_quotes("x", text)}["Supply is ample,"] == speaker
+
+
 def test_a_passive_verbs_subject_is_no_speaker(parser):
     """What a passive verb is done to does not speak ("The strikes could not be confirmed,
     but …: “…”"); someone quoted as saying something still does."""

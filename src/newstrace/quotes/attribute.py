@@ -547,6 +547,12 @@ def _given_before(masked: str, at: int) -> str | None:
     return given.group() if given else None
 
 
+def _shouting(word: str) -> bool:
+    """A word of two letters or more all in capitals (an initial, "J.", is not)."""
+    letters = word.strip(".")
+    return len(letters) > 1 and letters.isupper()
+
+
 def in_full(masked: str, quotes: list) -> list:
     """The quotes with a surname-alone speaker named as the article names that person in
     full before ("Councillor Peter Aas, who chaired the committee, said …" … “…,” Aas said:
@@ -556,12 +562,18 @@ def in_full(masked: str, quotes: list) -> list:
     for q in quotes:
         name = q.speaker
         # An acronym names a body, which has no given names ("New RBI chief Raghuram Rajan").
-        if name and len(name) > 1 and " " not in name and name[:1].isupper() and not name.isupper() \
+        if name and len(name) > 1 and " " not in name and name[:1].isupper() and not _shouting(name) \
                 and q.speaker_start:
             full = set()
             for m in re.finditer(rf"\b{re.escape(name)}\b", masked[:q.speaker_start]):
                 if given := _given_before(masked, m.start()):
-                    full.add(core_name(given + name))
+                    # A word in capitals before a name written otherwise is a heading's
+                    # ("CRUDE Borgen said"), not a given name.
+                    words = given.split()
+                    while any(_shouting(w) for w in words):
+                        words = words[next(k for k, w in enumerate(words) if _shouting(w)) + 1:]
+                    if words:
+                        full.add(core_name(" ".join(words) + " " + name))
             people = {f.split()[0] for f in full if f.endswith(" " + name)}
             if len(people) == 1:
                 q = replace(q, speaker=max((f for f in full if f.endswith(" " + name)), key=len))
