@@ -173,3 +173,23 @@ def test_a_reprint_months_later_joins_the_story_it_copied_and_a_new_event_does_n
         ingest(store, [write_jsonl(tmp_path / "a.jsonl", records)])
         detect(store)
         assert _story_sets(store) == {frozenset(["wire", "late"]), frozenset(["next-year"])}
+
+
+def test_pair_similarities_are_the_rows_dot_products_however_many_are_gathered_at_once(monkeypatch):
+    """Each pair's dot product is its rows' whatever runs the partners are gathered in (one
+    partner at a time, or all), and none is missed when a row has no entries."""
+    import numpy as np
+    from scipy import sparse
+
+    import newstrace.stories as stories
+
+    m = sparse.random(200, 400, density=0.05, format="csr", random_state=3)
+    m[7] = 0
+    m.eliminate_zeros()
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(0, 200, 3000), rng.integers(0, 200, 3000)
+    expected = np.asarray(m[a].multiply(m[b]).sum(axis=1)).ravel()
+    assert (expected > 0).any() and (expected == 0).any()
+    for gathered in (1, 50, stories._GATHERED):
+        monkeypatch.setattr(stories, "_GATHERED", gathered)
+        assert np.allclose(stories._row_dots(m, a, b), expected, rtol=0, atol=1e-12)

@@ -253,26 +253,31 @@ class Vectors:
         return ", ".join(chosen)
 
 
+# Partners' entries _row_dots gathers at a time (memory: a few tens of MB): an article may
+# pair with thousands of others.
+_GATHERED = 1 << 22
+
+
 def _row_dots(m: sparse.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
     """The dot product of each pair of rows of ``m``: each first row spread out once, its
     partners' entries gathered and summed against it (no matrix of the pairs' rows is made:
     it would hold every row once per pair it is in)."""
     found = np.zeros(len(rows_a))
-    if not len(rows_a):
-        return found
     indptr, indices, data = m.indptr, m.indices, m.data
     spread, lengths_of = np.zeros(m.shape[1]), np.diff(indptr)
     order = np.argsort(rows_a, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(rows_a[order]) != 0, True])
+    bounds = np.flatnonzero(np.r_[True, np.diff(rows_a[order]) != 0, True]) if len(rows_a) else []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
-        pairs = order[lo:hi]
-        a = rows_a[pairs[0]]
+        a = rows_a[order[lo]]
         mine = slice(indptr[a], indptr[a + 1])
         spread[indices[mine]] = data[mine]
-        starts, lengths = indptr[rows_b[pairs]], lengths_of[rows_b[pairs]]
-        at = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
-        found[pairs] = np.bincount(np.repeat(np.arange(len(pairs)), lengths), weights=data[at] * spread[indices[at]],
-                                   minlength=len(pairs))
+        partners = order[lo:hi]
+        runs = np.cumsum(lengths_of[rows_b[partners]]) // _GATHERED  # the run each partner falls in
+        for pairs in np.split(partners, np.flatnonzero(np.diff(runs)) + 1):
+            starts, lengths = indptr[rows_b[pairs]], lengths_of[rows_b[pairs]]
+            at = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
+            found[pairs] = np.bincount(np.repeat(np.arange(len(pairs)), lengths),
+                                       weights=data[at] * spread[indices[at]], minlength=len(pairs))
         spread[indices[mine]] = 0.0
     return found
 

@@ -292,9 +292,8 @@ class WordColumns:
             return None
         numbers = np.frombuffer(raw, dtype="<i4", count=3 * n, offset=5).astype(np.int32)
         starts = np.cumsum(numbers[:n], dtype=np.int32)
-        joined = raw[5 + 12 * n:].decode("utf-8")
-        keys, folded = joined.split("\x01") if n else ("", "")
-        keys = keys.split("\x00") if n else []
+        keys, folded = raw[5 + 12 * n:].decode("utf-8").split("\x01")
+        keys = keys.split("\x00")[:n]  # no words: "".split gives one empty one
         folded = [f or k for k, f in zip(keys, folded.split("\x00"))]
         return cls(array("i", starts.tobytes()), array("i", (starts + numbers[n:2 * n]).tobytes()), keys,
                    array("i", numbers[2 * n:].tobytes()), folded)

@@ -26,8 +26,8 @@ from ..model import DetectSummary, IngestSummary
 from ..provenance import judge_passages
 from ..settings import Settings
 from ..store import Store
-from .stages import (align_pairs, article_profile, article_quotations, group_profiles, judged_alone, provenance,
-                     reprint_pairs, shingle_article, source_facts, story_records)
+from .stages import (align_pairs, article_profile, article_quotations, copies_of, group_profiles, judged_alone,
+                     provenance, reprint_pairs, shingle_article, source_facts, story_records)
 
 __all__ = ["collect_quotes", "detect", "detect_reuse", "group_stories", "ingest", "judged_alignments", "run",
            "trace_provenance"]
@@ -166,9 +166,10 @@ def trace_provenance(store: Store, settings: Settings = Settings(), run_id: int 
     def judge_each(passages: list) -> Iterator[tuple]:
         # On the workers, in runs; each reads the passages' words and texts from the store.
         runs = list(batches(passages, JUDGED_PER_RUN))
-        for judged in engine.map(judged_alone, runs, context=(frequency, duplicate_of)):
+        for judged in engine.map(judged_alone, runs, context=(frequency, copies_of(duplicate_of))):
             yield from judged
 
+    # With one worker the driver judges them itself, through its own connection.
     clusters, signals, hints = provenance(facts, duplicate_of, store.alignments(words=False), store.alignment_words,
                                           frequency, store.texts, settings, judge_each if engine.workers > 1 else None)
     store.replace_provenance(clusters, signals, hints, run_id)

@@ -182,10 +182,10 @@ def copies_of(duplicate_of: dict[str, str | None]) -> dict[str, list[str]]:
 def judged_alone(worker, passages: list[Alignment]) -> list[tuple]:
     """Stage (the local engine's, whose workers read the store): passages judged one by one as
     :func:`~newstrace.provenance.judge_passage` does, their words and texts read here; the
-    phrase frequencies and what each article duplicates are ``worker.context``."""
-    frequency, duplicate_of = worker.context
+    phrase frequencies and each text's exact duplicates (:func:`copies_of`) are ``worker.context``."""
+    frequency, copies = worker.context
     store = worker.store()
-    words = stored_words(store.alignment_words, copies_of(duplicate_of))
+    words = stored_words(store.alignment_words, copies)
     sentences = whole_sentences_of(store.texts)
     return [judge_passage(al, words, frequency, sentences) for al in passages]
 

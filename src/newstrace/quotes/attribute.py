@@ -570,8 +570,7 @@ def in_full(masked: str, quotes: list) -> list:
                     # A word in capitals before a name written otherwise is a heading's
                     # ("CRUDE Borgen said"), not a given name.
                     words = given.split()
-                    while any(_shouting(w) for w in words):
-                        words = words[next(k for k, w in enumerate(words) if _shouting(w)) + 1:]
+                    words = words[max((k + 1 for k, w in enumerate(words) if _shouting(w)), default=0):]
                     if words:
                         full.add(core_name(" ".join(words) + " " + name))
             people = {f.split()[0] for f in full if f.endswith(" " + name)}
