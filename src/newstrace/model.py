@@ -255,6 +255,7 @@ class Quote:
     secondary_source: str | None  # "according to TASS"
     evidence: str  # how the speaker was found (for a pronoun: the antecedent)
     kind: str = "quotation"
+    speaker_org: str | None = None  # the body a person speaking is named with ("Citi" for "Citi analyst Ed Evans")
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +278,7 @@ class Statement:
     cue_start: int | None
     cue_end: int | None
     evidence: str
+    speaker_org: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,7 @@ def _signal_lines(art: dict) -> list[str]:
         lines.append(f"  {c.get('kind', 'reuse')} cluster {c['id']} ({c['size']} articles): {c['ordering']}{quoted}")
     for q in art.get("quotes", []):
         who = q["speaker"] or "unattributed"
+        who += f" ({q['speaker_org']})" if q.get("speaker_org") else ""
         if q["how"] == "pronoun":
             who += f" (“{q['speaker_as_written']}”)"
         text = clip(q["text"], 70)
@@ -82,6 +83,7 @@ def _signal_lines(art: dict) -> list[str]:
                      + (" — conflicting attributions" if q["conflicting"] else ""))
     for st in art.get("statements", []):
         who = st["speaker"] or "no source found"
+        who += f" ({st['speaker_org']})" if st.get("speaker_org") else ""
         text = clip(st["text"], 70)
         lines.append(f"  statement [{st['start']}:{st['end']}] {who} ({st['cue']}): {text}")
     return lines
@@ -360,6 +362,8 @@ def _html_quotes(report: dict, escape) -> str:
     statements as HTML lists, every piece of article text escaped."""
     def who(q: dict) -> str:
         name = escape(q["speaker"] or "unattributed")
+        if q.get("speaker_org"):
+            name += f' <span class="meta">({escape(q["speaker_org"])})</span>'
         if q["how"] == "pronoun":
             name += f" (“{escape(q['speaker_as_written'] or '')}”)"
         return name + (f' <span class="meta">({escape(q["cue"])})</span>' if q.get("cue") else "")
@@ -387,6 +391,7 @@ def _by_speaker(found: list[dict]) -> list[str]:
         lines.append(f"\n{speaker}")
         for q in by_speaker[speaker]:
             how = "" if q["how"] == "named" else f" [{q['how']}: {q['speaker_as_written'] or '-'}]"
+            how += f"; of {q['speaker_org']}" if q.get("speaker_org") else ""
             extra = ""
             if q["kind"] == "quotation":
                 extra = f"; quote {q['quote_id']} " + appearance(q)

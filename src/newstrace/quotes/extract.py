@@ -16,6 +16,7 @@ from .attribute import (
     in_full,
     mask_headline,
     mask_quotes,
+    speaker_orgs,
 )
 from ..model import Quote
 from ..normalize import STOPWORDS, joined_lines, word_key
@@ -176,5 +177,5 @@ def extract_quotes(article_id: str, text: str, parser=None, terms: bool = False)
                 quotes.append(_as_term(quote))
             continue
         quotes.append(quote)
-    said = canonical_speakers(in_full(masked, [q for q in quotes if q.kind == "quotation"]))
+    said = speaker_orgs(masked, canonical_speakers(in_full(masked, [q for q in quotes if q.kind == "quotation"])))
     return sorted([*said, *(q for q in quotes if q.kind == "term")], key=lambda q: q.start) if terms else said

@@ -17,7 +17,7 @@ from ..errors import MissingExtraError, SettingsError
 from ..settings import setting_choices
 from ..model import Statement
 from .attribute import (_PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, headline_end, in_full,
-                        mask_headline, mask_quotes)
+                        mask_headline, mask_quotes, speaker_orgs)
 from .marks import LABELS
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, may_attribute, shipped_model
 
@@ -459,7 +459,7 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
             elif person := described(masked, a.source[0], as_written):  # "the minister said …": named before
                 who.update(speaker=person[0], evidence=person[1])
         found.append(Statement(article_id, a.content[0], a.content[1], text[a.content[0]:a.content[1]], **who, **cue))
-    return canonical_speakers([*quotes, *in_full(masked, found)])[len(quotes):]
+    return speaker_orgs(masked, canonical_speakers([*quotes, *in_full(masked, found)])[len(quotes):])
 
 
 # A line opening with a name and a colon is that name's statement, as headlines and

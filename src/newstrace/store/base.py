@@ -28,7 +28,7 @@ STORY_TABLES = ("stories", "story_members", "story_terms", "story_words", "story
 # A passage as the store keeps it (see passage_row).
 PASSAGE_COLUMNS = columns("alignments", keys=False)
 _QUOTE_FIELDS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "speaker_start", "speaker_end",
-                 "how", "cue", "cue_start", "cue_end", "secondary_source", "evidence", "kind")
+                 "how", "cue", "cue_start", "cue_end", "secondary_source", "evidence", "kind", "speaker_org")
 
 
 def provenance_rows(clusters: list[ReuseCluster], signals: dict[str, Signals], hints: dict,

@@ -22,7 +22,7 @@ _ARTICLE_KEYS = ("id", "title", "source", "published", "duplicate_of", "reused_s
                  "source_count", "spin_rate", "recycled_chars", "spin_hints", "snippet")
 _VARIANT_KEYS = ("article", "start", "end", "text", "speaker", "speaker_as_written", "how", "cue",
                  "secondary_source", "variant", "first_appearance", "reattributed", "conflicting", "source",
-                 "published", "title", "kind")
+                 "published", "title", "kind", "speaker_org")
 # First appearances, then those known to come later, then those not known (undated).
 _FIRST_APPEARANCE_FIRST = "CASE {q}.first_appearance WHEN 1 THEN 0 WHEN 0 THEN 1 ELSE 2 END"
 
@@ -271,7 +271,7 @@ class Browsing:
         rows = self.conn.execute(
             f"""SELECT q.article, q.start, q."end", q.text, q.speaker, q.speaker_as_written, q.how, q.cue,
                       q.secondary_source, q.variant, q.first_appearance, q.reattributed, q.conflicting, a.source,
-                      a.published, a.title, q.kind
+                      a.published, a.title, q.kind, q.speaker_org
                FROM quotes q JOIN articles a ON a.id = q.article WHERE q.quote_id = ?
                ORDER BY {_FIRST_APPEARANCE_FIRST.format(q="q")}, a.published IS NULL, a.published, q.article,
                         q.start""", (quote_id,)).fetchall()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +135,14 @@ TABLES: tuple[Table, ...] = (
         _c("conflicting", "int", True),  # 1 when the group is attributed to more than one speaker
         # quotation (words someone is said to speak) | term (a word or title in marks: scare
         # quotes, a programme's name; no speaker, grouped by its words alone)
-        _c("kind", "text", True, "'quotation'", since=7))),
+        _c("kind", "text", True, "'quotation'", since=7),
+        _c("speaker_org", "text", since=9))),  # the body a person speaking is named with
     # Attributions without quotation marks (reported speech, stances, "according to"), found
     # by the parse; speaker fields as in quotes.
     Table("statements", (
         _c("id", "serial"), _c("article", "text", True, references="articles(id)"),
         _c("start", "int", True), _c("end", "int", True), _c("text", "text", True), *_SPEAKER,
-        _c("evidence", "text", True)),
+        _c("evidence", "text", True), _c("speaker_org", "text", since=9)),
         since=4),
     # Stories: articles that report one event (newstrace.stories), grouped as articles arrive.
     Table("stories", (
