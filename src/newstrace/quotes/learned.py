@@ -35,6 +35,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 
@@ -51,8 +52,7 @@ class LinearModel:
     bias: float = 0.0
 
     def score(self, features: list[str]) -> float:
-        w = self.weights
-        return self.bias + sum(w.get(f, 0.0) for f in features)
+        return self.bias + sum(map(self.weights.get, features, repeat(0.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +137,24 @@ def quoted_tokens(doc) -> list[bool]:
 
 @dataclass(frozen=True, slots=True)
 class _DocView:
-    """What the features ask of a paragraph again and again, read off it once (spaCy makes
-    a token object each time one is indexed)."""
+    """What the features ask of a paragraph again and again, read off it once into plain
+    lists by token index (spaCy makes a token object each time one is indexed, and its
+    sentence each time one is asked for: they were most of the features' time)."""
 
-    pos: list[str]
     text: list[str]
+    lower: list[str]
+    lemma: list[str]  # lower-cased
+    pos: list[str]
+    tag: list[str]
+    dep: list[str]
+    head: list[int]
+    children: list[list[int]]
+    left: list[int]  # left_edge
+    right: list[int]  # right_edge
+    punct: list[bool]
+    stop: list[bool]
+    sent_start: list[int]
+    sent_end: list[int]
     below_quoted: list[bool]  # whether a word of the token's subtree, itself aside, is quoted
     sentence_quoted: dict[int, bool]  # by the sentence's first token: whether a word of it is quoted
 
@@ -152,18 +165,45 @@ def _view(doc) -> _DocView:
     flags can make it disagree with another's."""
     key = "newstrace.feature_view"
     if key not in doc.user_data:
+        from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_STOP, LEMMA, LOWER, ORTH, POS, TAG
+
         quoted = quoted_tokens(doc)
-        below = [False] * len(doc)
-        for t in sorted(doc, key=lambda t: -_depth(t)):  # children before their heads
-            if t.head.i != t.i and (quoted[t.i] or below[t.i]):
-                below[t.head.i] = True
-        doc.user_data[key] = _DocView([t.pos_ for t in doc], [t.text for t in doc], below,
-                                      {s.start: any(quoted[s.start:s.end]) for s in doc.sents})
+        n = len(doc)
+        # One array of the attributes' ids, read as strings through one lookup per id.
+        rows = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_PUNCT, IS_STOP]).tolist()
+        strings, named = doc.vocab.strings, {}
+
+        def column(k: int) -> list[str]:
+            return [named[x] if x in named else named.setdefault(x, strings[x]) for x in (r[k] for r in rows)]
+
+        lemma = [w.lower() for w in column(2)]
+        head = [i + (r[6] if r[6] < 2 ** 63 else r[6] - 2 ** 64) for i, r in enumerate(rows)]
+        children: list[list[int]] = [[] for _ in range(n)]
+        for i, h in enumerate(head):
+            if h != i:
+                children[h].append(i)
+        sent_start, sent_end = [0] * n, [0] * n
+        for sent in doc.sents:
+            for i in range(sent.start, sent.end):
+                sent_start[i], sent_end[i] = sent.start, sent.end
+        below, left, right = [False] * n, list(range(n)), list(range(n))
+        for i in sorted(range(n), key=lambda i: -_depth(head, i)):  # children before their heads
+            h = head[i]
+            if h != i:
+                below[h] = below[h] or quoted[i] or below[i]
+                left[h], right[h] = min(left[h], left[i]), max(right[h], right[i])
+        doc.user_data[key] = _DocView(
+            column(0), column(1), lemma, column(3), column(4), column(5), head, children, left, right,
+            [bool(r[7]) for r in rows], [bool(r[8]) for r in rows], sent_start, sent_end, below,
+            {sent.start: any(quoted[sent.start:sent.end]) for sent in doc.sents})
     return doc.user_data[key]
 
 
-def _depth(t) -> int:
-    return sum(1 for _ in t.ancestors)
+def _depth(head: list[int], i: int) -> int:
+    depth = 0
+    while head[i] != i:
+        i, depth = head[i], depth + 1
+    return depth
 
 
 def _bucket(n: int) -> str:
@@ -172,93 +212,110 @@ def _bucket(n: int) -> str:
 
 def cue_features(t, quoted: list[bool]) -> list[str]:
     """What says whether token ``t`` heads a cue."""
-    doc = t.doc
-    lemma = t.lemma_.lower()
-    prev = doc[t.i - 1].lower_ if t.i > 0 else "<s>"
-    nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else "</s>"
-    kids = {c.dep_ for c in t.children}
-    f = ["w=" + t.lower_, "l=" + lemma, "p=" + t.pos_, "t=" + t.tag_, "d=" + t.dep_,
-         "lp=" + lemma + "|" + t.pos_, "ld=" + lemma + "|" + t.dep_, "lt=" + lemma + "|" + t.tag_,
-         "h=" + t.head.lemma_.lower() + "|" + t.dep_, "hp=" + t.head.pos_ + "|" + t.dep_,
+    v = _view(t.doc)
+    i, n = t.i, len(v.text)
+    lower, lemma_of, dep_of = v.lower, v.lemma, v.dep
+    lemma, pos, dep, h = lemma_of[i], v.pos[i], dep_of[i], v.head[i]
+    prev = lower[i - 1] if i > 0 else "<s>"
+    nxt = lower[i + 1] if i + 1 < n else "</s>"
+    children = v.children[i]
+    kids = {dep_of[c] for c in children}
+    f = ["w=" + lower[i], "l=" + lemma, "p=" + pos, "t=" + v.tag[i], "d=" + dep,
+         "lp=" + lemma + "|" + pos, "ld=" + lemma + "|" + dep, "lt=" + lemma + "|" + v.tag[i],
+         "h=" + lemma_of[h] + "|" + dep, "hp=" + v.pos[h] + "|" + dep,
          "prev=" + prev, "next=" + nxt, "ln=" + lemma + "|" + nxt, "pl=" + prev + "|" + lemma,
-         "q=" + str(quoted[t.i]), "lq=" + lemma + "|" + str(quoted[t.i])]
+         "q=" + str(quoted[i]), "lq=" + lemma + "|" + str(quoted[i])]
     for k in kids:
-        f += ["k=" + k, "lk=" + lemma + "|" + k, "pk=" + t.pos_ + "|" + k]
+        f += ["k=" + k, "lk=" + lemma + "|" + k, "pk=" + pos + "|" + k]
     shape = "+".join(sorted(kids & {"ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent", "dative"}))
     f += ["shape=" + shape, "lshape=" + lemma + "|" + shape]
-    subject = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = next((c for c in children if dep_of[c] in ("nsubj", "nsubjpass")), None)
     if subject is not None:
-        kind = subject.lower_ if subject.pos_ == "PRON" else subject.pos_
-        f += ["subj=" + kind, "psubj=" + t.pos_ + "|" + kind]
-    for c in t.children:
-        if c.dep_ in ("prep", "agent", "dative", "prt"):
-            f.append("lc=" + lemma + "|" + c.lower_)
-    if t.text == ":":
-        f += ["colon", "colon_at=" + _bucket(t.i - t.sent.start)]
+        kind = lower[subject] if v.pos[subject] == "PRON" else v.pos[subject]
+        f += ["subj=" + kind, "psubj=" + pos + "|" + kind]
+    for c in children:
+        if dep_of[c] in ("prep", "agent", "dative", "prt"):
+            f.append("lc=" + lemma + "|" + lower[c])
+    if v.text[i] == ":":
+        f += ["colon", "colon_at=" + _bucket(i - v.sent_start[i])]
     # What the word governs: a quotation below it, a "that" clause, its subject and object.
-    view = _view(doc)
-    below_quoted = str(view.below_quoted[t.i])
+    below_quoted = str(v.below_quoted[i])
     f += ["subq=" + below_quoted, "lsubq=" + lemma + "|" + below_quoted,
-          "sq=" + str(view.sentence_quoted[t.sent.start]), "hl=" + t.head.lemma_.lower() + "|" + lemma]
-    for c in t.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            f += ["sl=" + c.lemma_.lower(), "lsl=" + lemma + "|" + c.lemma_.lower()]
-        elif c.dep_ in ("dobj", "attr"):
-            f.append("ol=" + lemma + "|" + c.lemma_.lower())
-        elif c.dep_ in ("ccomp", "xcomp", "acl", "relcl", "advcl"):
-            mark = next((m.lower_ for m in c.children if m.dep_ == "mark"), "-")
-            f += ["cpos=" + c.dep_ + "|" + c.pos_, "mark=" + c.dep_ + "|" + mark, "lmark=" + lemma + "|" + mark]
-    f += ["p2=" + (doc[t.i - 2].lower_ if t.i > 1 else "<s>"),
-          "n2=" + (doc[t.i + 2].lower_ if t.i + 2 < len(doc) else "</s>")]
+          "sq=" + str(v.sentence_quoted[v.sent_start[i]]), "hl=" + lemma_of[h] + "|" + lemma]
+    for c in children:
+        if dep_of[c] in ("nsubj", "nsubjpass"):
+            f += ["sl=" + lemma_of[c], "lsl=" + lemma + "|" + lemma_of[c]]
+        elif dep_of[c] in ("dobj", "attr"):
+            f.append("ol=" + lemma + "|" + lemma_of[c])
+        elif dep_of[c] in ("ccomp", "xcomp", "acl", "relcl", "advcl"):
+            mark = next((lower[m] for m in v.children[c] if dep_of[m] == "mark"), "-")
+            f += ["cpos=" + dep_of[c] + "|" + v.pos[c], "mark=" + dep_of[c] + "|" + mark,
+                  "lmark=" + lemma + "|" + mark]
+    f += ["p2=" + (lower[i - 2] if i > 1 else "<s>"), "n2=" + (lower[i + 2] if i + 2 < n else "</s>")]
     return f
 
 
 def path(a, b) -> str:
     """The dependency path from token ``a`` up to the lowest common ancestor and down to
     ``b``, as labels ("nsubj<" for b the subject of a), or "far" past four steps."""
-    up_a = [a, *a.ancestors]
-    up_b = [b, *b.ancestors]
-    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    v = _view(a.doc)
+    return _path(v, a.i, b.i)
+
+
+def _up(v: _DocView, i: int) -> list[int]:
+    """Token ``i`` and its ancestors, up to the root of its sentence."""
+    chain = [i]
+    while v.head[i] != i:
+        i = v.head[i]
+        chain.append(i)
+    return chain
+
+
+def _path(v: _DocView, a: int, b: int) -> str:
+    up_a, up_b = _up(v, a), _up(v, b)
+    ids_b = {t: k for k, t in enumerate(up_b)}
     for k, t in enumerate(up_a):
-        if t.i in ids_b:
-            j = ids_b[t.i]
+        if t in ids_b:
+            j = ids_b[t]
             if k + j > 4:
                 return "far"
-            return ">".join(x.dep_ for x in up_a[:k]) + "^" + "<".join(x.dep_ for x in reversed(up_b[:j]))
+            return ">".join(v.dep[x] for x in up_a[:k]) + "^" + "<".join(v.dep[x] for x in reversed(up_b[:j]))
     return "none"  # different sentences
 
 
 def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
     """What says whether ``cand`` heads the ``role`` (source or content) of ``cue``."""
-    lemma = cue.lemma_.lower()
-    p = path(cue, cand)
-    side = "before" if cand.i < cue.i else "after" if cand.i > cue.i else "same"
-    dist = _bucket(abs(cand.i - cue.i))
+    v = _view(cue.doc)
+    u, c = cue.i, cand.i
+    lemma = v.lemma[u]
+    p = _path(v, u, c)
+    side = "before" if c < u else "after" if c > u else "same"
+    dist = _bucket(abs(c - u))
     same = p != "none"  # a parse tree per sentence: no common ancestor, another sentence
+    cpos, cdep = v.pos[c], v.dep[c]
     f = ["path=" + p, "lpath=" + lemma + "|" + p, "side=" + side, "dist=" + side + dist,
-         "cp=" + cand.pos_, "ct=" + cand.tag_, "cd=" + cand.dep_, "cpd=" + cand.pos_ + "|" + p,
-         "same=" + str(same), "cq=" + str(quoted[cand.i]), "cuq=" + str(quoted[cue.i]) + str(quoted[cand.i]),
-         "cuepos=" + cue.pos_ + "|" + p, "lside=" + lemma + "|" + side]
+         "cp=" + cpos, "ct=" + v.tag[c], "cd=" + cdep, "cpd=" + cpos + "|" + p,
+         "same=" + str(same), "cq=" + str(quoted[c]), "cuq=" + str(quoted[u]) + str(quoted[c]),
+         "cuepos=" + v.pos[u] + "|" + p, "lside=" + lemma + "|" + side]
     # Between cue and candidate: words of the candidate's kind (is it the nearest?) and punctuation.
-    view = _view(cue.doc)
-    lo, hi = min(cue.i, cand.i) + 1, max(cue.i, cand.i)
-    alike = view.pos[lo:hi].count(cand.pos_)
+    lo, hi = min(u, c) + 1, max(u, c)
+    alike = v.pos[lo:hi].count(cpos)
     nearest = "1" if alike == 0 else "0"
-    f += ["nbetween=" + cand.pos_ + ("0" if alike == 0 else "1" if alike == 1 else "2+"),
-          "punct=" + "".join(sorted({x for x in view.text[lo:hi] if x in ",:;—–()"})),
-          "csubj=" + str(any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cand.children))]
+    f += ["nbetween=" + cpos + ("0" if alike == 0 else "1" if alike == 1 else "2+"),
+          "punct=" + "".join(sorted({x for x in v.text[lo:hi] if x in ",:;—–()"})),
+          "csubj=" + str(any(v.dep[k] in ("nsubj", "nsubjpass", "expl") for k in v.children[c]))]
     if role == "source":
-        if cand.pos_ == "PRON":
-            f.append("pron=" + cand.lower_)
-        f += ["slem=" + cand.lemma_.lower() if cand.pos_ == "NOUN" else "slem=-", "sdep=" + cand.dep_ + "|" + lemma,
-              "snb=" + nearest + "|" + str(cand.i < cue.i)]
+        if cpos == "PRON":
+            f.append("pron=" + v.lower[c])
+        f += ["slem=" + v.lemma[c] if cpos == "NOUN" else "slem=-", "sdep=" + cdep + "|" + lemma,
+              "snb=" + nearest + "|" + str(c < u)]
     else:
-        n = cand.right_edge.i - cand.left_edge.i + 1
-        f += ["size=" + _bucket(n), "root=" + str(cand.dep_ == "ROOT"),
-              "holds=" + str(cand.left_edge.i <= cue.i <= cand.right_edge.i), "cl=" + cand.lemma_.lower()
-              if cand.pos_ in ("ADP", "SCONJ") else "cl=-"]
-        f += ["csubq=" + str(quoted[cand.i] or view.below_quoted[cand.i]), "cdl=" + cand.dep_ + "|" + lemma,
-              "nb=" + nearest + "|" + ("after" if cand.i > cue.i else "before") + "|" + cand.pos_]
+        n = v.right[c] - v.left[c] + 1
+        f += ["size=" + _bucket(n), "root=" + str(cdep == "ROOT"),
+              "holds=" + str(v.left[c] <= u <= v.right[c]), "cl=" + v.lemma[c]
+              if cpos in ("ADP", "SCONJ") else "cl=-"]
+        f += ["csubq=" + str(quoted[c] or v.below_quoted[c]), "cdl=" + cdep + "|" + lemma,
+              "nb=" + nearest + "|" + ("after" if c > u else "before") + "|" + cpos]
     return f
 
 
@@ -272,48 +329,49 @@ def null_source_features(cue) -> list[str]:
 def source_candidates(cue) -> list:
     """The words that may head a cue's source: nouns and pronouns of its sentence and the
     sentence before."""
-    doc = cue.doc
-    lo = cue.sent.start
+    doc, v = cue.doc, _view(cue.doc)
+    lo = v.sent_start[cue.i]
     if lo > 0:
-        lo = doc[lo - 1].sent.start
-    return [t for t in doc[lo:cue.sent.end] if t.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X", "ADJ")
-            and t.i != cue.i]
+        lo = v.sent_start[lo - 1]
+    return [doc[i] for i in range(lo, v.sent_end[cue.i])
+            if v.pos[i] in ("NOUN", "PROPN", "PRON", "NUM", "X", "ADJ") and i != cue.i]
 
 
 def content_candidates(cue) -> list:
     """The words that may head a cue's content: words of its sentence and its neighbours."""
-    doc = cue.doc
-    lo, hi = cue.sent.start, cue.sent.end
+    doc, v = cue.doc, _view(cue.doc)
+    lo, hi = v.sent_start[cue.i], v.sent_end[cue.i]
     if lo > 0:
-        lo = doc[lo - 1].sent.start
-    if hi < len(doc):
-        hi = doc[hi].sent.end
-    return [t for t in doc[lo:hi] if not t.is_punct and t.i != cue.i]
+        lo = v.sent_start[lo - 1]
+    if hi < len(v.text):
+        hi = v.sent_end[hi]
+    return [doc[i] for i in range(lo, hi) if not v.punct[i] and i != cue.i]
 
 
 def extent_window(head) -> range:
     """The words that may belong to the span headed by ``head``: its subtree and three
     words either side, within its sentence."""
-    sent = head.sent
-    return range(max(sent.start, min(head.left_edge.i, head.i - 3)), min(sent.end, max(head.right_edge.i, head.i + 3) + 1))
+    v, h = _view(head.doc), head.i
+    return range(max(v.sent_start[h], min(v.left[h], h - 3)), min(v.sent_end[h], max(v.right[h], h + 3) + 1))
 
 
 def extent_features(head, t) -> list[str]:
     """What says whether word ``t`` belongs to the cue headed by ``head``."""
-    if t.head.i == head.i:
-        rel = "child:" + t.dep_
-    elif head.head.i == t.i:
-        rel = "parent:" + head.dep_
-    elif head.left_edge.i <= t.i <= head.right_edge.i:
-        rel = "inside:" + t.dep_ + "<" + t.head.dep_
+    v, h, i = _view(head.doc), head.i, t.i
+    if v.head[i] == h:
+        rel = "child:" + v.dep[i]
+    elif v.head[h] == i:
+        rel = "parent:" + v.dep[h]
+    elif v.left[h] <= i <= v.right[h]:
+        rel = "inside:" + v.dep[i] + "<" + v.dep[v.head[i]]
     else:
         rel = "outside"
-    side = "L" if t.i < head.i else "R"
-    gap = _bucket(abs(t.i - head.i))
-    f = ["rel=" + rel, "rs=" + rel + side, "pos=" + t.pos_ + side, "w=" + t.lower_ + side, "gap=" + side + gap,
-         "rg=" + rel + side + gap, "hw=" + head.lemma_.lower() + "|" + t.lower_ + side, "tag=" + t.tag_ + side]
-    if t.is_punct:
-        f.append("punct=" + t.text + side)
+    side = "L" if i < h else "R"
+    gap = _bucket(abs(i - h))
+    f = ["rel=" + rel, "rs=" + rel + side, "pos=" + v.pos[i] + side, "w=" + v.lower[i] + side, "gap=" + side + gap,
+         "rg=" + rel + side + gap, "hw=" + v.lemma[h] + "|" + v.lower[i] + side, "tag=" + v.tag[i] + side]
+    if v.punct[i]:
+        f.append("punct=" + v.text[i] + side)
     return f
 
 
@@ -418,28 +476,28 @@ def content_bounds(cue, head, source) -> tuple[int, int, range, range]:
 def boundary_features(head, k: int, rule: int, side: str, quoted: list[bool]) -> list[str]:
     """What says whether a content headed by ``head`` starts (side "L") or ends ("R") at
     token ``k``; ``rule`` is where the parse's span starts or ends."""
-    doc = head.doc
+    v, h = _view(head.doc), head.i
+    start, end = v.sent_start[h], v.sent_end[h]
     d = k - rule
     shift = "0" if d == 0 else ("+" if d > 0 else "-") + _bucket(abs(d))
-    t = doc[k]
     beyond = k + 1 if side == "R" else k - 1
-    nb = doc[beyond] if 0 <= beyond < len(doc) and head.sent.start <= beyond < head.sent.end else None
+    nb = beyond if start <= beyond < end else None
 
     def word(x) -> str:
-        return "edge" if x is None else x.lower_ if x.is_punct or x.is_stop else x.pos_
+        return "edge" if x is None else v.lower[x] if v.punct[x] or v.stop[x] else v.pos[x]
 
-    rest = doc[k + 1:head.sent.end] if side == "R" else doc[head.sent.start:k]
-    f = ["d=" + side + shift, "w=" + side + word(t), "nb=" + side + word(nb),
-         "wnb=" + side + word(t) + "|" + word(nb), "dp=" + side + shift + "|" + head.pos_,
-         "edge=" + side + str(all(x.is_punct for x in rest)), "q=" + side + str(quoted[k]),
-         "dep=" + side + t.dep_ + "|" + shift]
+    rest = range(k + 1, end) if side == "R" else range(start, k)
+    f = ["d=" + side + shift, "w=" + side + word(k), "nb=" + side + word(nb),
+         "wnb=" + side + word(k) + "|" + word(nb), "dp=" + side + shift + "|" + v.pos[h],
+         "edge=" + side + str(all(v.punct[x] for x in rest)), "q=" + side + str(quoted[k]),
+         "dep=" + side + v.dep[k] + "|" + shift]
     # Does the cut leave words whose head is inside it ("the 1994 crime bill | , which put …")?
-    first, last = (min(head.left_edge.i, head.i), k) if side == "R" else (k, max(head.right_edge.i, head.i))
-    dangling = sum(1 for x in rest if first <= x.head.i <= last and not x.is_punct)
+    first, last = (min(v.left[h], h), k) if side == "R" else (k, max(v.right[h], h))
+    dangling = sum(1 for x in rest if first <= v.head[x] <= last and not v.punct[x])
     f.append("dang=" + side + ("0" if dangling == 0 else "1" if dangling == 1 else "2+"))
     if nb is not None:
-        f += ["nbdep=" + side + nb.dep_, "nbq=" + side + str(quoted[nb.i]) + str(quoted[k]),
-              "nbdh=" + side + nb.dep_ + "|" + str(first <= nb.head.i <= last)]
+        f += ["nbdep=" + side + v.dep[nb], "nbq=" + side + str(quoted[nb]) + str(quoted[k]),
+              "nbdh=" + side + v.dep[nb] + "|" + str(first <= v.head[nb] <= last)]
     return f
 
 
