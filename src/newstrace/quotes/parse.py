@@ -45,11 +45,15 @@ _SHORT_QUOTE = 6
 def load_parser():
     """The spaCy pipeline, or None when the ``[nlp]`` extra is not installed. Its entity
     recognizer is left out: it was half the parse's time, and with the attribution models
-    refitted without entity types every PolNeAR figure stayed within 0.003 (session 15)."""
+    refitted without entity types every PolNeAR figure stayed within 0.003 (session 15).
+    Its attribute ruler and lemmatizer run as one memoised component that gives the same
+    tags and lemmas (:mod:`.tagging`): they were a third of the rest."""
     try:
         import spacy
 
-        return spacy.load(MODEL, exclude=["ner"])
+        from .tagging import with_rule_tags
+
+        return with_rule_tags(spacy.load(MODEL, exclude=["ner"]))
     except (ImportError, OSError):
         return None
 
