@@ -118,9 +118,12 @@ def may_attribute(paragraph: str) -> bool:
 
 def quoted_tokens(doc) -> list[bool]:
     """For each token of a parsed paragraph, whether it stands inside quotation marks."""
+    return _quoted([t.text for t in doc])
+
+
+def _quoted(texts: list[str]) -> list[bool]:
     inside, depth, straight = [], 0, False
-    for t in doc:
-        ch = t.text
+    for ch in texts:
         if ch in CLOSING_MARKS and depth:
             depth -= 1
             inside.append(False)
@@ -155,6 +158,8 @@ class _DocView:
     stop: list[bool]
     sent_start: list[int]
     sent_end: list[int]
+    space: list[bool]
+    quoted: list[bool]  # quoted_tokens
     below_quoted: list[bool]  # whether a word of the token's subtree, itself aside, is quoted
     sentence_quoted: dict[int, bool]  # by the sentence's first token: whether a word of it is quoted
 
@@ -165,27 +170,30 @@ def _view(doc) -> _DocView:
     flags can make it disagree with another's."""
     key = "newstrace.feature_view"
     if key not in doc.user_data:
-        from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_STOP, LEMMA, LOWER, ORTH, POS, TAG
+        from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 
-        quoted = quoted_tokens(doc)
         n = len(doc)
         # One array of the attributes' ids, read as strings through one lookup per id.
-        rows = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_PUNCT, IS_STOP]).tolist()
+        rows = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_PUNCT, IS_STOP, IS_SPACE,
+                             SENT_START]).tolist()
         strings, named = doc.vocab.strings, {}
 
         def column(k: int) -> list[str]:
             return [named[x] if x in named else named.setdefault(x, strings[x]) for x in (r[k] for r in rows)]
 
+        text = column(0)
+        quoted = _quoted(text)
         lemma = [w.lower() for w in column(2)]
         head = [i + (r[6] if r[6] < 2 ** 63 else r[6] - 2 ** 64) for i, r in enumerate(rows)]
         children: list[list[int]] = [[] for _ in range(n)]
         for i, h in enumerate(head):
             if h != i:
                 children[h].append(i)
+        starts = [i for i, r in enumerate(rows) if i == 0 or r[10] == 1]  # as doc.sents reads the parse
         sent_start, sent_end = [0] * n, [0] * n
-        for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                sent_start[i], sent_end[i] = sent.start, sent.end
+        for lo, hi in zip(starts, [*starts[1:], n]):
+            for i in range(lo, hi):
+                sent_start[i], sent_end[i] = lo, hi
         below, left, right = [False] * n, list(range(n)), list(range(n))
         for i in sorted(range(n), key=lambda i: -_depth(head, i)):  # children before their heads
             h = head[i]
@@ -193,9 +201,10 @@ def _view(doc) -> _DocView:
                 below[h] = below[h] or quoted[i] or below[i]
                 left[h], right[h] = min(left[h], left[i]), max(right[h], right[i])
         doc.user_data[key] = _DocView(
-            column(0), column(1), lemma, column(3), column(4), column(5), head, children, left, right,
-            [bool(r[7]) for r in rows], [bool(r[8]) for r in rows], sent_start, sent_end, below,
-            {sent.start: any(quoted[sent.start:sent.end]) for sent in doc.sents})
+            text, column(1), lemma, column(3), column(4), column(5), head, children, left, right,
+            [bool(r[7]) for r in rows], [bool(r[8]) for r in rows], sent_start, sent_end,
+            [bool(r[9]) for r in rows], quoted, below,
+            {lo: any(quoted[lo:hi]) for lo, hi in zip(starts, [*starts[1:], n])})
     return doc.user_data[key]
 
 
@@ -212,8 +221,11 @@ def _bucket(n: int) -> str:
 
 def cue_features(t, quoted: list[bool]) -> list[str]:
     """What says whether token ``t`` heads a cue."""
-    v = _view(t.doc)
-    i, n = t.i, len(v.text)
+    return _cue_features(_view(t.doc), t.i, quoted)
+
+
+def _cue_features(v: _DocView, i: int, quoted: list[bool]) -> list[str]:
+    n = len(v.text)
     lower, lemma_of, dep_of = v.lower, v.lemma, v.dep
     lemma, pos, dep, h = lemma_of[i], v.pos[i], dep_of[i], v.head[i]
     prev = lower[i - 1] if i > 0 else "<s>"
@@ -285,8 +297,10 @@ def _path(v: _DocView, a: int, b: int) -> str:
 
 def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
     """What says whether ``cand`` heads the ``role`` (source or content) of ``cue``."""
-    v = _view(cue.doc)
-    u, c = cue.i, cand.i
+    return _pair_features(_view(cue.doc), cue.i, cand.i, quoted, role)
+
+
+def _pair_features(v: _DocView, u: int, c: int, quoted: list[bool], role: str) -> list[str]:
     lemma = v.lemma[u]
     p = _path(v, u, c)
     side = "before" if c < u else "after" if c > u else "same"
@@ -329,23 +343,28 @@ def null_source_features(cue) -> list[str]:
 def source_candidates(cue) -> list:
     """The words that may head a cue's source: nouns and pronouns of its sentence and the
     sentence before."""
-    doc, v = cue.doc, _view(cue.doc)
-    lo = v.sent_start[cue.i]
+    return [cue.doc[i] for i in _source_candidates(_view(cue.doc), cue.i)]
+
+
+def _source_candidates(v: _DocView, u: int) -> list[int]:
+    lo = v.sent_start[u]
     if lo > 0:
         lo = v.sent_start[lo - 1]
-    return [doc[i] for i in range(lo, v.sent_end[cue.i])
-            if v.pos[i] in ("NOUN", "PROPN", "PRON", "NUM", "X", "ADJ") and i != cue.i]
+    return [i for i in range(lo, v.sent_end[u]) if v.pos[i] in ("NOUN", "PROPN", "PRON", "NUM", "X", "ADJ") and i != u]
 
 
 def content_candidates(cue) -> list:
     """The words that may head a cue's content: words of its sentence and its neighbours."""
-    doc, v = cue.doc, _view(cue.doc)
-    lo, hi = v.sent_start[cue.i], v.sent_end[cue.i]
+    return [cue.doc[i] for i in _content_candidates(_view(cue.doc), cue.i)]
+
+
+def _content_candidates(v: _DocView, u: int) -> list[int]:
+    lo, hi = v.sent_start[u], v.sent_end[u]
     if lo > 0:
         lo = v.sent_start[lo - 1]
     if hi < len(v.text):
         hi = v.sent_end[hi]
-    return [doc[i] for i in range(lo, hi) if not v.punct[i] and i != cue.i]
+    return [i for i in range(lo, hi) if not v.punct[i] and i != u]
 
 
 def extent_window(head) -> range:
@@ -399,17 +418,19 @@ def grow(head, model: LinearModel, blocked: set[int]) -> tuple[int, int]:
 
 # --- finding attributions ----------------------------------------------------------------
 
-def _best(model: LinearModel, cue, candidates: list, quoted, role: str):
+def _best(model: LinearModel, cue, candidates: list[int], view: _DocView, role: str):
+    """The candidate (a token) the model scores highest for the cue's ``role``; for a
+    source, None when "no source" scores higher."""
     best, best_score = None, None
     for cand in candidates:
-        s = model.score(pair_features(cue, cand, quoted, role))
+        s = model.score(_pair_features(view, cue.i, cand, view.quoted, role))
         if best_score is None or s > best_score:
             best, best_score = cand, s
     if role == "source":
         s = model.score(null_source_features(cue))
         if best_score is None or s > best_score:
             return None
-    return best
+    return None if best is None else cue.doc[best]
 
 
 def _phrase_tokens(head, leave_out: list) -> tuple[int, int]:
@@ -528,18 +549,17 @@ def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
 
 
 def _find(doc, model: AttributionModel) -> list[Found]:
-    quoted = quoted_tokens(doc)
+    view = _view(doc)
+    quoted = view.quoted
     found = []
-    for t in doc:
-        if t.is_space:
+    for i, space in enumerate(view.space):
+        if space or model.cue.score(_cue_features(view, i, quoted)) <= model.cue_threshold:
             continue
-        s = model.cue.score(cue_features(t, quoted))
-        if s <= model.cue_threshold:
-            continue
-        content = _best(model.content, t, content_candidates(t), quoted, "content")
+        t = doc[i]
+        content = _best(model.content, t, _content_candidates(view, i), view, "content")
         if content is None:
             continue
-        source = _best(model.source, t, source_candidates(t), quoted, "source")
+        source = _best(model.source, t, _source_candidates(view, i), view, "source")
         lo, hi, starts, ends = content_bounds(t, content, source)
         content_span = _chars(doc, _choose(model.content_start, content, starts, lo, "L", quoted),
                               _choose(model.content_end, content, ends, hi, "R", quoted))
