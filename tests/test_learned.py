@@ -43,7 +43,13 @@ def test_the_paragraph_view_answers_as_the_parse_does(parser):
     for t in doc:
         assert view.below_quoted[t.i] == any(quoted[x.i] for x in t.subtree if x.i != t.i)
         assert view.sentence_quoted[t.sent.start] == any(quoted[x.i] for x in t.sent)
-        assert (view.pos[t.i], view.text[t.i]) == (t.pos_, t.text)
+        assert (view.text[t.i], view.lower[t.i], view.lemma[t.i], view.pos[t.i], view.tag[t.i], view.dep[t.i]) == \
+            (t.text, t.lower_, t.lemma_.lower(), t.pos_, t.tag_, t.dep_)
+        assert (view.head[t.i], view.children[t.i], view.left[t.i], view.right[t.i]) == \
+            (t.head.i, [c.i for c in t.children], t.left_edge.i, t.right_edge.i)
+        assert (view.sent_start[t.i], view.sent_end[t.i], view.punct[t.i], view.stop[t.i], view.space[t.i]) == \
+            (t.sent.start, t.sent.end, t.is_punct, t.is_stop, t.is_space)
+    assert view.quoted == quoted
 
 
 def test_logistic_fit_separates_what_its_features_separate():

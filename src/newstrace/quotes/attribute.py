@@ -186,6 +186,9 @@ _ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", 
                   "Programme", "Program", "Authority", "Coalition", "Federation", "Alliance", "Society", "Club",
                   "Guard", "Caucus", "State", "Observatory", "Chamber", "League", "Front", "Movement"}
 
+# What a company's name ends in.
+_COMPANY = {"Corp", "Inc", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "Holdings", "Partners"}
+
 
 def _is_name(phrase: str) -> bool:
     """Whether a phrase is a name alone: every word capitalised but particles ("Bill de
@@ -674,7 +677,7 @@ _SMALL = r"(?:[a-z][\w-]*[^\S\n]+)"  # a word written small: "senior", "hedge fu
 _POST = rf"(?i:{_POSTS})s?\b"
 _A_POST = re.compile(rf"{_POST}$")
 # Right before a name: "Citi analyst ", "Pentagon press secretary ", "Macquarie's ", "Apple's chief executive ".
-_POST_BEFORE = re.compile(rf"(?:^|(?<=[\s(“\"]))(?P<org>{_BODY})(?:(?P<owns>[’']s)[^\S\n]+{_SMALL}{{0,3}}(?:{_POST}[^\S\n]+)*"
+_POST_BEFORE = re.compile(rf"(?:^|(?<=[\s(“\"]))(?P<org>{_BODY})(?:[’']s[^\S\n]+{_SMALL}{{0,3}}(?:{_POST}[^\S\n]+)*"
                           rf"|[^\S\n]+(?P<small>{_SMALL}{{0,3}}){_POST}[^\S\n]+(?:{_POST}[^\S\n]+)*)$")
 # Right after a name: ", director of the Syrian Observatory for Human Rights", ", an analyst at
 # Citi", ", chairman and chief executive of Air Lease Corp", ", professor of law at the
@@ -700,9 +703,9 @@ _POST_WORDS = frozenset("""Chief Executive Financial Operating Managing General 
     Premier Oil Petroleum Business Mines Mining Fisheries Sports Youth Water Power Economics Economic""".split())
 # Words that cannot be a body alone: a country's people, a party's adjective ("Democratic
 # presidential candidate"), a title; a body may hold them ("Syrian Observatory for Human Rights").
-_NOT_BODIES = frozenset("""Local International Federal Democratic Republican Independent Conservative Liberal
-    Progressive Democrat Republican Company Government Administration US U.S. USA UK U.K. American British English Scottish Welsh Irish French German
-    Italian Spanish Portuguese Dutch Belgian Swiss Austrian Swedish Norwegian Danish Finnish Polish Czech Hungarian
+_NOT_BODIES = frozenset("""Local International Federal Democratic Democrat Republican Independent Conservative
+    Liberal Progressive Company Government Administration US U.S. USA UK U.K. American British English Scottish
+    Welsh Irish French German Italian Spanish Portuguese Dutch Belgian Swiss Austrian Swedish Norwegian Danish Finnish Polish Czech Hungarian
     Romanian Bulgarian Greek Turkish Russian Ukrainian Belarusian Georgian Armenian Serbian Croatian Bosnian
     Syrian Iraqi Iranian Israeli Palestinian Lebanese Jordanian Egyptian Saudi Yemeni Qatari Kuwaiti Emirati Omani
     Libyan Tunisian Algerian Moroccan Sudanese Ethiopian Kenyan Nigerian Ghanaian African Chinese Japanese Korean
@@ -737,7 +740,7 @@ def _sentence_end(word: str) -> bool:
         and word[:-1] not in _COMPANY
 
 
-def _a_body(org: str | None, speaker: str, head: bool, masked: str) -> str | None:
+def _a_body(org: str | None, speaker: str, head: bool) -> str | None:
     """``org`` as a body a person belongs to, or None when nothing is left but a place, a
     people, a post's words or a date, or it is the speaker's own name. A sentence that ends
     inside it ("… Complex. The") keeps its first part where the body follows the post
@@ -795,7 +798,7 @@ def _body_at(masked: str, start: int, end: int, speaker: str) -> str | None:
         if named != "after" or _BODY_ENDS.match(masked, after.end()) and not _PLACE_RUNS_ON.match(masked, after.end()):
             if _FORMER.search(after.group()):
                 return None  # "Marion Blakey, former administrator of the FAA": no longer theirs
-            found = _a_body(after.group(named), speaker, named == "after", masked)
+            found = _a_body(after.group(named), speaker, named == "after")
             if found:
                 return found
     before = _POST_BEFORE.search(masked, max(0, start - 80), start)
@@ -807,16 +810,13 @@ def _body_at(masked: str, start: int, end: int, speaker: str) -> str | None:
         return None  # "former Apple chief executive John Sculley"
     if before and not (" " not in org and _opens_sentence(masked, before.start("org")) and (
             before.group("small") or re.search(rf"\b{re.escape(org.lower())}\b", masked))):
-        found = _a_body(before.group("org"), speaker, False, masked)
+        found = _a_body(before.group("org"), speaker, False)
         if found:
             return found
     of_body = _OF_BODY.match(masked, end)
     if of_body and of_body.group("org").split()[-1].strip(".") in _ORGANISATIONS | _COMPANY:
-        return _a_body(of_body.group("org"), speaker, True, masked)
+        return _a_body(of_body.group("org"), speaker, True)
     return None
-
-
-_COMPANY = {"Corp", "Inc", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "Holdings", "Partners"}
 
 
 def speaker_orgs(masked: str, said: list) -> list:

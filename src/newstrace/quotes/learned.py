@@ -267,13 +267,6 @@ def _cue_features(v: _DocView, i: int, quoted: list[bool]) -> list[str]:
     return f
 
 
-def path(a, b) -> str:
-    """The dependency path from token ``a`` up to the lowest common ancestor and down to
-    ``b``, as labels ("nsubj<" for b the subject of a), or "far" past four steps."""
-    v = _view(a.doc)
-    return _path(v, a.i, b.i)
-
-
 def _up(v: _DocView, i: int) -> list[int]:
     """Token ``i`` and its ancestors, up to the root of its sentence."""
     chain = [i]
@@ -284,6 +277,8 @@ def _up(v: _DocView, i: int) -> list[int]:
 
 
 def _path(v: _DocView, a: int, b: int) -> str:
+    """The dependency path from token ``a`` up to the lowest common ancestor and down to
+    ``b``, as labels ("nsubj<" for b the subject of a), or "far" past four steps."""
     up_a, up_b = _up(v, a), _up(v, b)
     ids_b = {t: k for k, t in enumerate(up_b)}
     for k, t in enumerate(up_a):
