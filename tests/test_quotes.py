@@ -775,3 +775,27 @@ def test_an_undated_quotation_makes_no_first_appearance_claim(tmp_path, capsys):
     listing = capsys.readouterr().out
     once = next(line for line in listing.splitlines() if line.strip().startswith("once"))
     assert "first appearance unknown" in once and "seen earlier" not in once
+
+
+def test_a_speakers_body_is_stored_listed_and_shown_escaped(tmp_path, capsys):
+    from fastapi.testclient import TestClient
+
+    from conftest import write_jsonl
+    from newstrace.web import create_app
+
+    text = ("Ed Evans, an analyst at AT&T, has followed the port for years.\n\n"
+            "“Prices will rise before the winter,” Evans said.")
+    data = write_jsonl(tmp_path / "a.jsonl", [{"id": "port", "text": text, "published": "2024-05-01"}])
+    db = tmp_path / "s.db"
+    assert main(["-q", "trace", str(data), "--db", str(db), "--speakers", "rules"]) == 0
+    capsys.readouterr()
+    (quote,) = quotes_json(capsys, db)
+    assert (quote["speaker"], quote["speaker_org"]) == ("Ed Evans", "AT&T")  # the pronoun's person, named before
+    assert main(["-q", "quotes", str(db)]) == 0
+    assert "of AT&T" in capsys.readouterr().out
+    client = TestClient(create_app(db))
+    page = client.get("/articles/port").text
+    assert "(AT&amp;T)" in page and "AT&T" not in page
+    variants = client.get(f"/quotes/{quote['quote_id']}.json").json()
+    assert "AT&T" in json.dumps(variants)
+    assert "(AT&amp;T)" in client.get(f"/quotes/{quote['quote_id']}").text
