@@ -695,7 +695,7 @@ _BODY_ENDS = re.compile(r"\s*(?:[,.;:)(\n–—-]|$|(?:which|who|whose|that|and|
 # A titled name's body, written after it: "Director Wilson of the Department of Public Safety".
 _OF_BODY = re.compile(rf"[^\S\n]+(?:of|at|from)[^\S\n]+(?:the[^\S\n]+)?(?P<org>{_BODY})")
 # Words that qualify a post, not a body: "Former Apple chief", "Then-Pentagon spokesman".
-_QUALIFIERS = frozenset("Former Senior Top Acting Interim Veteran Longtime Then Then-".split())
+_QUALIFIERS = frozenset("Former Senior Top Acting Interim Veteran Longtime Then Then- Outgoing Incoming".split())
 # Words a post's name holds, not a body's: "German Finance Minister", "Chief Operating Officer".
 _POST_WORDS = frozenset("""Chief Executive Financial Operating Managing General Vice Deputy Assistant Associate
     Senior Principal Press Communications Marketing Investment Investor Research Technology Public Global
@@ -762,7 +762,8 @@ def _a_body(org: str | None, speaker: str, head: bool) -> str | None:
     based = [k for k, w in enumerate(words) if w.endswith(("-based", "-area"))
              or _shouting(w) and k + 1 < len(words) and _shouting(words[k + 1])]
     words = words[based[-1] + 1:] if based else words  # "Hong Kong-based analyst", a heading's "SMOKE BUT NO FIRE"
-    owner = next((k for k, w in enumerate(words[:-1]) if _POSSESSIVE.search(w)), None)
+    owner = next((k for k, w in enumerate(words[:-1])
+                  if _POSSESSIVE.search(w) and w.replace("’", "'") not in _NAMES_WITH_S), None)
     if owner is not None:  # "Sweden's Nobia": what the place has; "Royal Dutch Shell's Alaska": the owner
         place = " ".join(words[:owner + 1])[:-2]
         words = words[owner + 1:] if place in _places() else words[:owner] + [words[owner][:-2]]
