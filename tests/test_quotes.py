@@ -409,14 +409,19 @@ def test_quotations_group_by_words_kept_together_not_by_common_words():
     from newstrace.quotes import group_quotes
 
     texts = {
-        "a": "“We will not rest until every barrel is recovered,” Havik said. “I do not know,” she said. "
-             "“It is true,” she added.",
-        "b": "“We will not rest,” Havik said. “I do not believe,” he said.",
+        "a": "“We will not rest until every barrel is recovered from the Skarra Reef,” Havik said. "
+             "“I do not know,” she said. “It is true,” she added.",
+        "b": "“We will not rest until every barrel is recovered,” Havik said. “I do not believe,” he said.",
         "c": "“it a true do the is not of I to know and be we rest it believe will so”, the page reads.",
+        # Words anyone may say join no longer quotation that holds them, trimmed as they may look.
+        "d": "“We will not rest,” the mayor said. “A lot of interest,” he added.",
+        "e": "“There is a lot of interest in the Skarra Reef from divers,” Berg said.",
     }
     quotes = [q for article, text in texts.items() for q in extract_quotes(article, text)]
     groups = {tuple(sorted((q.article, q.text) for q in g.members)) for g in group_quotes(quotes, {})}
-    assert (("a", "We will not rest until every barrel is recovered,"), ("b", "We will not rest,")) in groups
+    assert (("a", "We will not rest until every barrel is recovered from the Skarra Reef,"),
+            ("b", "We will not rest until every barrel is recovered,")) in groups
+    assert (("d", "We will not rest,"),) in groups and (("d", "A lot of interest,"),) in groups
     assert (("a", "I do not know,"),) in groups and (("b", "I do not believe,"),) in groups
     assert (("a", "It is true,"),) in groups  # not in the garbled line's group, though all its words are there
 
@@ -713,6 +718,11 @@ def test_a_stock_phrase_said_by_two_people_is_no_conflicting_attribution():
         (group,) = group_quotes(quotes, {"a": "2016-01-01", "b": "2016-01-02"})
         assert group.speakers == ("Anna Lind", "Tomas Brekke")
         assert group.conflicting is conflicting and any(group.reattributed) is conflicting
+    # Undated, a quotation given to two people is conflicting, but no copy is known to come
+    # later, so none is re-attributed.
+    quotes = (extract_quotes("a", telling.format(who="Anna Lind")) + extract_quotes("b", telling.format(who="Tomas Brekke")))
+    (group,) = group_quotes(quotes, {})
+    assert group.conflicting and not any(group.reattributed)
 
 
 @pytest.mark.parametrize("speakers", ["rules", "parse"])
