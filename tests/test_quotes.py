@@ -809,3 +809,28 @@ def test_a_speakers_body_is_stored_listed_and_shown_escaped(tmp_path, capsys):
     variants = client.get(f"/quotes/{quote['quote_id']}.json").json()
     assert "AT&T" in json.dumps(variants)
     assert "(AT&amp;T)" in client.get(f"/quotes/{quote['quote_id']}").text
+
+
+def test_a_quotation_is_given_to_someone_else_only_between_two_people_surely_named():
+    """A re-attribution or a conflict is claimed only between two people each named where a
+    copy prints the quotation: not between a name and its misreading or its surname, nor
+    against a speaker the text only describes ("the secretary") and no copy names."""
+    from newstrace.quotes import extract_quotes, group_quotes
+
+    said = ("“We will not rest until every barrel of oil is recovered from the Skarra Reef and every "
+            "fisherman in the bay is compensated,” said {who}.")
+    dates = {"a": "1916-01-01", "b": "1916-01-03"}
+
+    def group(first: str, then: str):
+        (found,) = group_quotes(extract_quotes("a", first) + extract_quotes("b", then), dates)
+        return found
+
+    misread = group(said.format(who="Perez Rul"), said.format(who="Peres Rul"))
+    assert not misread.conflicting and not any(misread.reattributed)
+    surname = group(said.format(who="David Marcus"), "Marcus was asked again. " + said.format(who="Marcus"))
+    assert not surname.conflicting and not any(surname.reattributed)
+    described = group("Secretary Edward Grey spoke first. " + said.format(who="the secretary"),
+                      said.format(who="Walter Page"))
+    assert not any(described.reattributed)
+    two = group(said.format(who="Edward Grey"), said.format(who="Walter Page"))
+    assert two.conflicting and two.reattributed == (False, True)

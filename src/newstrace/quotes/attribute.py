@@ -184,7 +184,9 @@ _ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", 
                   "Center", "Centre", "Senate", "Congress", "Army", "Navy", "Forces", "Police", "Command",
                   "Pentagon", "Kremlin", "Tribune", "Herald", "Guardian", "Telegraph", "Reuters", "Bureau",
                   "Programme", "Program", "Authority", "Coalition", "Federation", "Alliance", "Society", "Club",
-                  "Guard", "Caucus", "State", "Observatory", "Chamber", "League", "Front", "Movement"}
+                  "Guard", "Caucus", "State", "Observatory", "Chamber", "League", "Front", "Movement",
+                  "Mail", "Express", "Gazette", "Observer", "Chronicle", "Mirror", "Courier", "Examiner",
+                  "Dispatch", "Inquirer", "Bulletin", "Standard"}
 
 # What a company's name ends in.
 _COMPANY = {"Corp", "Inc", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "Holdings", "Partners"}

@@ -7,12 +7,13 @@ import hashlib
 import re
 from collections import defaultdict
 from difflib import SequenceMatcher
+from itertools import combinations
 
 from ..align import Document, compare
 from ..normalize import is_weak, token_columns
 from ..dates import first_published, moment
 from ..significance import PHRASE_BITS, wording_bits
-from .attribute import canonical_speakers
+from .attribute import _names_a_person, _places, _shouting, canonical_speakers
 from ..model import Quote, QuoteGroup
 
 # Two quotations are one when this share of the shorter one's words is in the other.
@@ -164,15 +165,50 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
         # Only against a first appearance known by its date, and in a copy known to come later:
         # with no dates, a quotation given to two people is conflicting, not re-attributed.
         telling = len(members) > 1 and wording_bits(_WORD.findall(quotes[anchor].text)) >= PHRASE_BITS
+        # And only where the two speakers are surely two people (see _two_people).
         origin = {quotes[k].speaker for k in members if quotes[k].article in first} - {None}
-        reattributed = tuple(telling and bool(origin) and later is False and quotes[k].speaker is not None
-                             and quotes[k].speaker not in origin for k, later in zip(members, appearances))
+        people = {q.speaker for q in qs if _named_here(q)}
+        reattributed = tuple(telling and bool(origin) and later is False
+                             and all(_two_people(o, quotes[k].speaker, people) for o in origin)
+                             for k, later in zip(members, appearances))
         speakers = sorted({q.speaker for q in qs if q.speaker})
+        conflicting = telling and any(_two_people(x, y, people) for x, y in combinations(speakers, 2))
         quote_id = hashlib.sha1(" ".join(base).encode()).hexdigest()[:12]
         out.append(QuoteGroup(quote_id, tuple(qs), tuple(first), appearances, variants, reattributed,
-                              tuple(speakers), telling and len(speakers) > 1))
+                              tuple(speakers), conflicting))
     out.sort(key=lambda g: (-len(g.members), g.quote_id))
     return out
+
+
+def _named_here(q: Quote) -> bool:
+    """Whether a quotation's speaker is a person named where it is printed (not "he", nor
+    "the secretary" resolved to a name), by a name of two words or more."""
+    words = (q.speaker or "").split()
+    return q.how == "named" and len(words) >= 2 and words[-1] in (q.speaker_as_written or "") \
+        and _names_a_person(q.speaker) and q.speaker not in _places() and not any(_shouting(w) for w in words) \
+        and len(words[-1].strip(".")) >= 3 and not any(len(w) == 1 for w in words)  # "N. Y.", "I Asserting"
+
+
+def _two_people(x: str | None, y: str | None, people: set[str]) -> bool:
+    """Whether two speakers of one quotation are surely two people, as a claim that it was
+    given to someone else needs: each named so (:func:`_named_here`) by some copy of it, and
+    not one name misread or cut short ("Perez Rul" and "Peres Rul", "Solomon Bequette" and
+    "Solomon Be" on OCR'd pages; "Marcus" and "David Marcus")."""
+    if x == y or x not in people or y not in people:
+        return False
+    x, y = x.casefold(), y.casefold()
+    alike = lambda a, b: SequenceMatcher(None, a, b).ratio()  # noqa: E731
+    first, last = alike(x.split()[0], y.split()[0]), alike(x.split()[-1], y.split()[-1])
+    return not (x.startswith(y) or y.startswith(x) or alike(x, y) >= _SAME_NAME or last >= _SAME_SURNAME
+                or first >= _SAME_SURNAME and last >= _ALIKE_SURNAME)
+
+
+# Two names this alike (difflib's ratio), or their last words this alike, are one name
+# misread ("Asquith", "Asqulth") or one surname.
+_SAME_NAME = 0.75
+_SAME_SURNAME = 0.8
+# ... and with their first words that alike, last words this alike ("Solomon Bequette", "Solomon Dequeue").
+_ALIKE_SURNAME = 0.6
 
 
 def _appearances(quotes: list[Quote], published: dict[str, str | None]) -> tuple[list[str], tuple[bool | None, ...]]:
