@@ -834,3 +834,7 @@ def test_a_quotation_is_given_to_someone_else_only_between_two_people_surely_nam
     assert not any(described.reattributed)
     two = group(said.format(who="Edward Grey"), said.format(who="Walter Page"))
     assert two.conflicting and two.reattributed == (False, True)
+    # In one article, two speakers of one quotation is one quoting the other.
+    (one,) = group_quotes(extract_quotes("a", said.format(who="Edward Grey") + " Later: "
+                                         + said.format(who="Walter Page")), dates)
+    assert len(one.members) == 2 and not one.conflicting

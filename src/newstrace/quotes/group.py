@@ -172,7 +172,10 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
                              and all(_two_people(o, quotes[k].speaker, people) for o in origin)
                              for k, later in zip(members, appearances))
         speakers = sorted({q.speaker for q in qs if q.speaker})
-        conflicting = telling and any(_two_people(x, y, people) for x, y in combinations(speakers, 2))
+        # Two speakers of one quotation in one article is one quoting the other ("as Sotomayor
+        # said, …"), not a conflict between outlets.
+        conflicting = telling and any(x.article != y.article and _two_people(x.speaker, y.speaker, people)
+                                      for x, y in combinations(qs, 2))
         quote_id = hashlib.sha1(" ".join(base).encode()).hexdigest()[:12]
         out.append(QuoteGroup(quote_id, tuple(qs), tuple(first), appearances, variants, reattributed,
                               tuple(speakers), conflicting))
