@@ -22,11 +22,10 @@ _CONTAINED = 0.7
 # long one (a speech printed whole, a garbled OCR'd run) holds the words of many short ones,
 # and linking them all through it would make one quotation of unrelated ones.
 _LONGER = 4
-# A quotation joins a longer one (as its trimmed copy) only when its words tell this much
-# (significance.wording_bits): a copy's whole wording must reach PHRASE_BITS, a part of a
-# quotation already grouped by its longer copy half of that, less a little ("over the near
-# term" tells 4 bits, "This lawsuit is entirely without merit" 7, "We will not rest until
-# every barrel is recovered" 9).
+# A quotation joins a longer one (as its trimmed copy) only when its words, names and numbers
+# included, tell this much (significance.wording_bits): "over the near term" tells 4 bits,
+# "This lawsuit is entirely without merit" 8, "We will not rest until every barrel is
+# recovered" 10. (A copy's claim to a quotation needs PHRASE_BITS of the whole wording.)
 _TRIMMED_BITS = 8.0
 # A quotation of fewer own words (not common ones) than this shares 70% of them with the other.
 _OWN_WORDS = 5
@@ -162,10 +161,10 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
         # without merit" said by a bank and by an engine maker is two quotations, not one
         # misattributed (its wording must carry a copy's PHRASE_BITS).
         # (A quotation printed once is given to nobody else: its words need no weighing.)
-        # Only against a first appearance known by its date, and in a copy known to come later:
-        # with no dates, a quotation given to two people is conflicting, not re-attributed.
+        # And only in a copy known to come later than a dated first appearance (with no dates,
+        # a quotation given to two people is conflicting, not re-attributed), where the two
+        # speakers are surely two people (_two_people).
         telling = len(members) > 1 and wording_bits(_WORD.findall(quotes[anchor].text)) >= PHRASE_BITS
-        # And only where the two speakers are surely two people (see _two_people).
         origin = {quotes[k].speaker for k in members if quotes[k].article in first} - {None}
         people = {q.speaker for q in qs if _named_here(q)}
         reattributed = tuple(telling and bool(origin) and later is False
