@@ -605,6 +605,9 @@ def test_a_person_named_with_a_role_and_an_organisation_is_one_person_the_body_k
      "Marion Blakey", None),
     ("“It was a mistake,” said Paul Flowers, a Methodist minister.", "Paul Flowers", None),
     ("“We expect more,” said Tony Faria, head of the Windows Phone unit.", "Tony Faria", None),
+    ("“We will not stop,” Mexican-American reporter Jorge Ramos said.", "Jorge Ramos", None),
+    # An owner's word before a name with no post between names what the person has, not a body.
+    ("Hooton's main takeaway from Rubio's remarks was clear.\n\n“We will win,” Rubio said.", "Rubio", None),
 ])
 def test_a_speakers_body_is_kept_apart_from_the_name(said, speaker, body, speakers, request):
     """The body a person who speaks is named with — before the name, in apposition after it,
@@ -825,8 +828,10 @@ def test_a_quotation_is_given_to_someone_else_only_between_two_people_surely_nam
         (found,) = group_quotes(extract_quotes("a", first) + extract_quotes("b", then), dates)
         return found
 
-    misread = group(said.format(who="Perez Rul"), said.format(who="Peres Rul"))
-    assert not misread.conflicting and not any(misread.reattributed)
+    for first, then in (("Perez Rul", "Peres Rul"), ("Solomon Bequette", "Solomon Dequeue"),
+                        ("Herbert Asquith", "Herbert Asqulth")):
+        misread = group(said.format(who=first), said.format(who=then))
+        assert not misread.conflicting and not any(misread.reattributed)
     surname = group(said.format(who="David Marcus"), "Marcus was asked again. " + said.format(who="Marcus"))
     assert not surname.conflicting and not any(surname.reattributed)
     described = group("Secretary Edward Grey spoke first. " + said.format(who="the secretary"),

@@ -254,7 +254,7 @@ def word_changes(ops: Sequence[WordOp]) -> tuple[dict[int, str], set[int]]:
     for k, op in enumerate(ops):
         if op.kind in ("substituted", "variant") and op.a and op.b and k not in changed and (
                 scanned or _same_words(op.a, op.b)
-                or op.kind == "substituted" and (_slip(op.a, op.b) or not _rewordable(op.a, op.b))):
+                or op.kind == "substituted" and (slip(op.a, op.b) or not _rewordable(op.a, op.b))):
             changed[k] = "noise"
     if scanned:
         return changed, set()
@@ -289,7 +289,7 @@ _WRITTEN_ZIPF = 2.5
 def rewordings(ops: Sequence[WordOp]) -> list[tuple[str, str]]:
     """The words a writer chose in place of the source's: (source word, copy word), lower
     case, for each substitution that is neither a fact, nor noise (:func:`word_changes`),
-    nor a slip (:func:`_slip`: "ship" for "steamship", a word broken by a line; "die" for
+    nor a slip (:func:`slip`: "ship" for "steamship", a word broken by a line; "die" for
     "the", a misreading), of two words English writes (wordfreq: a scanner's garble is none).
     None in OCR'd text (:func:`_scanned`)."""
     if _scanned(ops):
@@ -297,7 +297,7 @@ def rewordings(ops: Sequence[WordOp]) -> list[tuple[str, str]]:
     changed, _ = word_changes(ops)
     return [(op.b.lower(), op.a.lower()) for k, op in enumerate(ops)
             if op.kind in ("variant", "substituted") and k not in changed and _rewordable(op.a, op.b)
-            and not _slip(op.a, op.b) and min(_zipf(op.a.lower()), _zipf(op.b.lower())) >= _WRITTEN_ZIPF]
+            and not slip(op.a, op.b) and min(_zipf(op.a.lower()), _zipf(op.b.lower())) >= _WRITTEN_ZIPF]
 
 
 def _rewordable(a: str, b: str) -> bool:
@@ -321,7 +321,7 @@ def _same_words(a: str, b: str) -> bool:
     return " ".join(unbroken(a).casefold().split()) == " ".join(unbroken(b).casefold().split())
 
 
-def _slip(a: str, b: str) -> bool:
+def slip(a: str, b: str) -> bool:
     """Whether two words differ as a slip does: a letter or two (one in words of three letters
     or fewer), or the one a piece of the other; never two numbers (a number one figure off
     is a fact to weigh, see :func:`facts_of`)."""

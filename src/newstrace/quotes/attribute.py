@@ -143,7 +143,7 @@ def core_name(as_written: str) -> str:
         if person and person[-1][:1].isupper():
             return core_name(" ".join(person))
         return " ".join(words[start:])
-    if run and run[-1].strip(".") in _ORGANISATIONS | _COMPANY:
+    if run and run[-1].strip(".") in _BODY_ENDINGS:
         return " ".join(run)  # "Russian Defence Ministry", "New York Times", "McDonald's Corp"
     # An owner in the plural of a common noun names what follows ("People's Daily", "Men's Wearhouse").
     owners = [k for k, w in enumerate(run[:-1]) if _POSSESSIVE.search(w) and w[:-2] not in _PEOPLES]
@@ -190,6 +190,7 @@ _ORGANISATIONS = {"Ministry", "Department", "Times", "Post", "Journal", "News", 
 
 # What a company's name ends in.
 _COMPANY = {"Corp", "Inc", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "Holdings", "Partners"}
+_BODY_ENDINGS = _ORGANISATIONS | _COMPANY
 
 
 def _is_name(phrase: str) -> bool:
@@ -679,7 +680,7 @@ _SMALL = r"(?:[a-z][\w-]*[^\S\n]+)"  # a word written small: "senior", "hedge fu
 _POST = rf"(?i:{_POSTS})s?\b"
 _A_POST = re.compile(rf"{_POST}$")
 # Right before a name: "Citi analyst ", "Pentagon press secretary ", "Macquarie's ", "Apple's chief executive ".
-_POST_BEFORE = re.compile(rf"(?:^|(?<=[\s(“\"]))(?P<org>{_BODY})(?:[’']s[^\S\n]+{_SMALL}{{0,3}}(?:{_POST}[^\S\n]+)*"
+_POST_BEFORE = re.compile(rf"(?:^|(?<=[\s(“\"]))(?P<org>{_BODY})(?:[’']s[^\S\n]+(?:{_SMALL}{{0,3}}(?:{_POST}[^\S\n]+)+)?"
                           rf"|[^\S\n]+(?P<small>{_SMALL}{{0,3}}){_POST}[^\S\n]+(?:{_POST}[^\S\n]+)*)$")
 # Right after a name: ", director of the Syrian Observatory for Human Rights", ", an analyst at
 # Citi", ", chairman and chief executive of Air Lease Corp", ", professor of law at the
@@ -779,7 +780,7 @@ def _a_body(org: str | None, speaker: str, head: bool) -> str | None:
         words.pop()
     body = " ".join(words)
     if not body or len(words) > 8 or body in _places() or body.isdigit() \
-            or all(w in _NOT_BODIES or w in _TITLES or w in _POST_WORDS for w in words) \
+            or all(w.rsplit("-", 1)[-1] in _NOT_BODIES or w in _TITLES or w in _POST_WORDS for w in words) \
             or any(w in _TITLES for w in words[:-1]) and words[-1] not in _ORGANISATIONS \
             or body in speaker or speaker in body:
         return None  # nothing but a place, a people, a post; or a titled person ("House Speaker John Boehner")
@@ -817,7 +818,7 @@ def _body_at(masked: str, start: int, end: int, speaker: str) -> str | None:
         if found:
             return found
     of_body = _OF_BODY.match(masked, end)
-    if of_body and of_body.group("org").split()[-1].strip(".") in _ORGANISATIONS | _COMPANY:
+    if of_body and of_body.group("org").split()[-1].strip(".") in _BODY_ENDINGS:
         return _a_body(of_body.group("org"), speaker, True)
     return None
 

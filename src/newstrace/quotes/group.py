@@ -9,10 +9,12 @@ from collections import defaultdict
 from difflib import SequenceMatcher
 from itertools import combinations
 
+from rapidfuzz.distance import Levenshtein
+
 from ..align import Document, compare
 from ..normalize import is_weak, token_columns
 from ..dates import first_published, moment
-from ..significance import PHRASE_BITS, wording_bits
+from ..significance import PHRASE_BITS, slip, wording_bits
 from .attribute import _names_a_person, _places, _shouting, canonical_speakers
 from ..model import Quote, QuoteGroup
 
@@ -194,23 +196,15 @@ def _named_here(q: Quote) -> bool:
 def _two_people(x: str | None, y: str | None, people: set[str]) -> bool:
     """Whether two speakers of one quotation are surely two people, as a claim that it was
     given to someone else needs: each named so (:func:`_named_here`) by some copy of it, and
-    not one name misread or cut short ("Perez Rul" and "Peres Rul", "Solomon Bequette" and
-    "Solomon Be" on OCR'd pages; "Marcus" and "David Marcus")."""
+    not one name misread or cut short: their surnames no slip of each other
+    (:func:`~newstrace.significance.slip`: "Asquith" and "Asqulth"), the names no more than a
+    letter in four apart ("Solomon Bequette" and "Solomon Dequeue" on OCR'd pages), nor the
+    one the start of the other ("Solomon Be")."""
     if x == y or x not in people or y not in people:
         return False
     x, y = x.casefold(), y.casefold()
-    alike = lambda a, b: SequenceMatcher(None, a, b).ratio()  # noqa: E731
-    first, last = alike(x.split()[0], y.split()[0]), alike(x.split()[-1], y.split()[-1])
-    return not (x.startswith(y) or y.startswith(x) or alike(x, y) >= _SAME_NAME or last >= _SAME_SURNAME
-                or first >= _SAME_SURNAME and last >= _ALIKE_SURNAME)
-
-
-# Two names this alike (difflib's ratio), or their last words this alike, are one name
-# misread ("Asquith", "Asqulth") or one surname.
-_SAME_NAME = 0.75
-_SAME_SURNAME = 0.8
-# ... and with their first words that alike, last words this alike ("Solomon Bequette", "Solomon Dequeue").
-_ALIKE_SURNAME = 0.6
+    return not (x.startswith(y) or y.startswith(x) or slip(x.split()[-1], y.split()[-1])
+                or Levenshtein.distance(x, y) <= max(len(x), len(y)) // 4)
 
 
 def _appearances(quotes: list[Quote], published: dict[str, str | None]) -> tuple[list[str], tuple[bool | None, ...]]:
