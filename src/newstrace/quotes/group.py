@@ -168,7 +168,7 @@ def group_quotes(quotes: list[Quote], published: dict[str, str | None]) -> list[
         # speakers are surely two people (_two_people).
         telling = len(members) > 1 and wording_bits(_WORD.findall(quotes[anchor].text)) >= PHRASE_BITS
         origin = {quotes[k].speaker for k in members if quotes[k].article in first} - {None}
-        people = {q.speaker for q in qs if _named_here(q)}
+        people = {q.speaker for q in qs if _named_here(q)} if telling else set()
         reattributed = tuple(telling and bool(origin) and later is False
                              and all(_two_people(o, quotes[k].speaker, people) for o in origin)
                              for k, later in zip(members, appearances))
