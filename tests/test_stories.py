@@ -4,10 +4,27 @@ and the grouping of a collection into stories (newstrace.stories)."""
 import json
 import random
 
+import pytest
+
 from newstrace.cli import main
+from newstrace.normalize import load_aliases
+from newstrace.pipeline.stages import story_profile
+from newstrace.settings import Settings
 from newstrace.stories import Weights, group, profile, similarity
 
 from conftest import write_jsonl
+
+
+@pytest.fixture(params=["words", "meaning"])
+def mode(request):
+    """Articles judged by their words alone, and by their words and meaning (the encoder)."""
+    if request.param == "meaning":
+        request.getfixturevalue("encoder")
+    return request.param
+
+
+def profiled(mode: str, article: str, text: str, title: str, published: str | None):
+    return story_profile(article, text, title, published, load_aliases(), Settings(stories=mode))
 
 QUAKE_A = ("A magnitude 6.1 earthquake struck near the town of Ferrano in the northern hills on Sunday, killing at "
            "least 14 people and leaving hundreds homeless, the regional civil protection agency said.")
@@ -19,27 +36,28 @@ ATTACK = ("A civilian was killed and four others were injured in a rocket attack
           "on {day}, a local official told reporters.")
 
 
-def test_two_reports_of_one_event_without_a_shared_sentence_are_one_story():
-    profiles = [profile("a", QUAKE_A, "Quake kills 14 near Ferrano", "2026-03-01"),
-                profile("a2", QUAKE_A_RETOLD, "Ferrano digs out after deadly quake", "2026-03-02"),
-                profile("b", QUAKE_B, "Quake hits Lissandra", "2026-03-03")]
+def test_two_reports_of_one_event_without_a_shared_sentence_are_one_story(mode):
+    profiles = [profiled(mode, "a", QUAKE_A, "Quake kills 14 near Ferrano", "2026-03-01"),
+                profiled(mode, "a2", QUAKE_A_RETOLD, "Ferrano digs out after deadly quake", "2026-03-02"),
+                profiled(mode, "b", QUAKE_B, "Quake hits Lissandra", "2026-03-03")]
+    assert (profiles[0].meaning is not None) == (mode == "meaning")
     assert group(profiles) == [["a", "a2"], ["b"]]
 
 
-def test_templated_reports_of_attacks_a_month_apart_are_two_stories():
+def test_templated_reports_of_attacks_a_month_apart_are_two_stories(mode):
     first = ATTACK.format(place="Salhiyeh", city="Damascus", day="Monday")
     second = ATTACK.format(place="Salhiyeh", city="Damascus", day="Tuesday")
-    profiles = [profile("march", first, "Rocket attack on Damascus", "2026-03-02"),
-                profile("april", second, "Rocket attack on Damascus", "2026-04-06")]
+    profiles = [profiled(mode, "march", first, "Rocket attack on Damascus", "2026-03-02"),
+                profiled(mode, "april", second, "Rocket attack on Damascus", "2026-04-06")]
     weights = Weights.of(profiles)
     assert similarity(profiles[0], profiles[1], weights) < similarity(profiles[0], profiles[0], weights) / 2
     assert group(profiles) == [["april"], ["march"]]
 
 
-def test_the_stories_of_a_closed_collection_do_not_depend_on_order():
+def test_the_stories_of_a_closed_collection_do_not_depend_on_order(mode):
     texts = [QUAKE_A, QUAKE_A_RETOLD, QUAKE_B] + [ATTACK.format(place=p, city=c, day="Monday")
                                                   for p, c in (("Salhiyeh", "Damascus"), ("Bustan", "Aleppo"))]
-    profiles = [profile(f"d{k}", t, "", f"2026-03-0{1 + k}") for k, t in enumerate(texts)]
+    profiles = [profiled(mode, f"d{k}", t, "", f"2026-03-0{1 + k}") for k, t in enumerate(texts)]
     expected = group(profiles)
     for seed in range(5):
         shuffled = profiles[:]
@@ -47,15 +65,19 @@ def test_the_stories_of_a_closed_collection_do_not_depend_on_order():
         assert group(shuffled) == expected
 
 
-def test_similarity_reads_pairs_and_prints_one_line_each(tmp_path, capsys):
+def test_similarity_reads_pairs_and_prints_one_line_each(tmp_path, capsys, encoder):
     path = write_jsonl(tmp_path / "pairs.jsonl", [
         {"pair_id": "same", "text1": QUAKE_A, "text2": QUAKE_A_RETOLD},
         {"pair_id": "other", "text1": QUAKE_A, "text2": QUAKE_B}])
-    assert main(["similarity", str(path)]) == 0
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [line["pair_id"] for line in lines] == ["same", "other"]
-    assert all(0 <= line["similarity"] <= 1 for line in lines)
-    assert lines[0]["similarity"] > lines[1]["similarity"]
+    found = {}
+    for mode in ("words", "meaning"):
+        assert main(["similarity", str(path), "--stories", mode]) == 0
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [line["pair_id"] for line in lines] == ["same", "other"]
+        assert all(0 <= line["similarity"] <= 1 for line in lines)
+        assert lines[0]["similarity"] > lines[1]["similarity"]
+        found[mode] = lines
+    assert found["words"] != found["meaning"]
     (tmp_path / "bad.jsonl").write_text('{"pair_id": 1, "text1": "a"}\n', "utf-8")
     assert main(["similarity", str(tmp_path / "bad.jsonl")]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
@@ -115,6 +137,33 @@ def test_a_whole_grouping_keeps_the_profiles_it_read(tmp_path):
         detect(store)  # grown far past a quarter: grouped whole, the first four's profiles read back
         assert store.story_grouping()[1] == len(store.publication_dates())
         assert store.count("story_profiles") == len(store.publication_dates())
+
+
+def test_a_store_grouped_by_words_is_grouped_whole_by_meaning_when_asked(tmp_path, encoder):
+    """A store's articles are all judged one way: grouped by words, then by meaning, every
+    profile gets its meaning and the stories are those one run by meaning makes (and back)."""
+    from newstrace.pipeline import detect, ingest
+    from newstrace.stories import Profile
+    from newstrace.store import open_store
+
+    records = _example_records()
+    first, rest = records[:-2], records[-2:]
+    with open_store(tmp_path / "one.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "all.jsonl", records)])
+        detect(store, Settings(stories="meaning"))
+        by_meaning = _story_sets(store)
+    with open_store(tmp_path / "s.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "first.jsonl", first)])
+        detect(store, Settings(stories="words"))
+        ingest(store, [write_jsonl(tmp_path / "rest.jsonl", rest)])
+        detect(store, Settings(stories="meaning"))
+        profiles = [Profile.unpacked(a, b) for a, b in store.story_profiles(list(store.publication_dates())).items()]
+        assert len(profiles) == len(store.publication_dates()) and all(p.meaning is not None for p in profiles)
+        assert store.story_grouping()[1] == len(store.publication_dates())  # grouped whole
+        assert _story_sets(store) == by_meaning
+        detect(store, Settings(stories="words"))
+        profiles = [Profile.unpacked(a, b) for a, b in store.story_profiles(list(store.publication_dates())).items()]
+        assert all(p.meaning is None for p in profiles)
 
 
 def test_a_report_arriving_later_joins_its_event_and_the_story_keeps_its_id(tmp_path):

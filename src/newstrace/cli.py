@@ -34,6 +34,7 @@ log = logging.getLogger("newstrace")
 # Settings each command exposes as flags (kebab-case of the Settings field).
 _INGEST = ("on_error", "batch_size", "encoding", "date_order", "max_article_mb", "max_file_mb")
 _QUOTES = ("speakers",)
+_STORIES = ("stories",)
 _DETECT = ("ngram", "max_df", "min_df_count", "min_shared", "window", "max_partners", "candidate_memory_mb", "aliases", "max_gap",
            "min_words", "min_score", "merge_chars", "workers", "align_cache", "recycled_days", "link_chars")
 def _add_settings(parser: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
@@ -347,6 +348,7 @@ def _cmd_articles(args) -> int:
 
 def _cmd_similarity(args) -> int:
     from .ingest.readers import read_text_file
+    from .meaning import encode, wanted
     from .stories import pair_similarities, profile
 
     path = Path(args.pairs)
@@ -362,7 +364,10 @@ def _cmd_similarity(args) -> int:
                              'each line must be {"pair_id": ..., "text1": ..., "text2": ...}') from None
         pairs.append(pair)
     # The words of every text weigh by their rarity across the file, as across a collection.
-    found = pair_similarities([(profile(f"{k}:1", t1), profile(f"{k}:2", t2)) for k, (_, t1, t2) in enumerate(pairs)])
+    profiles = [profile(f"{k}:{side}", text) for k, pair in enumerate(pairs) for side, text in ((1, pair[1]), (2, pair[2]))]
+    if wanted(_settings(args).stories):
+        profiles = [p.with_meaning(v) for p, v in zip(profiles, encode([t for _, t1, t2 in pairs for t in (t1, t2)]))]
+    found = pair_similarities(list(zip(profiles[0::2], profiles[1::2])))
     for (pair_id, _, _), s in zip(pairs, found):
         print(json.dumps({"pair_id": pair_id, "similarity": round(s, 4)}))
     return 0
@@ -488,13 +493,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="print every article's report, not a summary")
     p.add_argument("--json", action="store_true", help="print every article's report as JSON "
                    "(schema: docs/trace.schema.json)")
-    _add_settings(p, _INGEST + _DETECT + _QUOTES)
+    _add_settings(p, _INGEST + _DETECT + _QUOTES + _STORIES)
     p.set_defaults(func=_cmd_trace)
 
     p = sub.add_parser("detect", help="find and align candidate pairs among a store's articles, trace their "
                                       "provenance and find the quotations")
     _add_store(p)
-    _add_settings(p, _DETECT + _QUOTES)
+    _add_settings(p, _DETECT + _QUOTES + _STORIES)
     p.set_defaults(func=_cmd_detect)
 
     p = sub.add_parser("report", help="show one article's shared passages")
@@ -552,6 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("similarity", help="how likely two texts report the same event, pair by pair")
     p.add_argument("pairs", metavar="PAIRS.jsonl", help='lines {"pair_id", "text1", "text2"}')
+    _add_settings(p, _STORIES)
     p.set_defaults(func=_cmd_similarity)
 
     p = sub.add_parser("run", help="the whole pipeline on the local engine or on Spark")
@@ -562,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="Spark engine: folder for the Parquet tables")
     p.add_argument("--master", default="local[*]", help="Spark master URL (default: local[*])")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="as for ingest")
-    _add_settings(p, _INGEST + _DETECT + _QUOTES)
+    _add_settings(p, _INGEST + _DETECT + _QUOTES + _STORIES)
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("load", help="bring a Spark run's Parquet output into a store")

