@@ -31,20 +31,22 @@ def _rows(db, table):
         return table_rows(store, table)
 
 
-def _both_engines(tmp_path, spark, *inputs, quotes=True):
+def _both_engines(tmp_path, spark, *inputs, quotes=True, settings=None):
     from newstrace.engines import spark as engine
     from newstrace.pipeline import collect_quotes, detect_reuse, group_stories, ingest, trace_provenance
+    from newstrace.settings import Settings
     from newstrace.store import open_store
 
     local_db, spark_db = tmp_path / "local.db", tmp_path / "spark.db"
+    settings = settings or Settings()
     with open_store(local_db) as store:
         ingest(store, list(inputs))
         detect_reuse(store)
         trace_provenance(store)
         if quotes:
             collect_quotes(store)
-        group_stories(store)
-    summary = engine.run([str(p) for p in inputs], tmp_path / "out", spark=spark)
+        group_stories(store, settings)
+    summary = engine.run([str(p) for p in inputs], tmp_path / "out", settings, spark=spark)
     with open_store(spark_db) as store:
         engine.load(tmp_path / "out", store)
         if quotes:
@@ -60,6 +62,22 @@ def test_spark_engine_equals_local_engine_on_examples(tmp_path, spark):
         assert ours and ours == theirs, table
     # The Parquet tables are all there, and their summary says what was found.
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["clusters"] == summary["clusters"]
+
+
+def test_spark_engine_groups_stories_by_meaning_as_the_local_engine_does(tmp_path, spark, encoder):
+    from newstrace.settings import Settings
+    from newstrace.stories import Profile
+    from newstrace.store import open_store
+
+    local_db, spark_db, _ = _both_engines(tmp_path, spark, EXAMPLES, quotes=False,
+                                          settings=Settings(stories="meaning"))
+    for table in ("stories", "story_members"):
+        ours, theirs = _rows(local_db, table), _rows(spark_db, table)
+        assert ours and ours == theirs, table
+    for db in (local_db, spark_db):
+        with open_store(db, read_only=True) as store:
+            held = store.story_profiles(list(store.publication_dates()))
+        assert held and all(Profile.unpacked(a, b).meaning is not None for a, b in held.items())
 
 
 def test_spark_engine_reads_parquet_and_reports_bad_records(tmp_path, spark):

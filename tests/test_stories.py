@@ -242,3 +242,30 @@ def test_pair_similarities_are_the_rows_dot_products_however_many_are_gathered_a
     for gathered in (1, 50, stories._GATHERED):
         monkeypatch.setattr(stories, "_GATHERED", gathered)
         assert np.allclose(stories._row_dots(m, a, b), expected, rtol=0, atol=1e-12)
+
+
+def test_a_story_of_undated_articles_says_it_may_be_several_events(tmp_path, capsys):
+    """Without dates, events of one subject are not told apart: the summary and the story's
+    page say so, and a dated story's do not."""
+    from fastapi.testclient import TestClient
+
+    from newstrace.web import create_app
+
+    records = [{"id": "a", "title": "Quake kills 14 near Ferrano", "text": QUAKE_A, "source": "One"},
+               {"id": "a2", "title": "Ferrano digs out after deadly quake", "text": QUAKE_A_RETOLD, "source": "Two"},
+               {"id": "b", "title": "Quake hits Lissandra", "text": QUAKE_B, "source": "One",
+                "published": "2026-03-03"},
+               {"id": "b2", "title": "Lissandra counts its dead", "text": QUAKE_B.replace("Tuesday", "Tuesday night"),
+                "source": "Two", "published": "2026-03-04"}]
+    db = tmp_path / "s.db"
+    assert main(["-q", "trace", str(write_jsonl(tmp_path / "in.jsonl", records)), "--db", str(db)]) == 0
+    summary = capsys.readouterr().out
+    stories = summary.split("Largest stories", 1)[1].split("\n\n", 1)[0]
+    undated = [line for line in stories.splitlines() if "Ferrano" in line]
+    dated = [line for line in stories.splitlines() if "Lissandra" in line]
+    assert undated and "undated, one subject (perhaps several events)" in undated[0]
+    assert dated and "2026-03-03 .. 2026-03-04" in dated[0] and "perhaps" not in dated[0]
+    client = TestClient(create_app(db))
+    pages = {s["label"]: client.get(f"/stories/{s['story']}").text for s in client.get("/stories.json").json()["items"]}
+    assert any("Ferrano" in label and "which may be several" in page for label, page in pages.items())
+    assert all("which may be several" not in page for label, page in pages.items() if "Lissandra" in label)
