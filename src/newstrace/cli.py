@@ -364,9 +364,10 @@ def _cmd_similarity(args) -> int:
                              'each line must be {"pair_id": ..., "text1": ..., "text2": ...}') from None
         pairs.append(pair)
     # The words of every text weigh by their rarity across the file, as across a collection.
-    profiles = [profile(f"{k}:{side}", text) for k, pair in enumerate(pairs) for side, text in ((1, pair[1]), (2, pair[2]))]
+    texts = [text for _, t1, t2 in pairs for text in (t1, t2)]
+    profiles = [profile(f"{k // 2}:{k % 2 + 1}", text) for k, text in enumerate(texts)]
     if wanted(_settings(args).stories):
-        profiles = [p.with_meaning(v) for p, v in zip(profiles, encode([t for _, t1, t2 in pairs for t in (t1, t2)]))]
+        profiles = [p.with_meaning(v) for p, v in zip(profiles, encode(texts))]
     found = pair_similarities(list(zip(profiles[0::2], profiles[1::2])))
     for (pair_id, _, _), s in zip(pairs, found):
         print(json.dumps({"pair_id": pair_id, "similarity": round(s, 4)}))

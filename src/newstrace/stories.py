@@ -5,13 +5,14 @@ same words or in other words of the same meaning, at about the same time: :func:
 weighs the words two articles share by their rarity (in the collection, and in English news
 generally, so that a collection of two articles is judged as one of a million is) — the names
 and numbers apart, since two earthquakes share every common word and differ in their places,
-tolls and dates — averages that with how alike a sentence encoder reads their openings
-(:mod:`newstrace.meaning`, where the articles were profiled with it), and lowers it when their
-publication dates lie far apart. :func:`group` makes stories of a collection:
-articles linked by a similarity of at least a link threshold form a neighbourhood, and within each,
-articles join a story by average link at a story threshold (``THRESHOLDS``) (each story's articles alike on the whole, so one
-article that mentions two events does not chain them). The stories of a closed collection
-depend on no order of arrival, and a neighbourhood is regrouped only when an article joins it.
+tolls and dates — averages that with how alike a sentence encoder reads their openings where
+the articles were profiled with it (:mod:`newstrace.meaning`), and lowers it when their
+publication dates lie far apart. :func:`group` makes stories of a collection: articles linked
+by a similarity of at least a link threshold form a neighbourhood, and within each, articles
+join a story by average link at a story threshold (``THRESHOLDS``; each story's articles alike
+on the whole, so one article that mentions two events does not chain them). The stories of a
+closed collection depend on no order of arrival, and a neighbourhood is regrouped only when an
+article joins it.
 """
 
 from __future__ import annotations

@@ -70,7 +70,6 @@ def session(master: str = "local[*]"):
             .getOrCreate())
 
 
-@lru_cache(maxsize=4)
 def _story_profiles(articles, alias_files, settings: Settings):
     """A partition's articles' story profiles, the matrix products on one thread (Spark runs a
     partition on each core)."""
@@ -81,6 +80,7 @@ def _story_profiles(articles, alias_files, settings: Settings):
             yield story_profile(a.id, a.text, a.title, a.published, _aliases(alias_files), settings)
 
 
+@lru_cache(maxsize=4)
 def _aliases(files: tuple[str, ...]):
     """The alias table, loaded once per executor process."""
     return load_aliases(files)
