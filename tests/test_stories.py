@@ -32,6 +32,10 @@ QUAKE_A_RETOLD = ("Rescuers in Ferrano dug through rubble on Monday after Sunday
                   "agency put at 6.1; the dead now number 14 and shelters were opened for those whose homes fell.")
 QUAKE_B = ("A magnitude 5.4 earthquake struck near the port of Lissandra on the southern coast on Tuesday, killing "
            "three people, the national seismology institute said.")
+SPILL = ("The earthen dam above the village of Corvina gave way shortly after dawn on Saturday, sending a wall of "
+         "muddy water through the lower town, sweeping away two bridges and flooding the old market square, where "
+         "traders had only begun to set out their stalls, according to the district engineer who inspected the "
+         "breach from a helicopter and said the reservoir had been rising for a week after unusually heavy rain.")
 ATTACK = ("A civilian was killed and four others were injured in a rocket attack on the {place} district of {city} "
           "on {day}, a local official told reporters.")
 
@@ -256,7 +260,12 @@ def test_a_story_of_undated_articles_says_it_may_be_several_events(tmp_path, cap
                {"id": "b", "title": "Quake hits Lissandra", "text": QUAKE_B, "source": "One",
                 "published": "2026-03-03"},
                {"id": "b2", "title": "Lissandra counts its dead", "text": QUAKE_B.replace("Tuesday", "Tuesday night"),
-                "source": "Two", "published": "2026-03-04"}]
+                "source": "Two", "published": "2026-03-04"},
+               # Undated, but one reprints the other: one text, so one event.
+               {"id": "c", "title": "Dam gives way above Corvina", "source": "One",
+                "text": f"Late news. {SPILL} The regional governor visited the site."},
+               {"id": "c2", "title": "Corvina dam burst", "source": "Two",
+                "text": f"From our wire. {SPILL} Schools in the valley stayed closed."}]
     db = tmp_path / "s.db"
     assert main(["-q", "trace", str(write_jsonl(tmp_path / "in.jsonl", records)), "--db", str(db)]) == 0
     summary = capsys.readouterr().out
@@ -265,7 +274,10 @@ def test_a_story_of_undated_articles_says_it_may_be_several_events(tmp_path, cap
     dated = [line for line in stories.splitlines() if "Lissandra" in line]
     assert undated and "undated, one subject (perhaps several events)" in undated[0]
     assert dated and "2026-03-03 .. 2026-03-04" in dated[0] and "perhaps" not in dated[0]
+    reprinted = [line for line in stories.splitlines() if "Corvina" in line]
+    assert reprinted and "undated" in reprinted[0] and "perhaps" not in reprinted[0]
     client = TestClient(create_app(db))
     pages = {s["label"]: client.get(f"/stories/{s['story']}").text for s in client.get("/stories.json").json()["items"]}
     assert any("Ferrano" in label and "which may be several" in page for label, page in pages.items())
-    assert all("which may be several" not in page for label, page in pages.items() if "Lissandra" in label)
+    assert all("which may be several" not in page for label, page in pages.items()
+               if "Lissandra" in label or "Corvina" in label)

@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .errors import BadQuery, NotFound
-from .report import article_meta, article_report, shared_passages
+from .report import article_meta, article_report, several_events_maybe, shared_passages
 from .store import Store
 from .store.browsing import ARTICLE_SORTS, SNIPPET_CLOSE, SNIPPET_OPEN
 
@@ -263,7 +263,8 @@ def story(store: Store, story_id: int) -> dict:
     for a in articles:
         signals = store.signals(a["id"]) or {}
         facts += [{**f, "article": a["id"]} for f in signals.get("facts_differ", []) if f["source_article"] in in_story]
+    clusters = store.story_clusters(story_id)
     return {**found, "articles": articles,
             "timeline": [{"outlet": outlet, "articles": items} for outlet, items in timeline.items()],
-            "clusters": store.story_clusters(story_id), "quotations": store.story_quotes(story_id),
-            "facts_differ": facts}
+            "clusters": clusters, "quotations": store.story_quotes(story_id), "facts_differ": facts,
+            "several_events_maybe": several_events_maybe(found, clusters)}

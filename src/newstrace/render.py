@@ -232,9 +232,9 @@ def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
         out.append("  none")
     out += ["", "Largest stories (articles that report one event)"]
     for k in s["largest_stories"]:
-        # Undated articles are told apart by their words alone: one subject, perhaps several events.
-        spread = (f"{k['first_published'][:10]} .. {k['last_published'][:10]}" if k["first_published"]
-                  else "undated, one subject (perhaps several events)")
+        spread = f"{k['first_published'][:10]} .. {k['last_published'][:10]}" if k["first_published"] else "undated"
+        if k["several_events_maybe"]:
+            spread += ", one subject (perhaps several events)"
         first = "; ".join(_titled(a, 40) for a in k["first_titles"]) or "first unknown"
         out.append(f"  {k['size']} articles, {k['outlets']} outlets, {spread}: {clip(k['label'] or '(no names)', 40)} "
                    f"(story {k['story']}; first: {first})")

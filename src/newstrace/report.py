@@ -179,13 +179,22 @@ def collection_summary(store: Store, summary: dict | None = None, top: int = 5) 
         clusters.append({**c, "excerpt": " ".join(first.get("passage", "").split())[:160],
                          "earliest_titles": [_named(store, i) for i in c["earliest"][:2]]})
     total, reused = store.find_articles(None, None, None, None, 1e-9, "reused", top, 0)
-    stories = [{**s, "first_titles": [_named(store, i) for i in s["first"][:1]]}
+    stories = [{**s, "first_titles": [_named(store, i) for i in s["first"][:1]],
+                "several_events_maybe": several_events_maybe(s, store.story_clusters(s["story"]))}
                for s in store.story_list("size", STORIES_SHOWN, 0)[1] if s["size"] > 1]
     return {"store": store.location, "summary": summary or {}, "counts": {**counts, "copy_claims": claims},
             "skipped": store.count("skips"), "most_reused": reused, "reusing_articles": total,
             "largest_clusters": clusters, "largest_stories": stories, "date_doubts": {"count": doubts, "articles": dated},
             "facts_changed": {"count": len(changed), "articles": [c for c in changed if "facts" in c]},
             "conflicting_quotations": store.conflicting_quote_groups(top)}
+
+
+def several_events_maybe(story: dict, clusters: list[dict]) -> bool:
+    """Whether a story may join several events: its articles are undated (without dates, two
+    events of one company or campaign are not told apart) and no reprinted passage runs
+    through all of them (``clusters``: the story's clusters, as Browsing.story_clusters gives)."""
+    return not story["first_published"] and not any(c["kind"] == "reuse" and c["in_story"] == story["size"]
+                                                     for c in clusters)
 
 
 def _named(store: Store, article_id: str) -> dict:
