@@ -102,7 +102,7 @@ def _example_records() -> list[dict]:
     return [json.loads(line) for line in (EXAMPLES / "articles.jsonl").read_text("utf-8").splitlines() if line]
 
 
-def test_articles_arriving_later_join_the_stories_one_run_makes(tmp_path):
+def test_articles_arriving_later_join_the_stories_one_run_makes(tmp_path, mode):
     from newstrace.pipeline import detect, ingest
     from newstrace.store import open_store
 
@@ -111,14 +111,14 @@ def test_articles_arriving_later_join_the_stories_one_run_makes(tmp_path):
     earlier = [r for r in records if r not in later]
     with open_store(tmp_path / "one.db") as store:
         ingest(store, [write_jsonl(tmp_path / "all.jsonl", records)])
-        detect(store)
+        detect(store, Settings(stories=mode))
         expected = _story_sets(store)
     with open_store(tmp_path / "grown.db") as store:
         ingest(store, [write_jsonl(tmp_path / "earlier.jsonl", earlier)])
-        detect(store)
+        detect(store, Settings(stories=mode))
         grouped_whole_at = store.story_grouping()[1]
         ingest(store, [write_jsonl(tmp_path / "later.jsonl", later)])
-        summary = detect(store)
+        summary = detect(store, Settings(stories=mode))
         # The arrivals were grouped with the neighbourhoods they joined, not the whole store again.
         assert store.story_grouping() == (len(store.publication_dates()), grouped_whole_at)
         assert 0 < summary["stories_made"] < summary["stories"]
