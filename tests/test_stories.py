@@ -281,3 +281,23 @@ def test_a_story_of_undated_articles_says_it_may_be_several_events(tmp_path, cap
     assert any("Ferrano" in label and "which may be several" in page for label, page in pages.items())
     assert all("which may be several" not in page for label, page in pages.items()
                if "Lissandra" in label or "Corvina" in label)
+
+
+def test_a_storys_page_shows_the_names_its_articles_share(examples_db):
+    """The evidence for a story: the names two or more of its texts print, counted."""
+    from fastapi.testclient import TestClient
+
+    from newstrace.web import create_app
+
+    client = TestClient(create_app(examples_db))
+    spill = next(s for s in client.get("/stories.json").json()["items"] if "wire-001" in s["first"])
+    found = client.get(f"/stories/{spill['story']}.json").json()
+    shared = {n["name"]: n["texts"] for n in found["shared_names"]}
+    members = {a["id"] for a in found["articles"]}
+    texts = {r["id"]: f"{r.get('title', '')}\n{r['text']}" for r in _example_records() if r["id"] in members}
+    assert shared and all(n >= 2 for n in shared.values())
+    for name, n in shared.items():  # each counted in no more of the story's texts (titles too) than print it
+        assert n <= sum(name in t for t in set(texts.values()))
+    assert "Estmark" in shared
+    page = client.get(f"/stories/{spill['story']}").text
+    assert "Names its articles share" in page and "<bdi>Estmark</bdi>" in page

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from .errors import BadQuery, NotFound
 from .report import article_meta, article_report, several_events_maybe, shared_passages
 from .store import Store
+from .stories import Profile, shared_names
 from .store.browsing import ARTICLE_SORTS, SNIPPET_CLOSE, SNIPPET_OPEN
 
 __all__ = ["CLUSTER_KINDS", "MAX_LIMIT", "SNIPPET_CLOSE", "SNIPPET_OPEN", "Page", "article", "articles", "cluster",
@@ -264,7 +265,9 @@ def story(store: Store, story_id: int) -> dict:
         signals = store.signals(a["id"]) or {}
         facts += [{**f, "article": a["id"]} for f in signals.get("facts_differ", []) if f["source_article"] in in_story]
     clusters = store.story_clusters(story_id)
+    profiles = [Profile.unpacked(a, packed) for a, packed in sorted(store.story_profiles(ids).items())]
     return {**found, "articles": articles,
             "timeline": [{"outlet": outlet, "articles": items} for outlet, items in timeline.items()],
+            "shared_names": shared_names(profiles),
             "clusters": clusters, "quotations": store.story_quotes(story_id), "facts_differ": facts,
             "several_events_maybe": several_events_maybe(found, clusters)}

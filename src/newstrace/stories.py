@@ -323,6 +323,24 @@ def _row_dots(m: sparse.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> n
     return found
 
 
+def shared_names(profiles: list[Profile], limit: int = 12) -> list[dict]:
+    """The names two or more of these articles' texts print, as written, with how many texts
+    print each, the most shared first: what the grouping saw them share. (Figures are left out:
+    a profile holds "40,000" as two words, 40 and 000.)"""
+    from .significance import fact_kind
+
+    held = Counter(key for p in profiles for key in p.names)
+    found = []
+    for key, n in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])):
+        if n < 2 or len(found) == limit:
+            break
+        written = Counter(p.surfaces.get(key) for p in profiles if key in p.names and p.surfaces.get(key))
+        name = min(written.items(), key=lambda f: (-f[1], f[0]))[0] if written else None
+        if name and fact_kind(name) == "name":
+            found.append({"name": name, "texts": n})
+    return found
+
+
 def similarity(a: Profile, b: Profile, weights: Weights) -> float:
     """How likely two articles report the same event, from 0 to 1 (see the module's text)."""
     return pair_similarities([(a, b)], weights)[0]
