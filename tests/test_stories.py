@@ -248,9 +248,14 @@ def test_pair_similarities_are_the_rows_dot_products_however_many_are_gathered_a
         assert np.allclose(stories._row_dots(m, a, b), expected, rtol=0, atol=1e-12)
 
 
+def _printed(argv: list[str], capsys) -> list[str]:
+    assert main(argv) == 0
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith("story ")]
+
+
 def test_a_story_of_undated_articles_says_it_may_be_several_events(tmp_path, capsys):
-    """Without dates, events of one subject are not told apart: the summary and the story's
-    page say so, and a dated story's do not."""
+    """Without dates, events of one subject are not told apart: the summary, the stories'
+    listings and the story's page say so, and a dated story's or a reprint's do not."""
     from fastapi.testclient import TestClient
 
     from newstrace.web import create_app
@@ -265,7 +270,10 @@ def test_a_story_of_undated_articles_says_it_may_be_several_events(tmp_path, cap
                {"id": "c", "title": "Dam gives way above Corvina", "source": "One",
                 "text": f"Late news. {SPILL} The regional governor visited the site."},
                {"id": "c2", "title": "Corvina dam burst", "source": "Two",
-                "text": f"From our wire. {SPILL} Schools in the valley stayed closed."}]
+                "text": f"From our wire. {SPILL} Schools in the valley stayed closed."},
+               # and an exact copy, held by the passage the text it copies prints
+               {"id": "c3", "title": "Corvina dam burst (copy)", "source": "Three",
+                "text": f"Late news. {SPILL} The regional governor visited the site."}]
     db = tmp_path / "s.db"
     assert main(["-q", "trace", str(write_jsonl(tmp_path / "in.jsonl", records)), "--db", str(db)]) == 0
     summary = capsys.readouterr().out
@@ -275,9 +283,15 @@ def test_a_story_of_undated_articles_says_it_may_be_several_events(tmp_path, cap
     assert undated and "undated, one subject (perhaps several events)" in undated[0]
     assert dated and "2026-03-03 .. 2026-03-04" in dated[0] and "perhaps" not in dated[0]
     reprinted = [line for line in stories.splitlines() if "Corvina" in line]
-    assert reprinted and "undated" in reprinted[0] and "perhaps" not in reprinted[0]
+    assert reprinted and "3 articles" in reprinted[0] and "undated" in reprinted[0] and "perhaps" not in reprinted[0]
+    listed = {line.split(":", 1)[1].split(" — ")[0].strip(): line for line in _printed(["stories", "--db", str(db)], capsys)}
+    assert any("Ferrano" in label and "perhaps several events" in line for label, line in listed.items())
+    assert all("perhaps" not in line for label, line in listed.items() if "Lissandra" in label or "Corvina" in label)
     client = TestClient(create_app(db))
-    pages = {s["label"]: client.get(f"/stories/{s['story']}").text for s in client.get("/stories.json").json()["items"]}
+    items = client.get("/stories.json").json()["items"]
+    assert {s["several_events_maybe"] for s in items if "Ferrano" in s["label"]} == {True}
+    assert {s["several_events_maybe"] for s in items if "Lissandra" in s["label"] or "Corvina" in s["label"]} == {False}
+    pages = {s["label"]: client.get(f"/stories/{s['story']}").text for s in items}
     assert any("Ferrano" in label and "which may be several" in page for label, page in pages.items())
     assert all("which may be several" not in page for label, page in pages.items()
                if "Lissandra" in label or "Corvina" in label)

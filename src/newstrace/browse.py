@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .errors import BadQuery, NotFound
-from .report import article_meta, article_report, several_events_maybe, shared_passages
+from .report import article_meta, article_report, shared_passages, with_several_events_maybe
 from .store import Store
 from .stories import Profile, shared_names
 from .store.browsing import ARTICLE_SORTS, SNIPPET_CLOSE, SNIPPET_OPEN
@@ -237,6 +237,7 @@ def stories(store: Store, order: str = "size", limit: int = 50, offset: int = 0,
     if order not in STORY_ORDERS:
         raise BadQuery(f"order must be one of {', '.join(STORY_ORDERS)}, not {order!r}")
     total, items = store.story_list(order, limit, offset)
+    items = with_several_events_maybe(store, items)
     named = store.article_names(i for s in items for i in s["first"])
     held = store.story_articles([s["story"] for s in items]) if members else {}
     for s in items:
@@ -264,10 +265,9 @@ def story(store: Store, story_id: int) -> dict:
     for a in articles:
         signals = store.signals(a["id"]) or {}
         facts += [{**f, "article": a["id"]} for f in signals.get("facts_differ", []) if f["source_article"] in in_story]
-    clusters = store.story_clusters(story_id)
     profiles = [Profile.unpacked(a, packed) for a, packed in sorted(store.story_profiles(ids).items())]
-    return {**found, "articles": articles,
+    return {**with_several_events_maybe(store, [found])[0], "articles": articles,
             "timeline": [{"outlet": outlet, "articles": items} for outlet, items in timeline.items()],
             "shared_names": shared_names(profiles),
-            "clusters": clusters, "quotations": store.story_quotes(story_id), "facts_differ": facts,
-            "several_events_maybe": several_events_maybe(found, clusters)}
+            "clusters": store.story_clusters(story_id), "quotations": store.story_quotes(story_id),
+            "facts_differ": facts}

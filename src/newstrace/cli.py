@@ -23,7 +23,7 @@ from .browse import CLUSTER_KINDS
 from .errors import InputError, NewstraceError, NotFound
 from .ingest import ReadSettings, parse_mapping, read_articles
 from .model import Origin, Skip
-from .render import MARKS, percent, quotes_text, article_text, head_text, render_html, render_summary, render_text, terminal_width
+from .render import MARKS, percent, quotes_text, article_text, head_text, render_html, render_summary, render_text, story_spread, terminal_width
 from .report import article_report, article_reports, collection_summary, trace_head
 from .settings import Settings, load_settings, setting_choices, setting_help
 from .store import is_server, open_store, redacted
@@ -319,9 +319,8 @@ def _cmd_stories(args) -> int:
         sys.stdout.write("\n")
         return 0
     for s in found:
-        spread = f"{s['first_published'][:10]} .. {s['last_published'][:10]}" if s["first_published"] else "undated"
         print(f"story {s['story']}: {s['label'] or '(no names)'} — {s['size']} articles, {s['outlets']} outlets, "
-              f"{spread}")
+              f"{story_spread(s)}")
         for a in s["first_articles"]:
             print(f"  first: {a['id']} ({a['source'] or 'no outlet'}, {(a['published'] or 'undated')[:10]}) "
                   f"{a['title']}")

@@ -208,6 +208,14 @@ def _titled(a: dict, width: int = 60) -> str:
     return f"{title}" + (f" ({meta})" if meta else "") + (f" [{a['id']}]" if title != a["id"] else "")
 
 
+def story_spread(story: dict) -> str:
+    """When a story's articles were published, as a listing says it; an undated story that
+    may join several events says so (report.with_several_events_maybe)."""
+    if story["first_published"]:
+        return f"{story['first_published'][:10]} .. {story['last_published'][:10]}"
+    return "undated, one subject (perhaps several events)" if story["several_events_maybe"] else "undated"
+
+
 def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
     """What a trace found, on a screen or two (:func:`~newstrace.report.collection_summary`),
     with where to go next (``next_steps``: command and what it shows)."""
@@ -232,9 +240,7 @@ def render_summary(s: dict, next_steps: list[tuple[str, str]]) -> str:
         out.append("  none")
     out += ["", "Largest stories (articles that report one event)"]
     for k in s["largest_stories"]:
-        spread = f"{k['first_published'][:10]} .. {k['last_published'][:10]}" if k["first_published"] else "undated"
-        if k["several_events_maybe"]:
-            spread += ", one subject (perhaps several events)"
+        spread = story_spread(k)
         first = "; ".join(_titled(a, 40) for a in k["first_titles"]) or "first unknown"
         out.append(f"  {k['size']} articles, {k['outlets']} outlets, {spread}: {clip(k['label'] or '(no names)', 40)} "
                    f"(story {k['story']}; first: {first})")

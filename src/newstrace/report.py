@@ -179,9 +179,8 @@ def collection_summary(store: Store, summary: dict | None = None, top: int = 5) 
         clusters.append({**c, "excerpt": " ".join(first.get("passage", "").split())[:160],
                          "earliest_titles": [_named(store, i) for i in c["earliest"][:2]]})
     total, reused = store.find_articles(None, None, None, None, 1e-9, "reused", top, 0)
-    stories = [{**s, "first_titles": [_named(store, i) for i in s["first"][:1]],
-                "several_events_maybe": several_events_maybe(s, store.story_clusters(s["story"]))}
-               for s in store.story_list("size", STORIES_SHOWN, 0)[1] if s["size"] > 1]
+    stories = with_several_events_maybe(store, [{**s, "first_titles": [_named(store, i) for i in s["first"][:1]]}
+                                                for s in store.story_list("size", STORIES_SHOWN, 0)[1] if s["size"] > 1])
     return {"store": store.location, "summary": summary or {}, "counts": {**counts, "copy_claims": claims},
             "skipped": store.count("skips"), "most_reused": reused, "reusing_articles": total,
             "largest_clusters": clusters, "largest_stories": stories, "date_doubts": {"count": doubts, "articles": dated},
@@ -189,12 +188,13 @@ def collection_summary(store: Store, summary: dict | None = None, top: int = 5) 
             "conflicting_quotations": store.conflicting_quote_groups(top)}
 
 
-def several_events_maybe(story: dict, clusters: list[dict]) -> bool:
-    """Whether a story may join several events: its articles are undated (without dates, two
-    events of one company or campaign are not told apart) and no reprinted passage runs
-    through all of them (``clusters``: the story's clusters, as Browsing.story_clusters gives)."""
-    return not story["first_published"] and not any(c["kind"] == "reuse" and c["in_story"] == story["size"]
-                                                     for c in clusters)
+def with_several_events_maybe(store: Store, stories: list[dict]) -> list[dict]:
+    """Stories (rows with "story", "size" and "first_published"), each with whether it may join
+    several events: it has several articles, they are undated (without dates, two events of one
+    company or campaign are not told apart) and no reprinted passage runs through all of them."""
+    undated = {s["story"] for s in stories if s["size"] > 1 and not s["first_published"]}
+    held = store.stories_one_passage_holds(undated)
+    return [{**s, "several_events_maybe": s["story"] in undated and s["story"] not in held} for s in stories]
 
 
 def _named(store: Store, article_id: str) -> dict:

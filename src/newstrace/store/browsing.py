@@ -331,6 +331,16 @@ class Browsing:
                ORDER BY count(DISTINCT s.article) DESC, c.id""", (story_id,)).fetchall()
         return [{"id": cid, "kind": kind, "size": size, "in_story": n} for cid, kind, size, n in rows]
 
+    def stories_one_passage_holds(self, story_ids) -> set[int]:
+        """Of some stories, those one reprinted passage runs through whole: a reuse cluster
+        holds every article of the story (exact copies are in their original's clusters)."""
+        rows = self.rows_in(
+            """SELECT m.story, s.cluster_id, count(DISTINCT m.article), st.size FROM story_members m
+               JOIN stories st ON st.id = m.story JOIN cluster_spans s ON s.article = m.article
+               JOIN clusters c ON c.id = s.cluster_id AND c.kind = 'reuse'
+               WHERE m.story IN ({marks}) GROUP BY m.story, s.cluster_id, st.size""", story_ids)
+        return {story for story, _, held, size in rows if held == size}
+
     def story_quotes(self, story_id: int) -> list[dict]:
         """The quotations a story's articles print, the most repeated first."""
         rows = self.conn.execute(
