@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from .errors import BadQuery, NotFound
 from .report import article_meta, article_report, shared_passages, with_several_events_maybe
 from .store import Store
-from .stories import Profile, shared_names
+from .stories import Profile, Weights, shared_names
 from .store.browsing import ARTICLE_SORTS, SNIPPET_CLOSE, SNIPPET_OPEN
 
 __all__ = ["CLUSTER_KINDS", "MAX_LIMIT", "SNIPPET_CLOSE", "SNIPPET_OPEN", "Page", "article", "articles", "cluster",
@@ -266,8 +266,10 @@ def story(store: Store, story_id: int) -> dict:
         signals = store.signals(a["id"]) or {}
         facts += [{**f, "article": a["id"]} for f in signals.get("facts_differ", []) if f["source_article"] in in_story]
     profiles = [Profile.unpacked(a, packed) for a, packed in sorted(store.story_profiles(ids).items())]
+    keys = {k for p in profiles for k in p.names}
+    weights = Weights(store.story_word_counts(keys), store.story_grouping()[0])  # as the grouping weighed them
     return {**with_several_events_maybe(store, [found])[0], "articles": articles,
             "timeline": [{"outlet": outlet, "articles": items} for outlet, items in timeline.items()],
-            "shared_names": shared_names(profiles),
+            "shared_names": shared_names(profiles, weights),
             "clusters": store.story_clusters(story_id), "quotations": store.story_quotes(story_id),
             "facts_differ": facts}

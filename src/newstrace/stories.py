@@ -24,7 +24,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -76,11 +76,15 @@ class Profile:
         return cls(article, published, words, names, surfaces, vector)
 
     def with_meaning(self, vector: np.ndarray) -> "Profile":
-        return Profile(self.article, self.published, self.words, self.names, self.surfaces,
-                       vector.astype("<f2").tobytes())
+        return replace(self, meaning=vector.astype("<f2").tobytes())
 
 
 _SENTENCE_OPENERS = set(".!?:;\"“‘([—-\n")
+
+
+def _most_written(forms: Mapping[str, int]) -> str:
+    """The form a name is written in most often (ties: the first in order)."""
+    return min(forms.items(), key=lambda f: (-f[1], f[0]))[0]
 
 
 def profile(article: str, text: str, title: str = "", published: str | None = None, aliases=None,
@@ -114,7 +118,7 @@ def profile(article: str, text: str, title: str = "", published: str | None = No
             forms = surfaces.setdefault(key, {})
             written = part[start:ends[k]]
             forms[written] = forms.get(written, 0) + 1
-    written = {k: min(forms.items(), key=lambda f: (-f[1], f[0]))[0] for k, forms in surfaces.items()}
+    written = {k: _most_written(forms) for k, forms in surfaces.items()}
     return Profile(article, published, words, names, written)
 
 
@@ -225,7 +229,7 @@ class Profiles:
             matrices[kind] = sparse.csr_matrix((data, columns, np.frombuffer(ends, dtype=np.int64)),
                                                shape=(len(self), len(keys)))
         return Vectors(self.articles, self.published, keys, matrices["words"], matrices["names"],
-                       {c: min(forms.items(), key=lambda f: (-f[1], f[0]))[0] for c, forms in self._surfaces.items()},
+                       {c: _most_written(forms) for c, forms in self._surfaces.items()},
                        self.meanings())
 
 
@@ -244,12 +248,16 @@ class Vectors:
     @property
     def link(self) -> float:
         """How alike two articles must be to be neighbours (THRESHOLDS)."""
-        return THRESHOLDS["words" if self.meanings is None else "meaning"][0]
+        return self._thresholds[0]
 
     @property
     def story(self) -> float:
         """How alike on average articles must be to make one story (THRESHOLDS)."""
-        return THRESHOLDS["words" if self.meanings is None else "meaning"][1]
+        return self._thresholds[1]
+
+    @property
+    def _thresholds(self) -> tuple[float, float]:
+        return THRESHOLDS["words" if self.meanings is None else "meaning"]
 
     def lookup_terms(self, row: int) -> list[str]:
         """The article's most telling words, by which its neighbours are found (ties by key:
@@ -323,21 +331,22 @@ def _row_dots(m: sparse.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> n
     return found
 
 
-def shared_names(profiles: list[Profile], limit: int = 12) -> list[dict]:
+def shared_names(profiles: list[Profile], weights: Weights, limit: int = 12) -> list[dict]:
     """The names two or more of these articles' texts print, as written, with how many texts
-    print each, the most shared first: what the grouping saw them share. (Figures are left out:
-    a profile holds "40,000" as two words, 40 and 000.)"""
+    print each: what the grouping saw them share, the most telling first (how many print it
+    times its rarity, as the grouping weighs it: "U.S." and "Corp" come last). Figures are left
+    out: a profile holds "40,000" as two words, 40 and 000."""
     from .significance import fact_kind
 
     held = Counter(key for p in profiles for key in p.names)
     found = []
-    for key, n in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])):
-        if n < 2 or len(found) == limit:
-            break
-        written = Counter(p.surfaces.get(key) for p in profiles if key in p.names and p.surfaces.get(key))
-        name = min(written.items(), key=lambda f: (-f[1], f[0]))[0] if written else None
+    for key, n in sorted(((k, n) for k, n in held.items() if n > 1), key=lambda kv: (-kv[1] * weights.idf(kv[0]), kv[0])):
+        written = Counter(p.surfaces[key] for p in profiles if key in p.surfaces)
+        name = _most_written(written) if written else None
         if name and fact_kind(name) == "name":
             found.append({"name": name, "texts": n})
+            if len(found) == limit:
+                break
     return found
 
 
