@@ -35,8 +35,9 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
+
+from .._core import feature_score
 
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution-model.json.gz"
@@ -52,7 +53,7 @@ class LinearModel:
     bias: float = 0.0
 
     def score(self, features: list[str]) -> float:
-        return self.bias + sum(map(self.weights.get, features, repeat(0.0)))
+        return feature_score(self.weights, features, self.bias)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,8 @@ class _DocView:
     tag: list[str]
     dep: list[str]
     head: list[int]
+    up: list[list[int]]  # each token and its ancestors, up to its sentence's root
+    idx: list[int]  # where each token starts in the paragraph (characters)
     children: list[list[int]]
     left: list[int]  # left_edge
     right: list[int]  # right_edge
@@ -170,12 +173,12 @@ def _view(doc) -> _DocView:
     flags can make it disagree with another's."""
     key = "newstrace.feature_view"
     if key not in doc.user_data:
-        from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+        from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 
         n = len(doc)
         # One array of the attributes' ids, read as strings through one lookup per id.
         rows = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_PUNCT, IS_STOP, IS_SPACE,
-                             SENT_START]).tolist()
+                             SENT_START, IDX]).tolist()
         strings, named = doc.vocab.strings, {}
 
         def column(k: int) -> list[str]:
@@ -195,24 +198,25 @@ def _view(doc) -> _DocView:
             for i in range(lo, hi):
                 sent_start[i], sent_end[i] = lo, hi
         below, left, right = [False] * n, list(range(n)), list(range(n))
-        for i in sorted(range(n), key=lambda i: -_depth(head, i)):  # children before their heads
+        up = [[] for _ in range(n)]
+        for i in range(n):
+            chain, k = up[i], i
+            chain.append(k)
+            while head[k] != k:
+                k = head[k]
+                chain.append(k)
+        for i in sorted(range(n), key=lambda i: -len(up[i])):  # children before their heads
             h = head[i]
             if h != i:
                 below[h] = below[h] or quoted[i] or below[i]
                 left[h], right[h] = min(left[h], left[i]), max(right[h], right[i])
         doc.user_data[key] = _DocView(
-            text, column(1), lemma, column(3), column(4), column(5), head, children, left, right,
+            text, column(1), lemma, column(3), column(4), column(5), head, up, [r[11] for r in rows], children,
+            left, right,
             [bool(r[7]) for r in rows], [bool(r[8]) for r in rows], sent_start, sent_end,
             [bool(r[9]) for r in rows], quoted, below,
             {lo: any(quoted[lo:hi]) for lo, hi in zip(starts, [*starts[1:], n])})
     return doc.user_data[key]
-
-
-def _depth(head: list[int], i: int) -> int:
-    depth = 0
-    while head[i] != i:
-        i, depth = head[i], depth + 1
-    return depth
 
 
 def _bucket(n: int) -> str:
@@ -267,27 +271,19 @@ def _cue_features(v: _DocView, i: int, quoted: list[bool]) -> list[str]:
     return f
 
 
-def _up(v: _DocView, i: int) -> list[int]:
-    """Token ``i`` and its ancestors, up to the root of its sentence."""
-    chain = [i]
-    while v.head[i] != i:
-        i = v.head[i]
-        chain.append(i)
-    return chain
-
-
 def _path(v: _DocView, a: int, b: int) -> str:
     """The dependency path from token ``a`` up to the lowest common ancestor and down to
     ``b``, as labels ("nsubj<" for b the subject of a), or "far" past four steps."""
-    up_a, up_b = _up(v, a), _up(v, b)
-    ids_b = {t: k for k, t in enumerate(up_b)}
-    for k, t in enumerate(up_a):
-        if t in ids_b:
-            j = ids_b[t]
-            if k + j > 4:
-                return "far"
-            return ">".join(v.dep[x] for x in up_a[:k]) + "^" + "<".join(v.dep[x] for x in reversed(up_b[:j]))
-    return "none"  # different sentences
+    up_a, up_b = v.up[a], v.up[b]
+    if up_a[-1] != up_b[-1]:
+        return "none"  # different sentences: different roots
+    # The chains share their tops from the root down to the lowest common ancestor.
+    k, j = len(up_a) - 1, len(up_b) - 1
+    while k and j and up_a[k - 1] == up_b[j - 1]:
+        k, j = k - 1, j - 1
+    if k + j > 4:
+        return "far"
+    return ">".join(v.dep[x] for x in up_a[:k]) + "^" + "<".join(v.dep[x] for x in reversed(up_b[:j]))
 
 
 def pair_features(cue, cand, quoted: list[bool], role: str) -> list[str]:
@@ -558,7 +554,7 @@ def _find(doc, model: AttributionModel) -> list[Found]:
         lo, hi, starts, ends = content_bounds(t, content, source)
         content_span = _chars(doc, _choose(model.content_start, content, starts, lo, "L", quoted),
                               _choose(model.content_end, content, ends, hi, "R", quoted))
-        taken = {content.i, *(i for i in range(len(doc)) if content_span[0] <= doc[i].idx < content_span[1])}
+        taken = {content.i, *(i for i, at in enumerate(view.idx) if content_span[0] <= at < content_span[1])}
         source_span = None
         if source is not None:
             source_span = _chars(doc, *_source_tokens(source, [t, content]))
