@@ -5,7 +5,7 @@ import pytest
 from newstrace.cli import main
 from newstrace.errors import SettingsError
 from newstrace.settings import Settings
-from newstrace.quotes import extract_quotes, parser_for
+from newstrace.quotes import extract_quotes, parser_for, statements
 from newstrace.quotes.group import variant
 
 from conftest import EXAMPLES
@@ -576,6 +576,32 @@ def test_he_and_she_stand_for_people_never_for_a_place_or_a_body():
     quotes = extract_quotes("a", text)
     assert [q.speaker for q in quotes] == [None, None, None]
     assert all(q.how == "pronoun" and "no antecedent" in q.evidence for q in quotes)
+
+
+@pytest.mark.parametrize("speakers", ["rules", "parse"])
+def test_he_is_never_a_country_that_spoke_and_it_stands_for_a_body(speakers, request):
+    """A country quoted ("Japan said") is no "he"; "it" is the body that spoke or was named
+    last (not "England" of "the Bank of England"), never a person, and "it" is never a speaker's
+    name of its own."""
+    parser = request.getfixturevalue("parser") if speakers == "parse" else None
+    text = ("“Exports will recover,” Japan said on Monday.\n\n"
+            "Michael Woodford, the former chief, spoke later. “I get fired for doing the right thing,” he said.\n\n"
+            "“We regret the losses,” the Bank of England said in a statement. “The proposals were adopted in "
+            "2008,” it said.\n\nThe agency Fitch met on Monday. Fitch cut the rating. It said “the debt will rise.”")
+    found = {q.text: q for q in extract_quotes("x", text, parser)}
+    assert found["I get fired for doing the right thing,"].speaker == "Michael Woodford"
+    assert found["The proposals were adopted in 2008,"].speaker == "Bank of England"
+    if parser is not None:  # the rules find no speaker before a quotation that "said" runs into
+        assert found["the debt will rise."].speaker == "Fitch"
+    assert not any(q.speaker and q.speaker.lower() == "it" for q in found.values())
+
+
+def test_it_in_a_statement_stands_for_the_body_named_before(parser):
+    text = ("Michael Woodford praised the board on Monday. The agency Fitch was not convinced.\n\n"
+            "Fitch cut the country's rating. It said the debt would rise next year.")
+    quotes = extract_quotes("x", text, parser)
+    (said,) = [s for s in statements("x", text, quotes, parser) if s.text.startswith("the debt")]
+    assert (said.speaker, said.how, said.speaker_as_written) == ("Fitch", "pronoun", "It")
 
 
 def test_a_person_named_with_a_role_and_an_organisation_is_one_person_the_body_kept_whole():

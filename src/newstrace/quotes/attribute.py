@@ -56,7 +56,7 @@ _INVERTED = re.compile(rf"^\W*(?P<cue>Said|Says|Stated|Added|Asked|Wrote|Explain
 _SIGNED = re.compile(rf"^[^\S\n]*(?P<cue>[―—–-]{{1,2}})[^\S\n]*(?P<sp>{SPEAKER})[^\S\n]*[.,]?[^\S\n]*$")
 _SUBJECT = re.compile(rf"^\W*(?P<sp>{SPEAKER}|{_PRONOUN})\b")
 _ACCORDING = re.compile(rf"according to\s+(?P<sp>{SPEAKER})")
-_PRONOUNS = {"he", "she", "they", "i", "we"}
+_PRONOUNS = {"he", "she", "it", "they", "i", "we"}
 _TITLES = {"Secretary", "State", "President", "Minister", "Senator", "Sen.", "Gov.", "Governor", "Rep.",
            "Dr.", "Mr.", "Mrs.", "Ms.", "General", "Gen.", "Col.", "Capt.", "Captain", "Prime", "Foreign",
            "Defense", "Defence", "Vice", "Chancellor", "Mayor", "Judge", "Justice", "Sir", "Lord",
@@ -368,11 +368,27 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
     say is a man's). ``masked`` has quotation contents blanked, so names inside quotations
     do not count."""
     window = max(0, before - 800)
-    candidates = [(q.speaker_start, q.speaker, "the speaker of an earlier quotation")
-                  for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before]
-    candidates += [(m.start(), core_name(name), "the last person said to speak before it")
-                   for m in _SPEAKING.finditer(masked, window, before)
-                   if _a_person_owned(name := m.group("name") or m.group("apposed"), masked)]
+    spans = [(q.speaker_start, q.speaker_end, q.speaker, "the speaker of an earlier quotation")
+             for q in previous if q.how == "named" and window <= (q.speaker_start or -1) < before]
+    spans += [(m.start(), m.end("name") if m.group("name") else m.end("apposed"), core_name(name),
+               "the last person said to speak before it")
+              for m in _SPEAKING.finditer(masked, window, before)
+              if _a_person_owned(name := m.group("name") or m.group("apposed"), masked)]
+    if pronoun.lower() == "it":
+        # A body need not have spoken: "Fitch cut the rating. It said …". Only a name that
+        # opens a sentence is taken (mid-sentence, "Cypriot banks", "its Azeri office" are no
+        # subjects), one that the text also writes inside a sentence (so a real name, not
+        # "Legal experts"); a description opening a sentence ("The group said …") is the
+        # subject too, and being unnamed leaves "it" unresolved rather than misnamed.
+        for m in _OPENING_SUBJECT.finditer(masked, max(0, before - 400), before):
+            if m.group("described"):
+                spans.append((m.start("described"), m.end("described"), None, ""))
+            elif re.search(rf"[\w,;]\s+{re.escape(name := m.group('name'))}\b", masked):
+                spans.append((m.start("name"), m.end("name"), core_name(name), "the body that opens a sentence before it"))
+    # For "it", a name inside a longer one is that one's mention ("England" of "the Bank of
+    # England said"); a person's shorter canonical name is no other person.
+    candidates = [(at, name, why) for at, end, name, why in spans
+                  if pronoun.lower() != "it" or not any(lo < at < hi or (lo == at and end < hi) for lo, hi, _, _ in spans)]
     fits = lambda name: _could_be(pronoun, name, masked)  # noqa: E731
 
     def mentioned(lo: int, hi: int, last: bool = True):
@@ -386,6 +402,12 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
 
     since = before
     for at, name, why in sorted(candidates, key=lambda c: c[0], reverse=True):
+        if pronoun.lower() == "it" and name and " " not in name and name[:1].islower():
+            if name.lower() in _RELATIVE_OR_PERSONAL:
+                continue  # an earlier statement's unresolved "that" or "he"
+            name = None  # "the firm said …": a body, but one the text does not name here
+        if name is None:
+            return None, ""  # the nearest subject is a body the text does not name here
         if fits(name):
             return name, why
         # The speaker nearest before cannot be the pronoun ("she" after Mr. Okafor): a person
@@ -395,6 +417,8 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
         if named_since:
             return named_since, "the last name mentioned before it, after a speaker it cannot stand for"
         since = at
+    if pronoun.lower() == "it":
+        return None, ""  # a body is not guessed from names mentioned in passing
     if quotation is not None:
         same = next(mentioned(before, quotation, last=False), None)
         if same:
@@ -471,14 +495,17 @@ def _gender(name: str, masked: str) -> str | None:
 
 def _could_be(pronoun: str, name: str | None, masked: str) -> bool:
     """Whether a pronoun can stand for an earlier speaker or name: any for "they" or "we";
-    for "he" or "she" a person's name ("she" is not an earlier quotation's "green coffee
-    extract", nor "he" an embassy, "North Korea", "Super Tuesday", the "FBI", "Democratic
-    Sen" of "Democratic Sen. Claire McCaskill", nor "Demonstrators" opening a sentence), not
-    of the other gender as far as :func:`_gender` can tell."""
+    for "it" a body (:func:`_stands_for_a_body`); for "he" or "she" a person's name ("she" is not an
+    earlier quotation's "green coffee extract", nor "he" an embassy, "Japan", "North Korea",
+    "Super Tuesday", the "FBI", "Democratic Sen" of "Democratic Sen. Claire McCaskill", nor
+    "Demonstrators" opening a sentence), not of the other gender as far as :func:`_gender`
+    can tell."""
+    if pronoun.lower() == "it":
+        return _stands_for_a_body(name, masked)
     if pronoun.lower() not in ("he", "she"):
         return bool(name)
-    if not _names_a_person(name):
-        return False
+    if not _names_a_person(name) or (name in _places() and not _after_a_given_name(name, masked)):
+        return False  # "Japan", but not Congressman Meyer "London"
     words = name.split()
     if words[-1].lower().strip(".") in _ABBREVIATIONS or words[-1] in _DAYS or (len(words) > 1 and words[0] in _PLACE_WORDS) \
             or any(_POSSESSIVE.search(w) for w in words[:-1]):  # "Crutcher’s SUV"
@@ -486,6 +513,50 @@ def _could_be(pronoun: str, name: str | None, masked: str) -> bool:
     if len(words) == 1 and not _one_word_name(name, masked):
         return False
     return _gender(name, masked) in (None, pronoun.lower())
+
+
+# What opens a sentence: a name ("Fitch", "Bank of England", "Olympus Corp") or the
+# description of a body ("The company", "The group").
+_OPENING_SUBJECT = re.compile(
+    rf"(?:^|(?<=[.!?])[”\"’]?\s+|\n)(?:(?P<described>The\s+(?:[a-z]+\s+)?(?:company|firm|group|bank|government|"
+    rf"ministry|agency|carrier|lender|insurer|maker|automaker|retailer|regulator|court|party|fund|board|exchange|"
+    rf"operator|council|committee|report|study|statement)\b)|(?P<name>{_WORD}(?:[^\S\n]+(?:(?:of|for|and|the|&)"
+    rf"[^\S\n]+)*{_WORD})*))", re.M)
+
+
+_RELATIVE_OR_PERSONAL = frozenset({"who", "whom", "which", "that", *_PRONOUNS})
+
+
+def _stands_for_a_body(name: str | None, masked: str) -> bool:
+    """Whether "it" can stand for a name: an organisation's ("Bank of England", "Olympus
+    Corp", "Knight Capital Group"), an acronym ("FDA", "BoE"), a news agency, a country or
+    city ("Japan said it would …"), or a name the text gives no sign of being a person's —
+    no given name, title or gender, and a word alone never written after a given name
+    ("Olympus", "Fitch"; not "Langton" after "David Langton")."""
+    if not name:
+        return False
+    words = name.split()
+    if words[-1].endswith("s") and words[-1].islower():
+        return False  # "Legal experts", "analysts": people
+    if any(w.strip(".") in _BODY_ENDINGS for w in words) or name in _places() or _agency_named(name):
+        return True
+    if words[0] in given_names() or words[0] in _TITLES or words[0] + "." in _TITLES or _gender(name, masked):
+        return False
+    return len(words) > 1 or not _after_a_given_name(name, masked)
+
+
+@lru_cache(maxsize=1024)
+def _after_a_given_name(word: str, masked: str) -> bool:
+    """Whether the text writes ``word`` after a given name or a title somewhere, so as a
+    person's surname ("Rovnag Abdullayev", "SOCAR chief Rovnag Abdullayev", "Congressman
+    London"): after a capitalised word that is no owner ("Japan's"), heading ("CAPS"),
+    compound ("Tokyo-based"), place or day."""
+    for m in re.finditer(rf"(?<![\w’'-]){re.escape(word)}\b", masked):
+        given = (_given_before(masked, m.start()) or "").split()
+        if given and not _POSSESSIVE.search(given[-1]) and not _shouting(given[-1]) and "-" not in given[-1] \
+                and given[-1] not in _places() and given[-1] not in _DAYS:
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)
