@@ -580,12 +580,13 @@ def test_he_and_she_stand_for_people_never_for_a_place_or_a_body():
 
 @pytest.mark.parametrize("speakers", ["rules", "parse"])
 def test_he_is_never_a_country_that_spoke_and_it_stands_for_a_body(speakers, request):
-    """A country quoted ("Japan said") is no "he"; "it" is the body that spoke or was named
+    """A country or a company quoted ("Japan said", "Olympus said") is no "he"; "it" is the body that spoke or was named
     last (not "England" of "the Bank of England"), never a person, and "it" is never a speaker's
     name of its own."""
     parser = request.getfixturevalue("parser") if speakers == "parse" else None
-    text = ("“Exports will recover,” Japan said on Monday.\n\n"
-            "Michael Woodford, the former chief, spoke later. “I get fired for doing the right thing,” he said.\n\n"
+    text = ("“Exports will recover,” Japan said on Monday. Olympus Corp sacked its chief, Michael Woodford, "
+            "on Friday.\n\n“There are no grounds for dismissal,” Olympus said. "
+            "“I get fired for doing the right thing,” he said.\n\n"
             "“We regret the losses,” the Bank of England said in a statement. “The proposals were adopted in "
             "2008,” it said.\n\nThe agency Fitch met on Monday. Fitch cut the rating. It said “the debt will rise.”")
     found = {q.text: q for q in extract_quotes("x", text, parser)}

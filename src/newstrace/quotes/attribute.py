@@ -510,9 +510,19 @@ def _could_be(pronoun: str, name: str | None, masked: str) -> bool:
     if words[-1].lower().strip(".") in _ABBREVIATIONS or words[-1] in _DAYS or (len(words) > 1 and words[0] in _PLACE_WORDS) \
             or any(_POSSESSIVE.search(w) for w in words[:-1]):  # "Crutcher’s SUV"
         return False
-    if len(words) == 1 and not _one_word_name(name, masked):
+    if len(words) == 1 and (not _one_word_name(name, masked) or _short_for_a_body(name, masked)):
         return False
     return _gender(name, masked) in (None, pronoun.lower())
+
+
+_BODY_AFTER = re.compile(rf"[^\S\n]+(?:{'|'.join(sorted(_BODY_ENDINGS))})\b\.?")
+
+
+@lru_cache(maxsize=1024)
+def _short_for_a_body(word: str, masked: str) -> bool:
+    """Whether the text writes a one-word name as a body's name elsewhere: "Olympus" of
+    "Olympus Corp", "Barclays" of "Barclays Bank"."""
+    return any(_BODY_AFTER.match(masked, m.end()) for m in re.finditer(rf"(?<![\w’'-]){re.escape(word)}\b", masked))
 
 
 # What opens a sentence: a name ("Fitch", "Bank of England", "Olympus Corp") or the
