@@ -71,6 +71,19 @@ def test_the_shipped_model_reads_reported_speech(parser):
     assert find_in_paragraph(doc, model) == []
 
 
+def test_content_stays_in_its_sentence_in_a_text_without_paragraphs(parser):
+    """A text that lost its line breaks is one long paragraph: a cue closing its sentence
+    attributes what comes before it, not the next sentence; after a colon the next one."""
+    model = shipped_model()
+    doc = parser("Officials said the president wanted to consult party leaders first. They would meet on "
+                 "Tuesday afternoon, a press release from the presidency said on Monday. If the country signs "
+                 "up for the rescue program it will join the ranks of Greece, Ireland and Portugal.")
+    found = {source: content for _, source, content in _spans(doc, find_in_paragraph(doc, model))}
+    assert found["a press release from the presidency"] == "They would meet on Tuesday afternoon"
+    doc = parser("The minister was asked about the talks. He said: The talks will go on until Friday.")
+    assert ("He", "The talks will go on until Friday") in [(s, c) for _, s, c in _spans(doc, find_in_paragraph(doc, model))]
+
+
 def _polnear(split: str, limit: int):
     root = shared_path("data", "polnear")
     anns = {}
