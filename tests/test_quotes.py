@@ -597,6 +597,14 @@ def test_he_is_never_a_country_that_spoke_and_it_stands_for_a_body(speakers, req
     assert not any(q.speaker and q.speaker.lower() == "it" for q in found.values())
 
 
+def test_an_attribution_to_no_one_is_no_statement(parser):
+    """"are expected to grow", "It was unclear whether": the models find an attribution with no
+    source; a statement needs someone who made it."""
+    text = ("Shipments of tablets are expected to grow 90 percent this year. It was unclear whether the plan "
+            "would work. Analysts said demand would recover.")
+    assert [(s.text, s.speaker) for s in statements("x", text, [], parser)] == [("demand would recover", "Analysts")]
+
+
 def test_it_in_a_statement_stands_for_the_body_named_before(parser):
     text = ("Michael Woodford praised the board on Monday. The agency Fitch was not convinced.\n\n"
             "Fitch cut the country's rating. It said the debt would rise next year.")
