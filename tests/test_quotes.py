@@ -633,6 +633,10 @@ def test_a_person_named_with_a_role_and_an_organisation_is_one_person_the_body_k
     ("“It is a good step forward,” said Steven Udvar-Hazy, chairman and chief executive of Air Lease Corp, "
      "which has 12 787s on order.", "Steven Udvar-Hazy", "Air Lease Corp"),
     ("“Prices will rise,” said Macquarie's Schachter.", "Schachter", "Macquarie"),
+    ("“Prices will rise,” said Cindy Schipani, professor of business law at the University of Michigan.",
+     "Cindy Schipani", "University of Michigan"),
+    ("“Prices will rise,” said Cristino Naguiat, chairman of the state-owned Philippine Amusement & Gaming Corp.",
+     "Cristino Naguiat", "Philippine Amusement & Gaming Corp"),
     # A place, a people, a post, a faith, or a post held once is no body the speaker speaks for.
     ("“The case is weak,” said Moorfield Storey, a Boston lawyer.", "Moorfield Storey", None),
     ("“Rates will stay low,” German Finance Minister Wolfgang Schaeuble said.", "Wolfgang Schaeuble", None),

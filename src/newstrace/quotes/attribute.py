@@ -764,12 +764,14 @@ _A_POST = re.compile(rf"{_POST}$")
 _POST_BEFORE = re.compile(rf"(?:^|(?<=[\s(“\"]))(?P<org>{_BODY})(?:[’']s[^\S\n]+(?:{_SMALL}{{0,3}}(?:{_POST}[^\S\n]+)+)?"
                           rf"|[^\S\n]+(?P<small>{_SMALL}{{0,3}}){_POST}[^\S\n]+(?:{_POST}[^\S\n]+)*)$")
 # Right after a name: ", director of the Syrian Observatory for Human Rights", ", an analyst at
-# Citi", ", chairman and chief executive of Air Lease Corp", ", professor of law at the
-# University of Richmond", ", Apple's chief executive", ", a Pentagon spokesman".
+# Citi", ", chairman and chief executive of Air Lease Corp", ", professor of business law at
+# the University of Michigan", ", chairman of the state-owned Philippine Amusement & Gaming
+# Corp", ", Apple's chief executive", ", a Pentagon spokesman".
 _POST_AFTER = re.compile(
     rf"[^\S\n]*,[^\S\n]+(?:(?:the|a|an|its|who[^\S\n]+is(?:[^\S\n]+(?:the|a|an))?)[^\S\n]+)?"
     rf"(?:(?:[\w-]+[^\S\n]+){{0,3}}?{_POST}(?:[^\S\n]+(?:and|&)[^\S\n]+(?:[\w-]+[^\S\n]+){{0,2}}?{_POST})?"
-    rf"(?:[^\S\n]+of[^\S\n]+[a-z]+)?[^\S\n]+(?:of|for|at|with|from)[^\S\n]+(?:the[^\S\n]+)?(?P<after>{_BODY})"
+    rf"(?:[^\S\n]+of(?:[^\S\n]+[a-z]+){{1,3}}?)?[^\S\n]+(?:of|for|at|with|from)[^\S\n]+(?:the[^\S\n]+)?"
+    rf"(?:[a-z]+-[a-z]+[^\S\n]+)?(?P<after>{_BODY})"
     rf"|(?:the[^\S\n]+)?(?P<owner>{_BODY})[’']s[^\S\n]+{_SMALL}{{0,3}}{_POST}"
     rf"|(?P<before>{_BODY})[^\S\n]+{_SMALL}{{0,3}}{_POST})")
 # What may follow a body named after a post: a mark, the end, or a word that is not a noun
