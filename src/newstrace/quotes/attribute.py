@@ -57,6 +57,7 @@ _SIGNED = re.compile(rf"^[^\S\n]*(?P<cue>[―—–-]{{1,2}})[^\S\n]*(?P<sp>{SPE
 _SUBJECT = re.compile(rf"^\W*(?P<sp>{SPEAKER}|{_PRONOUN})\b")
 _ACCORDING = re.compile(rf"according to\s+(?P<sp>{SPEAKER})")
 _PRONOUNS = {"he", "she", "it", "they", "i", "we"}
+RELATIVE = frozenset(("who", "whom", "which", "that"))
 _TITLES = {"Secretary", "State", "President", "Minister", "Senator", "Sen.", "Gov.", "Governor", "Rep.",
            "Dr.", "Mr.", "Mrs.", "Ms.", "General", "Gen.", "Col.", "Capt.", "Captain", "Prime", "Foreign",
            "Defense", "Defence", "Vice", "Chancellor", "Mayor", "Judge", "Justice", "Sir", "Lord",
@@ -385,10 +386,13 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
                 spans.append((m.start("described"), m.end("described"), None, ""))
             elif re.search(rf"[\w,;]\s+{re.escape(name := m.group('name'))}\b", masked):
                 spans.append((m.start("name"), m.end("name"), core_name(name), "the body that opens a sentence before it"))
-    # For "it", a name inside a longer one is that one's mention ("England" of "the Bank of
-    # England said"); a person's shorter canonical name is no other person.
-    candidates = [(at, name, why) for at, end, name, why in spans
-                  if pronoun.lower() != "it" or not any(lo < at < hi or (lo == at and end < hi) for lo, hi, _, _ in spans)]
+        # A name inside a longer one is that one's mention ("England" of "the Bank of England
+        # said"); an earlier statement's unresolved "that" or "he" is no one; a speaker
+        # written as a bare noun ("the firm said") is a body the text does not name here.
+        spans = [(at, end, None if name and " " not in name and name[:1].islower() else name, why)
+                 for at, end, name, why in spans if not (name and name.lower() in RELATIVE | _PRONOUNS)
+                 and not any(lo < at < hi or (lo == at and end < hi) for lo, hi, _, _ in spans)]
+    candidates = [(at, name, why) for at, _, name, why in spans]
     fits = lambda name: _could_be(pronoun, name, masked)  # noqa: E731
 
     def mentioned(lo: int, hi: int, last: bool = True):
@@ -402,10 +406,6 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
 
     since = before
     for at, name, why in sorted(candidates, key=lambda c: c[0], reverse=True):
-        if pronoun.lower() == "it" and name and " " not in name and name[:1].islower():
-            if name.lower() in _RELATIVE_OR_PERSONAL:
-                continue  # an earlier statement's unresolved "that" or "he"
-            name = None  # "the firm said …": a body, but one the text does not name here
         if name is None:
             return None, ""  # the nearest subject is a body the text does not name here
         if fits(name):
@@ -532,9 +532,6 @@ _OPENING_SUBJECT = re.compile(
     rf"ministry|agency|carrier|lender|insurer|maker|automaker|retailer|regulator|court|party|fund|board|exchange|"
     rf"operator|council|committee|report|study|statement)\b)|(?P<name>{_WORD}(?:[^\S\n]+(?:(?:of|for|and|the|&)"
     rf"[^\S\n]+)*{_WORD})*))", re.M)
-
-
-_RELATIVE_OR_PERSONAL = frozenset({"who", "whom", "which", "that", *_PRONOUNS})
 
 
 def _stands_for_a_body(name: str | None, masked: str) -> bool:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..errors import MissingExtraError, SettingsError
 from ..settings import setting_choices
 from ..model import Statement
-from .attribute import (_PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, headline_end, in_full,
+from .attribute import (RELATIVE, _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, headline_end, in_full,
                         mask_headline, mask_quotes, speaker_orgs)
 from .marks import LABELS
 from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, may_attribute, shipped_model
@@ -473,7 +473,7 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
         as_written = text[a.source[0]:a.source[1]]
         who = dict(speaker=a.speaker, speaker_as_written=as_written, speaker_start=a.source[0],
                    speaker_end=a.source[1], how="named", evidence=f"the source of “{cue['cue']}”")
-        if as_written.lower() in _RELATIVE and a.speaker and a.speaker.lower() not in _RELATIVE:
+        if as_written.lower() in RELATIVE and a.speaker and a.speaker.lower() not in RELATIVE:
             who.update(how="pronoun", evidence=f"“{as_written}” stands for {a.speaker} (parse: the noun its "
                                                f"clause describes)")
         elif as_written.lower() in _PRONOUNS:
@@ -509,13 +509,12 @@ def _learned_speaker(q, doc, offset: int, quotations: list[tuple[int, int]]):
     return None
 
 
-_RELATIVE = frozenset(("who", "whom", "which", "that"))
 
 
 def _relative_antecedent(token):
     """The noun a relative pronoun stands for ("Walid al-Moallem, who said …" → al-Moallem),
     or None: a relative pronoun is never the speaker itself."""
-    if token is not None and token.lower_ in _RELATIVE and token.head.dep_ == "relcl" \
+    if token is not None and token.lower_ in RELATIVE and token.head.dep_ == "relcl" \
             and token.head.head.pos_ in ("PROPN", "NOUN"):
         return token.head.head
     return None
