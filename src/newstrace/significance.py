@@ -97,7 +97,7 @@ class Significance:
 
 
 @lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
+def zipf(word: str) -> float:
     """The word's frequency in English on wordfreq's Zipf scale (log10 per billion words;
     0 for a word the table does not hold). Imported on first use: the table takes a moment."""
     from wordfreq import zipf_frequency
@@ -111,7 +111,7 @@ def rarity(word: str) -> float:
     >>> rarity("the"), rarity("said"), rarity("Konashenkov") > 3
     (0.0, 0.0, True)
     """
-    return max(0.0, min(RARITY_MAX, RARITY_FROM_ZIPF - _zipf(word)))
+    return max(0.0, min(RARITY_MAX, RARITY_FROM_ZIPF - zipf(word)))
 
 
 # --- facts ---------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def facts_of(ops: Sequence[WordOp]) -> list[tuple[int, WordOp, str]]:
             continue
         elif ka == kb == "number" and None not in (_value(op.a), _value(op.b)) and _value(op.a) != _value(op.b):
             found.append((k, op, "number"))
-        elif ka == kb == "name" and _zipf(op.a) > 0 and _zipf(op.b) > 0:
+        elif ka == kb == "name" and zipf(op.a) > 0 and zipf(op.b) > 0:
             kind = name_kind(ops, k)
             if kind == "person" or _is_name(op.a) and _is_name(op.b):
                 found.append((k, op, kind))
@@ -232,7 +232,7 @@ def _garbled(word: str) -> bool:
     letters = "".join(c for c in word if c.isalpha())
     if len(letters) < 3 or word.istitle() and word.isalpha() or word.isupper():
         return False
-    return _zipf(word.lower()) == 0
+    return zipf(word.lower()) == 0
 
 
 def word_changes(ops: Sequence[WordOp]) -> tuple[dict[int, str], set[int]]:
@@ -297,7 +297,7 @@ def rewordings(ops: Sequence[WordOp]) -> list[tuple[str, str]]:
     changed, _ = word_changes(ops)
     return [(op.b.lower(), op.a.lower()) for k, op in enumerate(ops)
             if op.kind in ("variant", "substituted") and k not in changed and _rewordable(op.a, op.b)
-            and not slip(op.a, op.b) and min(_zipf(op.a.lower()), _zipf(op.b.lower())) >= _WRITTEN_ZIPF]
+            and not slip(op.a, op.b) and min(zipf(op.a.lower()), zipf(op.b.lower())) >= _WRITTEN_ZIPF]
 
 
 def _rewordable(a: str, b: str) -> bool:
@@ -309,7 +309,7 @@ def _rewordable(a: str, b: str) -> bool:
         return False
     if any(c.isdigit() for c in a + b):
         return False
-    return not (a[:1].isupper() and b[:1].isupper() and min(_zipf(a), _zipf(b)) < _COMMON_ZIPF)
+    return not (a[:1].isupper() and b[:1].isupper() and min(zipf(a), zipf(b)) < _COMMON_ZIPF)
 
 
 # Words this common (wordfreq's Zipf scale) capitalised are a sentence's first word, not a name.
@@ -341,7 +341,7 @@ _QUESTION = {"person": "who", "place": "where", "organisation": "where", "other"
 def _is_name(word: str, common: float = _COMMON_AS_WORD) -> bool:
     """A capitalised word or an acronym that is no word this ``common`` in English (Zipf)
     capitalised. The word itself must tell: its neighbours carry no stops."""
-    return fact_kind(word) == "name" and _zipf(word.lower()) < common
+    return fact_kind(word) == "name" and zipf(word.lower()) < common
 
 
 _PLACE_BEFORE = frozenset("in at near from to outside across into towards toward".split())

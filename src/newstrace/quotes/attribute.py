@@ -123,6 +123,11 @@ def core_name(as_written: str) -> str:
         else:
             break
     run.reverse()
+    # A subheading run into the next sentence ("PAYOUT CAPS Nasdaq", "BANK LENDING Analysts"):
+    # the words in capitals before the name, when one of them is an English word.
+    shouted = next((k for k, w in enumerate(run) if not _shouting(w)), len(run))
+    if 0 < shouted < len(run) and any(_heading_word(w) for w in run[:shouted]):
+        run = run[shouted:]
     agency = _agency_at_end(run)
     if agency:
         return agency  # "Damascus SANA": a dateline's place before the agency that speaks
@@ -161,6 +166,23 @@ def core_name(as_written: str) -> str:
         keep = run[-2][-1:] == "." or run[-3] in given_names() or (run[-2] in _SURNAME_PARTS and not _shouting(run[-3]))
         run = run[-3:] if keep else run[-2:]
     return " ".join(run) if run else " ".join(words)
+
+
+# A word in capitals this common in English (wordfreq's Zipf scale) is a word shouted, not
+# an acronym: "PROGRESS" 4.8, "CAPS" 4.2 against "HSBC" 3.1, "NYSE" 3.0, "BATS" 3.8,
+# "KDDI"; "NASA" (4.4) and "NATO" (4.2) pass too, but stand before an office and a person's
+# name, which the name is then taken from, or alone.
+_SHOUTED_ZIPF = 4.0
+
+
+def _heading_word(word: str) -> bool:
+    """Whether a word in capitals at a name's front is a subheading's (texts that lost their
+    line breaks run "PAYOUT CAPS" into "Nasdaq said …"): an English word of four letters or
+    more, not an agency's name."""
+    from ..significance import zipf
+
+    return len(word) >= 4 and word.isalpha() and word.isupper() and zipf(word.lower()) >= _SHOUTED_ZIPF \
+        and not _agency_named(word)
 
 
 def _agency_named(phrase: str) -> str | None:
