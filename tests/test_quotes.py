@@ -740,6 +740,11 @@ def test_quotations_and_statements_share_one_parse_per_paragraph(parser):
     ("Environment Minister Lena Havik", "Lena Havik"),
     ("Democratic nominee Hillary Rodham Clinton", "Hillary Rodham Clinton"),  # a middle name stays
     ("Former Hewlett-Packard CEO Carly Fiorina", "Carly Fiorina"),
+    # A subheading run into the sentence (a text that lost its line breaks); acronyms stay.
+    ("PAYOUT CAPS Nasdaq", "Nasdaq"),
+    ("BANK LENDING Analysts", "Analysts"),
+    ("HSBC Holdings Plc", "HSBC Holdings Plc"),
+    ("NYSE Euronext", "NYSE Euronext"),
 ])
 def test_a_speaker_phrase_is_canonicalised_to_the_name_in_it(as_written, name):
     from newstrace.quotes.attribute import core_name
