@@ -170,7 +170,7 @@ def core_name(as_written: str) -> str:
 
 # A word in capitals this common in English (wordfreq's Zipf scale) is a word shouted, not
 # an acronym: "PROGRESS" 4.8, "CAPS" 4.2 against "HSBC" 3.1, "NYSE" 3.0, "BATS" 3.8,
-# "KDDI"; "NASA" (4.4) and "NATO" (4.2) pass too, but stand before an office and a person's
+# "KDDI"; "NASA" (4.2) and "NATO" (4.0) pass too, but stand before an office and a person's
 # name, which the name is then taken from, or alone.
 _SHOUTED_ZIPF = 4.0
 
