@@ -358,7 +358,9 @@ def _content_candidates(v: _DocView, u: int) -> list[int]:
     # text that lost its line breaks) otherwise offered the content model the next sentence's
     # root for "They would meet on Tuesday, a press release said." and it took it; on PolNeAR
     # dev, whose paragraphs are short, source and cue F1 rose 0.006, content stayed 0.793.
-    # (The shipped model was fitted with the next sentence offered always.)
+    # (The shipped model was fitted with the next sentence offered always; refitted with this
+    # rule it rose at most 0.004 on PolNeAR dev but read worse on Reuters news — four new
+    # non-statements in 800 — so it was not shipped: docs/quotes-sample-modern.md.)
     if hi < len(v.text) and ":" in v.text[u:hi]:
         hi = v.sent_end[hi]
     return [i for i in range(lo, hi) if not v.punct[i] and i != u]
