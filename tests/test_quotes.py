@@ -605,6 +605,16 @@ def test_an_attribution_to_no_one_is_no_statement(parser):
     assert [(s.text, s.speaker) for s in statements("x", text, [], parser)] == [("demand would recover", "Analysts")]
 
 
+def test_a_credit_line_is_no_statement(parser):
+    """"(Reporting by …, Writing by Tarmo Virki)" names the staff, not a source of the sentence
+    before; "Writing in his outlook, Bill Gross said" is Gross's statement."""
+    text = ("Finland expects growth to slow. In June, the finance ministry forecast growth of 1.0 percent. "
+            "(Reporting By Terhi Kinnunen, Writing by Tarmo Virki; Editing by John Stonestreet)\n\n"
+            "Writing in his monthly outlook, Bill Gross said the Fed would keep rates low.")
+    speakers = {s.speaker for s in statements("x", text, [], parser)}
+    assert "Tarmo Virki" not in speakers and "Bill Gross" in speakers
+
+
 def test_it_in_a_statement_stands_for_the_body_named_before(parser):
     text = ("Michael Woodford praised the board on Monday. The agency Fitch was not convinced.\n\n"
             "Fitch cut the country's rating. It said the debt would rise next year.")

@@ -16,6 +16,7 @@ from functools import lru_cache
 from ..errors import MissingExtraError, SettingsError
 from ..settings import setting_choices
 from ..model import Statement
+from ..significance import byline_spans
 from .attribute import (RELATIVE, _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, headline_end, in_full,
                         mask_headline, mask_quotes, speaker_orgs)
 from .marks import LABELS
@@ -463,11 +464,14 @@ def statements(article_id: str, text: str, quotes: list, parser) -> list[Stateme
     headline = headline_end(text)
     masked = mask_headline(mask_quotes(text, [(q.start, q.end) for q in quotes]), headline)
     found: list[Statement] = []
+    credits = byline_spans(text)
     for a in attributions(text, quotes, parser):
         if a.kind in ("quotation", "stance"):
             continue
         if a.source is None or a.source[0] < headline <= a.content[0]:
             continue  # no source, or a headline, which speaks no statement of the body
+        if a.cue and any(lo <= a.cue[0] < hi for lo, hi in credits):
+            continue  # "(Reporting by …, Writing by Tarmo Virki)": the staff, not a source
         cue = dict(cue=text[a.cue[0]:a.cue[1]], cue_start=a.cue[0], cue_end=a.cue[1]) if a.cue else \
             dict(cue=None, cue_start=None, cue_end=None)
         as_written = text[a.source[0]:a.source[1]]
