@@ -597,6 +597,16 @@ def test_he_is_never_a_country_that_spoke_and_it_stands_for_a_body(speakers, req
     assert not any(q.speaker and q.speaker.lower() == "it" for q in found.values())
 
 
+def test_he_is_no_place_the_text_passed_between():
+    """A 1916 page: "he" after a dateline's place and a ship's route is no one named; "the
+    Grand Banks" (passed between) is no person, and the heading's capitals no name."""
+    text = ("Between the Grand Banks and the Nantucket shoals lightship, the liner was in a heavy storm.\n"
+            "COMPTROLLER'S CALL\nMADE MORE EXACTING\nWashington, Jan. 6. In today's call the comptroller goes "
+            "further than before. He asks for a list of loans “upon which interest was charged or collected.”")
+    (quote,) = extract_quotes("a", text)
+    assert quote.speaker is None and quote.how == "pronoun"
+
+
 def test_an_attribution_to_no_one_is_no_statement(parser):
     """"are expected to grow", "It was unclear whether": the models find an attribution with no
     source; a statement needs someone who made it."""

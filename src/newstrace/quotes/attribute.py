@@ -8,6 +8,8 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+from ..significance import zipf
+
 _CUES = ("said|says|say|told|tells|added|adds|warned|warns|stated|states|explained|explains|noted|notes|"
          "asked|asks|argued|argues|insisted|insists|claimed|claims|declared|declares|wrote|writes|"
          "tweeted|posted|announced|announces|replied|replies|responded|continued|recalled|acknowledged|"
@@ -179,8 +181,6 @@ def _heading_word(word: str) -> bool:
     """Whether a word in capitals at a name's front is a subheading's (texts that lost their
     line breaks run "PAYOUT CAPS" into "Nasdaq said …"): an English word of four letters or
     more, not an agency's name."""
-    from ..significance import zipf
-
     return len(word) >= 4 and word.isalpha() and word.isupper() and zipf(word.lower()) >= _SHOUTED_ZIPF \
         and not _agency_named(word)
 
@@ -459,14 +459,7 @@ def _a_person_owned(name: str, masked: str) -> bool:
     "Britain's Channel") is a person's: the text names them in full elsewhere ("Peter
     Levene"). A name with no owner is let through."""
     owned = _OWNER.search(name)
-    if not owned:
-        return True
-    last = owned.group("owned").split()[-1]
-    for m in re.finditer(rf"(?<![\w’'-]){re.escape(last)}\b", masked):
-        given = (_given_before(masked, m.start()) or "").split()
-        if given and not _POSSESSIVE.search(given[-1]) and not _shouting(given[-1]) and given[-1] not in _TITLES:
-            return True
-    return False
+    return not owned or _after_a_given_name(owned.group("owned").split()[-1], masked)
 
 
 @lru_cache(maxsize=1)
@@ -578,8 +571,8 @@ def _stands_for_a_body(name: str | None, masked: str) -> bool:
 def _after_a_given_name(word: str, masked: str) -> bool:
     """Whether the text writes ``word`` after a given name or a title somewhere, so as a
     person's surname ("Rovnag Abdullayev", "SOCAR chief Rovnag Abdullayev", "Congressman
-    London"): after a capitalised word that is no owner ("Japan's"), heading ("CAPS"),
-    compound ("Tokyo-based"), place or day."""
+    London", "Peter Levene"): after a capitalised word that is no owner ("Japan's"),
+    heading ("CAPS"), compound ("Tokyo-based"), place or day."""
     for m in re.finditer(rf"(?<![\w’'-]){re.escape(word)}\b", masked):
         given = (_given_before(masked, m.start()) or "").split()
         if given and not _POSSESSIVE.search(given[-1]) and not _shouting(given[-1]) and "-" not in given[-1] \
@@ -609,7 +602,7 @@ def _one_word_name(word: str, masked: str) -> bool:
 
 _DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
          "March", "April", "June", "July", "August", "September", "October", "November", "December"}
-_AT_A_PLACE = re.compile(r"\b(?:in|into|at|near|across|throughout|outside|inside)\s+$")
+_AT_A_PLACE = re.compile(r"\b(?i:in|into|at|near|across|throughout|outside|inside|between|off|along)\s+(?:the\s+)?$")
 # First words of places' names, not people's ("North Korea", "New Jersey").
 _PLACE_WORDS = {"North", "South", "East", "West", "New", "United", "Saint", "San", "Santa", "Los", "Las", "Fort",
                 "Port", "Mount", "Lake", "Upper", "Lower", "Central", "Middle", "Northern", "Southern", "Eastern", "Western"}
