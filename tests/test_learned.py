@@ -52,6 +52,53 @@ def test_the_paragraph_view_answers_as_the_parse_does(parser):
     assert view.quoted == quoted
 
 
+_VARIED = [
+    "“We will not go,” the mayor said, calling the plan “a disaster”. Critics agreed.",
+    "She added: the council (which met on “Black Friday”) had voted; Smith — a lawyer — told "
+    "reporters that Björn Ström’s company, according to aides, would sue.",
+    'WASHINGTON (Reuters) - "It is over," said Sen. Mitch McConnell, who has said the bill '
+    "would fail, adding that it was “dead on arrival” in the House.",
+    "Officials believe the ceasefire, which Moscow and Ankara brokered, is holding, the "
+    "ministry said in a statement on Monday; it gave no figures.",
+]
+
+
+def test_the_compiled_scores_equal_the_features_scored(parser):
+    """The models' scores as _find reads them (compiled, no feature string made) equal the
+    scores of the feature strings training reads (_cue_features, _pair_features,
+    boundary_features), for every token, every candidate of either role and every boundary."""
+    from newstrace.quotes import _features
+    from newstrace.quotes.learned import (_content_candidates, _cue_features, _pair_features, _source_candidates,
+                                          _view, boundary_features)
+
+    model = shipped_model()
+    texts = list(_VARIED)
+    dev = shared_path("data", "polnear", "dev", "text")
+    if dev.is_dir():  # real news too, where there is some
+        texts += [p for f in sorted(dev.glob("*.txt"))[:3] for p in f.read_text("utf-8").split("\n") if p.strip()]
+    pairs = boundaries = 0
+    for doc in parser.pipe(texts):
+        v = _view(doc)
+        compiled = _features.cue_scores(model.cue.table, model.cue.bias, v.compiled)
+        for i in range(len(doc)):
+            assert abs(compiled[i] - model.cue.score(_cue_features(v, i, v.quoted))) < 1e-9, doc[i].text
+        for u in range(len(doc)):
+            for part, cands in ((model.source, _source_candidates(v, u)), (model.content, _content_candidates(v, u))):
+                role = "source" if part is model.source else "content"
+                scores = _features.pair_scores(part.table, part.bias, v.compiled, u, cands, role == "source")
+                for c, s in zip(cands, scores):
+                    assert abs(s - part.score(_pair_features(v, u, c, v.quoted, role))) < 1e-9, (doc[u].text, doc[c].text)
+                pairs += len(cands)
+            lo, hi = v.sent_start[u], v.sent_end[u] - 1
+            for part, side in ((model.content_start, "L"), (model.content_end, "R")):
+                for rule in (u, lo):
+                    scores = _features.boundary_scores(part.table, part.bias, v.compiled, u, lo, hi, rule, side == "R")
+                    for k, s in zip(range(lo, hi + 1), scores):
+                        assert abs(s - part.score(boundary_features(doc[u], k, rule, side, v.quoted))) < 1e-9
+                    boundaries += len(scores)
+    assert pairs > 1000 and boundaries > 1000
+
+
 def test_logistic_fit_separates_what_its_features_separate():
     rows = [["verb", "said"], ["verb", "told"], ["noun", "table"], ["noun", "chair"]] * 5
     labels = [1, 1, 0, 0] * 5

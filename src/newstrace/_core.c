@@ -638,39 +638,15 @@ fail:
     return NULL;
 }
 
-PyDoc_STRVAR(feature_score_doc,
-"feature_score(weights, features, bias) -> float\n\n"
-"bias plus the weight of each feature present in the dict weights (a feature it lacks weighs\n"
-"nothing), added in order: a linear model's score. One call instead of a Python loop over\n"
-"dict.get: the attribution models score hundreds of thousands of feature lists a trace.");
-
-static PyObject *py_feature_score(PyObject *self, PyObject *args) {
-    PyObject *weights, *features;
-    double bias, total = 0.0;
-    if (!PyArg_ParseTuple(args, "O!O!d", &PyDict_Type, &weights, &PyList_Type, &features, &bias)) return NULL;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(features); i++) {
-        PyObject *w = PyDict_GetItemWithError(weights, PyList_GET_ITEM(features, i));
-        if (w == NULL) {
-            if (PyErr_Occurred()) return NULL;
-            continue;
-        }
-        double x = PyFloat_AsDouble(w);
-        if (x == -1.0 && PyErr_Occurred()) return NULL;
-        total += x;
-    }
-    return PyFloat_FromDouble(bias + total);
-}
-
 static PyMethodDef methods[] = {
     {"setup", py_setup, METH_VARARGS, setup_doc},
     {"align_steps", py_align_steps, METH_VARARGS, align_steps_doc},
     {"compare", py_compare, METH_VARARGS, compare_doc},
     {"word_spans", py_word_spans, METH_O, word_spans_doc},
-    {"feature_score", py_feature_score, METH_VARARGS, feature_score_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "newstrace._core",
-                                    "newstrace's compiled inner loops (alignment, word scanning, linear scores).", -1, methods};
+                                    "newstrace's compiled inner loops (alignment, word scanning).", -1, methods};
 
 PyMODINIT_FUNC PyInit__core(void) { return PyModule_Create(&module); }

@@ -33,11 +33,12 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .._core import feature_score
+from . import _features
 
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution-model.json.gz"
@@ -51,9 +52,17 @@ class LinearModel:
 
     weights: dict[str, float]
     bias: float = 0.0
+    _table: object = field(default=None, init=False, repr=False, compare=False)
 
     def score(self, features: list[str]) -> float:
-        return feature_score(self.weights, features, self.bias)
+        return _features.feature_score(self.weights, features, self.bias)
+
+    @property
+    def table(self):
+        """The weights by their features' hashes, as the compiled scores read them (made once)."""
+        if self._table is None:
+            object.__setattr__(self, "_table", _features.weights_table(self.weights))
+        return self._table
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +161,6 @@ class _DocView:
     tag: list[str]
     dep: list[str]
     head: list[int]
-    up: list[list[int]]  # each token and its ancestors, up to its sentence's root
     idx: list[int]  # where each token starts in the paragraph (characters)
     children: list[list[int]]
     left: list[int]  # left_edge
@@ -165,6 +173,23 @@ class _DocView:
     quoted: list[bool]  # quoted_tokens
     below_quoted: list[bool]  # whether a word of the token's subtree, itself aside, is quoted
     sentence_quoted: dict[int, bool]  # by the sentence's first token: whether a word of it is quoted
+    compiled: object  # the columns the compiled scores read (_features.paragraph)
+
+
+_NAMES: dict[int, str] = {}  # a string's id in spaCy's store -> the string (ids are hashes: one for every doc)
+_LOWER_NAMES: dict[int, str] = {}  # … -> the string lower-cased (lemmas)
+
+
+def _named(ids: list[int], strings, names: dict[int, str], how=None) -> list[str]:
+    out = [names.get(x) for x in ids]
+    if None in out:
+        if len(names) > 500_000:  # a long trace meets ever more words
+            names.clear()
+        for k, x in enumerate(ids):
+            if out[k] is None:
+                word = strings[x]
+                out[k] = names[x] = how(word) if how else word
+    return out
 
 
 def _view(doc) -> _DocView:
@@ -173,50 +198,60 @@ def _view(doc) -> _DocView:
     flags can make it disagree with another's."""
     key = "newstrace.feature_view"
     if key not in doc.user_data:
+        import numpy
         from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 
         n = len(doc)
-        # One array of the attributes' ids, read as strings through one lookup per id.
-        rows = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_PUNCT, IS_STOP, IS_SPACE,
-                             SENT_START, IDX]).tolist()
-        strings, named = doc.vocab.strings, {}
-
-        def column(k: int) -> list[str]:
-            return [named[x] if x in named else named.setdefault(x, strings[x]) for x in (r[k] for r in rows)]
-
-        text = column(0)
+        array = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_PUNCT, IS_STOP, IS_SPACE, SENT_START, IDX])
+        cols = array.T.tolist()
+        strings = doc.vocab.strings
+        text, lower, pos, tag, dep = (_named(cols[k], strings, _NAMES) for k in (0, 1, 3, 4, 5))
+        lemma = _named(cols[2], strings, _LOWER_NAMES, str.lower)
         quoted = _quoted(text)
-        lemma = [w.lower() for w in column(2)]
-        head = [i + (r[6] if r[6] < 2 ** 63 else r[6] - 2 ** 64) for i, r in enumerate(rows)]
+        head = (numpy.arange(n) + array[:, 6].view(numpy.int64)).tolist()  # HEAD: the offset to the head
         children: list[list[int]] = [[] for _ in range(n)]
+        roots = []
         for i, h in enumerate(head):
             if h != i:
                 children[h].append(i)
-        starts = [i for i, r in enumerate(rows) if i == 0 or r[10] == 1]  # as doc.sents reads the parse
+            else:
+                roots.append(i)
+        starts = [i for i, s in enumerate(cols[10]) if i == 0 or s == 1]  # as doc.sents reads the parse
         sent_start, sent_end = [0] * n, [0] * n
         for lo, hi in zip(starts, [*starts[1:], n]):
             for i in range(lo, hi):
                 sent_start[i], sent_end[i] = lo, hi
         below, left, right = [False] * n, list(range(n)), list(range(n))
-        up = [[] for _ in range(n)]
-        for i in range(n):
-            chain, k = up[i], i
-            chain.append(k)
-            while head[k] != k:
-                k = head[k]
-                chain.append(k)
-        for i in sorted(range(n), key=lambda i: -len(up[i])):  # children before their heads
+        order = roots  # every token after its head (breadth first), then read backwards: children first
+        for i in order:
+            order.extend(children[i])
+        for i in reversed(order):
             h = head[i]
             if h != i:
                 below[h] = below[h] or quoted[i] or below[i]
                 left[h], right[h] = min(left[h], left[i]), max(right[h], right[i])
-        doc.user_data[key] = _DocView(
-            text, column(1), lemma, column(3), column(4), column(5), head, up, [r[11] for r in rows], children,
-            left, right,
-            [bool(r[7]) for r in rows], [bool(r[8]) for r in rows], sent_start, sent_end,
-            [bool(r[9]) for r in rows], quoted, below,
-            {lo: any(quoted[lo:hi]) for lo, hi in zip(starts, [*starts[1:], n])})
+        punct, stop, space = (array[:, k].astype(bool).tolist() for k in (7, 8, 9))
+        sentence_quoted = {lo: any(quoted[lo:hi]) for lo, hi in zip(starts, [*starts[1:], n])}
+        compiled = _features.paragraph(text, lower, lemma, pos, tag, dep, head, children, left, right, punct, stop,
+                                       sent_start, sent_end, quoted, below,
+                                       [sentence_quoted[s] for s in sent_start])
+        doc.user_data[key] = _DocView(text, lower, lemma, pos, tag, dep, head, cols[11], children, left, right,
+                                      punct, stop, sent_start, sent_end, space, quoted, below, sentence_quoted,
+                                      compiled)
     return doc.user_data[key]
+
+
+def sentence(token):
+    """The sentence of a parsed token, as ``token.sent`` (which reads every sentence of the
+    paragraph before it each time it is asked)."""
+    v = _view(token.doc)
+    return token.doc[v.sent_start[token.i]:v.sent_end[token.i]]
+
+
+def tokens_at(doc, lo: int, hi: int) -> range:
+    """The indices of the tokens of a parsed paragraph that start at characters lo..hi-1."""
+    idx = _view(doc).idx
+    return range(bisect_left(idx, lo), bisect_left(idx, hi))
 
 
 def _bucket(n: int) -> str:
@@ -271,10 +306,19 @@ def _cue_features(v: _DocView, i: int, quoted: list[bool]) -> list[str]:
     return f
 
 
+def _up(v: _DocView, i: int) -> list[int]:
+    """Token ``i`` and its ancestors, up to its sentence's root."""
+    chain = [i]
+    while v.head[i] != i:
+        i = v.head[i]
+        chain.append(i)
+    return chain
+
+
 def _path(v: _DocView, a: int, b: int) -> str:
     """The dependency path from token ``a`` up to the lowest common ancestor and down to
     ``b``, as labels ("nsubj<" for b the subject of a), or "far" past four steps."""
-    up_a, up_b = v.up[a], v.up[b]
+    up_a, up_b = _up(v, a), _up(v, b)
     if up_a[-1] != up_b[-1]:
         return "none"  # different sentences: different roots
     # The chains share their tops from the root down to the lowest common ancestor.
@@ -421,8 +465,9 @@ def _best(model: LinearModel, cue, candidates: list[int], view: _DocView, role: 
     """The candidate (a token) the model scores highest for the cue's ``role``; for a
     source, None when "no source" scores higher."""
     best, best_score = None, None
-    for cand in candidates:
-        s = model.score(_pair_features(view, cue.i, cand, view.quoted, role))
+    # The scores of _pair_features(view, cue.i, cand, view.quoted, role), compiled.
+    for cand, s in zip(candidates, _features.pair_scores(model.table, model.bias, view.compiled, cue.i, candidates,
+                                                          role == "source")):
         if best_score is None or s > best_score:
             best, best_score = cand, s
     if role == "source":
@@ -481,9 +526,11 @@ def content_bounds(cue, head, source) -> tuple[int, int, range, range]:
     cue and source) and the tokens it may start and end at instead: within the head's
     sentence, not across the cue or the source."""
     lo, hi = _phrase_tokens(head, [cue, source])
-    left, right = head.sent.start, head.sent.end - 1
+    v = _view(head.doc)
+    sent = v.sent_start[head.i]
+    left, right = sent, v.sent_end[head.i] - 1
     for other in (cue, source):
-        if other is None or other.sent.start != head.sent.start:
+        if other is None or v.sent_start[other.i] != sent:
             continue
         if other.i < head.i:
             left = max(left, (other.right_edge.i if other is source else other.i) + 1)
@@ -521,8 +568,12 @@ def boundary_features(head, k: int, rule: int, side: str, quoted: list[bool]) ->
     return f
 
 
-def _choose(model: LinearModel, head, ks: range, rule: int, side: str, quoted) -> int:
-    return max(ks, key=lambda k: model.score(boundary_features(head, k, rule, side, quoted)))
+def _choose(model: LinearModel, head, ks: range, rule: int, side: str) -> int:
+    """The first k of ``ks`` that scores highest by boundary_features(head, k, rule, side,
+    its view's quoted), compiled."""
+    scores = _features.boundary_scores(model.table, model.bias, _view(head.doc).compiled, head.i, ks.start,
+                                       ks.stop - 1, rule, side == "R")
+    return ks.start + scores.index(max(scores))
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,10 +600,11 @@ def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
 
 def _find(doc, model: AttributionModel) -> list[Found]:
     view = _view(doc)
-    quoted = view.quoted
     found = []
+    # The scores of _cue_features(view, i, view.quoted), compiled.
+    cue_scores = _features.cue_scores(model.cue.table, model.cue.bias, view.compiled)
     for i, space in enumerate(view.space):
-        if space or model.cue.score(_cue_features(view, i, quoted)) <= model.cue_threshold:
+        if space or cue_scores[i] <= model.cue_threshold:
             continue
         t = doc[i]
         content = _best(model.content, t, _content_candidates(view, i), view, "content")
@@ -560,8 +612,8 @@ def _find(doc, model: AttributionModel) -> list[Found]:
             continue
         source = _best(model.source, t, _source_candidates(view, i), view, "source")
         lo, hi, starts, ends = content_bounds(t, content, source)
-        content_span = _chars(doc, _choose(model.content_start, content, starts, lo, "L", quoted),
-                              _choose(model.content_end, content, ends, hi, "R", quoted))
+        content_span = _chars(doc, _choose(model.content_start, content, starts, lo, "L"),
+                              _choose(model.content_end, content, ends, hi, "R"))
         taken = {content.i, *(i for i, at in enumerate(view.idx) if content_span[0] <= at < content_span[1])}
         source_span = None
         if source is not None:

