@@ -49,7 +49,7 @@ def test_the_paragraph_view_answers_as_the_parse_does(parser):
             (t.head.i, [c.i for c in t.children], t.left_edge.i, t.right_edge.i)
         assert (view.sent_start[t.i], view.sent_end[t.i], view.punct[t.i], view.stop[t.i], view.space[t.i]) == \
             (t.sent.start, t.sent.end, t.is_punct, t.is_stop, t.is_space)
-    assert view.quoted == quoted
+    assert view.quoted == quoted and view.string == doc.text
 
 
 _VARIED = [

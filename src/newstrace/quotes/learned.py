@@ -99,8 +99,12 @@ def read_model(path: Path) -> AttributionModel:
 
 @lru_cache(maxsize=1)
 def shipped_model() -> AttributionModel:
-    """The model shipped with the package (read once)."""
-    return read_model(MODEL_FILE)
+    """The model shipped with the package, read once with its compiled tables made (so that
+    processes forked after the first call share them)."""
+    model = read_model(MODEL_FILE)
+    for part in PARTS:
+        getattr(model, part).table
+    return model
 
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -154,6 +158,7 @@ class _DocView:
     lists by token index (spaCy makes a token object each time one is indexed, and its
     sentence each time one is asked for: they were most of the features' time)."""
 
+    string: str  # the paragraph (as doc.text, which is joined anew from the tokens each time it is asked)
     text: list[str]
     lower: list[str]
     lemma: list[str]  # lower-cased
@@ -199,10 +204,12 @@ def _view(doc) -> _DocView:
     key = "newstrace.feature_view"
     if key not in doc.user_data:
         import numpy
-        from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+        from spacy.attrs import (DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SENT_START,
+                                 SPACY, TAG)
 
         n = len(doc)
-        array = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_PUNCT, IS_STOP, IS_SPACE, SENT_START, IDX])
+        array = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_PUNCT, IS_STOP, IS_SPACE, SENT_START, IDX,
+                              SPACY])
         cols = array.T.tolist()
         strings = doc.vocab.strings
         text, lower, pos, tag, dep = (_named(cols[k], strings, _NAMES) for k in (0, 1, 3, 4, 5))
@@ -235,10 +242,16 @@ def _view(doc) -> _DocView:
         compiled = _features.paragraph(text, lower, lemma, pos, tag, dep, head, children, left, right, punct, stop,
                                        sent_start, sent_end, quoted, below,
                                        [sentence_quoted[s] for s in sent_start])
-        doc.user_data[key] = _DocView(text, lower, lemma, pos, tag, dep, head, cols[11], children, left, right,
+        string = "".join(w + " " if spaced else w for w, spaced in zip(text, cols[12]))
+        doc.user_data[key] = _DocView(string, text, lower, lemma, pos, tag, dep, head, cols[11], children, left, right,
                                       punct, stop, sent_start, sent_end, space, quoted, below, sentence_quoted,
                                       compiled)
     return doc.user_data[key]
+
+
+def paragraph_text(doc) -> str:
+    """A parsed paragraph's text, as ``doc.text`` (which joins the tokens again each time)."""
+    return _view(doc).string
 
 
 def sentence(token):
@@ -248,10 +261,11 @@ def sentence(token):
     return token.doc[v.sent_start[token.i]:v.sent_end[token.i]]
 
 
-def tokens_at(doc, lo: int, hi: int) -> range:
-    """The indices of the tokens of a parsed paragraph that start at characters lo..hi-1."""
+def tokens_at(doc, lo: int, hi: int | None = None) -> range:
+    """The indices of the tokens of a parsed paragraph that start at characters lo..hi-1
+    (to its end without ``hi``)."""
     idx = _view(doc).idx
-    return range(bisect_left(idx, lo), bisect_left(idx, hi))
+    return range(bisect_left(idx, lo), len(idx) if hi is None else bisect_left(idx, hi))
 
 
 def _bucket(n: int) -> str:

