@@ -19,13 +19,17 @@ attributes over an earlier one's.
 from __future__ import annotations
 
 import re
+import struct
 
+import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 
 NAME = "newstrace_rule_tags"
-_READ = [LOWER, TAG, DEP, IS_SPACE]
+_READ = [LOWER, TAG, DEP, IS_SPACE]  # what the ruler's rules ask of a token
 _WRITTEN = [POS, TAG, DEP, MORPH, LEMMA]
+_KEY = [*_READ, *_WRITTEN, ORTH]  # all a token's result depends on: what is read, what it came with, its word
+_PACKED = struct.Struct(f"={len(_WRITTEN)}Q")
 
 
 def _test(name: str, value) -> callable:
@@ -45,16 +49,6 @@ def _test(name: str, value) -> callable:
     raise ValueError(f"attribute ruler pattern {name}: {op!r} is not read here")
 
 
-def _tags(spec: dict) -> set[str] | None:
-    """The tags a token pattern allows, or None when it allows tags not listed."""
-    tag = spec.get("TAG")
-    if isinstance(tag, str):
-        return {tag}
-    if isinstance(tag, dict) and "IN" in tag:
-        return set(tag["IN"])
-    return None
-
-
 class RuleTags:
     """The attribute ruler and the lemmatizer of ``nlp``, as one memoised component."""
 
@@ -72,9 +66,13 @@ class RuleTags:
         # The ruler's rules in its order: (number, patterns as checks, index of the token they
         # set, attributes as ids). Rules of one token are memoised by what that token is;
         # rules of two tokens are tried where a word they name appears.
-        # One-token rules by the tags they allow: (number, the rest of their tests, attributes).
-        self._single: dict[str | None, list[tuple]] = {}
-        self._for_tag: dict[str, list[tuple]] = {}  # a tag's rules and the rules of any tag, in order
+        # One-token rules, as (number, their tests, attributes): filed by the word they name
+        # (that test then done); those that name none match by the token's tag, dependency
+        # and space alone (memoised by those), unless they test its word by a pattern.
+        self._by_word: dict[int, list[tuple]] = {}  # lower-case word id -> its rules
+        self._wordless: list[tuple] = []
+        self._by_pattern: list[tuple] = []
+        self._general: dict[tuple, list] = {}  # (tag, dependency, space) -> the wordless rules that match
         self._pairs: dict[int, list[tuple]] = {}  # lower-case word id -> (rule, which token of it)
         for number, (rule, attrs) in enumerate(zip(ruler.patterns, ruler.attrs)):
             patterns = [[[(name, _test(name, value)) for name, value in spec.items()] for spec in pattern]
@@ -82,11 +80,15 @@ class RuleTags:
             entry = (number, patterns, rule["index"], dict(attrs))
             if all(len(pattern) == 1 for pattern in rule["patterns"]):
                 for (spec,) in rule["patterns"]:
-                    # Filed under the tags it allows (its tag test then done), or under None.
-                    tags = _tags(spec)
-                    rest = [(name, _test(name, value)) for name, value in spec.items() if name != "TAG" or tags is None]
-                    for tag in tags if tags is not None else [None]:
-                        self._single.setdefault(tag, []).append((number, rest, dict(attrs)))
+                    word = spec.get("LOWER")
+                    words = [word] if isinstance(word, str) else word.get("IN") if isinstance(word, dict) else None
+                    if words is not None:
+                        rest = [(name, _test(name, value)) for name, value in spec.items() if name != "LOWER"]
+                        for w in words:
+                            self._by_word.setdefault(strings.add(w), []).append((number, rest, dict(attrs)))
+                    else:
+                        tests = [(name, _test(name, value)) for name, value in spec.items()]
+                        (self._wordless if word is None else self._by_pattern).append((number, tests, dict(attrs)))
                 continue
             for pattern in rule["patterns"]:
                 at, words = next(((k, spec["LOWER"]) for k, spec in enumerate(pattern) if isinstance(
@@ -98,6 +100,7 @@ class RuleTags:
                     self._pairs.setdefault(strings.add(word), []).append((entry, at))
         self._given: dict[tuple, list] = {}  # what a token is -> the one-token rules it matches
         self._lemmas: dict[tuple, int] = {}  # (word, part of speech, morphology) -> lemma id
+        self._done: dict[bytes, bytes] = {}  # a token as read (_KEY) -> its _WRITTEN as written (_PACKED)
 
     def _token(self, row: tuple) -> dict:
         s = self._strings
@@ -109,25 +112,26 @@ class RuleTags:
                                                    for t, spec in zip(tokens, pattern))
 
     def _one_token_rules(self, row: tuple) -> list:
+        """The one-token rules a token read as ``row`` (_READ) matches, as (number, attributes)
+        in the ruler's order (a rule of several patterns counts once)."""
         found = self._given.get(row)
         if found is None:
             if len(self._given) > _MEMO:
                 self._given.clear()
             token = self._token(row)
-            tag = token["TAG"]
-            rules = self._for_tag.get(tag)
-            if rules is None:
-                rules = self._for_tag[tag] = sorted([*self._single.get(tag, ()), *self._single.get(None, ())],
-                                                    key=lambda r: r[0])
-            matched = {number: attrs for number, tests, attrs in rules  # a rule of several patterns counts once
-                       if all(test(token[name]) for name, test in tests)}
+            general = self._general.get(row[1:])
+            if general is None:
+                general = self._general[row[1:]] = [(number, attrs) for number, tests, attrs in self._wordless
+                                                    if all(test(token[name]) for name, test in tests)]
+            matched = dict(general)
+            for number, tests, attrs in [*self._by_word.get(row[0], ()), *self._by_pattern]:
+                if all(test(token[name]) for name, test in tests):
+                    matched[number] = attrs
             found = self._given[row] = sorted(matched.items())
         return found
 
-    def __call__(self, doc):
-        rows = [tuple(r) for r in doc.to_array(_READ).tolist()]
-        n = len(rows)
-        # Two-token rules, tried where a word they name stands.
+    def _paired(self, rows: list[tuple]) -> dict[int, list]:
+        """The two-token rules that match, by the token they set: tried where a word they name stands."""
         paired: dict[int, list] = {}
         for j, row in enumerate(rows):
             for (number, patterns, index, attrs), at in self._pairs.get(row[0], ()):
@@ -139,39 +143,72 @@ class RuleTags:
                         target = start + (index if index >= 0 else len(pattern) + index)
                         paired.setdefault(target, []).append((number, attrs))
                         break
-        out = doc.to_array(_WRITTEN).tolist()
-        for i in range(n):
-            rules = self._one_token_rules(rows[i])
+        return paired
+
+    def __call__(self, doc):
+        n = len(doc)
+        if not n:
+            return doc
+        # Each token as the bytes of what its result depends on (_KEY): one read alike before,
+        # and not set by a rule of two tokens, is given what that one got.
+        array = doc.to_array(_KEY)
+        raw, width = array.tobytes(), array.itemsize * len(_KEY)
+        keys = [raw[k:k + width] for k in range(0, n * width, width)]
+        found: list = [self._done.get(k) for k in keys]
+        paired = {} if self._pairs.keys().isdisjoint(array[:, 0].tolist()) else \
+            self._paired(array[:, :len(_READ)].tolist())
+        unseen = [i for i, f in enumerate(found) if f is None and i not in paired]
+        if unseen or paired:
+            self._work_out(doc, array, keys, found, unseen, paired)
+        else:
+            doc.from_array(_WRITTEN, numpy.frombuffer(b"".join(found), dtype=numpy.uint64).reshape(n, len(_WRITTEN)))
+        return doc
+
+    def _work_out(self, doc, array, keys: list[bytes], found: list, unseen: list[int], paired: dict) -> None:
+        """The attributes of the tokens not met before (``unseen``, then remembered) and of
+        those a rule of two tokens sets, written with the others' (``found``): the ruler's
+        rules applied in its order, a later rule's attributes over an earlier one's; then the
+        lemma of each the ruler gave none, as the lemmatizer gives it."""
+        worked: dict[int, list[int]] = {}
+        for i in sorted([*unseen, *paired]):
+            row = array[i].tolist()
+            rules = self._one_token_rules(tuple(row[:len(_READ)]))
             if i in paired:
                 rules = sorted({number: attrs for number, attrs in [*rules, *paired[i]]}.items())
-            for _, attrs in rules:  # in the ruler's order: a later rule's attributes over an earlier one's
+            written = row[len(_READ):len(_READ) + len(_WRITTEN)]
+            for _, attrs in rules:
                 for column, attr in enumerate(_WRITTEN):
                     if attr in attrs:
-                        out[i][column] = attrs[attr]
-        doc.from_array(_WRITTEN, _as_array(out))
-        # Then the lemma of each token the ruler gave none, as the lemmatizer gives it.
-        words = doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()
-        lemmas, missing = [w[3] for w in words], False
-        for i, (orth, pos, morph, lemma) in enumerate(words):
-            if lemma == 0:
-                key = (orth, pos, morph)
-                found = self._lemmas.get(key)
-                if found is None:
+                        written[column] = attrs[attr]
+            worked[i] = written
+            found[i] = _PACKED.pack(*written)
+        n = len(found)
+        doc.from_array(_WRITTEN, numpy.frombuffer(b"".join(found), dtype=numpy.uint64).reshape(n, len(_WRITTEN)))
+        lemma_at, pos_at, morph_at = (_WRITTEN.index(a) for a in (LEMMA, POS, MORPH))
+        lemmatized = False
+        for i, written in worked.items():
+            if written[lemma_at] == 0:
+                key = (int(array[i, -1]), written[pos_at], written[morph_at])  # (word, part of speech, morphology)
+                lemma = self._lemmas.get(key)
+                if lemma is None:
                     if len(self._lemmas) > _MEMO:
                         self._lemmas.clear()
-                    found = self._lemmas[key] = self._strings.add(self._lemmatizer.lemmatize(doc[i])[0])
-                lemmas[i], missing = found, True
-        if missing:
-            doc.from_array([LEMMA], _as_array([[x] for x in lemmas]))
-        return doc
+                    lemma = self._lemmas[key] = self._strings.add(self._lemmatizer.lemmatize(doc[i])[0])
+                written[lemma_at] = lemma
+                found[i] = _PACKED.pack(*written)
+                lemmatized = True
+        if lemmatized:
+            doc.from_array(_WRITTEN, numpy.frombuffer(b"".join(found), dtype=numpy.uint64).reshape(n, len(_WRITTEN)))
+        if len(self._done) > _MEMO:
+            self._done.clear()
+        for i in unseen:
+            self._done[keys[i]] = found[i]
 
 
 _MEMO = 200_000  # entries each memory keeps before it starts again (a long trace meets ever more words)
 
 
 def _as_array(rows: list[list[int]]):
-    import numpy
-
     return numpy.array(rows, dtype="uint64").reshape(len(rows), -1)
 
 
