@@ -284,6 +284,116 @@ fail:
     return NULL;
 }
 
+/* --- a parse's tree, read into columns --------------------------------------------- */
+
+PyDoc_STRVAR(tree_columns_doc,
+"tree_columns(head, quoted, sent_start_flags) -> (children, left, right, below_quoted,\n"
+"                                                sent_start, sent_end)\n\n"
+"For each token of a parsed paragraph (head: each token's head's index, a root its own;\n"
+"sent_start_flags: spaCy's SENT_START, 1 where a sentence starts): its children in order,\n"
+"the first and last token of its subtree, whether a word of its subtree (itself aside) is\n"
+"quoted, and its sentence's first token and the one after its last, as doc.sents reads them.");
+
+static PyObject *py_tree_columns(PyObject *self, PyObject *args) {
+    PyObject *head_list, *quoted_list, *flags_list;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &head_list, &PyList_Type, &quoted_list, &PyList_Type,
+                          &flags_list))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(head_list);
+    if (PyList_GET_SIZE(quoted_list) != n || PyList_GET_SIZE(flags_list) != n) {
+        PyErr_SetString(PyExc_ValueError, "tree_columns: columns of different lengths");
+        return NULL;
+    }
+    int *head = NULL, *order = NULL, *kid_at = NULL, *kids = NULL, *fill = NULL, *left = NULL, *right = NULL;
+    unsigned char *quoted = NULL, *below = NULL;
+    PyObject *out = NULL;
+    Py_ssize_t m = n ? n : 1;
+    head = PyMem_Malloc(m * sizeof(int)), order = PyMem_Malloc(m * sizeof(int));
+    kid_at = PyMem_Calloc(n + 2, sizeof(int)), kids = PyMem_Malloc(m * sizeof(int)), fill = PyMem_Calloc(m, sizeof(int));
+    left = PyMem_Malloc(m * sizeof(int)), right = PyMem_Malloc(m * sizeof(int));
+    quoted = PyMem_Malloc(m), below = PyMem_Calloc(m, 1);
+    if (!head || !order || !kid_at || !kids || !fill || !left || !right || !quoted || !below) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long h = PyLong_AsLong(PyList_GET_ITEM(head_list, i));
+        if (h == -1 && PyErr_Occurred()) goto done;
+        if (h < 0 || h >= n) {
+            PyErr_SetString(PyExc_ValueError, "tree_columns: a head out of the paragraph");
+            goto done;
+        }
+        int q = PyObject_IsTrue(PyList_GET_ITEM(quoted_list, i));
+        if (q < 0) goto done;
+        head[i] = (int)h, quoted[i] = (unsigned char)q, left[i] = right[i] = (int)i;
+        if (h != i) kid_at[h + 1]++;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) kid_at[i + 1] += kid_at[i];
+    for (Py_ssize_t i = 0; i < n; i++) /* children in order of their index */
+        if (head[i] != i) kids[kid_at[head[i]] + fill[head[i]]++] = (int)i;
+    /* Every token after its head (roots first, breadth first); read backwards, children first. */
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (head[i] == i) order[count++] = (int)i;
+    for (Py_ssize_t at = 0; at < count; at++)
+        for (int k = kid_at[order[at]]; k < kid_at[order[at] + 1]; k++) order[count++] = kids[k];
+    for (Py_ssize_t at = count - 1; at >= 0; at--) {
+        int i = order[at], h = head[i];
+        if (h == i) continue;
+        below[h] = below[h] || quoted[i] || below[i];
+        if (left[i] < left[h]) left[h] = left[i];
+        if (right[i] > right[h]) right[h] = right[i];
+    }
+    PyObject *children = PyList_New(n), *lefts = PyList_New(n), *rights = PyList_New(n), *belows = PyList_New(n);
+    PyObject *starts = PyList_New(n), *ends = PyList_New(n);
+    out = Py_BuildValue("(NNNNNN)", children, lefts, rights, belows, starts, ends);
+    if (!out) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *mine = PyList_New(kid_at[i + 1] - kid_at[i]);
+        if (!mine) goto fail;
+        PyList_SET_ITEM(children, i, mine);
+        for (int k = kid_at[i]; k < kid_at[i + 1]; k++) {
+            PyObject *x = PyLong_FromLong(kids[k]);
+            if (!x) goto fail;
+            PyList_SET_ITEM(mine, k - kid_at[i], x);
+        }
+        PyObject *l = PyLong_FromLong(left[i]), *r = PyLong_FromLong(right[i]);
+        if (!l || !r) {
+            Py_XDECREF(l), Py_XDECREF(r);
+            goto fail;
+        }
+        PyList_SET_ITEM(lefts, i, l), PyList_SET_ITEM(rights, i, r);
+        PyList_SET_ITEM(belows, i, PyBool_FromLong(below[i]));
+    }
+    /* Sentences: a token starts one where its flag is 1, the first token always. */
+    for (Py_ssize_t lo = 0; lo < n;) {
+        Py_ssize_t hi = lo + 1;
+        while (hi < n) {
+            /* SENT_START as to_array gives it: 1, 0, or -1 read as an unsigned 64-bit number */
+            unsigned long long flag = PyLong_AsUnsignedLongLongMask(PyList_GET_ITEM(flags_list, hi));
+            if (flag == (unsigned long long)-1 && PyErr_Occurred()) goto fail;
+            if (flag == 1) break;
+            hi++;
+        }
+        for (Py_ssize_t i = lo; i < hi; i++) {
+            PyObject *a = PyLong_FromSsize_t(lo), *b = PyLong_FromSsize_t(hi);
+            if (!a || !b) {
+                Py_XDECREF(a), Py_XDECREF(b);
+                goto fail;
+            }
+            PyList_SET_ITEM(starts, i, a), PyList_SET_ITEM(ends, i, b);
+        }
+        lo = hi;
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    PyMem_Free(head), PyMem_Free(order), PyMem_Free(kid_at), PyMem_Free(kids), PyMem_Free(fill);
+    PyMem_Free(left), PyMem_Free(right), PyMem_Free(quoted), PyMem_Free(below);
+    return out;
+}
+
 /* --- the features --------------------------------------------------------------------- */
 
 typedef struct {
@@ -702,6 +812,7 @@ static PyObject *py_feature_score(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"weights_table", py_weights_table, METH_O, weights_table_doc},
+    {"tree_columns", py_tree_columns, METH_VARARGS, tree_columns_doc},
     {"paragraph", py_paragraph, METH_VARARGS, paragraph_doc},
     {"cue_scores", py_cue_scores, METH_VARARGS, cue_scores_doc},
     {"pair_scores", py_pair_scores, METH_VARARGS, pair_scores_doc},

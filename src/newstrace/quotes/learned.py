@@ -216,27 +216,8 @@ def _view(doc) -> _DocView:
         lemma = _named(cols[2], strings, _LOWER_NAMES, str.lower)
         quoted = _quoted(text)
         head = (numpy.arange(n) + array[:, 6].view(numpy.int64)).tolist()  # HEAD: the offset to the head
-        children: list[list[int]] = [[] for _ in range(n)]
-        roots = []
-        for i, h in enumerate(head):
-            if h != i:
-                children[h].append(i)
-            else:
-                roots.append(i)
-        starts = [i for i, s in enumerate(cols[10]) if i == 0 or s == 1]  # as doc.sents reads the parse
-        sent_start, sent_end = [0] * n, [0] * n
-        for lo, hi in zip(starts, [*starts[1:], n]):
-            for i in range(lo, hi):
-                sent_start[i], sent_end[i] = lo, hi
-        below, left, right = [False] * n, list(range(n)), list(range(n))
-        order = roots  # every token after its head (breadth first), then read backwards: children first
-        for i in order:
-            order.extend(children[i])
-        for i in reversed(order):
-            h = head[i]
-            if h != i:
-                below[h] = below[h] or quoted[i] or below[i]
-                left[h], right[h] = min(left[h], left[i]), max(right[h], right[i])
+        children, left, right, below, sent_start, sent_end = _features.tree_columns(head, quoted, cols[10])
+        starts = sorted(set(sent_start))
         punct, stop, space = (array[:, k].astype(bool).tolist() for k in (7, 8, 9))
         sentence_quoted = {lo: any(quoted[lo:hi]) for lo, hi in zip(starts, [*starts[1:], n])}
         compiled = _features.paragraph(text, lower, lemma, pos, tag, dep, head, children, left, right, punct, stop,
