@@ -24,8 +24,12 @@ features are plain strings (the word, its lemma, tags, the dependency path betwe
 cue and a candidate, what lies between them, whether a quotation hangs below a word);
 a model is a weight for each, so reading one needs nothing beyond the parser. Each
 feature kind stays if it raises its model's score on a fifth of the train split held
-out from fitting. (spaCy's context vectors of the words, as more features,
-changed no figure on PolNeAR dev by more than 0.003, up or down: left out.)
+out from fitting. (spaCy's context vectors of the words, as more features, changed no
+figure on PolNeAR dev by more than 0.003, up or down: left out.)
+
+The functions here define the features, and training reads them. Finding attributions
+scores the same features compiled (``_features.c``: each string's hash fed piece by
+piece, the string never made; 30 -> 5 ms a PolNeAR text), and a test holds the two equal.
 """
 
 from __future__ import annotations
