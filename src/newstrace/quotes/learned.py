@@ -190,6 +190,8 @@ _LOWER_NAMES: dict[int, str] = {}  # … -> the string lower-cased (lemmas)
 
 
 def _named(ids: list[int], strings, names: dict[int, str], how=None) -> list[str]:
+    """The strings of spaCy's string ids (``how`` applied), each looked up in spaCy's store
+    once for the whole run and remembered in ``names``."""
     out = [names.get(x) for x in ids]
     if None in out:
         if len(names) > 500_000:  # a long trace meets ever more words
