@@ -185,7 +185,6 @@ class RuleTags:
         n = len(found)
         doc.from_array(_WRITTEN, numpy.frombuffer(b"".join(found), dtype=numpy.uint64).reshape(n, len(_WRITTEN)))
         lemma_at, pos_at, morph_at = (_WRITTEN.index(a) for a in (LEMMA, POS, MORPH))
-        lemmatized = False
         for i, written in worked.items():
             if written[lemma_at] == 0:
                 key = (int(array[i, -1]), written[pos_at], written[morph_at])  # (word, part of speech, morphology)
@@ -194,11 +193,8 @@ class RuleTags:
                     if len(self._lemmas) > _MEMO:
                         self._lemmas.clear()
                     lemma = self._lemmas[key] = self._strings.add(self._lemmatizer.lemmatize(doc[i])[0])
-                written[lemma_at] = lemma
+                written[lemma_at] = doc[i].lemma = lemma  # a few tokens: cheaper than writing all again
                 found[i] = _PACKED.pack(*written)
-                lemmatized = True
-        if lemmatized:
-            doc.from_array(_WRITTEN, numpy.frombuffer(b"".join(found), dtype=numpy.uint64).reshape(n, len(_WRITTEN)))
         if len(self._done) > _MEMO:
             self._done.clear()
         for i in unseen:
