@@ -194,7 +194,7 @@ def _named(ids: list[int], strings, names: dict[int, str], how=None) -> list[str
     once for the whole run and remembered in ``names``."""
     out = [names.get(x) for x in ids]
     if None in out:
-        if len(names) > 500_000:  # a long trace meets ever more words
+        if len(names) > 100_000:  # a long trace meets ever more words (OCR: endless)
             names.clear()
         for k, x in enumerate(ids):
             if out[k] is None:

@@ -195,13 +195,16 @@ class RuleTags:
                     lemma = self._lemmas[key] = self._strings.add(self._lemmatizer.lemmatize(doc[i])[0])
                 written[lemma_at] = doc[i].lemma = lemma  # a few tokens: cheaper than writing all again
                 found[i] = _PACKED.pack(*written)
-        if len(self._done) > _MEMO:
+        if len(self._done) > _TOKENS_MEMO:
             self._done.clear()
         for i in unseen:
             self._done[keys[i]] = found[i]
 
 
 _MEMO = 200_000  # entries each memory keeps before it starts again (a long trace meets ever more words)
+# The memory of tokens read (about 300 bytes an entry) starts again sooner: OCR meets endless
+# new words, and the frequent ones are back in it within a paragraph or two.
+_TOKENS_MEMO = 50_000
 
 
 def _as_array(rows: list[list[int]]):
