@@ -10,7 +10,8 @@
    tests/test_learned.py holds every score here equal to theirs on parsed news.
 
    A paragraph is read once into C arrays (paragraph()), pointing into the UTF-8 of the view's
-   own strings, which the capsule keeps alive. */
+   own strings, which the capsule keeps alive (the view never changes them), and its tree and
+   sentences derived there, once, for the view too. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -122,8 +123,11 @@ enum { TEXT, LOWER, LEMMA, POS, TAG, DEP, N_STRINGS };
 typedef struct {
     Py_ssize_t n;
     Str *str[N_STRINGS];
-    int *head, *left, *right, *sent_start, *sent_end, *kid_at, *kids;
-    unsigned char *punct, *stop, *quoted, *below, *sentence_quoted;
+    /* Read: */
+    int *head, *quoted, *punct, *stop;
+    /* Derived from those and the sentence starts: */
+    int *kid_at, *kids; /* token i's children are kids[kid_at[i]] .. kids[kid_at[i + 1] - 1], in order */
+    int *left, *right, *below, *sent_start, *sent_end, *sentence_quoted;
     PyObject *keep; /* the lists the strings point into */
 } Para;
 
@@ -131,10 +135,9 @@ static void para_free(PyObject *capsule) {
     Para *p = PyCapsule_GetPointer(capsule, "newstrace.paragraph");
     if (!p) return;
     for (int k = 0; k < N_STRINGS; k++) PyMem_Free(p->str[k]);
-    PyMem_Free(p->head), PyMem_Free(p->left), PyMem_Free(p->right), PyMem_Free(p->sent_start);
-    PyMem_Free(p->sent_end), PyMem_Free(p->kid_at), PyMem_Free(p->kids);
-    PyMem_Free(p->punct), PyMem_Free(p->stop), PyMem_Free(p->quoted), PyMem_Free(p->below);
-    PyMem_Free(p->sentence_quoted);
+    int *arrays[] = {p->head, p->quoted, p->punct, p->stop, p->kid_at, p->kids, p->left, p->right, p->below,
+                     p->sent_start, p->sent_end, p->sentence_quoted};
+    for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++) PyMem_Free(arrays[k]);
     Py_XDECREF(p->keep);
     PyMem_Free(p);
 }
@@ -165,22 +168,19 @@ static int read_strings(PyObject *list, Py_ssize_t n, Str **out) {
     return 0;
 }
 
-static int read_ints(PyObject *list, Py_ssize_t n, int **out) {
+/* A column of n numbers, each in 0 .. limit - 1 (flags: limit 2, from bools). */
+static int read_ints(PyObject *list, Py_ssize_t n, long limit, int **out) {
     if (!PyList_Check(list) || PyList_GET_SIZE(list) != n) {
-        PyErr_SetString(PyExc_ValueError, "paragraph: a column of numbers of the wrong length");
+        PyErr_SetString(PyExc_ValueError, "paragraph: a column of the wrong length");
         return -1;
     }
     int *x = PyMem_Calloc(n ? n : 1, sizeof(int));
     if (!x) return PyErr_NoMemory(), -1;
     for (Py_ssize_t i = 0; i < n; i++) {
         long v = PyLong_AsLong(PyList_GET_ITEM(list, i));
-        if (v == -1 && PyErr_Occurred()) {
+        if (v < 0 || v >= limit) {
             PyMem_Free(x);
-            return -1;
-        }
-        if (v < 0 || v > n) {
-            PyMem_Free(x);
-            PyErr_SetString(PyExc_ValueError, "paragraph: a token index out of the paragraph");
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "paragraph: a value out of its range");
             return -1;
         }
         x[i] = (int)v;
@@ -189,46 +189,109 @@ static int read_ints(PyObject *list, Py_ssize_t n, int **out) {
     return 0;
 }
 
-static int read_flags(PyObject *list, Py_ssize_t n, unsigned char **out) {
-    if (!PyList_Check(list) || PyList_GET_SIZE(list) != n) {
-        PyErr_SetString(PyExc_ValueError, "paragraph: a column of flags of the wrong length");
-        return -1;
+/* Everything the tree and the sentences give: children, subtree edges, whether a word below a
+   token is quoted, each token's sentence and whether a word of it is quoted. */
+static int derive(Para *p, PyObject *sentence_flags) {
+    Py_ssize_t n = p->n, m = n ? n : 1;
+    int *order = PyMem_Malloc(m * sizeof(int)), *fill = PyMem_Calloc(m, sizeof(int));
+    p->kid_at = PyMem_Calloc(n + 1, sizeof(int)), p->kids = PyMem_Malloc(m * sizeof(int));
+    p->left = PyMem_Malloc(m * sizeof(int)), p->right = PyMem_Malloc(m * sizeof(int));
+    p->below = PyMem_Calloc(m, sizeof(int)), p->sent_start = PyMem_Malloc(m * sizeof(int));
+    p->sent_end = PyMem_Malloc(m * sizeof(int)), p->sentence_quoted = PyMem_Calloc(m, sizeof(int));
+    int ok = order && fill && p->kid_at && p->kids && p->left && p->right && p->below && p->sent_start &&
+             p->sent_end && p->sentence_quoted;
+    if (!ok) {
+        PyErr_NoMemory();
+        goto done;
     }
-    unsigned char *x = PyMem_Calloc(n ? n : 1, 1);
-    if (!x) return PyErr_NoMemory(), -1;
+    int *head = p->head;
     for (Py_ssize_t i = 0; i < n; i++) {
-        int v = PyObject_IsTrue(PyList_GET_ITEM(list, i));
-        if (v < 0) {
-            PyMem_Free(x);
-            return -1;
-        }
-        x[i] = (unsigned char)v;
+        p->left[i] = p->right[i] = (int)i;
+        if (head[i] != i) p->kid_at[head[i] + 1]++;
     }
-    *out = x;
-    return 0;
+    for (Py_ssize_t i = 0; i < n; i++) p->kid_at[i + 1] += p->kid_at[i];
+    for (Py_ssize_t i = 0; i < n; i++) /* children in order of their index */
+        if (head[i] != i) p->kids[p->kid_at[head[i]] + fill[head[i]]++] = (int)i;
+    /* Every token after its head (roots first, breadth first); read backwards, children first.
+       A malformed tree's cycle is never reached, so never loops. */
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (head[i] == i) order[count++] = (int)i;
+    for (Py_ssize_t at = 0; at < count; at++)
+        for (int k = p->kid_at[order[at]]; k < p->kid_at[order[at] + 1]; k++) order[count++] = p->kids[k];
+    for (Py_ssize_t at = count - 1; at >= 0; at--) {
+        int i = order[at], h = head[i];
+        if (h == i) continue;
+        p->below[h] = p->below[h] || p->quoted[i] || p->below[i];
+        if (p->left[i] < p->left[h]) p->left[h] = p->left[i];
+        if (p->right[i] > p->right[h]) p->right[h] = p->right[i];
+    }
+    /* Sentences as doc.sents reads them: one starts at the first token and wherever SENT_START
+       is 1 (to_array gives 1, 0, or -1 as an unsigned 64-bit number). */
+    for (Py_ssize_t lo = 0; lo < n;) {
+        Py_ssize_t hi = lo + 1;
+        int quoted = p->quoted[lo];
+        for (; hi < n; hi++) {
+            unsigned long long flag = PyLong_AsUnsignedLongLongMask(PyList_GET_ITEM(sentence_flags, hi));
+            if (flag == (unsigned long long)-1 && PyErr_Occurred()) {
+                ok = 0;
+                goto done;
+            }
+            if (flag == 1) break;
+            quoted = quoted || p->quoted[hi];
+        }
+        for (Py_ssize_t i = lo; i < hi; i++)
+            p->sent_start[i] = (int)lo, p->sent_end[i] = (int)hi, p->sentence_quoted[i] = quoted;
+        lo = hi;
+    }
+done:
+    PyMem_Free(order), PyMem_Free(fill);
+    return ok ? 0 : -1;
+}
+
+static PyObject *int_list(const int *x, Py_ssize_t n, int as_bool) {
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out && i < n; i++) {
+        PyObject *v = as_bool ? PyBool_FromLong(x[i]) : PyLong_FromLong(x[i]);
+        if (!v) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, v);
+    }
+    return out;
+}
+
+static PyObject *children_lists(const Para *p) {
+    PyObject *out = PyList_New(p->n);
+    for (Py_ssize_t i = 0; out && i < p->n; i++) {
+        PyObject *mine = int_list(p->kids + p->kid_at[i], p->kid_at[i + 1] - p->kid_at[i], 0);
+        if (!mine) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, mine);
+    }
+    return out;
 }
 
 PyDoc_STRVAR(paragraph_doc,
-"paragraph(text, lower, lemma, pos, tag, dep, head, children, left, right, punct, stop,\n"
-"          sent_start, sent_end, quoted, below_quoted, sentence_quoted) -> capsule\n\n"
-"A parsed paragraph's columns (learned._DocView's, sentence_quoted given for each token) as\n"
-"the scores below read them.");
+"paragraph(text, lower, lemma, pos, tag, dep, head, quoted, sent_start_flags, punct, stop)\n"
+"    -> (capsule, children, left, right, below_quoted, sent_start, sent_end)\n\n"
+"A parsed paragraph's columns (learned._DocView's; head: each token's head's index, a root\n"
+"its own; sent_start_flags: spaCy's SENT_START) read for the scores below, with what its tree\n"
+"and sentences give, for each token: its children in order, the first and last token of its\n"
+"subtree, whether a word of its subtree (itself aside) is quoted, its sentence's first token\n"
+"and the one after its last, as doc.sents reads them.");
 
 static PyObject *py_paragraph(PyObject *self, PyObject *args) {
-    PyObject *cols[17];
-    if (!PyArg_UnpackTuple(args, "paragraph", 17, 17, &cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5],
-                           &cols[6], &cols[7], &cols[8], &cols[9], &cols[10], &cols[11], &cols[12], &cols[13],
-                           &cols[14], &cols[15], &cols[16]))
+    PyObject *cols[11];
+    if (!PyArg_UnpackTuple(args, "paragraph", 11, 11, &cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5],
+                           &cols[6], &cols[7], &cols[8], &cols[9], &cols[10]))
         return NULL;
-    if (!PyList_Check(cols[0])) {
-        PyErr_SetString(PyExc_TypeError, "paragraph: columns are lists");
+    if (!PyList_Check(cols[0]) || !PyList_Check(cols[8]) || PyList_GET_SIZE(cols[8]) != PyList_GET_SIZE(cols[0])) {
+        PyErr_SetString(PyExc_ValueError, "paragraph: columns are lists of one length");
         return NULL;
     }
     Py_ssize_t n = PyList_GET_SIZE(cols[0]);
     Para *p = PyMem_Calloc(1, sizeof(Para));
     if (!p) return PyErr_NoMemory();
     p->n = n;
-    p->keep = PyTuple_GetSlice(args, 0, 6);
+    p->keep = PyTuple_GetSlice(args, 0, N_STRINGS);
     PyObject *capsule = p->keep ? PyCapsule_New(p, "newstrace.paragraph", para_free) : NULL;
     if (!capsule) {
         Py_XDECREF(p->keep);
@@ -237,161 +300,14 @@ static PyObject *py_paragraph(PyObject *self, PyObject *args) {
     }
     for (int k = 0; k < N_STRINGS; k++)
         if (read_strings(cols[k], n, &p->str[k]) < 0) goto fail;
-    if (read_ints(cols[6], n, &p->head) < 0) goto fail;
-    if (read_ints(cols[8], n, &p->left) < 0 || read_ints(cols[9], n, &p->right) < 0) goto fail;
-    if (read_flags(cols[10], n, &p->punct) < 0 || read_flags(cols[11], n, &p->stop) < 0) goto fail;
-    if (read_ints(cols[12], n, &p->sent_start) < 0 || read_ints(cols[13], n, &p->sent_end) < 0) goto fail;
-    if (read_flags(cols[14], n, &p->quoted) < 0 || read_flags(cols[15], n, &p->below) < 0) goto fail;
-    if (read_flags(cols[16], n, &p->sentence_quoted) < 0) goto fail;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (p->head[i] >= n || p->left[i] >= n || p->right[i] >= n) {
-            PyErr_SetString(PyExc_ValueError, "paragraph: a token index out of the paragraph");
-            goto fail;
-        }
-    /* The children, in order, as one array with each token's start. */
-    PyObject *children = cols[7];
-    if (!PyList_Check(children) || PyList_GET_SIZE(children) != n) {
-        PyErr_SetString(PyExc_ValueError, "paragraph: children of the wrong length");
+    if (read_ints(cols[6], n, n, &p->head) < 0 || read_ints(cols[7], n, 2, &p->quoted) < 0 ||
+        read_ints(cols[9], n, 2, &p->punct) < 0 || read_ints(cols[10], n, 2, &p->stop) < 0 || derive(p, cols[8]) < 0)
         goto fail;
-    }
-    p->kid_at = PyMem_Calloc(n + 1, sizeof(int));
-    p->kids = PyMem_Calloc(n ? n : 1, sizeof(int));
-    if (!p->kid_at || !p->kids) {
-        PyErr_NoMemory();
-        goto fail;
-    }
-    Py_ssize_t at = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *mine = PyList_GET_ITEM(children, i);
-        if (!PyList_Check(mine) || at + PyList_GET_SIZE(mine) > n) {
-            PyErr_SetString(PyExc_ValueError, "paragraph: children are lists of token indices");
-            goto fail;
-        }
-        p->kid_at[i] = (int)at;
-        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(mine); k++) {
-            long c = PyLong_AsLong(PyList_GET_ITEM(mine, k));
-            if (c < 0 || c >= n) {
-                if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "paragraph: a child out of the paragraph");
-                goto fail;
-            }
-            p->kids[at++] = (int)c;
-        }
-    }
-    p->kid_at[n] = (int)at;
-    return capsule;
+    return Py_BuildValue("(NNNNNNN)", capsule, children_lists(p), int_list(p->left, n, 0), int_list(p->right, n, 0),
+                         int_list(p->below, n, 1), int_list(p->sent_start, n, 0), int_list(p->sent_end, n, 0));
 fail:
     Py_DECREF(capsule);
     return NULL;
-}
-
-/* --- a parse's tree, read into columns --------------------------------------------- */
-
-PyDoc_STRVAR(tree_columns_doc,
-"tree_columns(head, quoted, sent_start_flags) -> (children, left, right, below_quoted,\n"
-"                                                sent_start, sent_end)\n\n"
-"For each token of a parsed paragraph (head: each token's head's index, a root its own;\n"
-"sent_start_flags: spaCy's SENT_START, 1 where a sentence starts): its children in order,\n"
-"the first and last token of its subtree, whether a word of its subtree (itself aside) is\n"
-"quoted, and its sentence's first token and the one after its last, as doc.sents reads them.");
-
-static PyObject *py_tree_columns(PyObject *self, PyObject *args) {
-    PyObject *head_list, *quoted_list, *flags_list;
-    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &head_list, &PyList_Type, &quoted_list, &PyList_Type,
-                          &flags_list))
-        return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(head_list);
-    if (PyList_GET_SIZE(quoted_list) != n || PyList_GET_SIZE(flags_list) != n) {
-        PyErr_SetString(PyExc_ValueError, "tree_columns: columns of different lengths");
-        return NULL;
-    }
-    int *head = NULL, *order = NULL, *kid_at = NULL, *kids = NULL, *fill = NULL, *left = NULL, *right = NULL;
-    unsigned char *quoted = NULL, *below = NULL;
-    PyObject *out = NULL;
-    Py_ssize_t m = n ? n : 1;
-    head = PyMem_Malloc(m * sizeof(int)), order = PyMem_Malloc(m * sizeof(int));
-    kid_at = PyMem_Calloc(n + 2, sizeof(int)), kids = PyMem_Malloc(m * sizeof(int)), fill = PyMem_Calloc(m, sizeof(int));
-    left = PyMem_Malloc(m * sizeof(int)), right = PyMem_Malloc(m * sizeof(int));
-    quoted = PyMem_Malloc(m), below = PyMem_Calloc(m, 1);
-    if (!head || !order || !kid_at || !kids || !fill || !left || !right || !quoted || !below) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        long h = PyLong_AsLong(PyList_GET_ITEM(head_list, i));
-        if (h == -1 && PyErr_Occurred()) goto done;
-        if (h < 0 || h >= n) {
-            PyErr_SetString(PyExc_ValueError, "tree_columns: a head out of the paragraph");
-            goto done;
-        }
-        int q = PyObject_IsTrue(PyList_GET_ITEM(quoted_list, i));
-        if (q < 0) goto done;
-        head[i] = (int)h, quoted[i] = (unsigned char)q, left[i] = right[i] = (int)i;
-        if (h != i) kid_at[h + 1]++;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) kid_at[i + 1] += kid_at[i];
-    for (Py_ssize_t i = 0; i < n; i++) /* children in order of their index */
-        if (head[i] != i) kids[kid_at[head[i]] + fill[head[i]]++] = (int)i;
-    /* Every token after its head (roots first, breadth first); read backwards, children first. */
-    Py_ssize_t count = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (head[i] == i) order[count++] = (int)i;
-    for (Py_ssize_t at = 0; at < count; at++)
-        for (int k = kid_at[order[at]]; k < kid_at[order[at] + 1]; k++) order[count++] = kids[k];
-    for (Py_ssize_t at = count - 1; at >= 0; at--) {
-        int i = order[at], h = head[i];
-        if (h == i) continue;
-        below[h] = below[h] || quoted[i] || below[i];
-        if (left[i] < left[h]) left[h] = left[i];
-        if (right[i] > right[h]) right[h] = right[i];
-    }
-    PyObject *children = PyList_New(n), *lefts = PyList_New(n), *rights = PyList_New(n), *belows = PyList_New(n);
-    PyObject *starts = PyList_New(n), *ends = PyList_New(n);
-    out = Py_BuildValue("(NNNNNN)", children, lefts, rights, belows, starts, ends);
-    if (!out) goto done;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *mine = PyList_New(kid_at[i + 1] - kid_at[i]);
-        if (!mine) goto fail;
-        PyList_SET_ITEM(children, i, mine);
-        for (int k = kid_at[i]; k < kid_at[i + 1]; k++) {
-            PyObject *x = PyLong_FromLong(kids[k]);
-            if (!x) goto fail;
-            PyList_SET_ITEM(mine, k - kid_at[i], x);
-        }
-        PyObject *l = PyLong_FromLong(left[i]), *r = PyLong_FromLong(right[i]);
-        if (!l || !r) {
-            Py_XDECREF(l), Py_XDECREF(r);
-            goto fail;
-        }
-        PyList_SET_ITEM(lefts, i, l), PyList_SET_ITEM(rights, i, r);
-        PyList_SET_ITEM(belows, i, PyBool_FromLong(below[i]));
-    }
-    /* Sentences: a token starts one where its flag is 1, the first token always. */
-    for (Py_ssize_t lo = 0; lo < n;) {
-        Py_ssize_t hi = lo + 1;
-        while (hi < n) {
-            /* SENT_START as to_array gives it: 1, 0, or -1 read as an unsigned 64-bit number */
-            unsigned long long flag = PyLong_AsUnsignedLongLongMask(PyList_GET_ITEM(flags_list, hi));
-            if (flag == (unsigned long long)-1 && PyErr_Occurred()) goto fail;
-            if (flag == 1) break;
-            hi++;
-        }
-        for (Py_ssize_t i = lo; i < hi; i++) {
-            PyObject *a = PyLong_FromSsize_t(lo), *b = PyLong_FromSsize_t(hi);
-            if (!a || !b) {
-                Py_XDECREF(a), Py_XDECREF(b);
-                goto fail;
-            }
-            PyList_SET_ITEM(starts, i, a), PyList_SET_ITEM(ends, i, b);
-        }
-        lo = hi;
-    }
-    goto done;
-fail:
-    Py_CLEAR(out);
-done:
-    PyMem_Free(head), PyMem_Free(order), PyMem_Free(kid_at), PyMem_Free(kids), PyMem_Free(fill);
-    PyMem_Free(left), PyMem_Free(right), PyMem_Free(quoted), PyMem_Free(below);
-    return out;
 }
 
 /* --- the features --------------------------------------------------------------------- */
@@ -812,7 +728,6 @@ static PyObject *py_feature_score(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"weights_table", py_weights_table, METH_O, weights_table_doc},
-    {"tree_columns", py_tree_columns, METH_VARARGS, tree_columns_doc},
     {"paragraph", py_paragraph, METH_VARARGS, paragraph_doc},
     {"cue_scores", py_cue_scores, METH_VARARGS, cue_scores_doc},
     {"pair_scores", py_pair_scores, METH_VARARGS, pair_scores_doc},

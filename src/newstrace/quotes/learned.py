@@ -222,13 +222,11 @@ def _view(doc) -> _DocView:
         lemma = _named(cols[2], strings, _LOWER_NAMES, str.lower)
         quoted = _quoted(text)
         head = (numpy.arange(n) + array[:, 6].view(numpy.int64)).tolist()  # HEAD: the offset to the head
-        children, left, right, below, sent_start, sent_end = _features.tree_columns(head, quoted, cols[10])
-        starts = sorted(set(sent_start))
         punct, stop, space = (array[:, k].astype(bool).tolist() for k in (7, 8, 9))
+        compiled, children, left, right, below, sent_start, sent_end = _features.paragraph(
+            text, lower, lemma, pos, tag, dep, head, quoted, cols[10], punct, stop)
+        starts = sorted(set(sent_start))
         sentence_quoted = {lo: any(quoted[lo:hi]) for lo, hi in zip(starts, [*starts[1:], n])}
-        compiled = _features.paragraph(text, lower, lemma, pos, tag, dep, head, children, left, right, punct, stop,
-                                       sent_start, sent_end, quoted, below,
-                                       [sentence_quoted[s] for s in sent_start])
         string = "".join(w + " " if spaced else w for w, spaced in zip(text, cols[12]))
         doc.user_data[key] = _DocView(string, text, lower, lemma, pos, tag, dep, head, cols[11], children, left, right,
                                       punct, stop, sent_start, sent_end, space, quoted, below, sentence_quoted,
@@ -615,7 +613,7 @@ def _find(doc, model: AttributionModel) -> list[Found]:
         lo, hi, starts, ends = content_bounds(t, content, source)
         content_span = _chars(doc, _choose(model.content_start, content, starts, lo, "L"),
                               _choose(model.content_end, content, ends, hi, "R"))
-        taken = {content.i, *(i for i, at in enumerate(view.idx) if content_span[0] <= at < content_span[1])}
+        taken = {content.i, *tokens_at(doc, *content_span)}
         source_span = None
         if source is not None:
             source_span = _chars(doc, *_source_tokens(source, [t, content]))

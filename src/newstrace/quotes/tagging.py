@@ -202,13 +202,9 @@ class RuleTags:
 
 
 _MEMO = 200_000  # entries each memory keeps before it starts again (a long trace meets ever more words)
-# The memory of tokens read (about 300 bytes an entry) starts again sooner: OCR meets endless
+# The memory of tokens read (about 230 bytes an entry) starts again sooner: OCR meets endless
 # new words, and the frequent ones are back in it within a paragraph or two.
 _TOKENS_MEMO = 50_000
-
-
-def _as_array(rows: list[list[int]]):
-    return numpy.array(rows, dtype="uint64").reshape(len(rows), -1)
 
 
 @Language.factory(NAME)
