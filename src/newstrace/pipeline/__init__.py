@@ -321,7 +321,9 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
         reprints = reprint_pairs(store.reuse_clusters(region.articles))
         df.update(store.story_word_counts(set(region.keys()) - set(df)))
         vectors = region.weighed(Weights(df, n))
-        links = neighbours(vectors, terms={**store.lookup_terms(old), **terms}, reprints=reprints)
+        # The region's lookup terms made anew with today's weights, not those stored when it was
+        # last grouped: its links are then those one run over the store would find among them.
+        links = neighbours(vectors, reprints=reprints)
     made = story_records(vectors, links, published, duplicates, story_of)
     store.write_stories(made, terms, words, packed, n, whole, run_id)
     return {"stories": store.count("stories"), "stories_made": len(made)}
