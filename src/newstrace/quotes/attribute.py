@@ -618,6 +618,22 @@ _OFFICES = ("minister", "senator", "secretary", "president", "governor", "mayor"
 _DESCRIPTION = re.compile(rf"(?i:the|that|this)\s+(?:[\w-]+\s+){{0,2}}(?P<office>{'|'.join(_OFFICES)})")
 
 
+@lru_cache(maxsize=None)
+def _office_named(office: str) -> re.Pattern:
+    """A mention naming someone with ``office`` (one of _OFFICES): "Environment Minister Lena
+    Havik", "Assad ally Hassan Nasrallah", "Lena Havik, the environment minister"."""
+    name = rf"{_NOT_A_NAME}[A-Z][\w’'.-]*(?:\s+(?:(?:{'|'.join(_PARTICLES)})\s+)?[A-Z][\w’'.-]*){{0,2}}"
+    # A body named in apposition keeps its "for"/"of" ("the Syrian Observatory for Human Rights,
+    # a Britain-based monitor"): the whole name, not its last words.
+    body = rf"{_NOT_A_NAME}[A-Z][\w’'.-]*(?:\s+(?:(?:for|of|the|{'|'.join(_PARTICLES)})\s+)*[A-Z][\w’'.-]*){{0,5}}"
+    # Not "Vice President Biden" for "the president"; "Lena Havik, the minister," but not "in
+    # Chelsea, the mayor said". Written small, the office follows whose it is and the name
+    # follows it on the same line ("Assad ally Hassan Nasrallah").
+    return re.compile(rf"(?<!Vice )(?<!Deputy )(?<!Assistant )(?<!Under )\b{office.capitalize()}\s+(?P<titled>{name})"
+                      rf"|\b[A-Z][\w’'-]*[^\S\n]+{office}[^\S\n]+(?P<small>(?=[A-Z][a-z]){name})"
+                      rf"|(?P<apposed>{body}),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?{office}(?=[,.;)])")
+
+
 def described(masked: str, before: int, as_written: str) -> tuple[str, str] | None:
     """The person a description such as "the minister" stands for: the nearest one named
     with that office before ``before`` ("Environment Minister Lena Havik", "Lena Havik, the
@@ -628,21 +644,11 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
     m = _DESCRIPTION.fullmatch(as_written.strip())
     if not m:
         return None
-    office = m.group("office")
-    name = rf"{_NOT_A_NAME}[A-Z][\w’'.-]*(?:\s+(?:(?:{'|'.join(_PARTICLES)})\s+)?[A-Z][\w’'.-]*){{0,2}}"
-    # A body named in apposition keeps its "for"/"of" ("the Syrian Observatory for Human Rights,
-    # a Britain-based monitor"): the whole name, not its last words.
-    body = rf"{_NOT_A_NAME}[A-Z][\w’'.-]*(?:\s+(?:(?:for|of|the|{'|'.join(_PARTICLES)})\s+)*[A-Z][\w’'.-]*){{0,5}}"
-    # Not "Vice President Biden" for "the president"; "Lena Havik, the minister," but not "in
-    # Chelsea, the mayor said". Written small, the office follows whose it is and the name
-    # follows it on the same line ("Assad ally Hassan Nasrallah").
-    pattern = re.compile(rf"(?<!Vice )(?<!Deputy )(?<!Assistant )(?<!Under )\b{office.capitalize()}\s+(?P<titled>{name})"
-                         rf"|\b[A-Z][\w’'-]*[^\S\n]+{office}[^\S\n]+(?P<small>(?=[A-Z][a-z]){name})"
-                         rf"|(?P<apposed>{body}),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?{office}(?=[,.;)])")
+    office = _office_named(m.group("office"))
     # "the Newberry senator", "that Assad ally": whose or where the office is must be written
     # by the mention too ("Senator Alan Jonstone, Sr., of Newberry"), not any senator's.
     qualifiers = [w for w in as_written.split()[1:-1] if w[:1].isupper()]
-    found = [m for m in pattern.finditer(masked, max(0, before - 3000), before)
+    found = [m for m in office.finditer(masked, max(0, before - 3000), before)
              if all(q in masked[max(0, m.start() - 40):m.end() + 40] for q in qualifiers)]
     if not found:
         return None
