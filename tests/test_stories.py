@@ -69,10 +69,11 @@ def test_the_stories_of_a_closed_collection_do_not_depend_on_order(mode):
         assert group(shuffled) == expected
 
 
-def test_an_article_average_link_leaves_alone_joins_the_story_of_its_most_alike_neighbour():
+def test_reports_average_link_leaves_apart_join_the_story_where_two_of_their_neighbours_are():
     """A report with two neighbours in a story, one alike enough to it to make a story of the
-    two, joins that story, though it is little alike to the rest; one with a single
-    neighbour there stays alone, however alike; and the order of the links does not matter."""
+    two, joins that story, though it is little alike to the rest, as do two or three reports
+    each so placed; one with a single neighbour there stays apart, however alike; and the
+    order of the links does not matter."""
     links = {("a", "b"): 0.6, ("a", "c"): 0.5, ("b", "c"): 0.5,
              ("a", "d"): 0.25, ("c", "d"): 0.21,  # d: alike to a and c, to the story's average 0.15
              ("b", "e"): 0.4}  # e: alike to b alone
@@ -80,6 +81,12 @@ def test_an_article_average_link_leaves_alone_joins_the_story_of_its_most_alike_
     # Two neighbours, neither alike enough to make a story with it: alone.
     weak = {**links, ("a", "d"): 0.21}
     assert regroup("abcde", weak, story=0.22) == [["a", "b", "c"], ["d"], ["e"]]
+    # Two reports alike to each other and each to two of the story's: they join it together;
+    # not when one of them has a single neighbour there.
+    pair = {**links, ("e", "f"): 0.5, ("c", "e"): 0.23, ("a", "f"): 0.3, ("b", "f"): 0.21}
+    assert regroup("abcdef", pair, story=0.22) == [["a", "b", "c", "d", "e", "f"]]
+    del pair["c", "e"]
+    assert regroup("abcdef", pair, story=0.22) == [["a", "b", "c", "d"], ["e", "f"]]
     shuffled = list(links.items())
     random.Random(3).shuffle(shuffled)
     assert regroup("edcba", dict(shuffled), story=0.22) == regroup("abcde", links, story=0.22)

@@ -10,8 +10,8 @@ the articles were profiled with it (:mod:`newstrace.meaning`), and lowers it whe
 publication dates lie far apart. :func:`group` makes stories of a collection: articles linked
 by a similarity of at least a link threshold form a neighbourhood, and within each, articles
 join a story by average link at a story threshold (``THRESHOLDS``; each story's articles alike
-on the whole, so one article that mentions two events does not chain them), and an article
-average link leaves alone joins the story of its most alike neighbour. The stories of a
+on the whole, so one article that mentions two events does not chain them), and an article or
+two average link leaves apart join a larger story where each has two neighbours. The stories of a
 closed collection depend on no order of arrival, and a neighbourhood is regrouped only when an
 article joins it.
 """
@@ -443,36 +443,53 @@ def regroup(articles: Iterable[str], links: Mapping[tuple[str, str], float], sto
     stories = []
     for hood, members in hoods.items():
         mine = hood_links[hood]
-        stories.extend(_stragglers_joined(_average_link(members, mine, story), mine, story))
+        stories.extend(_small_stories_joined(_average_link(members, mine, story), mine, story))
     return sorted(sorted(s) for s in stories)
 
 
-def _stragglers_joined(stories: list[list[str]], links: Mapping[tuple[str, str], float],
-                       story: float) -> list[list[str]]:
-    """The stories of one neighbourhood with each article that average link left alone joined
-    to a story of two or more when two of that story's articles are its neighbours and one is
-    alike enough to it to make a story of the two (``story``); of several such stories, the
-    one holding its most alike neighbour (ties: the smaller id). One neighbour alone is not
-    enough: on PolNeAR's campaign news, 16 of 23 articles one link would join were of another
-    event of the campaign, against 2 of the 9 joined by two or more (read:
-    docs/stories-sample-polnear.md); on ECB+ all 22 joined were of the story's event (F1
-    0.902 to 0.921). Each is judged against the stories average link made, so that the order
-    they are taken in does not matter."""
+# Stories average link leaves of up to this many articles may join a larger one
+# (:func:`_small_stories_joined`).
+SMALL_STORY = 3
+
+
+def _small_stories_joined(stories: list[list[str]], links: Mapping[tuple[str, str], float],
+                          story: float) -> list[list[str]]:
+    """The stories of one neighbourhood with each small one (up to SMALL_STORY articles)
+    joined to a larger one where each of its articles has two neighbours, one alike enough to
+    it to make a story of the two (``story``); of several such, the one holding the most alike
+    neighbour (ties: the smaller id). Average link leaves an event's odd report, or two,
+    apart when they are alike to some of its reports and little to the rest.
+
+    One neighbour is not enough: on PolNeAR's campaign news, 16 of 23 lone articles one link
+    would join were of another event of the campaign, against 2 of the 9 joined by two or
+    more (read: docs/stories-sample-polnear.md); on ECB+ every one joined was of its story's
+    event (F1 0.902 to 0.921 with lone articles, 0.933 with stories of up to three). Each
+    small story is judged against the stories average link made, so that the order they are
+    taken in does not matter; one joining a story that itself joins a larger one goes with it."""
     story_of = {a: k for k, s in enumerate(stories) for a in s}
-    tied: dict[tuple[str, int], list[tuple[float, str]]] = defaultdict(list)  # (straggler, story) -> its links
+    # (an article of a small story, a larger story) -> the article's links into that story
+    tied: dict[tuple[str, int], list[tuple[float, str]]] = defaultdict(list)
     for (a, b), s in links.items():
-        for lone, other in ((a, b), (b, a)):
-            if len(stories[story_of[lone]]) == 1 and len(stories[story_of[other]]) > 1:
-                tied[lone, story_of[other]].append((-s, other))
-    best: dict[str, tuple[float, str, int]] = {}  # a straggler -> (-similarity, its neighbour, the story)
-    for (lone, k), found in tied.items():
-        nearest = min(found)
-        if len(found) >= 2 and -nearest[0] >= story:
-            best[lone] = min(best.get(lone, (*nearest, k)), (*nearest, k))
+        for mine, other in ((a, b), (b, a)):
+            size = len(stories[story_of[mine]])
+            if size <= SMALL_STORY and len(stories[story_of[other]]) > size:
+                tied[mine, story_of[other]].append((-s, other))
+    options: dict[int, dict[int, list[tuple[float, str]]]] = defaultdict(lambda: defaultdict(list))
+    for (mine, k), found in tied.items():
+        if len(found) >= 2 and -min(found)[0] >= story:
+            options[story_of[mine]][k].append(min(found))
+    into: dict[int, int] = {}  # a small story -> the larger one it joins
+    for small, held in options.items():
+        whole = [(min(found), k) for k, found in held.items() if len(found) == len(stories[small])]
+        if whole:
+            into[small] = min(whole)[1]
     joined = [list(s) for s in stories]
-    for lone, (_, _, k) in best.items():
-        joined[k].append(lone)
-        joined[story_of[lone]] = []
+    for small in sorted(into):
+        target = small
+        while target in into:
+            target = into[target]
+        joined[target].extend(joined[small])
+        joined[small] = []
     return [s for s in joined if s]
 
 
