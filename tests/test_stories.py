@@ -92,6 +92,33 @@ def test_reports_average_link_leaves_apart_join_the_story_where_two_of_their_nei
     assert regroup("edcba", dict(shuffled), story=0.22) == regroup("abcde", links, story=0.22)
 
 
+FELT = ("Mark Felt, the FBI official who guided the Watergate reporters, died on Thursday at his home. "
+        "Felt leaked the secrets of the Nixon White House to The Washington Post. Felt was 95. "
+        "Bob Woodward and Carl Bernstein kept the secret of their source for thirty years, until Felt named himself.")
+FELT_RETOLD = ("W. Mark Felt, the Watergate source of The Washington Post, has died. Felt, once the FBI's second man, "
+               "guided Bob Woodward and Carl Bernstein through the Nixon scandal. Felt named himself in 2005.")
+LARUE = ("Fred LaRue, the Nixon aide who carried hush money in the Watergate affair, died on Thursday in a hotel. "
+         "LaRue was once rumored to be the source of The Washington Post. LaRue was 75. "
+         "Bob Woodward and Carl Bernstein never named LaRue as their source in the FBI inquiry.")
+
+
+def test_two_deaths_told_in_the_same_words_of_different_people_are_two_stories(monkeypatch):
+    """Two obituaries of one affair share every word but the one each is about: the name each
+    gives most goes unnamed by the other, so their similarity is halved."""
+    import newstrace.stories as stories
+
+    profiles = [profile("felt", FELT, "Mark Felt, Watergate source, dies"),
+                profile("felt2", FELT_RETOLD, "Mark Felt dead"),
+                profile("larue", LARUE, "Fred LaRue, Watergate figure, dies")]
+    weights = Weights.of(profiles)
+    assert stories.protagonist(profiles[0]) == stories.protagonist(profiles[1]) != stories.protagonist(profiles[2])
+    apart = similarity(profiles[0], profiles[2], weights)
+    assert group(profiles) == [["felt", "felt2"], ["larue"]]
+    monkeypatch.setattr(stories, "PROTAGONISTS_APART", 1.0)
+    assert similarity(profiles[0], profiles[2], weights) == pytest.approx(2 * apart)
+    assert group(profiles) == [["felt", "felt2", "larue"]]
+
+
 def test_similarity_reads_pairs_and_prints_one_line_each(tmp_path, capsys, encoder):
     path = write_jsonl(tmp_path / "pairs.jsonl", [
         {"pair_id": "same", "text1": QUAKE_A, "text2": QUAKE_A_RETOLD},

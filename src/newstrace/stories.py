@@ -49,6 +49,13 @@ SAME_EVENT_DAYS = 10
 FADE_DAYS = 7
 # How many of its most telling words an article is looked up by, for its neighbours.
 LOOKUP_TERMS = 24
+# An article's protagonist is the name it gives most often, this often at least (its title
+# counting twice). Two articles whose protagonists each go unnamed by the other tell of
+# different people: their similarity is multiplied by PROTAGONISTS_APART. On ECB+'s topics,
+# 34% of pairs of reports of its two events so differ, 1.9% of pairs of one event's reports
+# (F1 0.933 to 0.940: Mark Felt's death and Fred LaRue's, both "Deep Throat" and Watergate).
+PROTAGONIST_MENTIONS = 3
+PROTAGONISTS_APART = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,20 @@ _SENTENCE_OPENERS = set(".!?:;\"“‘([—-\n")
 def _most_written(forms: Mapping[str, int]) -> str:
     """The form a name is written in most often (ties: the first in order)."""
     return min(forms.items(), key=lambda f: (-f[1], f[0]))[0]
+
+
+def protagonist(p: Profile) -> str | None:
+    """The key of the name an article gives most often (PROTAGONIST_MENTIONS times at least;
+    ties: the first key), or None: a person, a place or a body, not a figure or a month."""
+    from .significance import fact_kind
+
+    for key, mentions in sorted(p.names.items(), key=lambda kv: (-kv[1], kv[0])):
+        if mentions < PROTAGONIST_MENTIONS:
+            return None
+        written = p.surfaces.get(key)
+        if written and fact_kind(written) == "name":
+            return key
+    return None
 
 
 def profile(article: str, text: str, title: str = "", published: str | None = None, aliases=None,
@@ -175,6 +196,7 @@ class Profiles:
         self._rows = {kind: (array("q", [0]), array("q"), array("d")) for kind in ("words", "names")}
         self._surfaces: dict[int, dict[str, int]] = {}  # a name's column -> how it was written, how often
         self._meanings: list[bytes | None] = []
+        self._protagonists = array("q")  # each article's protagonist's column, or -1
         for p in profiles:
             self.add(p)
 
@@ -196,6 +218,8 @@ class Profiles:
         for key, written in p.surfaces.items():
             forms = surfaces.setdefault(vocabulary[key], {})
             forms[written] = forms.get(written, 0) + 1
+        lead = protagonist(p)
+        self._protagonists.append(-1 if lead is None else vocabulary[lead])
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -231,7 +255,7 @@ class Profiles:
                                                shape=(len(self), len(keys)))
         return Vectors(self.articles, self.published, keys, matrices["words"], matrices["names"],
                        {c: _most_written(forms) for c, forms in self._surfaces.items()},
-                       self.meanings())
+                       np.frombuffer(self._protagonists, dtype=np.int64), self.meanings())
 
 
 @dataclass(frozen=True)
@@ -244,6 +268,7 @@ class Vectors:
     words: sparse.csr_matrix
     names: sparse.csr_matrix
     surfaces: dict[int, str]
+    protagonists: np.ndarray  # each article's protagonist's column (:func:`protagonist`), or -1
     meanings: np.ndarray | None = None  # unit rows, when every article has its meaning
 
     @property
@@ -283,7 +308,23 @@ class Vectors:
         if self.meanings is not None and len(rows_a):
             meant = np.einsum("ij,ij->i", self.meanings[rows_a], self.meanings[rows_b])
             alike = (alike + np.clip(meant, 0.0, 1.0)) / 2
-        return alike * fade
+        apart = self.protagonists_apart(rows_a, rows_b)
+        if timeless is not None:
+            apart &= ~timeless  # a reprint tells the event it copied
+        return alike * fade * np.where(apart, PROTAGONISTS_APART, 1.0)
+
+    def protagonists_apart(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """For each pair of rows, whether each has a protagonist the other does not name."""
+        lead_a, lead_b = self.protagonists[rows_a], self.protagonists[rows_b]
+        both = (lead_a >= 0) & (lead_b >= 0)
+        if not both.any():
+            return both
+        at = np.flatnonzero(both)
+        named_by_b = np.asarray(self.words[rows_b[at], lead_a[at]]).ravel() != 0
+        named_by_a = np.asarray(self.words[rows_a[at], lead_b[at]]).ravel() != 0
+        apart = np.zeros(len(rows_a), dtype=bool)
+        apart[at] = ~named_by_b & ~named_by_a
+        return apart
 
     def label(self, rows: list[int], size: int = 4) -> str:
         """A story's leading names as written (no figures, weekdays or months): the names its
