@@ -7,7 +7,8 @@ generally, so that a collection of two articles is judged as one of a million is
 and numbers apart, since two earthquakes share every common word and differ in their places,
 tolls and dates — averages that with how alike a sentence encoder reads their openings where
 the articles were profiled with it (:mod:`newstrace.meaning`), and lowers it when their
-publication dates lie far apart. :func:`group` makes stories of a collection: articles linked
+publication dates lie far apart, or when the name each gives most goes unnamed by the other
+(two deaths of one affair told in the same words are two events). :func:`group` makes stories of a collection: articles linked
 by a similarity of at least a link threshold form a neighbourhood, and within each, articles
 join a story by average link at a story threshold (``THRESHOLDS``; each story's articles alike
 on the whole, so one article that mentions two events does not chain them), and an article or
@@ -475,8 +476,9 @@ def neighbourhoods(articles: Iterable[str], links: Iterable[tuple[str, str]]) ->
 
 def regroup(articles: Iterable[str], links: Mapping[tuple[str, str], float], story: float) -> list[list[str]]:
     """Stories from neighbour links: the neighbourhoods (articles joined by links), each split
-    by average link at ``story``. Sorted by their first article; any order of ``articles`` and
-    ``links`` gives the same stories."""
+    by average link at ``story`` and its small stories joined to larger ones where their
+    articles have neighbours (:func:`_small_stories_joined`). Sorted by their first article;
+    any order of ``articles`` and ``links`` gives the same stories."""
     hood_of = neighbourhoods(articles, links)
     hoods: dict[str, list[str]] = defaultdict(list)
     for a, hood in sorted(hood_of.items()):
