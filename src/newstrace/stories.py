@@ -56,7 +56,7 @@ LOOKUP_TERMS = 24
 # An article's protagonist is the name it gives most often, this often at least (its title
 # counting twice). Two articles whose protagonists each go unnamed by the other tell of
 # different people: their similarity is multiplied by PROTAGONISTS_APART. On ECB+'s topics,
-# 34% of pairs of reports of its two events so differ, 1.9% of pairs of one event's reports
+# 33% of pairs of reports of its two events so differ, 1.4% of pairs of one event's reports
 # (F1 0.933 to 0.940: Mark Felt's death and Fred LaRue's, both "Deep Throat" and Watergate).
 PROTAGONIST_MENTIONS = 3
 PROTAGONISTS_APART = 0.5
