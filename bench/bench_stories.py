@@ -104,8 +104,8 @@ def ecbplus(folder: Path) -> list[str]:
                key=lambda found: found[0][2])
     return ["## ECB+: stories against its events", "",
             f"{len(ids)} documents, {len(set(gold.values()))} events. Each way's two thresholds "
-            "(`newstrace.stories.THRESHOLDS`) were chosen on this gold: its best F1 here, ties broken towards "
-            "precision (the words' within 0.003 of the best since later rules; see the comment there).", "",
+            "(`newstrace.stories.THRESHOLDS`) were chosen on this gold: near its best F1 here, ties broken towards "
+            "precision (why, in the comment there).", "",
             "| method | B-cubed precision | recall | F1 |", "|---|---:|---:|---:|", *rows,
             f"| TF-IDF cosine, single link at its best threshold ({peer[1]:.3f}, chosen on the gold) | "
             f"{peer[0][0]:.3f} | {peer[0][1]:.3f} | {peer[0][2]:.3f} |", ""]
