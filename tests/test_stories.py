@@ -177,6 +177,37 @@ def test_articles_arriving_later_join_the_stories_one_run_makes(tmp_path, mode):
         assert sorted(a for s in expected for a in s) == sorted(r["id"] for r in records)
 
 
+def test_an_earlier_printing_arriving_later_takes_its_copys_place_without_a_whole_grouping(tmp_path):
+    """A copy printed earlier than the article already grouped (another edition of the day)
+    displaces it: the store is grouped only where it was, its counts and terms stay right, and
+    the stories are those one run makes."""
+    from newstrace.pipeline import detect, ingest
+    from newstrace.store import open_store
+
+    records = _example_records()
+    wire = next(r for r in records if r["id"] == "wire-001")
+    earlier = {**wire, "id": "wire-000-early", "published": "2000-01-01"}
+    with open_store(tmp_path / "one.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "all.jsonl", records + [earlier])])
+        detect(store)
+        expected = _story_sets(store)
+        counts = dict(store.conn.execute("SELECT key, df FROM story_words"))
+    with open_store(tmp_path / "grown.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "first.jsonl", records)])
+        detect(store)
+        grouped_whole_at = store.story_grouping()[1]
+        ingest(store, [write_jsonl(tmp_path / "later.jsonl", [earlier])])
+        assert store.duplicate_of("wire-001") == "wire-000-early"
+        assert store.displaced_from_stories().keys() == {"wire-001"}
+        summary = detect(store)
+        assert store.story_grouping() == (len(store.publication_dates()), grouped_whole_at)
+        assert 0 < summary["stories_made"] < summary["stories"]
+        assert _story_sets(store) == expected
+        assert not store.displaced_from_stories()
+        assert dict(store.conn.execute("SELECT key, df FROM story_words WHERE df != 0")) == counts
+        assert store.lookup_terms(["wire-001"]) == {} and store.story_profiles(["wire-001"]) == {}
+
+
 def test_a_whole_grouping_keeps_the_profiles_it_read(tmp_path):
     """A store grouped again whole (grown past REGROUP_GROWTH) keeps every article's profile:
     the next arrivals' neighbours are read back, not tokenized again."""

@@ -248,6 +248,7 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     story_of = store.story_ids()
     counted, weighed_at = store.story_grouping()
     duplicates = store.duplicate_map()
+    displaced = store.displaced_from_stories()
     new = sorted(i for i in published if i not in hoods)
     copies_of = {canonical for copy, (canonical, _) in duplicates.items() if copy not in story_of}
     meant = wanted(settings.stories)  # a store's articles are all judged one way
@@ -255,7 +256,7 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     some = min(hoods, default=None)
     blob = store.story_profiles([some]).get(some) if some is not None else None
     judged_otherwise = blob is not None and (Profile.unpacked(some, blob).meaning is not None) != meant
-    if not new and not copies_of and counted == len(hoods) and not judged_otherwise:
+    if not new and not copies_of and not displaced and counted == len(hoods) and not judged_otherwise:
         return {"stories": store.count("stories"), "stories_made": 0}
     engine = _engine(store, settings)
     titles = store.titles()
@@ -286,11 +287,13 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
             progress("stories", done, len(items))
         return into
 
-    # A store grouped before (counted) whose articles changed otherwise than by arrivals (an
-    # exact copy printed earlier took its original's place) is grouped whole, as is one grown
-    # past REGROUP_GROWTH or judged the other way before.
-    whole = (not hoods or counted != len(hoods) or len(published) > (1 + REGROUP_GROWTH) * weighed_at
-             or judged_otherwise)
+    # A store grouped before (counted) whose articles changed otherwise than by arrivals is
+    # grouped whole, as is one grown past REGROUP_GROWTH or judged the other way before. An
+    # article an exact copy printed earlier displaced (editions of one day, reprinted wire
+    # copy) is such a change only in name: the copy arrives as new, its original leaves its
+    # neighbourhood (regrouped) and the counts (its words taken off).
+    whole = (not hoods or counted != len(hoods) + len(displaced)
+             or len(published) > (1 + REGROUP_GROWTH) * weighed_at or judged_otherwise)
     if whole:
         region = profiles_of(sorted(published), Profiles(), keep=True)
         words, n = region.document_frequency(), len(region)
@@ -298,14 +301,17 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
     else:
         arrived: list = []
         arriving = profiles_of(new, Profiles(), arrived)
-        words, n = arriving.document_frequency(), counted + len(new)
-        df = Counter(store.story_word_counts(arriving.keys())) + words
+        gone = Profiles(Profile.unpacked(a, blob) for a, blob in store.story_profiles(displaced).items())
+        words, n = arriving.document_frequency(), counted + len(new) - len(displaced)
+        words.subtract(gone.document_frequency())  # may go below zero: the counts stored are lowered
+        df = Counter(store.story_word_counts(set(arriving.keys()) | set(gone.keys())))
+        df.update(words)
         first_look = arriving.weighed(Weights(df, n))
         terms = {a: first_look.lookup_terms(r) for r, a in enumerate(first_look.articles)}
         by_term = store.articles_by_terms(t for ts in terms.values() for t in ts)
         fresh = set(new)
         sharing = {b for a in new for b, shared in Counter(b for t in terms[a] for b in by_term.get(t, [])).items()
-                   if shared >= 2}
+                   if shared >= 2} - displaced.keys()
         # Only the reuse clusters of the articles at hand are read: the cost follows them.
         reprints = reprint_pairs(store.reuse_clusters(new))
         sharing |= {x for pair in reprints if fresh & set(pair) for x in pair if x in hoods}
@@ -316,7 +322,8 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
         stored_terms = store.lookup_terms(sharing)
         linked = {x for pair in neighbours(near.weighed(Weights(df, n)), among=new,
                                            terms={**stored_terms, **terms}, reprints=reprints) for x in pair}
-        old = store.hood_members({hoods[x] for x in linked - fresh} | {hoods[c] for c in copies_of if c in hoods})
+        old = store.hood_members({hoods[x] for x in linked - fresh} | {hoods[c] for c in copies_of if c in hoods}
+                                 | set(displaced.values()))
         region = profiles_of(old, Profiles(arrived))
         reprints = reprint_pairs(store.reuse_clusters(region.articles))
         df.update(store.story_word_counts(set(region.keys()) - set(df)))
@@ -325,7 +332,8 @@ def group_stories(store: Store, settings: Settings = Settings(), progress: Progr
         # last grouped: its links are then those one run over the store would find among them.
         links = neighbours(vectors, reprints=reprints)
     made = story_records(vectors, links, published, duplicates, story_of)
-    store.write_stories(made, terms, words, packed, n, whole, run_id)
+    store.write_stories(made, terms, {k: v for k, v in words.items() if v}, packed, n, whole, run_id,
+                        () if whole else displaced)
     return {"stories": store.count("stories"), "stories_made": len(made)}
 
 

@@ -400,6 +400,13 @@ class Store(Browsing):
         return dict(self.conn.execute("SELECT m.article, m.hood FROM story_members m JOIN articles a ON a.id = m.article"
                                       " WHERE a.duplicate_of IS NULL"))
 
+    def displaced_from_stories(self) -> dict[str, str]:
+        """The articles grouped as distinct that have since become exact duplicates (a copy
+        printed earlier arrived and took their place), with their neighbourhoods."""
+        return dict(self.conn.execute(
+            "SELECT m.article, m.hood FROM story_members m JOIN articles a ON a.id = m.article"
+            " JOIN story_profiles p ON p.article = m.article WHERE a.duplicate_of IS NOT NULL"))
+
     def story_grouping(self) -> tuple[int, int]:
         """How many articles the story weights count, and how many they counted at the last
         grouping of the whole store."""
@@ -431,15 +438,18 @@ class Store(Browsing):
             " WHERE a.duplicate_of IS NULL AND m.hood IN ({marks})", hoods))
 
     def write_stories(self, stories: list[Story], terms: dict[str, list[str]], words: dict[str, int],
-                      profiles: dict[str, bytes], n: int, whole: bool, run_id: int | None) -> None:
+                      profiles: dict[str, bytes], n: int, whole: bool, run_id: int | None,
+                      displaced: Iterable[str] = ()) -> None:
         """Store stories made anew, in one transaction: with ``whole``, every story (and every
         article's lookup terms and the word counts) replaced; else the stories of the
         neighbourhoods they were made from replaced, the new articles' ``terms`` and the word
-        counts ``words`` of the new articles added; the packed ``profiles`` made. ``n``: the
-        articles the counts count."""
-        self.replace_story_rows(story_rows(stories, terms, words, profiles, run_id), n, whole)
+        counts ``words`` of the new articles added (less those of the ``displaced``: articles
+        that became exact duplicates, whose terms and profiles go); the packed ``profiles``
+        made. ``n``: the articles the counts count."""
+        self.replace_story_rows(story_rows(stories, terms, words, profiles, run_id), n, whole, displaced)
 
-    def replace_story_rows(self, rows: dict[str, list[dict]], n: int, whole: bool = True) -> None:
+    def replace_story_rows(self, rows: dict[str, list[dict]], n: int, whole: bool = True,
+                           displaced: Iterable[str] = ()) -> None:
         """Write the rows :func:`story_rows` makes (or another engine wrote): see write_stories."""
         members = [r["article"] for r in rows["story_members"]]
         upsert = _insert("meta", ("key", "value"), "(key) DO UPDATE SET value = excluded.value")
@@ -456,6 +466,11 @@ class Store(Browsing):
                     self.conn.execute("DELETE FROM stories WHERE id IN (SELECT story FROM story_members"
                                       f" WHERE article IN ({marks}))", part)
                     self.conn.execute(f"DELETE FROM story_members WHERE article IN ({marks})", part)
+                gone = sorted(displaced)
+                for k in range(0, len(gone), 500):
+                    marks = ", ".join("?" * len(gone[k:k + 500]))
+                    for table in ("story_terms", "story_profiles"):
+                        self.conn.execute(f"DELETE FROM {table} WHERE article IN ({marks})", gone[k:k + 500])
             self.conn.execute(upsert, ("stories_n", str(n)))
             for table in STORY_TABLES:
                 names = columns(table)
