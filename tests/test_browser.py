@@ -1,4 +1,6 @@
-"""End-to-end tests in a real headless Chromium against ``newstrace serve``'s app.
+"""End-to-end tests in a real headless Chromium against ``newstrace serve``, run as a user runs
+it: a process of its own (a server thread in the test process would leave threads holding
+SQLite's locks at a later test's fork of its workers, and that worker would hang).
 
 They need Debian's chromium (``/usr/bin/chromium``, installed by .ci/run). Without it
 they skip, unless NEWSTRACE_REQUIRE_BROWSER is set (CI sets it), when they fail.
@@ -8,13 +10,12 @@ Screenshots go to test-artifacts/ for people to look at.
 import os
 import shutil
 import socket
-import threading
+import subprocess
+import sys
 import time
+import urllib.request
 
 import pytest
-import uvicorn
-
-from newstrace.web import create_app
 
 from conftest import ROOT, build_store, write_jsonl
 
@@ -40,29 +41,39 @@ def chromium():
 
 
 class LiveServer:
-    """The web app served by uvicorn on a free loopback port, in a thread."""
+    """``newstrace serve`` on a free loopback port, in a process of its own."""
 
     def __init__(self, db):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=self.port,
-                                                    log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.command = [sys.executable, "-c", "import sys; from newstrace.cli import main; sys.exit(main(sys.argv[1:]))",
+                        "serve", "--db", str(db), "--port", str(self.port)]
 
     def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.05)
-        return self
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2):
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"newstrace serve ended: {self.process.stderr.read().decode()}")
+                if time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError("the server did not start")
+                time.sleep(0.1)
 
     def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(10)
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stderr.close()
 
 
 class Watched:
