@@ -542,9 +542,9 @@ def _average_link(members: list[str], links: Mapping[tuple[str, str], float], st
     """Average-link clustering of one neighbourhood at ``story`` (unlinked pairs count as 0):
     the two most alike stories merge while they are ``story`` alike on average (ties: the pair
     whose first article comes first, then its second). Kept as each story's summed similarity
-    to the stories it has links to, never as a matrix of every pair: a neighbourhood of OCR'd
-    pieces chained by their boilerplate runs to thousands of articles (3,769 of 25,000), where
-    a matrix cost a search of all of it per merge."""
+    to the stories it has links to, never as a matrix of every pair: a season's news chains into
+    a neighbourhood of thousands of articles (3,769 of 25,000 pieces of chronam's 1916 pages),
+    where a matrix cost a search of all of it at every merge."""
     n = len(members)
     if n == 1:
         return [members]
