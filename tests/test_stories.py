@@ -177,6 +177,40 @@ def test_articles_arriving_later_join_the_stories_one_run_makes(tmp_path, mode):
         assert sorted(a for s in expected for a in s) == sorted(r["id"] for r in records)
 
 
+def test_a_large_neighbourhood_is_grouped_again_only_around_the_arrivals(tmp_path, monkeypatch):
+    """Past LARGE_HOOD articles a neighbourhood is not grouped again whole: only the stories of
+    the articles the arrivals are linked to are; the others keep their ids and members, and
+    here the stories are still those one run makes."""
+    from newstrace import pipeline
+    from newstrace.pipeline import detect, ingest
+    from newstrace.store import open_store
+
+    records = _example_records()
+    later = [r for r in records if r["id"] in {"reprint-003", "followup-017"}]
+    earlier = [r for r in records if r not in later]
+    with open_store(tmp_path / "one.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "all.jsonl", records)])
+        detect(store)
+        expected = _story_sets(store)
+    monkeypatch.setattr(pipeline, "LARGE_HOOD", 2)
+    with open_store(tmp_path / "grown.db") as store:
+        ingest(store, [write_jsonl(tmp_path / "earlier.jsonl", earlier)])
+        detect(store)
+        hoods = store.story_hoods()
+        large = {h for h in hoods.values() if list(hoods.values()).count(h) > 2}
+        assert large  # the examples' tanker story and its neighbours
+        before = store.story_ids()
+        ingest(store, [write_jsonl(tmp_path / "later.jsonl", later)])
+        summary = detect(store)
+        after = store.story_ids()
+        assert summary["stories_made"] < summary["stories"]
+        # A story of the large neighbourhood no arrival is linked to stays as it was.
+        untouched = [a for a, h in hoods.items() if h in large and after[a] == before[a]
+                     and not any(after[r["id"]] == after[a] for r in later)]
+        assert untouched
+        assert _story_sets(store) == expected
+
+
 def test_an_earlier_printing_arriving_later_takes_its_copys_place_without_a_whole_grouping(tmp_path):
     """A copy printed earlier than the article already grouped (another edition of the day)
     displaces it: the store is grouped only where it was, its counts and terms stay right, and

@@ -8,7 +8,7 @@ engine's workers read them from the store, Spark's from the rows its partition w
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -121,15 +121,23 @@ def reprint_pairs(clusters: Iterable[tuple[Iterable[str], Iterable[tuple[str, st
 
 
 def story_records(vectors, links: dict[tuple[str, str], float], published: dict[str, str | None],
-             duplicates: dict[str, tuple[str, str | None]], story_of: dict[str, int]) -> list[Story]:
+             duplicates: dict[str, tuple[str, str | None]], story_of: dict[str, int],
+             within: Mapping[str, str] | None = None) -> list[Story]:
     """The stories ``links`` make of the ``vectors``' articles (:func:`newstrace.stories.regroup`)
     as records: each with its exact copies, in order of publication, the id of the
     earliest stored story among its articles (a story keeps its id as articles join it) or a
-    new one."""
+    new one. ``within``: articles taken from a neighbourhood only in part (article -> its
+    stored neighbourhood), which the stories made with them stay in."""
     from ..stories import neighbourhoods, regroup
 
     stories = regroup(vectors.articles, links, vectors.story)
     hood_of = neighbourhoods(vectors.articles, links)
+    if within:
+        kept: dict[str, str] = {}  # a neighbourhood found here -> the stored one it is part of
+        for a, hood in within.items():
+            if a in hood_of:
+                kept[hood_of[a]] = min(kept.get(hood_of[a], hood), hood)
+        hood_of = {a: kept.get(h, h) for a, h in hood_of.items()}
     copies: dict[str, list[str]] = {}
     for copy, (canonical, _) in sorted(duplicates.items()):
         copies.setdefault(canonical, []).append(copy)
