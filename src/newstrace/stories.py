@@ -41,10 +41,10 @@ from .significance import fact_kind
 # are the second alike on average. Judged by their words alone, or by their words and meaning (the
 # encoder's cosine runs higher than the words' between any two news reports). Each pair is near
 # the best B-cubed F1 on ECB+'s events, ties broken towards precision (bench/bench_stories.py):
-# the words' best, 0.941 at (0.375, 0.49), links twice the pairs 0.45 does on undated Reuters
-# (spinbench-modern-dev: 6,066 against 3,345, its largest neighbourhood 1,666 articles against
-# 826, the largest story 31 against 19), each neighbourhood regrouped whenever an article joins
-# it; at (0.45, 0.48) ECB+ scores 0.938 at precision 0.951, and of PolNeAR's stories 9 change
+# the words' best, 0.941 at (0.375, 0.49), links more than twice the pairs 0.45 does on undated
+# Reuters (spinbench-modern-dev: 7,803 against 3,345, its largest neighbourhood 1,917 articles
+# against 826, the largest story 22 against 19), each neighbourhood regrouped whenever an article
+# joins it; at (0.45, 0.48) ECB+ scores 0.938 at precision 0.951, and of PolNeAR's stories 9 change
 # against session 23's: read, 5 rightly, 3 wrongly, 1 unclear (docs/stories-sample-polnear.md).
 THRESHOLDS = {"words": (0.45, 0.48), "meaning": (0.5, 0.55)}
 # The weight of the names and numbers two articles share against that of all their words.

@@ -644,11 +644,11 @@ def described(masked: str, before: int, as_written: str) -> tuple[str, str] | No
     m = _DESCRIPTION.fullmatch(as_written.strip())
     if not m:
         return None
-    office = _office_named(m.group("office"))
+    named = _office_named(m.group("office"))
     # "the Newberry senator", "that Assad ally": whose or where the office is must be written
     # by the mention too ("Senator Alan Jonstone, Sr., of Newberry"), not any senator's.
     qualifiers = [w for w in as_written.split()[1:-1] if w[:1].isupper()]
-    found = [m for m in office.finditer(masked, max(0, before - 3000), before)
+    found = [m for m in named.finditer(masked, max(0, before - 3000), before)
              if all(q in masked[max(0, m.start() - 40):m.end() + 40] for q in qualifiers)]
     if not found:
         return None
