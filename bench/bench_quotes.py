@@ -253,7 +253,9 @@ def main() -> int:
         lines += ["", "The same attributions measured as Citron's evaluation counts them, attribution by attribution "
                       "(exact: an attribution is right on its cue when a gold one has the same cue span; on its source "
                       "or content when a gold one whose cue overlaps has the same spans of that role; word overlap: "
-                      "the words each of ours shares with each gold attribution against the words of all of each), "
+                      "the words each of ours shares with each gold attribution against the words of all of each, "
+                      "so that a word two overlapping attributions of ours both hold counts twice: ours overlap only "
+                      "where the models are sure of both, the annotators' never), "
                       f"beside two PolNeAR annotators measured against each other on the {n_twice} articles both "
                       "annotated (train and dev: what people agree on, the most a model can be expected to reach on "
                       "this corpus) and Citron's own figures on PARC 3.0 (a different corpus):", "",

@@ -505,6 +505,23 @@ def test_a_content_around_its_cue_is_in_parts(parser):
     assert a.content == (0, len(text))  # the whole stretch stays the content's span
 
 
+def test_attributions_do_not_overlap_where_the_models_fire_twice(parser):
+    """A second verb inside a content ("tweeted that … and encouraged …") is an attribution of
+    its own, the first content ending before it; an aside inside a quotation ("said Caddell,
+    speaking of …"), which the cue model passes only just, is no attribution beside it."""
+    from newstrace.quotes.parse import attributions
+
+    text = "Trump tweeted that Machado was “disgusting” and “a con” and encouraged Americans to “check out” her tape."
+    found = {text[a.cue[0]:a.cue[1]]: text[a.content[0]:a.content[1]]
+             for a in attributions(text, extract_quotes("x", text, parser), parser)}
+    assert found == {"tweeted": "that Machado was “disgusting” and “a con”",
+                     "encouraged": "Americans to “check out” her tape"}
+    text = ("“This is in their heads. This is in their consciousness,” said Caddell, speaking of Clinton’s health. "
+            "“It is one of the things worrying them.”")
+    (said,) = attributions(text, extract_quotes("x", text, parser), parser)
+    assert text[said.cue[0]:said.cue[1]] == "said" and said.content == (0, len(text))
+
+
 def test_reported_speech_runs_on_over_a_quotation_it_enters(parser):
     """A quotation is said whole: reported speech whose sentence ends inside one runs to its end,
     and an attributed quotation's content holds its marks."""

@@ -585,6 +585,7 @@ class Found:
     source: tuple[int, int] | None
     source_head: object
     kind: str  # according | headline | reported (a clause is attributed) | stance (a thing: "criticized the deal")
+    score: float = 0.0  # how far the cue's score passes the cue model's threshold
 
 
 def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
@@ -620,5 +621,5 @@ def _find(doc, model: AttributionModel) -> list[Found]:
         kind = ("according" if t.lower_ == "according" else "headline" if t.text == ":"
                 else "reported" if content.pos_ in ("VERB", "AUX") else "stance")
         found.append(Found(grow(t, model.cue_extent, taken | ({source.i} if source is not None else set())),
-                           content_span, source_span, source, kind))
+                           content_span, source_span, source, kind, float(cue_scores[i] - model.cue_threshold)))
     return found
