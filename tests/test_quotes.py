@@ -977,9 +977,9 @@ def test_wire_news_attributions_are_found_as_a_reader_marks_them(parser):
 
 def test_of_two_overlapping_attributions_the_sourced_and_the_same_sources_next_clause_stay(parser):
     """Two Reuters sentences whose second attribution the cue model passes only just: Rato's
-    "said" inside a sourceless "were called to testify … where Rato said …" stays, the sourceless
-    one cut before it; Marchionne's "warned that … and said …" are two statements, the first
-    ending before the second."""
+    "said" inside a sourceless "were called to testify … where Rato said …" stays (a sourceless
+    attribution is no statement, so only Rato's is listed); Marchionne's "warned that … and
+    said …" are two statements, the first ending before the second."""
     folder = shared_path("data", "spinbench-modern-dev", "src")
     found = {}
     for name in ("source-document00073", "source-document00024"):

@@ -384,6 +384,7 @@ CLASH_KEPT = 2.0
 _OPENERS = {"and", "but", "or", "while", "whereas", "although", "though", "as", "because", "since", "when",
             "where", "which", "who", "whom", "that", "what"}
 _PREPOSITIONS = {"in", "of", "on", "at", "to", "for", "with", "by", "from", "about"}  # "in what", "of which"
+_WORD = re.compile(r"\S+")
 
 
 def _apart(found: list[Attribution], text: str) -> list[Attribution]:
@@ -402,23 +403,23 @@ def _apart(found: list[Attribution], text: str) -> list[Attribution]:
     kept: list[Attribution] = []
     for a in sorted(found, key=lambda a: (a.source is None, -a.score, a.content)):
         clashes = [k for k, b in enumerate(kept) if b.content[0] < a.content[1] and a.content[0] < b.content[1]]
-        if clashes and a.score < CLASH_KEPT:
-            if len(clashes) == 1 and a.source is not None and kept[clashes[0]].source == a.source:
-                cut = _ended_before(kept[clashes[0]], a, text)
-                if cut.content[1] <= a.content[0]:  # its clause, cut off the first
-                    kept[clashes[0]] = cut
-                    kept.append(a)
+        if clashes and a.score < CLASH_KEPT and not (len(clashes) == 1 and _next_clause(kept[clashes[0]], a, text)):
             continue
-        for k in clashes:
+        for k in clashes:  # the longer content is cut before the other
             b = kept[k]
-            outer, inner = (b, a) if b.content[1] - b.content[0] >= a.content[1] - a.content[0] else (a, b)
-            shortened = _ended_before(outer, inner, text)
-            if outer is b:
-                kept[k] = shortened
+            if b.content[1] - b.content[0] >= a.content[1] - a.content[0]:
+                kept[k] = _ended_before(b, a, text)
             else:
-                a = shortened
+                a = _ended_before(a, b, text)
         kept.append(a)
     return sorted(kept, key=lambda a: a.content)
+
+
+def _next_clause(first: Attribution, then: Attribution, text: str) -> bool:
+    """Whether ``then`` is the next clause of ``first``'s source, inside ``first``'s content
+    ("warned that … and said …"): the same source, and ``first`` cut before it leaves them apart."""
+    return then.source is not None and then.source == first.source \
+        and _ended_before(first, then, text).content[1] <= then.content[0]
 
 
 def _ended_before(outer: Attribution, inner: Attribution, text: str) -> Attribution:
@@ -441,26 +442,19 @@ def _ended_before(outer: Attribution, inner: Attribution, text: str) -> Attribut
     between = text[inner.source[1]:cut]
     if inner.source[1] <= cut and len(between.split()) <= 2 and not any(c in between for c in ",;:()"):
         cut = inner.source[0]
-    before = text[lo:cut].rstrip()
-    words = before.split()
-    if not words or not (before.endswith((",", ";", "—", "–")) or words[-1].lower() in _OPENERS):
+    words = list(_WORD.finditer(text, lo, cut))
+    if not words or not (words[-1].group().endswith((",", ";", "—", "–")) or words[-1].group().lower() in _OPENERS):
         return outer
-    while len(words) > 1 and words[-1].lower() in _OPENERS:
+    while len(words) > 1 and words[-1].group().lower() in _OPENERS:
         words.pop()
-        if len(words) > 1 and words[-1].lower() in _PREPOSITIONS:
+        if len(words) > 1 and words[-1].group().lower() in _PREPOSITIONS:
             words.pop()
-    if all(w.lower() in _OPENERS | _PREPOSITIONS for w in words):
+    if all(w.group().lower() in _OPENERS | _PREPOSITIONS for w in words):
         return outer
-    end = lo + _kept_length(text[lo:cut], len(words))
+    end = words[-1].end()
     while end > lo and not text[end - 1].isalnum() and text[end - 1] not in CLOSING_MARKS + "\".!?'":
         end -= 1
     return replace(outer, content=(lo, end)) if lo < end <= inner.content[0] else outer
-
-
-def _kept_length(stretch: str, words: int) -> int:
-    """How many characters of ``stretch`` its first ``words`` words take (spaces as printed)."""
-    matches = list(re.finditer(r"\S+", stretch))
-    return matches[words - 1].end() if words else 0
 
 
 def content_parts(a: Attribution, text: str) -> list[tuple[int, int]]:
