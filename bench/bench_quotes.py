@@ -18,15 +18,21 @@ from __future__ import annotations
 
 import argparse
 import re
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from types import SimpleNamespace
 
+from newstrace import pipeline
 from newstrace.normalize import joined_lines
 from newstrace.quotes import extract_quotes, group_quotes
 from newstrace.quotes.attribute import _is_name, core_name, given_names
-from newstrace.quotes.evaluation import PRONOUNS, as_roles, holds_a_name, overlaps, citron_rows, score_all, score_citron, score_spans, span_rows
+from newstrace.quotes.evaluation import (PRONOUNS, as_roles, citron_rows, holds_a_name, overlaps, score_all, score_citron,
+                                         score_sayings, score_spans, span_rows)
+from newstrace.quotes.utterances import utterances
+from newstrace.settings import Settings
+from newstrace.store import open_store
 from newstrace.quotes.training import read_brat
 from newstrace.quotes.parse import ParsedArticle, attributions, engine_name, load_parser
 
@@ -90,6 +96,49 @@ def norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip().lower()
 
 
+def first_annotators(root: Path, split: str) -> dict[str, Path]:
+    """Each article of a split and its first annotator's file."""
+    anns: dict[str, Path] = {}
+    for ann in sorted((root / split / "attributions").glob("*.ann")):
+        anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)
+    return anns
+
+
+def as_sayings(root: Path, splits: list[str]) -> list[str]:
+    """What ``newstrace quotes --json --statements`` prints for the splits' articles (the same
+    calls, into a store in a temporary folder), scored as a quote extractor's evaluation
+    scores records (:func:`score_sayings`), beside the stored passages listed one by one."""
+    counts = {(way, threshold, only): defaultdict(int) for way in ("passages", "sayings")
+              for threshold in (0.3, 0.8) for only in (False, True)}
+    for split in splits:
+        with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "polnear.db")) as store:
+            settings = Settings(speakers="parse")
+            pipeline.ingest(store, [str(root / split / "text")], settings, {})
+            pipeline.collect_quotes(store, settings)
+            passages, said = store.quotes(), store.statements()
+            ways = {"passages": passages + said, "sayings": utterances(passages, said)}
+            for name, ann in first_annotators(root, split).items():
+                text = (root / split / "text" / f"{name}.txt").read_text("utf-8")
+                gold = [ev for ev in read_brat(ann) if "Content" in ev]
+                for (way, threshold, only), c in counts.items():
+                    score_sayings(c, text, gold, [r for r in ways[way] if r["article"] == name], threshold, only)
+    lines = ["`newstrace quotes --json --statements` on the same articles, its records scored as a quote extractor's "
+             "evaluation scores them: each gold attribution takes, of the records not yet taken, the one covering the "
+             "largest share of its content's characters, when that share passes the threshold; the speaker is right "
+             "when our speaker's words overlap the gold source. Sayings: the records the command prints (passages of "
+             "one attribution joined, quotations inside a statement of their speaker listed with it: "
+             "newstrace.quotes.utterances); passages: the stored quotations and statements one by one. Of saying: "
+             "only the gold attributions whose cue holds a word of saying (quotations and reported speech, what a "
+             "quote extractor is asked for; a record taken by another attribution counts neither way).", "",
+             "| records | gold | threshold | precision | recall | F1 | speaker accuracy |", "|---|---|---|---|---|---|---|"]
+    for (way, threshold, only), c in counts.items():
+        p, r = c["found"] / max(1, c["found"] + c["wrong"]), c["found"] / max(1, c["found"] + c["missed"])
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        lines.append(f"| {way} | {'of saying' if only else 'all'} | {threshold} | {p:.3f} | {r:.3f} | {f:.3f} | "
+                     f"{c['speaker_ok'] / max(1, c['found']):.3f} |")
+    return lines
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
@@ -108,10 +157,7 @@ def main() -> int:
     n_docs = 0
     collection, named_in_full = [], {}  # every quotation; gold full names of matched ones
     for split in args.splits:
-        anns: dict[str, Path] = {}
-        for ann in sorted((root / split / "attributions").glob("*.ann")):
-            anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)  # first annotator
-        for name, ann in anns.items():
+        for name, ann in first_annotators(root, split).items():
             text = (root / split / "text" / f"{name}.txt").read_text("utf-8")
             n_docs += 1
             gold = []
@@ -270,6 +316,7 @@ def main() -> int:
                   "| measure | precision | recall | F1 | annotators' F1 |", "|---|---|---|---|---|"]
         for (name, p_, r_), (_, pp, pr) in zip(span_rows(spans), span_rows(people)):
             lines.append(f"| {name} | {p_:.3f} | {r_:.3f} | {f1(p_, r_):.3f} | {f1(pp, pr):.3f} |")
+        lines += ["", *as_sayings(root, args.splits)]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", "utf-8")

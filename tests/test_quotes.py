@@ -23,9 +23,12 @@ def test_seed_quotes(seeds, capsys, speakers, request):
     quotes = quotes_json(capsys, seeds, speakers=speakers)
     required = {"article", "text", "start", "end", "speaker", "speaker_as_written", "how", "cue", "quote_id"}
     assert all(required <= set(q) for q in quotes)
-    for q in quotes:  # offsets slice the quote text from the original file
+    for q in quotes:  # offsets slice the quoted words from the original file, passage by passage
         original = (seeds / f"{q['article']}.txt").read_text("utf-8")
-        assert original[q["start"]:q["end"]] == q["text"]
+        parts = q.get("parts") or [q]
+        assert all(original[p["start"]:p["end"]] == p["text"] for p in parts)
+        assert " … ".join(p["text"] for p in parts) == q["text"]
+        assert (q["start"], q["end"]) == (parts[0]["start"], parts[-1]["end"])
     kona = [q for q in quotes if "course of the conversation" in q["text"]]
     assert len(kona) == 2 and {q["speaker"] for q in kona} == {"Igor Konashenkov"}
     assert len({q["quote_id"] for q in kona}) == 1
@@ -990,3 +993,40 @@ def test_of_two_overlapping_attributions_the_sourced_and_the_same_sources_next_c
     assert ("Sergio Marchionne", "there was still a long way to go in reaching a deal") in found
     assert any(speaker == "Sergio Marchionne" and said.endswith("expectations for a new labor deal")
                for speaker, said in found)
+
+
+def test_a_saying_is_one_record_its_passages_joined_its_quoted_words_inside_its_statement(tmp_path, capsys, parser):
+    """quotes --json lists what each speaker said, a record to each saying: the two passages
+    of “…,” Berg said. “…” as one; with --statements, the words Berg's statement quotes
+    listed inside it, not again as a quotation of their own."""
+    text = ("Talks in Geneva go on\n\n"
+            "GENEVA — “We will not leave the table,” Foreign Minister Anna Berg said on Monday. "
+            "“Nobody gains from a war, and everybody knows it.”\n\n"
+            "Berg said that the offer was “a serious one” and that she would answer it within days.\n")
+    (tmp_path / "geneva.txt").write_text(text, "utf-8")
+    quoted = quotes_json(capsys, tmp_path, speakers="parse")
+    (table, serious) = quoted
+    assert table["text"] == "We will not leave the table, … Nobody gains from a war, and everybody knows it."
+    assert [text[p["start"]:p["end"]] for p in table["parts"]] == [
+        "We will not leave the table,", "Nobody gains from a war, and everybody knows it."]
+    assert table["speaker"] == "Anna Berg" and all(p["quote_id"] for p in table["parts"])
+    assert serious["text"] == "a serious one" and "parts" not in serious
+    assert main(["-q", "quotes", str(tmp_path), "--json", "--statements", "--speakers", "parse"]) == 0
+    table_again, offer = json.loads(capsys.readouterr().out)
+    assert table_again == table
+    assert offer["kind"] == "statement" and offer["speaker"] == "Anna Berg"
+    assert offer["text"].startswith("that the offer was “a serious one”")
+    assert [q["text"] for q in offer["quotations"]] == ["a serious one"]
+
+
+def test_another_speakers_words_quoted_in_a_statement_stay_a_quotation(capsys, parser, tmp_path):
+    """Obama's statement (PolNeAR) quotes Eric Garner's "I can't breathe": those are
+    Garner's words, listed as his quotation, not inside Obama's statement."""
+    name = "nyt_2016-09-25_obama-says-african-american-muse.txt"
+    (tmp_path / name).write_text(shared_path("data", "polnear", "dev", "text", name).read_text("utf-8"), "utf-8")
+    assert main(["-q", "quotes", str(tmp_path), "--json", "--statements", "--speakers", "parse"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    (garner,) = [r for r in found if r["text"] == "I can't breathe,"]
+    assert garner["kind"] == "quotation" and garner["speaker"] == "Eric Garner"
+    (tshirt,) = [r for r in found if r["kind"] == "statement" and "T-shirt" in r["text"]]
+    assert tshirt["speaker"] == "Obama" and tshirt["quotations"] == []

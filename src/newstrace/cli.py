@@ -23,6 +23,7 @@ from .browse import CLUSTER_KINDS
 from .errors import InputError, NewstraceError, NotFound
 from .ingest import ReadSettings, parse_mapping, read_articles
 from .model import Origin, Skip
+from .quotes.utterances import utterances
 from .render import MARKS, percent, quotes_text, article_text, head_text, render_html, render_summary, render_text, story_spread, terminal_width
 from .report import article_report, article_reports, collection_summary, trace_head
 from .settings import Settings, load_settings, setting_choices, setting_help
@@ -255,12 +256,15 @@ def _cmd_quotes(args) -> int:
             terms = store.quotes(kinds=("term",)) if args.terms else []
     if args.statements and engine.startswith("rules"):
         print("statements (attributions without quotation marks) need the parse: --speakers parse", file=sys.stderr)
+    sayings = utterances(quotes, said)
     if args.json:
-        found = sorted([*quotes, *said, *terms], key=lambda q: (q["article"], q["start"], q["end"]))
+        found = sorted([*sayings, *terms], key=lambda q: (q["article"], q["start"], q["end"]))
         json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    print(quotes_text(engine, quotes, said if args.statements else None, terms if args.terms else None))
+    quoted = [s for s in sayings if s["kind"] == "quotation"]
+    stated = [s for s in sayings if s["kind"] == "statement"]
+    print(quotes_text(engine, quoted, stated if args.statements else None, terms if args.terms else None))
     return 0
 
 

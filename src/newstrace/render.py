@@ -402,7 +402,8 @@ def _by_speaker(found: list[dict]) -> list[str]:
             how += f"; of {q['speaker_org']}" if q.get("speaker_org") else ""
             extra = ""
             if q["kind"] == "quotation":
-                extra = f"; quote {q['quote_id']} " + appearance(q)
+                ids = " + ".join(part["quote_id"] for part in q.get("parts") or [q])  # a saying of several passages
+                extra = f"; quote {ids} " + appearance(q)
                 extra += ", re-attributed" if q["reattributed"] else ""
                 extra += " CONFLICTING ATTRIBUTIONS" if q["conflicting"] else ""
             lines.append(f"  {q['article']} [{q['start']}:{q['end']}] “{clip(q['text'], 100)}” "

@@ -152,3 +152,52 @@ def as_roles(a, text: str) -> dict:
     roles = {role: [span] for role, span in (("Cue", a.cue), ("Source", a.source)) if span}
     roles["Content"] = content_parts(a, text)
     return roles
+
+
+# Words of saying: a gold attribution whose cue holds one is a quotation or reported speech
+# (what a quote extractor is asked for), not a belief, a stance or a finding ("believes",
+# "attacked", "the poll shows"), which PolNeAR annotates too.
+SAYING = frozenset("""say says said saying tell tells told telling add adds added adding ask asks asked asking
+    note notes noted noting explain explains explained explaining state states stated announce announces
+    announced write writes wrote tweet tweets tweeted claim claims claimed insist insists insisted argue
+    argues argued warn warns warned reply replies replied respond responds responded comment comments
+    commented declare declares declared acknowledge acknowledged admit admits admitted report reports
+    reported confirm confirms confirmed deny denies denied testify testified remark remarked recall
+    recalled according quipped joked stressed emphasized urged vowed promised predicted""".split())
+
+
+def of_saying(text: str, attribution: dict) -> bool:
+    """Whether a gold attribution's cue holds a word of saying (SAYING)."""
+    cue = " ".join(text[s:e] for s, e in attribution.get("Cue", [])).lower()
+    return any(w in SAYING for w in re.findall(r"[a-z]+", cue))
+
+
+def score_sayings(c: dict, text: str, gold: list[dict], ours: list[dict], threshold: float,
+                  saying_only: bool = False) -> None:
+    """Count records of ``quotes --json`` (dicts with offsets) against gold attributions as a
+    quote extractor's evaluation does: each gold attribution in turn takes, of our records
+    not yet taken, the one covering the largest share of its content's characters, when that
+    share passes ``threshold``; its speaker is right when our speaker's words overlap the gold
+    source (or neither has one). With ``saying_only``, only the attributions of saying
+    (:func:`of_saying`) are counted: a record taken by another attribution is neither right
+    nor wrong."""
+    mine = list(ours)
+    for g in gold:
+        content = {i for s, e in g["Content"] for i in range(s, e)}
+        shares = [(len(content.intersection(range(q["start"], q["end"]))) / len(content), k)
+                  for k, q in enumerate(mine)]
+        share, k = max(shares, default=(0.0, -1))
+        counted = not saying_only or of_saying(text, g)
+        if share <= threshold:
+            c["missed"] += counted
+            continue
+        q = mine.pop(k)
+        if not counted:
+            continue
+        c["found"] += 1
+        source = g.get("Source", [])
+        if q.get("speaker_start") is None:
+            c["speaker_ok"] += not source and not q.get("speaker")
+        else:
+            c["speaker_ok"] += any(overlaps((q["speaker_start"], q["speaker_end"]), s) for s in source)
+    c["wrong"] += len(mine)
