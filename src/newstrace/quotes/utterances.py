@@ -21,6 +21,10 @@ from __future__ import annotations
 # parse gives the same cue paragraphs later is another saying.
 PASSAGE_GAP = 200
 
+# Characters between two passages that join them without their attribution: their marks
+# and a word ("” and “", "” or “").
+JOINING_WORDS = 12
+
 # Between the passages of a saying, the words left out (the attribution, "and"), as a
 # quotation marks them: "rock like Jimi … stir the pot like Richard Pryor".
 LEFT_OUT = " … "
@@ -63,13 +67,23 @@ def _joined(quotations: list[dict]) -> list[dict]:
         last = out[-1] if out else None
         if last is not None and last["article"] == q["article"] and q.get("cue_start") is not None \
                 and (last["cue_start"], last["speaker_start"]) == (q["cue_start"], q["speaker_start"]) \
-                and 0 <= q["start"] - last["end"] <= PASSAGE_GAP:
+                and 0 <= q["start"] - last["end"] <= PASSAGE_GAP and _only_the_attribution_between(last, q):
             parts = last.get("parts") or [{k: last.get(k) for k in _PART}]
             out[-1] = {**last, "end": q["end"], "text": f"{last['text']}{LEFT_OUT}{q['text']}",
                        "parts": [*parts, {k: q.get(k) for k in _PART}]}
         else:
             out.append(q)
     return out
+
+
+def _only_the_attribution_between(first: dict, second: dict) -> bool:
+    """Whether what lies between two passages is their attribution ("“A,” Komlev said.
+    “B.”") or a word or two ("“rock like Jimi” and “stir the pot”"): a sentence of other
+    things between them ("… At Carrefour, union representative Dejan Terglav expects Plassat
+    to “shake things up”") makes the second another saying, whatever cue the parse gave it."""
+    between = range(first["end"], second["start"])
+    return second["start"] - first["end"] <= JOINING_WORDS or \
+        first["cue_start"] in between or (first["speaker_start"] is not None and first["speaker_start"] in between)
 
 
 def _same_speaker(quotation: dict, statement: dict) -> bool:
