@@ -1030,3 +1030,17 @@ def test_another_speakers_words_quoted_in_a_statement_stay_a_quotation(capsys, p
     assert garner["kind"] == "quotation" and garner["speaker"] == "Eric Garner"
     (tshirt,) = [r for r in found if r["kind"] == "statement" and "T-shirt" in r["text"]]
     assert tshirt["speaker"] == "Obama" and tshirt["quotations"] == []
+
+
+def test_what_someone_said_or_told_is_a_statement_whatever_the_content_model_took_for_its_head(parser):
+    """PolNeAR dev: "said the recent spate … demands that …" ("demands" read as a noun) and
+    "told a meeting of … leaders that …" (the meeting taken for the content's head) were
+    dropped as stances, as if a thing were criticized; said or told, a clause is a statement."""
+    text = ("Leaders meet\n\nIn Samoa, he told a meeting of Pacific Island leaders that few people understood the stakes "
+            "of climate change better than residents of their part of the planet.\n\n"
+            "House Speaker Paul D. Ryan (R-Wis.) said the recent spate of police shootings and protests demands that "
+            "all Americans engage in more listening.\n")
+    said = statements("x", text, [], parser)
+    assert any(s.cue == "told" and "few people understood the stakes of climate change" in s.text for s in said)
+    assert any(s.cue == "said" and s.speaker_as_written.startswith("House Speaker Paul D. Ryan")
+               and s.text.startswith("the recent spate of police shootings") for s in said)
