@@ -512,12 +512,19 @@ def _source_tokens(head, leave_out: list) -> tuple[int, int]:
 
 def _chars(doc, lo: int, hi: int) -> tuple[int, int]:
     """Character span of tokens lo..hi, without punctuation at the edges (quotation marks
-    stay)."""
+    stay, and a bracket that closes one the span opens: "Paul D. Ryan (R-Wis.)")."""
     while lo < hi and doc[lo].is_punct and doc[lo].text not in OPENING_MARKS + '"':
         lo += 1
-    while hi > lo and doc[hi].is_punct and doc[hi].text not in CLOSING_MARKS + '"':
+    while hi > lo and doc[hi].is_punct and doc[hi].text not in CLOSING_MARKS + '"' \
+            and not (doc[hi].text == ")" and _opened(doc, lo, hi)):
         hi -= 1
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _opened(doc, lo: int, hi: int) -> bool:
+    """Whether tokens lo..hi-1 leave a bracket open."""
+    words = [doc[k].text for k in range(lo, hi)]
+    return words.count("(") > words.count(")")
 
 
 def content_bounds(cue, head, source) -> tuple[int, int, range, range]:
