@@ -203,7 +203,7 @@ def collect_quotes(store: Store, settings: Settings = Settings(speakers="rules")
     Speakers are found as ``settings.speakers`` says; with the parse (spaCy, the ``[nlp]``
     extra), the attributions without quotation marks (reported speech, stances, "according
     to") are stored too. The articles are read on the engine's workers."""
-    from ..quotes import engine_name, group_quotes, group_terms, parser_for
+    from ..quotes import canonical_speakers, engine_name, group_quotes, group_terms, parser_for
 
     parser = parser_for(settings.speakers)  # loaded before the workers start: they share it
     published = store.publication_dates()
@@ -222,6 +222,10 @@ def collect_quotes(store: Store, settings: Settings = Settings(speakers="rules")
         for q in found:
             (quotations if q.kind == "quotation" else terms).append(q)
         said.extend(stated)
+    # One name per person across quotations and statements alike ("Donald J. Trump" for both
+    # his quotations and his "Donald Trump said …"): a listing by speaker is one list a person.
+    named = canonical_speakers([*quotations, *said])
+    quotations, said = named[:len(quotations)], named[len(quotations):]
     groups = group_quotes(quotations, published)
     store.replace_quotes([*groups, *group_terms(terms, published)], said)
     return {"quotes": len(quotations), "statements": len(said), "terms": len(terms),
