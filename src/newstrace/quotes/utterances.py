@@ -88,10 +88,7 @@ def _only_the_attribution_between(first: dict, second: dict) -> bool:
 
 def _same_speaker(quotation: dict, statement: dict) -> bool:
     """Whether a quotation inside a statement's words is that speaker's (or no one's):
-    "X said that Y called it “a disgrace”" quotes Y inside X's statement. The names are
-    compared by their last words: a quotation's speaker is named as across the collection
-    ("Donald J. Trump"), a statement's as in its article ("Donald Trump")."""
-    if quotation["speaker"] is None or quotation["speaker_start"] == statement["speaker_start"]:
-        return True
-    return statement["speaker"] is not None and \
-        quotation["speaker"].split()[-1].lower() == statement["speaker"].split()[-1].lower()
+    "X said that Y called it “a disgrace”" quotes Y inside X's statement. Speakers are named
+    one way across quotations and statements (the quotes stage makes them canonical together)."""
+    return quotation["speaker"] is None or quotation["speaker_start"] == statement["speaker_start"] \
+        or quotation["speaker"] == statement["speaker"]
