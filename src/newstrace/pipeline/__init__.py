@@ -222,10 +222,13 @@ def collect_quotes(store: Store, settings: Settings = Settings(speakers="rules")
         for q in found:
             (quotations if q.kind == "quotation" else terms).append(q)
         said.extend(stated)
-    # One name per person across quotations and statements alike ("Donald J. Trump" for both
-    # his quotations and his "Donald Trump said …"): a listing by speaker is one list a person.
-    named = canonical_speakers([*quotations, *said])
-    quotations, said = named[:len(quotations)], named[len(quotations):]
+    # A statement's speaker named as the quotations' speakers are across the collection
+    # ("Donald Trump said …" by "Donald J. Trump"), by the names the quotations settle on: the
+    # statements' own names are not let in, as bodies and descriptions ("Shell China",
+    # "Mortgage Investors") would pass for people there.
+    renamed = {q.speaker: named.speaker for q, named in zip(quotations, canonical_speakers(quotations))
+               if q.speaker != named.speaker}
+    said = [replace(s, speaker=renamed.get(s.speaker, s.speaker)) for s in said]
     groups = group_quotes(quotations, published)
     store.replace_quotes([*groups, *group_terms(terms, published)], said)
     return {"quotes": len(quotations), "statements": len(said), "terms": len(terms),

@@ -419,12 +419,19 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
 
     def mentioned(lo: int, hi: int, last: bool = True):
         # The names mentioned between lo and hi that can be the pronoun, the last first (or
-        # the first first), not where something is ("a professor at … in New Jersey").
-        found = [m for m in _PERSON.finditer(masked, lo, hi)
+        # the first first), not where something is ("a professor at … in New Jersey"): names
+        # of two words or more, and the surname alone of someone the text names in full
+        # ("Trump has also commented …", "Mr. Obama chalks up …" after "Barack Obama").
+        found = [(m.start(), core_name(_POSSESSIVE.sub("", m.group()))) for m in _PERSON.finditer(masked, lo, hi)
                  if not _AT_A_PLACE.search(masked, max(0, m.start() - 12), m.start())
                  and _a_person_owned(_POSSESSIVE.sub("", m.group()), masked)]
-        return (n for m in (reversed(found) if last else found)
-                if fits(n := core_name(_POSSESSIVE.sub("", m.group()))))
+        if pronoun.lower() in ("he", "she"):
+            pattern, in_full = _surname_mentions(masked)
+            taken = [(m.start(), m.end()) for m in _PERSON.finditer(masked, lo, hi)]
+            found += [(m.start(), in_full[m.group("surname")]) for m in pattern.finditer(masked, lo, hi)
+                      if not any(a <= m.start() < b for a, b in taken) and _opens_its_clause(masked, m.start())]
+        found.sort()
+        return (n for _, n in (reversed(found) if last else found) if fits(n))
 
     since = before
     for at, name, why in sorted(candidates, key=lambda c: c[0], reverse=True):
@@ -449,6 +456,43 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
     if name:
         return name, "the last name mentioned before it"
     return None, ""
+
+
+_NO_MATCH = re.compile(r"(?!)")
+# What may stand before a sentence's subject: a conjunction, or a short phrase and a comma
+# ("On Wednesday,", "A Democrat,").
+_CLAUSE_OPENER = re.compile(r"(?:(?:And|But|Yet|So|While|And while|But while)\s+|(?:[^.!?\n,;]{0,40},\s+))?$")
+
+
+def _opens_its_clause(masked: str, at: int) -> bool:
+    """Whether a name at ``at`` is its sentence's subject by place: it opens the sentence, or
+    follows only a conjunction or a short phrase and a comma ("Trump has also commented",
+    "A Democrat, Mr. Justice is running"); not a name further in ("… from Warren, Ohio",
+    "the visit of Mr. Burgos"), which the pronoun after it seldom stands for."""
+    start = max(masked.rfind(mark, 0, at) for mark in (".", "!", "?", "\n", "”", '"')) + 1
+    return _CLAUSE_OPENER.fullmatch(masked[start:at].strip() + (" " if masked[start:at].strip() else "")) is not None
+
+
+@lru_cache(maxsize=64)
+def _surname_mentions(masked: str) -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern of the surnames, alone or after a courtesy title ("Lynch", "Mr. Obama"), of
+    the people a text names in full (a given name first: "Loretta E. Lynch", not "WEAKENS
+    Softbank" or "Many British"; not a given name last: "Frederick William"), with the full name each stands for; a surname two people of
+    the text share (Bill and Hillary Clinton) stands for neither."""
+    people: dict[str, set[str]] = defaultdict(set)
+    for m in _PERSON.finditer(masked):
+        name = core_name(_POSSESSIVE.sub("", m.group()))
+        words = name.split()
+        if len(words) > 1 and len(words[-1]) > 2 and words[0] in given_names() and words[-1] not in given_names() \
+                and _names_a_person(name):
+            people[words[-1]].add(name)
+    # One person under several forms ("Donald Trump", "Donald J. Trump"): the same first word.
+    in_full = {last: max(names, key=len) for last, names in people.items()
+               if len({n.split()[0] for n in names}) == 1}
+    if not in_full:
+        return _NO_MATCH, {}
+    alternatives = "|".join(sorted(map(re.escape, in_full), key=len, reverse=True))
+    return re.compile(rf"\b(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?(?P<surname>{alternatives})\b(?![\w’'-])"), in_full
 
 
 _OWNER = re.compile(r"[’']s\s+(?P<owned>\S.*)$")

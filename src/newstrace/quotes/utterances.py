@@ -88,7 +88,8 @@ def _only_the_attribution_between(first: dict, second: dict) -> bool:
 
 def _same_speaker(quotation: dict, statement: dict) -> bool:
     """Whether a quotation inside a statement's words is that speaker's (or no one's):
-    "X said that Y called it “a disgrace”" quotes Y inside X's statement. Speakers are named
-    one way across quotations and statements (the quotes stage makes them canonical together)."""
+    "X said that Y called it “a disgrace”" quotes Y inside X's statement. A statement's
+    speaker takes the name its person's quotations have across the collection, where they
+    have one (the quotes stage renames them so)."""
     return quotation["speaker"] is None or quotation["speaker_start"] == statement["speaker_start"] \
         or quotation["speaker"] == statement["speaker"]
