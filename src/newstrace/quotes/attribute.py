@@ -422,15 +422,15 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
         # the first first), not where something is ("a professor at … in New Jersey"): names
         # of two words or more, and the surname alone of someone the text names in full
         # ("Trump has also commented …", "Mr. Obama chalks up …" after "Barack Obama").
-        found = [(m.start(), core_name(_POSSESSIVE.sub("", m.group()))) for m in _PERSON.finditer(masked, lo, hi)
+        names = list(_PERSON.finditer(masked, lo, hi))
+        found = [(m.start(), core_name(_POSSESSIVE.sub("", m.group()))) for m in names
                  if not _AT_A_PLACE.search(masked, max(0, m.start() - 12), m.start())
                  and _a_person_owned(_POSSESSIVE.sub("", m.group()), masked)]
         if pronoun.lower() in ("he", "she"):
             pattern, in_full = _surname_mentions(masked)
-            taken = [(m.start(), m.end()) for m in _PERSON.finditer(masked, lo, hi)]
             found += [(m.start(), in_full[m.group("surname")]) for m in pattern.finditer(masked, lo, hi)
-                      if not any(a <= m.start() < b for a, b in taken) and _opens_its_clause(masked, m.start())]
-        found.sort()
+                      if not any(n.start() <= m.start() < n.end() for n in names) and _opens_its_clause(masked, m.start())]
+            found.sort()
         return (n for _, n in (reversed(found) if last else found) if fits(n))
 
     since = before
@@ -461,7 +461,7 @@ def _antecedent(masked: str, before: int, previous: list, pronoun: str,
 _NO_MATCH = re.compile(r"(?!)")
 # What may stand before a sentence's subject: a conjunction, or a short phrase and a comma
 # ("On Wednesday,", "A Democrat,").
-_CLAUSE_OPENER = re.compile(r"(?:(?:And|But|Yet|So|While|And while|But while)\s+|(?:[^.!?\n,;]{0,40},\s+))?$")
+_CLAUSE_OPENER = re.compile(r"(?:And|But|Yet|So|While|And while|But while)|[^.!?\n,;]{0,40},")
 
 
 def _opens_its_clause(masked: str, at: int) -> bool:
@@ -470,15 +470,17 @@ def _opens_its_clause(masked: str, at: int) -> bool:
     "A Democrat, Mr. Justice is running"); not a name further in ("… from Warren, Ohio",
     "the visit of Mr. Burgos"), which the pronoun after it seldom stands for."""
     start = max(masked.rfind(mark, 0, at) for mark in (".", "!", "?", "\n", "”", '"')) + 1
-    return _CLAUSE_OPENER.fullmatch(masked[start:at].strip() + (" " if masked[start:at].strip() else "")) is not None
+    before = masked[start:at].strip()
+    return not before or _CLAUSE_OPENER.fullmatch(before) is not None
 
 
 @lru_cache(maxsize=64)
 def _surname_mentions(masked: str) -> tuple[re.Pattern, dict[str, str]]:
     """A pattern of the surnames, alone or after a courtesy title ("Lynch", "Mr. Obama"), of
     the people a text names in full (a given name first: "Loretta E. Lynch", not "WEAKENS
-    Softbank" or "Many British"; not a given name last: "Frederick William"), with the full name each stands for; a surname two people of
-    the text share (Bill and Hillary Clinton) stands for neither."""
+    Softbank" or "Many British"; not a given name last: "Frederick William"), with the full
+    name each stands for; a surname two people of the text share (Bill and Hillary Clinton)
+    stands for neither."""
     people: dict[str, set[str]] = defaultdict(set)
     for m in _PERSON.finditer(masked):
         name = core_name(_POSSESSIVE.sub("", m.group()))

@@ -21,9 +21,9 @@ from __future__ import annotations
 # parse gives the same cue paragraphs later is another saying.
 PASSAGE_GAP = 200
 
-# Characters between two passages that join them without their attribution: their marks
-# and a word ("” and “", "” or “").
-JOINING_WORDS = 12
+# Two passages this many characters apart or fewer are one saying without their attribution
+# between them: their marks and a word ("” and “", "” or “").
+ADJOINING = 12
 
 # Between the passages of a saying, the words left out (the attribution, "and"), as a
 # quotation marks them: "rock like Jimi … stir the pot like Richard Pryor".
@@ -37,9 +37,8 @@ def utterances(quotations: list[dict], statements: list[dict] = ()) -> list[dict
     """The quotations and statements (records as the store gives them) as sayings, in text
     order. A quotation of several passages keeps the first passage's fields, spans them all
     (``start`` of the first, ``end`` of the last), gives their words as ``text`` (joined by
-    LEFT_OUT) and
-    each passage, with its trace, in ``parts``; a statement holding quotations of its speaker
-    lists them (as sayings) in ``quotations``, and they are not listed apart."""
+    LEFT_OUT) and each passage, with its trace, in ``parts``; a statement holding quotations
+    of its speaker lists them (as sayings) in ``quotations``, and they are not listed apart."""
     joined = _joined(sorted(quotations, key=_place))
     by_article: dict[str, list[dict]] = {}
     for s in statements:
@@ -82,7 +81,7 @@ def _only_the_attribution_between(first: dict, second: dict) -> bool:
     things between them ("… At Carrefour, union representative Dejan Terglav expects Plassat
     to “shake things up”") makes the second another saying, whatever cue the parse gave it."""
     between = range(first["end"], second["start"])
-    return second["start"] - first["end"] <= JOINING_WORDS or \
+    return second["start"] - first["end"] <= ADJOINING or \
         first["cue_start"] in between or (first["speaker_start"] is not None and first["speaker_start"] in between)
 
 
