@@ -846,6 +846,12 @@ def test_scare_quotes_and_titles_are_terms_kept_apart(tmp_path, capsys):
     found = {q.text: q for q in extract_quotes("y", partial, terms=True)}
     assert found["dire"].kind == "quotation" and found["dire"].speaker == "Jack Nerad"
     assert found["brains"].kind == "term"
+    # A title after the noun for what it names (PolNeAR: a singer's "anthem ''A Change Is Gonna
+    # Come''" had been her quotation, joined to the words she added).
+    sung = ("At the end of her rendition of the civil rights anthem “A Change Is Gonna Come,” she added the words, "
+            "“Hillary Clinton.”")
+    found = {q.text: q for q in extract_quotes("z", sung, terms=True)}
+    assert found["A Change Is Gonna Come,"].kind == "term" and found["Hillary Clinton."].kind == "quotation"
     data = write_jsonl(tmp_path / "a.jsonl", [{"id": "syria", "text": text}])
     listed = quotes_json(capsys, data)
     assert {q["kind"] for q in listed} == {"quotation"} and len(listed) == 2

@@ -31,7 +31,9 @@ _CONTINUATION_GAP = 120
 
 _TITLE_SMALL = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 _BEFORE_TITLE = {"on", "in", "of", "with", "titled", "entitled", "called", "named", "show", "program", "programme",
-                 "book", "film", "movie", "series", "song", "album", "column", "segment", "headline"}
+                 "book", "film", "movie", "series", "song", "album", "column", "segment", "headline", "anthem",
+                 "hymn", "ballad", "poem", "novel", "memoir", "play", "musical", "opera", "documentary", "podcast",
+                 "slogan", "painting", "exhibition"}
 _MAX_TITLE_WORDS = 6
 # Words that make the few words in marks after them part of a noun phrase: the article's
 # own words held up ("the “terrorist” groups", "the so-called “caliphate”"), not speech.
