@@ -33,7 +33,7 @@ from newstrace.quotes.evaluation import (PRONOUNS, as_roles, citron_rows, holds_
 from newstrace.quotes.utterances import utterances
 from newstrace.settings import Settings
 from newstrace.store import open_store
-from newstrace.quotes.training import read_brat
+from newstrace.quotes.training import first_annotators, read_brat
 from newstrace.quotes.parse import ParsedArticle, attributions, engine_name, load_parser
 
 _MARKS = "“”\"‘’«»„"
@@ -94,14 +94,6 @@ def _as_found(event: dict, text: str) -> SimpleNamespace:
 
 def norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip().lower()
-
-
-def first_annotators(root: Path, split: str) -> dict[str, Path]:
-    """Each article of a split and its first annotator's file."""
-    anns: dict[str, Path] = {}
-    for ann in sorted((root / split / "attributions").glob("*.ann")):
-        anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)
-    return anns
 
 
 def as_sayings(root: Path, splits: list[str]) -> list[str]:

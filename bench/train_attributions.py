@@ -21,16 +21,14 @@ from pathlib import Path
 
 from newstrace.quotes.learned import MODEL_FILE, save_model
 from newstrace.quotes.parse import load_parser
-from newstrace.quotes.training import build, paragraphs, read_brat, train
+from newstrace.quotes.training import build, first_annotators, paragraphs, read_brat, train
 
 
 def articles(root: Path, split: str) -> list[tuple[str, str, list[dict]]]:
     """(name, text, gold attributions) of a split, the first annotator's file per article."""
-    anns: dict[str, Path] = {}
-    for ann in sorted((root / split / "attributions").glob("*.ann")):
-        anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)
     return [(name, (root / split / "text" / f"{name}.txt").read_text("utf-8"),
-             [ev for ev in read_brat(ann) if "Content" in ev and "Cue" in ev]) for name, ann in anns.items()]
+             [ev for ev in read_brat(ann) if "Content" in ev and "Cue" in ev])
+            for name, ann in first_annotators(root, split).items()]
 
 
 def parse_split(parser, arts, cache: Path | None = None):

@@ -9,7 +9,7 @@ from newstrace.quotes.evaluation import score_all
 from newstrace.quotes.learned import (cue_features, find_in_paragraph, quoted_tokens, read_model,
                                       save_model, shipped_model)
 from newstrace.quotes.parse import ParsedArticle, attributions
-from newstrace.quotes.training import build, fit_binary, paragraphs, read_brat, train
+from newstrace.quotes.training import build, first_annotators, fit_binary, paragraphs, read_brat, train
 
 from conftest import shared_path
 
@@ -133,9 +133,7 @@ def test_content_stays_in_its_sentence_in_a_text_without_paragraphs(parser):
 
 def _polnear(split: str, limit: int):
     root = shared_path("data", "polnear")
-    anns = {}
-    for ann in sorted((root / split / "attributions").glob("*.ann")):
-        anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)
+    anns = first_annotators(root, split)
     names = sorted(anns)[:limit]
     return [((root / split / "text" / f"{n}.txt").read_text("utf-8"),
              [ev for ev in read_brat(anns[n]) if "Content" in ev and "Cue" in ev]) for n in names]

@@ -1056,7 +1056,7 @@ def test_he_stands_for_the_surname_that_opens_a_sentence_before_it():
     """PolNeAR: "Trump has also commented on Crutcher's death. On Wednesday, he told a crowd …
     “…,” he said" left "he" unresolved (a surname alone was no name to the search); the
     subject of the sentence before, named in full earlier, is who "he" is. A surname further
-    in a sentence (a town, "from Warren, Ohio") is not taken for him."""
+    in a sentence (a town, "from Hamden, Connecticut") is not taken for him."""
     text = ("Clinton speaks on Tulsa\n\n"
             "Republican nominee Donald Trump held a rally in Ohio on Tuesday.\n\n"
             "Police Chief Chuck Jordan met the family of the dead man on Monday.\n\n"
@@ -1064,8 +1064,40 @@ def test_he_stands_for_the_surname_that_opens_a_sentence_before_it():
             "“This young officer, I don’t know what she was thinking,” he said.\n")
     (officer,) = [q for q in extract_quotes("x", text) if q.text.startswith("This young officer")]
     assert (officer.speaker, officer.how) == ("Donald Trump", "pronoun")
-    town = ("Pastor arrives\n\nJoseph Warren founded the mill in 1890.\n\n"
-            "The Rev. William Terry arrived on Saturday from Warren, Ohio, and preached on Sunday.\n\n"
+    town = ("Pastor arrives\n\nJoseph Hamden founded the mill in 1890.\n\n"
+            "The Rev. William Terry arrived on Saturday from Hamden, Connecticut, and preached on Sunday.\n\n"
             "“Convictions are not whims,” he said.\n")
     (whims,) = extract_quotes("x", town)
-    assert whims.speaker != "Joseph Warren"
+    assert whims.speaker == "William Terry"
+
+
+def test_passages_whose_he_the_rules_resolve_apart_are_not_joined(tmp_path, capsys):
+    """spinbench-dev, a 1916 page: “I have had a liberal response …,” he said, “but we are out of
+    shoes …” — the rules give the first passage's "he" to "Warm Clothes" (a headline's words)
+    and the second's to Captain Kline. Joined, the listing would have given both to the first
+    passage's speaker without a word: they stay two records, each with its own."""
+    name = "distractor-document00048.txt"
+    (tmp_path / name).write_text(shared_path("data", "spinbench-dev", "distractors", name).read_text("utf-8"), "utf-8")
+    listed = {q["text"][:20]: q for q in quotes_json(capsys, tmp_path)}
+    first, second = listed["I have had a liberal"], listed["but we are out of ah"]
+    assert first["speaker"] != second["speaker"] == "Kline"
+    assert "parts" not in first and "parts" not in second
+
+
+def test_a_statements_speaker_takes_the_full_name_the_persons_quotations_have(tmp_path, capsys, parser):
+    """"Donald Trump said …" in one article, "Donald J. Trump" quoted in another: the statement
+    is listed under the name the quotations settle on. A body's longer form is not spread to
+    statements: the quotations' canonical names make "Republicans" "Committee Republicans"
+    (after "House Oversight Committee Republicans"), which a statement's "Republicans" need not be."""
+    (tmp_path / "a.txt").write_text(
+        "Trump speaks in Ohio\n\nRepublican nominee Donald J. Trump spoke in Cleveland on Tuesday. “We will win "
+        "Ohio and we will win it big,” Donald J. Trump said.\n\n“The committee has done its work,” said House "
+        "Oversight Committee Republicans in a statement.\n", "utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Trump plans ads\n\nDonald Trump said his campaign would spend more on television in October.\n\n"
+        "“We will win Ohio and we will win it big,” Trump said at the rally.\n\n"
+        "Republicans said the hearing would go ahead next week.\n\n"
+        "“We will hold the hearing whatever the witnesses do,” Republicans said.\n", "utf-8")
+    assert main(["-q", "quotes", str(tmp_path), "--json", "--statements", "--speakers", "parse"]) == 0
+    said = {r["text"][:20]: r["speaker"] for r in json.loads(capsys.readouterr().out) if r["kind"] == "statement"}
+    assert said == {"his campaign would s": "Donald J. Trump", "the hearing would go": "Republicans"}

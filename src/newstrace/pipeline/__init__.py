@@ -203,7 +203,8 @@ def collect_quotes(store: Store, settings: Settings = Settings(speakers="rules")
     Speakers are found as ``settings.speakers`` says; with the parse (spaCy, the ``[nlp]``
     extra), the attributions without quotation marks (reported speech, stances, "according
     to") are stored too. The articles are read on the engine's workers."""
-    from ..quotes import canonical_speakers, engine_name, group_quotes, group_terms, parser_for
+    from ..quotes import engine_name, group_quotes, group_terms, parser_for
+    from ..quotes.attribute import given_names
 
     parser = parser_for(settings.speakers)  # loaded before the workers start: they share it
     published = store.publication_dates()
@@ -222,14 +223,16 @@ def collect_quotes(store: Store, settings: Settings = Settings(speakers="rules")
         for q in found:
             (quotations if q.kind == "quotation" else terms).append(q)
         said.extend(stated)
-    # A statement's speaker named as the quotations' speakers are across the collection
-    # ("Donald Trump said …" by "Donald J. Trump"), by the names the quotations settle on: the
-    # statements' own names are not let in, as bodies and descriptions ("Shell China",
-    # "Mortgage Investors") would pass for people there.
-    renamed = {q.speaker: named.speaker for q, named in zip(quotations, canonical_speakers(quotations))
-               if q.speaker != named.speaker}
-    said = [replace(s, speaker=renamed.get(s.speaker, s.speaker)) for s in said]
     groups = group_quotes(quotations, published)
+    # A statement's speaker named as the same person's quotations are across the collection
+    # ("Donald Trump said …" by "Donald J. Trump"): by the names group_quotes settled on, and
+    # only to a person's full name. The statements' own names are not let in, as bodies and
+    # descriptions pass for people there ("Shell China", "Mortgage Investors"); nor a body's
+    # longer form, which a plain word does not always mean ("Republicans", "Committee Republicans").
+    settled = {(q.article, q.start): q.speaker for g in groups for q in g.members}
+    renamed = {q.speaker: named for q in quotations if q.speaker and (named := settled[q.article, q.start]) != q.speaker
+               and named.split()[0] in given_names()}
+    said = [replace(s, speaker=renamed.get(s.speaker, s.speaker)) for s in said]
     store.replace_quotes([*groups, *group_terms(terms, published)], said)
     return {"quotes": len(quotations), "statements": len(said), "terms": len(terms),
             "quote_engine": engine_name(parser)}

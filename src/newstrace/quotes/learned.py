@@ -605,14 +605,12 @@ def find_in_paragraph(doc, model: AttributionModel) -> list[Found]:
     return doc.user_data[key]
 
 
-def _says_a_clause(cue, span: tuple[int, int], doc) -> bool:
-    """Whether a cue of saying ("said", "told") attributes a clause, whatever word the content
-    model took for its head: "he told a meeting of leaders that few people understood …"
-    (the meeting taken), "Ryan said the spate of shootings demands that …" ("demands" read
-    as a noun). Said or told, a thing is not a stance."""
-    if cue.lemma_ not in ("say", "tell"):
-        return False
-    return any(doc[i].pos_ in ("VERB", "AUX") for i in tokens_at(doc, *span) if i != cue.i)
+def _says_a_clause(view: _DocView, cue: int, span: range) -> bool:
+    """Whether a cue of saying ("said", "told") attributes a clause (the tokens ``span``),
+    whatever word the content model took for its head: "he told a meeting of leaders that few
+    people understood …" (the meeting taken), "Ryan said the spate of shootings demands that
+    …" ("demands" read as a noun). Said or told, a thing is not a stance."""
+    return view.lemma[cue] in ("say", "tell") and any(view.pos[i] in ("VERB", "AUX") for i in span if i != cue)
 
 
 def _find(doc, model: AttributionModel) -> list[Found]:
@@ -636,7 +634,8 @@ def _find(doc, model: AttributionModel) -> list[Found]:
         if source is not None:
             source_span = _chars(doc, *_source_tokens(source, [t, content]))
         kind = ("according" if t.lower_ == "according" else "headline" if t.text == ":"
-                else "reported" if content.pos_ in ("VERB", "AUX") or _says_a_clause(t, content_span, doc) else "stance")
+                else "reported" if content.pos_ in ("VERB", "AUX") or _says_a_clause(view, i, tokens_at(doc, *content_span))
+                else "stance")
         found.append(Found(grow(t, model.cue_extent, taken | ({source.i} if source is not None else set())),
                            content_span, source_span, source, kind, float(cue_scores[i] - model.cue_threshold)))
     return found

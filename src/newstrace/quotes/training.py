@@ -27,6 +27,14 @@ from .learned import (PARTS, AttributionModel, LinearModel, boundary_features, c
                       extent_window, null_source_features, pair_features, quoted_tokens, source_candidates)
 
 
+def first_annotators(root: Path, split: str) -> dict[str, Path]:
+    """Each article of a PolNeAR split (``root/split``) and its first annotator's brat file."""
+    anns: dict[str, Path] = {}
+    for ann in sorted((root / split / "attributions").glob("*.ann")):
+        anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)
+    return anns
+
+
 def read_brat(path: Path) -> list[dict]:
     """The attributions of a brat standoff file (PolNeAR's form): one dict per ``E`` line,
     from its roles (Source, Cue, Content, …) to their character spans, a discontinuous

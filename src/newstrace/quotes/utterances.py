@@ -60,12 +60,15 @@ def _place(record: dict) -> tuple:
 
 
 def _joined(quotations: list[dict]) -> list[dict]:
-    """Consecutive passages of one article and one attribution as one record."""
+    """Consecutive passages of one article and one attribution as one record: the same cue,
+    the same words naming the speaker, and the same speaker found for them (a "he" the rules
+    resolved one way for the first passage and another for the second is left as two: joined,
+    the second's speaker would be silently replaced)."""
     out: list[dict] = []
     for q in quotations:
         last = out[-1] if out else None
-        if last is not None and last["article"] == q["article"] and q.get("cue_start") is not None \
-                and (last["cue_start"], last["speaker_start"]) == (q["cue_start"], q["speaker_start"]) \
+        if last is not None and last["article"] == q["article"] and q["cue_start"] is not None \
+                and (last["cue_start"], last["speaker_start"], last["speaker"]) == (q["cue_start"], q["speaker_start"], q["speaker"]) \
                 and 0 <= q["start"] - last["end"] <= PASSAGE_GAP and _only_the_attribution_between(last, q):
             parts = last.get("parts") or [{k: last.get(k) for k in _PART}]
             out[-1] = {**last, "end": q["end"], "text": f"{last['text']}{LEFT_OUT}{q['text']}",
